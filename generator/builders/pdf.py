@@ -1,0 +1,460 @@
+"""Builder "pdf": an IR Document to a print-ready PDF with reportlab, within the variant's page budget."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.utils import ImageReader, TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from generator import ir
+from generator.builders import BuildContext, BuildResult
+from generator.builders.measure import column_widths
+from generator.builders.pdf_styles import PdfStyle, make_pdf_style
+from generator.errors import BuildError
+from generator.fonts import font_name, register_pdf_fonts
+from generator.links import safe_link
+
+PAPERS = {"letter": LETTER, "a4": A4}
+_PAGE_STYLES = ("page_", "title", "subtitle")  # styles of the page furniture, not of the body text
+
+
+class PdfBuilder:
+    """Lay out a Document on Letter or A4, shrinking type down to the variant's minimum if it must."""
+
+    name = "pdf"
+    suffix = ".pdf"
+
+    def build(self, doc: ir.Document, context: BuildContext) -> BuildResult:
+        register_pdf_fonts()
+        sheet = context.variant.style
+        last = None
+        for scale in _scales(sheet, context):
+            style = make_pdf_style(sheet, context.brand, scale)
+            layout = _Layout(doc, context, style)
+            data, pages = layout.render()
+            budget = context.variant.max_pages
+            if not budget or pages <= budget:
+                return BuildResult(data, pages)
+            last = (layout, pages)
+        assert last is not None
+        raise BuildError(last[0].overflow_message(last[1]))
+
+
+def _scales(sheet: dict, context: BuildContext) -> list[float]:
+    """Return the type scales to try, largest first, none putting body text under the variant's minimum."""
+    minimum = context.variant.min_font_size
+    sizes = [spec.get("size", 11) for name, spec in make_pdf_style(sheet, context.brand).sheet.get("paragraphs", {}).items()
+             if not name.startswith(_PAGE_STYLES) and "size" in spec]
+    smallest = min(sizes) if sizes else 11
+    if smallest < minimum:
+        raise BuildError(f"variant '{context.variant.name}': a style is {smallest:g} pt, under the minimum of {minimum:g} pt")
+    scales, scale = [1.0], 1.0
+    while minimum and smallest * (scale - 0.03) >= minimum - 1e-6:
+        scale = round(scale - 0.03, 4)
+        scales.append(scale)
+    return scales
+
+
+@dataclass
+class _Frames:
+    first: list[Frame]
+    later: list[Frame]
+
+
+class _Layout:
+    """One attempt at laying out the document at one type scale."""
+
+    def __init__(self, doc: ir.Document, context: BuildContext, style: PdfStyle) -> None:
+        self.doc, self.context, self.style = doc, context, style
+        self.page_w, self.page_h = PAPERS[context.paper]
+        page = style.group("page")
+        self.margins = (page.get("margin_top", 54), page.get("margin_right", 54),
+                        page.get("margin_bottom", 54), page.get("margin_left", 54))
+        self.columns = page.get("columns", 1)
+        self.gap = page.get("column_gap", 18)
+        self.footer_h = page.get("footer_height", 30)
+        self.width = self.page_w - self.margins[1] - self.margins[3]
+        self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
+        self.sections: list[tuple[str, list[Flowable]]] = []
+
+    # ----- page furniture -------------------------------------------------------------------------------------
+    def _header_first(self) -> list[tuple[Flowable, float]]:
+        """Return the first page's header pieces with their heights: brand line, title, subtitle."""
+        pieces: list[tuple[Flowable, float]] = []
+        brand = self.context.brand
+        if not brand.is_neutral:
+            pieces.append((_BrandBar(brand, self.style, self.width), _BrandBar.height_for(self.style)))
+        for role, spans in (("title", self.doc.title), ("subtitle", self.doc.subtitle)):
+            if spans:
+                para = Paragraph(_markup(spans, self.style), self.style.para(role))
+                _, h = para.wrap(self.width, self.page_h)
+                pieces.append((para, h + self.style.para(role).spaceAfter))
+        return pieces
+
+    def _frames(self, header_h: float) -> _Frames:
+        top, right, bottom, left = self.margins
+        rule = 10.0
+        def row(offset: float) -> list[Frame]:
+            height = self.page_h - top - bottom - self.footer_h - offset
+            if height < 72:
+                raise BuildError("the title and header leave no room for the text; shorten the title")
+            return [Frame(left + i * (self.column_w + self.gap), bottom + self.footer_h, self.column_w, height,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=f"col{i}")
+                    for i in range(self.columns)]
+        later_h = self.style.para("page_header").leading + rule
+        return _Frames(row(header_h + rule), row(later_h))
+
+    def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        top, _, _, left = self.margins
+        y = self.page_h - top
+        for flowable, height in self.header:
+            _, drawn = flowable.wrapOn(canvas, self.width, height)
+            flowable.drawOn(canvas, left, y - drawn)
+            y -= height
+        self._rule(canvas, y - 4)
+
+    def _draw_later(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        top, _, _, left = self.margins
+        style = self.style.para("page_header")
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        y = self.page_h - top - style.fontSize
+        canvas.drawString(left, y, ir.plain(self.doc.title))
+        if self.context.brand.name:
+            canvas.drawRightString(left + self.width, y, self.context.brand.name)
+        self._rule(canvas, y - 6)
+
+    def _rule(self, canvas: Canvas, y: float) -> None:
+        canvas.setStrokeColor(self.style.color("brand.primary"))
+        canvas.setLineWidth(1.5)
+        canvas.line(self.margins[3], y, self.margins[3] + self.width, y)
+
+    def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
+        style = self.style.para("page_footer")
+        meta = self.context.meta
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        y = self.margins[2] + self.footer_h - style.fontSize - 8
+        left = self.margins[3]
+        canvas.setStrokeColor(self.style.color("rule", "#b0b0b0"))
+        canvas.setLineWidth(0.5)
+        canvas.line(left, y + style.fontSize + 4, left + self.width, y + style.fontSize + 4)
+        canvas.drawString(left, y, f"Reviewed {meta['reviewed']} · Version {meta['version']} · Page {page} of {total}")
+        brand = self.context.brand
+        if brand.name:
+            canvas.drawRightString(left + self.width, y, f"{brand.name} · {brand.phone}")
+
+    # ----- the body -------------------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        for block in self.doc.blocks:
+            flowables = self.flowables(block, self.column_w)
+            if isinstance(block, ir.Section):
+                self.sections.append((block.heading, flowables))
+            story.extend(flowables)
+        return story
+
+    def flowables(self, block: object, width: float) -> list[Flowable]:
+        handler = _HANDLERS.get(type(block))
+        if handler is None:
+            raise BuildError(f"the PDF builder cannot draw {type(block).__name__}")
+        return handler(self, block, width)
+
+    def render(self) -> tuple[bytes, int]:
+        self.header = self._header_first()
+        header_h = sum(h for _, h in self.header)
+        frames = self._frames(header_h)
+        buffer = io.BytesIO()
+        meta = self.context.meta
+        doc = BaseDocTemplate(
+            buffer, pagesize=(self.page_w, self.page_h),
+            leftMargin=self.margins[3], rightMargin=self.margins[1], topMargin=self.margins[0], bottomMargin=self.margins[2],
+            title=ir.plain(self.doc.title), author=self.context.brand.name or ", ".join(meta["authors"]),
+            subject=meta["subject"], keywords=meta["keywords"], creator="handouts", producer="handouts",
+            lang=meta["language"], invariant=1,
+            pageTemplates=[PageTemplate("first", frames.first, onPage=self._draw_first, autoNextPageTemplate="later"),
+                           PageTemplate("later", frames.later, onPage=self._draw_later)],
+        )
+        layout = self
+        epoch = self.context.epoch
+
+        class NumberedCanvas(Canvas):
+            """Defer each page so the footer can say 'Page X of Y'."""
+
+            def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+                kwargs["initialFontName"] = font_name("regular")
+                super().__init__(*args, **kwargs)
+                self._doc._timeStamp = _timestamp(epoch)
+                self.setViewerPreference("DisplayDocTitle", "true")
+                self._pages: list[dict] = []
+
+            def showPage(self) -> None:
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self) -> None:
+                total = len(self._pages)
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    layout._draw_footer(self, self._pageNumber, total)
+                    Canvas.showPage(self)
+                Canvas.save(self)
+
+        doc.build(self.story(), canvasmaker=NumberedCanvas)
+        data = buffer.getvalue()
+        return data, data.count(b"/Type /Page\n") or _count_pages(data)
+
+    # ----- when it does not fit -------------------------------------------------------------------------------
+    def overflow_message(self, pages: int) -> str:
+        variant = self.context.variant
+        body = self.style.para("body")
+        frames = self._frames(sum(h for _, h in self.header))
+        available = sum(f._aH for f in frames.first) + sum(f._aH for f in frames.later) * (variant.max_pages - 1)
+        heights = [(heading, sum(_height(f, self.column_w) for f in flows)) for heading, flows in self.sections]
+        needed = sum(h for _, h in heights)
+        over_lines = max(1, round((needed - available) / body.leading))
+        longest = sorted(heights, key=lambda item: -item[1])[:3]
+        names = ", ".join(f"'{h}' ({round(v / body.leading)} lines)" for h, v in longest)
+        size_note = f" at the minimum font size of {variant.min_font_size:g} pt" if variant.min_font_size else ""
+        return (f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
+                f"about {over_lines} lines of {body.fontSize:g} pt text too many. Longest sections: {names}. "
+                f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all")
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, h = flowable.wrapOn(Canvas(io.BytesIO()), width, 10_000)
+    return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def _count_pages(data: bytes) -> int:
+    return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+
+
+def _timestamp(epoch: int) -> TimeStamp:
+    stamp = TimeStamp(invariant=1)
+    stamp.t = epoch
+    stamp.lt = time.gmtime(epoch)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
+def _markup(spans: ir.Inline, style: PdfStyle) -> str:
+    """Return reportlab paragraph markup for `spans`: the text escaped, styles as tags we write ourselves."""
+    allow_italic = style.sheet.get("allow_italic", True)
+    parts = []
+    for span in spans:
+        text = escape(span.text).replace("\n", "<br/>")
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic and allow_italic:
+            text = f"<i>{text}</i>"
+        if span.href:
+            text = f'<a href="{escape(safe_link(span.href), {chr(34): "&quot;"})}" color="{style.sheet.get("colors", {}).get("link", "#1f4e79")}"><u>{text}</u></a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+# ----- one handler per IR block: (layout, block, width) -> flowables -------------------------------------------
+def _heading(layout: _Layout, block: ir.Heading, width: float) -> list[Flowable]:
+    return [Paragraph(_markup(block.spans, layout.style), layout.style.para(f"h{block.level}"))]
+
+
+def _paragraph(layout: _Layout, block: ir.Paragraph, width: float) -> list[Flowable]:
+    return [Paragraph(_markup(block.spans, layout.style), layout.style.para(block.role))]
+
+
+def _list(layout: _Layout, block: ir.ListBlock, width: float) -> list[Flowable]:
+    style = layout.style
+    body = style.para("item") if "item" in style.paragraphs else style.para("body")
+    bullets = style.group("bullets")
+    indent = bullets.get("indent", body.fontSize * 1.3)
+    if block.kind == "checklist":
+        box = body.fontSize * 0.9
+        rows = [[_CheckBox(box, style.color("text")), Paragraph(_markup(item, style), body)] for item in block.items]
+        table = Table(rows, colWidths=[indent + 2, width - indent - 2])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (0, -1), body.fontSize * 0.2),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter)]))
+        return [table]
+    items = [ListItem(Paragraph(_markup(item, style), body), leftIndent=indent) for item in block.items]
+    if block.kind == "steps":
+        return [ListFlowable(items, bulletType="1", leftIndent=indent, bulletFontName=font_name("bold"),
+                             bulletFontSize=body.fontSize, bulletColor=style.color("accent", "brand.primary"))]
+    return [ListFlowable(items, bulletType="bullet", start=bullets.get("symbol", "•"), leftIndent=indent,
+                         bulletFontName=font_name("regular"), bulletFontSize=body.fontSize * bullets.get("size", 1.0),
+                         bulletColor=style.color("accent", "brand.primary"), bulletOffsetY=0)]
+
+
+def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
+    style = layout.style
+    group = style.group("table")
+    cell = style.para("cell")
+    head = style.para("cell_head")
+    padding = group.get("padding", 4)
+    texts = [[ir.plain(c) for c in col] for col in zip(block.header, *block.rows, strict=True)]
+    widths = column_widths(texts, width, cell.fontSize, padding)
+    data = [[Paragraph(_markup(c, style), head) for c in block.header]]
+    data += [[Paragraph(_markup(c, style), cell) for c in row] for row in block.rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), style.color(group.get("header_background"), "brand.primary")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.5, style.color(group.get("grid"), "#9fb4c8")),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+    if group.get("stripe"):
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
+    table.setStyle(TableStyle(commands))
+    out: list[Flowable] = []
+    if block.caption:
+        out.append(Paragraph(_markup(block.caption, style), style.para("caption")))
+    out += [table, Spacer(1, style.para("body").spaceAfter)]
+    return out
+
+
+def _faq(layout: _Layout, block: ir.Faq, width: float) -> list[Flowable]:
+    style = layout.style
+    out: list[Flowable] = []
+    for question, answer in block.pairs:
+        out.append(KeepTogether([Paragraph(_markup(question, style), style.para("question")),
+                                 Paragraph(_markup(answer, style), style.para("body"))]))
+    return out
+
+
+def _references(layout: _Layout, block: ir.References, width: float) -> list[Flowable]:
+    style = layout.style.para("reference")
+    out = []
+    for entry in block.entries:
+        text = escape(entry.text)
+        if entry.link:
+            text = f'{text} <a href="{escape(entry.link)}">{escape(entry.link)}</a>' if entry.link not in entry.text else text
+        out.append(Paragraph(text, style, bulletText=f"{entry.number}."))
+    return out
+
+
+def _callout(layout: _Layout, block: ir.Callout, width: float) -> list[Flowable]:
+    style = layout.style
+    look = style.group("callouts").get(block.kind, style.group("callouts").get("default", {}))
+    padding = look.get("padding", 8)
+    inner_w = width - 2 * padding - look.get("border_width", 1) * 2
+    qr_blocks = [b for b in block.blocks if isinstance(b, ir.Qr)]
+    text_blocks = [b for b in block.blocks if not isinstance(b, ir.Qr)]
+    qr_size = style.para("body").fontSize * 5.5
+    text_w = inner_w - (qr_size + padding if qr_blocks else 0)
+    content: list[Flowable] = []
+    for inner in text_blocks:
+        content.extend(layout.flowables(inner, text_w))
+    if qr_blocks:
+        cell = Table([[content, _QrCode(qr_blocks[0].url, qr_size)]], colWidths=[text_w + padding, qr_size])
+        cell.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        content = [cell]
+    box = Table([[content]], colWidths=[width])
+    commands = [("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75), ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5)]
+    if look.get("background"):
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
+    if look.get("border"):
+        commands.append(("BOX", (0, 0), (-1, -1), look.get("border_width", 1), style.color(look["border"])))
+    box.setStyle(TableStyle(commands))
+    return [box, Spacer(1, style.para("body").spaceAfter + 2)]
+
+
+def _section(layout: _Layout, block: ir.Section, width: float) -> list[Flowable]:
+    out: list[Flowable] = []
+    for inner in block.blocks:
+        out.extend(layout.flowables(inner, width))
+    return out
+
+
+def _qr(layout: _Layout, block: ir.Qr, width: float) -> list[Flowable]:
+    return [_QrCode(block.url, layout.style.para("body").fontSize * 5.5)]
+
+
+_HANDLERS = {
+    ir.Heading: _heading, ir.Paragraph: _paragraph, ir.ListBlock: _list, ir.Table: _table, ir.Faq: _faq,
+    ir.References: _references, ir.Callout: _callout, ir.Section: _section, ir.Qr: _qr,
+}
+
+
+class _CheckBox(Flowable):
+    """An empty square to tick with a pen."""
+
+    def __init__(self, size: float, color) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.size, self.color = size, color
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(1.2)
+        self.canv.rect(0, 0, self.size, self.size)
+
+
+class _QrCode(Flowable):
+    """A QR code for `url`, drawn with reportlab's own QR support, and a link on the same spot."""
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url = safe_link(url)
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        widget = QrCodeWidget(self.url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(self.width, self.height, transform=[self.width / (x1 - x0), 0, 0, self.height / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        drawing.drawOn(self.canv, 0, 0)
+        self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
+
+
+class _BrandBar(Flowable):
+    """The clinic's logo at the left and its name, address and phone at the right."""
+
+    def __init__(self, brand, style: PdfStyle, width: float) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.brand, self.style, self.width = brand, style, width
+        self.height = self.height_for(style) - 6
+
+    @staticmethod
+    def height_for(style: PdfStyle) -> float:
+        return style.para("page_brand").leading * 3 + 8
+
+    def draw(self) -> None:
+        canvas, brand, style = self.canv, self.brand, self.style.para("page_brand")
+        if brand.logo:
+            image = ImageReader(str(brand.logo))
+            iw, ih = image.getSize()
+            h = self.height
+            w = min(self.width * 0.45, h * iw / ih)
+            h = w * ih / iw
+            canvas.drawImage(image, 0, (self.height - h) / 2, w, h, mask="auto")
+        lines = [brand.name, brand.address, f"Phone {brand.phone}"]
+        canvas.setFillColor(self.style.color("brand.primary"))
+        y = self.height - style.fontSize
+        for number, line in enumerate(filter(None, lines)):
+            canvas.setFont(font_name("bold") if number == 0 else style.fontName, style.fontSize)
+            canvas.drawRightString(self.width, y, line)
+            y -= style.leading

@@ -1,0 +1,203 @@
+"""The topic schema, and the validated Topic it produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.content.schema import (
+    INVALID,
+    DateType,
+    EnumType,
+    Field,
+    ListType,
+    OneOfKeysType,
+    PatternType,
+    RecordType,
+    SchemaType,
+    Text,
+    TextType,
+    suggest,
+)
+from generator.content.yamlsource import YNode, read_yaml
+from generator.errors import InputError, ProblemList
+
+AUDIENCES = ("patient", "clinician", "trainee")
+ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
+CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)((?:;\s*@[a-z0-9][a-z0-9-]*)*)\]")
+
+
+class AudienceTextType(SchemaType):
+    """One text for every audience, or a mapping of audience to its own text; returns {audience: Text}."""
+
+    description = "text, or a mapping of audience to text"
+
+    def __init__(self) -> None:
+        self.text = TextType()
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        if node.kind == "scalar":
+            value = self.text.check(node, problems, where)
+            return INVALID if value is INVALID else dict.fromkeys(AUDIENCES, value)
+        if node.kind != "map":
+            return self._wrong_kind(node, problems, where)
+        result = {}
+        for key, value in node.items:
+            if key.value not in AUDIENCES:
+                problems.add(key.loc, f"'{key.value}' is not an audience in '{where}'", suggest(key.value, AUDIENCES))
+                return INVALID
+            checked = self.text.check(value, problems, f"{where}.{key.value}")
+            if checked is INVALID:
+                return INVALID
+            result[key.value] = checked
+        if not result:
+            problems.add(node.loc, f"'{where}' is empty", "write the text, or one text per audience")
+            return INVALID
+        return result
+
+
+audience_text = AudienceTextType()
+audience_list = ListType(EnumType(AUDIENCES))
+text_list = ListType(audience_text)
+identifier = PatternType(
+    ID_PATTERN, "an id of lower-case letters, digits and '-'", "for example 'b12-neuropathy'; no spaces or capitals"
+)
+
+
+def _check_table(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
+    width = len(table["columns"])
+    for number, row in enumerate(table["rows"], start=1):
+        if len(row) != width:
+            row_loc = node.items[[k.value for k, _ in node.items].index("rows")][1].items[number - 1].loc
+            problems.add(row_loc, f"row {number} of '{where}' has {len(row)} cells but there are {width} columns",
+                         "give every row one cell per column")
+
+
+table_type = RecordType(
+    {
+        "caption": Field(audience_text, required=False),
+        "columns": Field(ListType(audience_text, max_items=8)),
+        "rows": Field(ListType(ListType(audience_text, max_items=8), max_items=60)),
+    },
+    check_extra=_check_table,
+)
+
+block_type = OneOfKeysType(
+    {
+        "paragraph": audience_text,
+        "bullets": ListType(audience_text, max_items=40),
+        "callout": audience_text,
+        "table": table_type,
+    },
+    shared={"for": Field(audience_list, required=False)},
+)
+
+section_type = RecordType(
+    {
+        "id": Field(identifier),
+        "heading": Field(audience_text),
+        "for": Field(audience_list, required=False),
+        "blocks": Field(ListType(block_type, max_items=60)),
+        "slide": Field(ListType(audience_text, max_items=12), required=False),
+        "notes": Field(audience_text, required=False),
+    }
+)
+
+qa_type = RecordType({"question": Field(audience_text), "answer": Field(audience_text)})
+names = ListType(TextType(), max_items=50)
+
+topic_type = RecordType(
+    {
+        "id": Field(identifier),
+        "title": Field(audience_text),
+        "subtitle": Field(audience_text, required=False),
+        "version": Field(TextType()),
+        "reviewed": Field(DateType()),
+        "next_review": Field(DateType()),
+        "language": Field(PatternType(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag like en or es-US", "write for example 'en'")),
+        "authors": Field(names),
+        "reviewers": Field(names),
+        "source": Field(TextType(), required=False),
+        "main_message": Field(audience_text),
+        "sections": Field(ListType(section_type, max_items=60)),
+        "key_points": Field(text_list),
+        "when_to_call": Field(text_list),
+        "questions_to_ask": Field(text_list),
+        "faq": Field(ListType(qa_type, max_items=40), required=False),
+        "learning_objectives": Field(text_list, required=False),
+        "quiz": Field(ListType(qa_type, max_items=20), required=False),
+        "disclaimer": Field(audience_text),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A validated topic: every text value is a Text that knows its file, line and column."""
+
+    id: str
+    path: Path
+    data: dict
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data.get(key)
+
+
+def load_topic(path: Path, reference_ids: set[str], display_name: str | None = None) -> Topic:
+    """Read, validate and return the topic in `path`, or raise InputError listing every problem."""
+    name = display_name or str(path)
+    root = read_yaml(path, name)
+    problems = ProblemList()
+    if root.kind != "map":
+        problems.add(root.loc, f"a topic file must be a mapping of keys, not {'a list' if root.kind == 'seq' else 'a single value'}",
+                     "start with 'id: ...' and 'title: ...' lines; see docs/content-format.md")
+        problems.raise_if_any()
+    data = topic_type.check(root, problems, "")
+    if data is not INVALID:
+        _check_topic(data, root, path, reference_ids, problems)
+    problems.raise_if_any()
+    return Topic(id=str(data["id"]), path=path, data=data)
+
+
+def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], problems: ProblemList) -> None:
+    topic_id = data["id"]
+    if path.suffix in (".yaml", ".yml") and path.stem != topic_id:
+        problems.add(topic_id.loc, f"the id '{topic_id}' does not match the file name '{path.name}'",
+                     f"rename the file to '{topic_id}.yaml' or change the id to '{path.stem}'")
+    if dt.date.fromisoformat(data["next_review"]) <= dt.date.fromisoformat(data["reviewed"]):
+        problems.add(data["next_review"].loc, "'next_review' must be after 'reviewed'", "set the date of the next review")
+    seen: dict[str, Text] = {}
+    for section in data["sections"]:
+        if section["id"] in seen:
+            problems.add(section["id"].loc, f"two sections have the id '{section['id']}' (first at line {seen[section['id']].loc.line})",
+                         "give every section its own id")
+        seen[section["id"]] = section["id"]
+    for text in iter_texts(data):
+        check_citations(text, reference_ids, problems)
+
+
+def check_citations(text: Text, reference_ids: set[str], problems: ProblemList) -> None:
+    """Report citations in `text` that are malformed or name no known reference."""
+    for match in CITATION.finditer(text):
+        for ref_id in re.findall(r"@([a-z0-9-]+)", match.group(0)):
+            if ref_id not in reference_ids:
+                problems.add(text.loc, f"the citation [@{ref_id}] names no reference in content/references/",
+                             suggest(ref_id, reference_ids) if reference_ids else "add the reference first")
+    leftover = CITATION.sub("", text)
+    if "[@" in leftover:
+        problems.add(text.loc, "a citation is not written as [@id] or [@id1; @id2]", "check the brackets, '@' and ';'")
+
+
+def iter_texts(value: Any):
+    """Yield every Text inside a validated value, in document order."""
+    if isinstance(value, Text):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from iter_texts(item)

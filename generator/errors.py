@@ -1,0 +1,80 @@
+"""One small error tree: every expected failure carries a location and a hint; anything else is a bug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column count from 1, as editors do."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{max(self.col, 1)}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, where it is and what to do about it."""
+
+    location: Location | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.message}" + (f"; {self.hint}" if self.hint else "")
+
+
+class HandoutError(Exception):
+    """A failure the user can act on; the CLI prints it without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(None, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InputError(HandoutError):
+    """The content, a brand, a template or the command line is wrong: exit code 2."""
+
+    exit_code = 2
+
+
+class BuildError(HandoutError):
+    """The input is valid but an output could not be made (it does not fit, say): exit code 1."""
+
+    exit_code = 1
+
+
+class ProblemList:
+    """Collect problems while validating, so all of them are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, location: Location | None, message: str, hint: str = "") -> None:
+        self.items.append(Problem(location, message, hint))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self, error: type[HandoutError] = InputError) -> None:
+        if self.items:
+            raise error(sorted(self.items, key=_problem_order))
+
+
+def _problem_order(problem: Problem) -> tuple:
+    loc = problem.location
+    return (loc.file, loc.line, loc.col) if loc else ("", 0, 0)

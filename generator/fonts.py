@@ -1,0 +1,59 @@
+"""The project's typeface: Open Sans (Apache 2.0), shipped by the ttf-opensans dependency with its licence."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import ttf_opensans
+
+FAMILY = "OpenSans"
+_FILES = {
+    "regular": "OpenSans-Regular.ttf",
+    "bold": "OpenSans-Bold.ttf",
+    "italic": "OpenSans-Italic.ttf",
+    "bold-italic": "OpenSans-BoldItalic.ttf",
+    "semibold": "OpenSans-SemiBold.ttf",
+}
+FONT_DIR = Path(ttf_opensans.__file__).parent / "ttf"
+
+
+def font_path(face: str) -> Path:
+    """Return the TrueType file of `face` (regular, bold, italic, bold-italic, semibold)."""
+    return FONT_DIR / _FILES[face]
+
+
+def font_name(face: str) -> str:
+    """Return the name a face is registered under in reportlab."""
+    return f"{FAMILY}-{face}"
+
+
+@cache
+def register_pdf_fonts() -> None:
+    """Register every face with reportlab once per process, and the family for <b> and <i>."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for face in _FILES:
+        pdfmetrics.registerFont(TTFont(font_name(face), str(font_path(face))))
+    pdfmetrics.registerFontFamily(
+        FAMILY, normal=font_name("regular"), bold=font_name("bold"),
+        italic=font_name("italic"), boldItalic=font_name("bold-italic"),
+    )
+
+
+@cache
+def covered_characters() -> frozenset[int]:
+    """Return the code points every face can draw."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    covered: frozenset[int] | None = None
+    for face in _FILES:
+        chars = frozenset(TTFontFile(str(font_path(face))).charToGlyph)
+        covered = chars if covered is None else covered & chars
+    return covered or frozenset()
+
+
+def fonts_fingerprint() -> list[Path]:
+    """Return the font files, for cache keys."""
+    return [font_path(face) for face in _FILES]

@@ -1,0 +1,291 @@
+"""The intermediate representation both builders read, and the parser from template markup into it.
+
+Templates emit a small XML vocabulary (document/deck, section/slide, h, p, bullets, checklist, table, callout,
+faq, references, notes; inline b, i, a, br, cite). Content text reaches it escaped, so whatever characters the
+content holds stay text. Citations are numbered here, in the order they first appear in the output.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from generator.content.references import Reference
+from generator.errors import BuildError
+from generator.links import is_safe_link
+
+_LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one set of inline styles."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str = ""
+
+
+Inline = tuple[Span, ...]
+
+
+def plain(spans: Inline) -> str:
+    """Return the text of `spans` without styles."""
+    return "".join(span.text for span in spans)
+
+
+@dataclass(frozen=True)
+class Heading:
+    spans: Inline
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: Inline
+    role: str = "body"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """Bullets, numbered steps or a tick-box checklist."""
+
+    kind: str
+    items: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    caption: Inline = ()
+
+
+@dataclass(frozen=True)
+class Faq:
+    pairs: tuple[tuple[Inline, Inline], ...]
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    number: int
+    text: str
+    link: str
+
+
+@dataclass(frozen=True)
+class References:
+    entries: tuple[ReferenceEntry, ...]
+
+
+@dataclass(frozen=True)
+class Qr:
+    """A QR code linking to `url` (https:, mailto: or tel: only)."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A box that stands out: the main message, when to call, a summary."""
+
+    kind: str
+    blocks: tuple
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    blocks: tuple
+
+    @property
+    def heading(self) -> str:
+        """Return the text of the first heading inside the section, or its id."""
+        pending = list(self.blocks)
+        while pending:
+            block = pending.pop(0)
+            if isinstance(block, Heading):
+                return plain(block.spans)
+            if isinstance(block, Callout | Section):
+                pending[:0] = block.blocks
+        return self.id
+
+
+Block = Heading | Paragraph | ListBlock | Table | Faq | References | Qr | Callout | Section
+
+
+@dataclass(frozen=True)
+class Document:
+    title: Inline
+    subtitle: Inline
+    blocks: tuple
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str
+    title: Inline
+    subtitle: Inline = ()
+    blocks: tuple = ()
+    notes: str = ""
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class Deck:
+    title: Inline
+    subtitle: Inline
+    slides: tuple[Slide, ...]
+
+
+@dataclass
+class _Citations:
+    library: dict[str, Reference]
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def number(self, ref_id: str) -> int:
+        if ref_id not in self.library:
+            raise BuildError(f"the citation [@{ref_id}] names no reference in content/references/")
+        return self.numbers.setdefault(ref_id, len(self.numbers) + 1)
+
+    def entries(self) -> tuple[ReferenceEntry, ...]:
+        ordered = sorted(self.numbers.items(), key=lambda item: item[1])
+        return tuple(ReferenceEntry(n, self.library[i].citation_text(), self.library[i].link()) for i, n in ordered)
+
+
+def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
+    """Parse template markup into a Document or a Deck."""
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        context = markup.splitlines()[line - 1][max(col - 30, 0): col + 30] if line - 1 < len(markup.splitlines()) else ""
+        raise BuildError(f"the template produced broken markup at line {line}, column {col + 1}: {context!r}") from None
+    citations = _Citations(library)
+    for cite in root.iter("cite"):
+        for ref_id in cite.get("ids", "").split():
+            citations.number(ref_id)
+    parser = _Parser(citations)
+    if citations.numbers and root.find(".//references") is None:
+        raise BuildError("the text cites references but this output prints no reference list; "
+                         "remove the [@...] citations from this audience's text")
+    if root.tag == "document":
+        return Document(parser.inline(root.find("title")), parser.inline(root.find("subtitle")),
+                        parser.blocks(root, skip={"title", "subtitle"}))
+    if root.tag == "deck":
+        slides = tuple(parser.slide(el) for el in root.findall("slide"))
+        return Deck(parser.inline(root.find("title")), parser.inline(root.find("subtitle")), slides)
+    raise BuildError(f"template markup must start with <document> or <deck>, not <{root.tag}>")
+
+
+class _Parser:
+    def __init__(self, citations: _Citations) -> None:
+        self.citations = citations
+
+    def blocks(self, parent: ET.Element, skip: set[str] = frozenset()) -> tuple:  # type: ignore[assignment]
+        out = []
+        for el in parent:
+            if el.tag in skip:
+                continue
+            block = self.block(el)
+            if block is not None:
+                out.append(block)
+        return tuple(out)
+
+    def block(self, el: ET.Element):  # type: ignore[no-untyped-def]
+        tag = el.tag
+        if tag == "h":
+            return Heading(self.inline(el), int(el.get("level", "2")))
+        if tag == "p":
+            spans = self.inline(el)
+            return Paragraph(spans, el.get("role", "body")) if spans else None
+        if tag in ("bullets", "steps", "checklist"):
+            items = tuple(s for s in (self.inline(item) for item in el.findall("item")) if s)
+            return ListBlock(tag, items) if items else None
+        if tag == "table":
+            head = el.find("head")
+            header = tuple(self.inline(c) for c in head.findall("cell")) if head is not None else ()
+            rows = tuple(tuple(self.inline(c) for c in row.findall("cell")) for row in el.findall("row"))
+            return Table(header, rows, self.inline(el.find("caption")))
+        if tag == "faq":
+            qs, answers = el.findall("q"), el.findall("a")
+            return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)))
+        if tag == "callout":
+            return Callout(el.get("kind", "note"), self.blocks(el))
+        if tag == "section":
+            return Section(el.get("id", ""), self.blocks(el))
+        if tag == "qr":
+            url = plain(self.inline(el))
+            if not is_safe_link(url):
+                raise BuildError(f"the QR code link {url!r} is not allowed: only https:, mailto: and tel: links")
+            return Qr(url)
+        if tag == "references":
+            return References(self.citations.entries())
+        raise BuildError(f"the template used an unknown element <{tag}>")
+
+    def slide(self, el: ET.Element) -> Slide:
+        notes_el = el.find("notes")
+        notes = plain(self.inline(notes_el)) if notes_el is not None else ""
+        return Slide(
+            kind=el.get("kind", "content"),
+            title=self.inline(el.find("title")),
+            subtitle=self.inline(el.find("subtitle")),
+            blocks=self.blocks(el, skip={"title", "subtitle", "notes"}),
+            notes=notes,
+        )
+
+    def inline(self, el: ET.Element | None) -> Inline:
+        """Return the styled runs inside `el`, whitespace collapsed as in HTML."""
+        if el is None:
+            return ()
+        spans: list[Span] = []
+        self._walk(el, spans, bold=False, italic=False, href="")
+        return _normalise(spans)
+
+    def _walk(self, el: ET.Element, spans: list[Span], bold: bool, italic: bool, href: str) -> None:
+        if el.text:
+            spans.append(Span(el.text, bold, italic, href))
+        for child in el:
+            if child.tag == "b":
+                self._walk(child, spans, True, italic, href)
+            elif child.tag == "i":
+                self._walk(child, spans, bold, True, href)
+            elif child.tag == "a":
+                href = child.get("href", "")
+                if not is_safe_link(href):
+                    raise BuildError(f"the link {href!r} is not allowed: only https:, mailto: and tel: links")
+                self._walk(child, spans, bold, italic, href)
+            elif child.tag == "br":
+                spans.append(Span(_LINE_BREAK, bold, italic, href))
+            elif child.tag == "cite":
+                numbers = sorted(self.citations.number(i) for i in child.get("ids", "").split())
+                spans.append(Span("[" + ", ".join(str(n) for n in numbers) + "]", bold, italic, href))
+            else:
+                raise BuildError(f"the template used an unknown inline element <{child.tag}>")
+            if child.tail:
+                spans.append(Span(child.tail, bold, italic, href))
+
+
+def _normalise(spans: list[Span]) -> Inline:
+    """Collapse whitespace runs to one space, trim the ends, merge neighbours with the same style."""
+    out: list[Span] = []
+    previous_space = True
+    for span in spans:
+        text = re.sub(r"[ \t\r\n]+", " ", span.text)
+        if previous_space:
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        text = text.replace(" " + _LINE_BREAK, _LINE_BREAK).replace(_LINE_BREAK + " ", _LINE_BREAK)
+        previous_space = text.endswith((" ", _LINE_BREAK))
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (span.bold, span.italic, span.href):
+            out[-1] = Span(out[-1].text + text, span.bold, span.italic, span.href)
+        else:
+            out.append(Span(text, span.bold, span.italic, span.href))
+    if out:
+        out[-1] = Span(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].href)
+        if not out[-1].text:
+            out.pop()
+    return tuple(Span(s.text.replace(_LINE_BREAK, "\n"), s.bold, s.italic, s.href) for s in out)

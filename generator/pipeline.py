@@ -1,0 +1,156 @@
+"""The build of one topic: load, view per audience, render markup, parse to IR, check fonts, build, write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.brand import NEUTRAL, Brand
+from generator.content.audience import audience_view
+from generator.content.model import Topic, iter_texts, load_topic
+from generator.content.references import Reference, load_references
+from generator.content.schema import Text
+from generator.content.yamlsource import read_yaml
+from generator.errors import InputError, ProblemList
+from generator.ir import Deck, Document, parse_markup
+from generator.render import render_markup
+from generator.variants import Variant, discover_variants
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's content, templates and outputs live."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def brands(self) -> Path:
+        return self.content / "brands"
+
+    @property
+    def references_dir(self) -> Path:
+        return self.content / "references"
+
+    def topic_files(self) -> list[Path]:
+        """Return every topic in content/, sorted (other YAML files live in subfolders or build.yaml)."""
+        return sorted(p for p in self.content.glob("*.yaml") if p.name != "build.yaml")
+
+    def output_dir(self, out: Path, topic_id: str, brand: Brand) -> Path:
+        return out / brand.id / topic_id if brand.id else out / topic_id
+
+
+def find_project(start: Path | None = None) -> Project:
+    """Return the project holding the current folder, else the one this package was installed from."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "templates").is_dir() and (folder / "content").is_dir():
+            return Project(folder)
+    return Project(Path(__file__).resolve().parent.parent)
+
+
+@cache
+def _references(folder: Path) -> dict[str, Reference]:
+    return load_references(folder) if folder.is_dir() else {}
+
+
+def references_for(project: Project) -> dict[str, Reference]:
+    return _references(project.references_dir)
+
+
+def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
+    """Load every topic in `paths`, reporting the problems of all of them at once."""
+    library = references_for(project)
+    topics, problems = [], ProblemList()
+    for path in paths:
+        try:
+            topics.append(load_topic(path, set(library), _display(path)))
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+    problems.raise_if_any()
+    return topics
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cache
+def _labels(templates: Path) -> dict[str, dict[str, str]]:
+    path = templates / "labels.yaml"
+    if not path.is_file():
+        return {}
+    root = read_yaml(path)
+    return {lang.value: {k.value: v.value for k, v in node.items} for lang, node in root.items}
+
+
+def labels_for(project: Project, language: str) -> dict[str, str]:
+    """Return the fixed words for `language`, English filling any gap."""
+    labels = _labels(project.templates)
+    return {**labels.get("en", {}), **labels.get(language.split("-")[0], {})}
+
+
+def source_epoch(topic: Topic) -> int:
+    """Return the time written into outputs: SOURCE_DATE_EPOCH when set, else the topic's review date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    reviewed = dt.date.fromisoformat(topic.data["reviewed"])
+    return int(dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC).timestamp())
+
+
+def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
+    """Return what templates may know of the brand, with the handout's web address filled in."""
+    url = brand.web.replace("{topic}", topic.id) if brand.web else ""
+    return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
+
+
+def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> tuple[Document | Deck, dict]:
+    """Return the IR of one output and the audience view it was made from."""
+    view = audience_view(topic, variant.audience)
+    context = {
+        "t": view,
+        "brand": brand_context(brand, topic),
+        "labels": labels_for(project, str(topic.data["language"])),
+        "paper": paper,
+        "variant": {"name": variant.name, "audience": variant.audience},
+    }
+    markup = render_markup(variant.search_path, variant.entry, context)
+    return parse_markup(markup, references_for(project)), view
+
+
+def check_font_coverage(view: dict, brand: Brand) -> None:
+    """Raise InputError for every character of the shown text that the embedded font cannot draw."""
+    from generator.fonts import covered_characters
+
+    covered = covered_characters()
+    problems = ProblemList()
+    texts: list[Any] = list(iter_texts(view)) + [Text(v) for v in (brand.name, brand.address) if v]
+    seen: set[tuple] = set()
+    for text in texts:
+        for ch in str(text):
+            if ch != "\n" and ord(ch) not in covered:
+                key = (getattr(text, "loc", None), ch)
+                if key in seen:
+                    continue
+                seen.add(key)
+                import unicodedata
+
+                problems.add(getattr(text, "loc", None),
+                             f"the font cannot draw '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})",
+                             "replace it with a character the font has, or write it out in words")
+    problems.raise_if_any()

@@ -1,0 +1,73 @@
+"""The one Jinja environment: sandboxed, autoescaping, strict, and turning content text into safe markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator.content.model import CITATION
+from generator.errors import BuildError
+
+MAX_OUTPUT_CHARS = 2_000_000
+
+
+class ConfinedLoader(FileSystemLoader):
+    """Load templates only from files that really lie inside the search folders, symlinks resolved."""
+
+    def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def markup_text(value: Any) -> Markup:
+    """Escape content text for the markup; citations become <cite/>, line breaks <br/>."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise BuildError("a template printed a value that is missing; guard it with {% if ... %}")
+    text = str(escape(str(value)))
+    text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + '"/>', text)
+    return Markup(text.replace("\n", "<br/>"))
+
+
+def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironment:
+    """Return a sandboxed environment that looks for templates in `search_path`, first match wins."""
+    env = ImmutableSandboxedEnvironment(
+        loader=ConfinedLoader([str(p) for p in search_path]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=markup_text,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["text"] = markup_text
+    return env
+
+
+def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, Any]) -> str:
+    """Render template `entry` with `context` and return the markup text."""
+    env = make_environment(search_path)
+    try:
+        template = env.get_template(entry)
+        chunks = []
+        size = 0
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise BuildError(f"template '{entry}' produced more than {MAX_OUTPUT_CHARS:,} characters")
+            chunks.append(chunk)
+        return "".join(chunks)
+    except TemplateNotFound as exc:
+        raise BuildError(f"template '{exc.name}' not found in {', '.join(str(p) for p in search_path)}") from None
+    except TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "filename", None) else ""
+        raise BuildError(f"{where}template error in '{entry}': {exc.message}") from None
