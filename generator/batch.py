@@ -9,8 +9,9 @@ from pathlib import Path
 from generator.brand import Brand
 from generator.builders import BuildContext, get_builder
 from generator.content.model import Topic
+from generator.errors import BuildError, Location, Problem
 from generator.outputs import atomic_write, remove_stale_temporaries
-from generator.pipeline import Project, check_font_coverage, render_ir, source_epoch
+from generator.pipeline import Project, check_font_coverage, labels_for, render_ir, source_epoch
 from generator.content.audience import audience_view
 from generator.variants import Variant
 
@@ -59,9 +60,19 @@ def precheck(jobs: list[Job]) -> None:
 
 
 def build_job(project: Project, job: Job) -> tuple[bytes, int]:
-    """Return the bytes and page (or slide) count of one job's output."""
-    document, _view = render_ir(project, job.topic, job.variant, job.brand, job.paper)
+    """Return the bytes and page (or slide) count of one job's output; failures name the output."""
+    try:
+        return _build(project, job)
+    except BuildError as exc:
+        where = Location(str(job.topic.path))
+        raise type(exc)([Problem(p.location or where, f"{job.path.name}: {p.message}", p.hint) for p in exc.problems]) from None
+
+
+def _build(project: Project, job: Job) -> tuple[bytes, int]:
+    document, view = render_ir(project, job.topic, job.variant, job.brand, job.paper)
     meta = {
+        "title": str(view["title"]),
+        "continued": labels_for(project, str(job.topic.data["language"])).get("continued", "continued"),
         "reviewed": job.topic.data["reviewed"],
         "version": job.topic.data["version"],
         "authors": [str(a) for a in job.topic.data["authors"]],

@@ -57,3 +57,22 @@ def covered_characters() -> frozenset[int]:
 def fonts_fingerprint() -> list[Path]:
     """Return the font files, for cache keys."""
     return [font_path(face) for face in _FILES]
+
+
+@cache
+def line_height_em(face: str = "regular") -> float:
+    """Return the font's own line height (hhea ascender + descender + line gap) as a multiple of its size.
+
+    Slide software spaces single-spaced lines by these metrics, so measuring with them predicts the render.
+    """
+    import struct
+
+    data = font_path(face).read_bytes()
+    count = struct.unpack(">H", data[4:6])[0]
+    tables = {}
+    for i in range(count):
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i: 28 + 16 * i])
+        tables[tag] = offset
+    units = struct.unpack(">H", data[tables[b"head"] + 18: tables[b"head"] + 20])[0]
+    ascender, descender, gap = struct.unpack(">hhh", data[tables[b"hhea"] + 4: tables[b"hhea"] + 10])
+    return (ascender - descender + gap) / units

@@ -150,9 +150,12 @@ class _Citations:
             raise BuildError(f"the citation [@{ref_id}] names no reference in content/references/")
         return self.numbers.setdefault(ref_id, len(self.numbers) + 1)
 
-    def entries(self) -> tuple[ReferenceEntry, ...]:
+    def entries(self, short: bool = False) -> tuple[ReferenceEntry, ...]:
         ordered = sorted(self.numbers.items(), key=lambda item: item[1])
-        return tuple(ReferenceEntry(n, self.library[i].citation_text(), self.library[i].link()) for i, n in ordered)
+        return tuple(
+            ReferenceEntry(n, self.library[i].short_text() if short else self.library[i].citation_text(), self.library[i].link())
+            for i, n in ordered
+        )
 
 
 def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
@@ -222,7 +225,7 @@ class _Parser:
                 raise BuildError(f"the QR code link {url!r} is not allowed: only https:, mailto: and tel: links")
             return Qr(url)
         if tag == "references":
-            return References(self.citations.entries())
+            return References(self.citations.entries(short=el.get("form") == "short"))
         raise BuildError(f"the template used an unknown element <{tag}>")
 
     def slide(self, el: ET.Element) -> Slide:

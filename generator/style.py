@@ -137,7 +137,8 @@ pptx_style_type = RecordType(
         "body_min_size": Field(size, required=False),
         "table_size": Field(size, required=False),
         "table_min_size": Field(size, required=False),
-        "notes_size": Field(size, required=False),
+        "subtitle_size": Field(size, required=False),
+        "footer_size": Field(size, required=False),
         "max_bullets": Field(NumberType(1, 20, integer=True), required=False),
         "layouts": Field(MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")), required=False),
     }

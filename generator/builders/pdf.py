@@ -28,7 +28,7 @@ from reportlab.platypus import (
 
 from generator import ir
 from generator.builders import BuildContext, BuildResult
-from generator.builders.measure import column_widths
+from generator.builders.measure import column_widths, narrowest_table, text_width
 from generator.builders.pdf_styles import PdfStyle, make_pdf_style
 from generator.errors import BuildError
 from generator.fonts import font_name, register_pdf_fonts
@@ -312,7 +312,10 @@ def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
     head = style.para("cell_head")
     padding = group.get("padding", 4)
     texts = [[ir.plain(c) for c in col] for col in zip(block.header, *block.rows, strict=True)]
-    widths = column_widths(texts, width, cell.fontSize, padding)
+    head_face = _face_of(head.fontName)
+    if narrowest_table(texts, cell.fontSize, padding, head_face=head_face) > width:
+        return _stacked_table(layout, block, width)
+    widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
     data = [[Paragraph(_markup(c, style), head) for c in block.header]]
     data += [[Paragraph(_markup(c, style), cell) for c in row] for row in block.rows]
     table = Table(data, colWidths=widths, repeatRows=1)
@@ -333,6 +336,53 @@ def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
     return out
 
 
+def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
+    """Set a table too wide for its column as one small card per row: the row's label, then header: value.
+
+    Used only when the columns cannot fit without breaking words, as on a narrow page column; the reader
+    still meets every header beside every value.
+    """
+    style = layout.style
+    group = style.group("table")
+    cell, head = style.para("cell"), style.para("cell_head")
+    label = style.para("caption")
+    padding = group.get("padding", 4)
+    key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
+    key_w = min(key_w, width * 0.45)
+    key_style = ParagraphStyle_for(cell, "bold")
+    data, commands = [], [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("GRID", (0, 0), (-1, -1), 0.5, style.color(group.get("grid"), "#9fb4c8")),
+    ]
+    for row in block.rows:
+        start = len(data)
+        data.append([Paragraph(_markup(row[0], style), head), ""])
+        commands += [("SPAN", (0, start), (1, start)),
+                     ("BACKGROUND", (0, start), (1, start), style.color(group.get("header_background"), "brand.primary"))]
+        for header, value in zip(block.header[1:], row[1:], strict=True):
+            data.append([Paragraph(_markup(header, style), key_style), Paragraph(_markup(value, style), cell)])
+    table = Table(data, colWidths=[key_w, width - key_w])
+    table.setStyle(TableStyle(commands))
+    out: list[Flowable] = []
+    if block.caption:
+        out.append(Paragraph(_markup(block.caption, style), label))
+    out += [table, Spacer(1, style.para("body").spaceAfter)]
+    return out
+
+
+def ParagraphStyle_for(base, face: str):  # type: ignore[no-untyped-def]  # noqa: N802
+    """Return a copy of `base` set in another face of the family."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{base.name}-{face}", parent=base, fontName=font_name(face))
+
+
+def _face_of(registered: str) -> str:
+    return registered.split("-", 1)[1] if "-" in registered else "regular"
+
+
 def _faq(layout: _Layout, block: ir.Faq, width: float) -> list[Flowable]:
     style = layout.style
     out: list[Flowable] = []
@@ -348,7 +398,8 @@ def _references(layout: _Layout, block: ir.References, width: float) -> list[Flo
     for entry in block.entries:
         text = escape(entry.text)
         if entry.link:
-            text = f'{text} <a href="{escape(entry.link)}">{escape(entry.link)}</a>' if entry.link not in entry.text else text
+            # The whole entry links to the source, so the printed text stays exactly the reference.
+            text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
         out.append(Paragraph(text, style, bulletText=f"{entry.number}."))
     return out
 

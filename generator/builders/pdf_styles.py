@@ -79,6 +79,8 @@ def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0) -> P
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=True,
+            bulletFontName=font_name(face),
+            bulletFontSize=size,
             keepWithNext=name.startswith("h") or name in ("caption", "question"),
         )
     return PdfStyle(paragraphs, sheet, brand, scale)

@@ -67,6 +67,26 @@ class Reference:
             text += f" {self.url}"
         return text
 
+    def short_text(self) -> str:
+        """Return a compact form for dense pages: first author, journal, year, volume, pages, DOI."""
+        first = self.authors.split(",")[0].strip()
+        author = f"{first}." if first == self.authors.strip().rstrip(".") else f"{first}, et al."
+        where = self.journal + (f" {self.year}" if self.year else "")
+        if self.volume:
+            where += f";{self.volume}"
+        elif self.issue:
+            where += f";({self.issue})"
+        if self.pages:
+            where += f":{self.pages}"
+        text = f"{author} {where}."
+        if self.doi:
+            text += f" doi:{self.doi}"
+        elif self.pmid:
+            text += f" PMID: {self.pmid}"
+        elif self.url:
+            text += f" {self.url}"
+        return text
+
     def link(self) -> str:
         """Return the best web address for the reference: its DOI, PubMed record or page."""
         if self.doi:
