@@ -29,13 +29,13 @@ from reportlab.platypus import (
 from generator import ir
 from generator.builders import BuildContext, BuildResult
 from generator.builders.measure import column_widths, narrowest_table, text_width
-from generator.builders.pdf_styles import PdfStyle, make_pdf_style
+from generator.builders.pdf_styles import PAGE_STYLES, PdfStyle, make_pdf_style
+from generator.style import resolve_paragraph_styles
 from generator.errors import BuildError
-from generator.fonts import font_name, register_pdf_fonts
+from generator.fonts import covered_characters, font_name, register_pdf_fonts
 from generator.links import safe_link
 
 PAPERS = {"letter": LETTER, "a4": A4}
-_PAGE_STYLES = ("page_", "title", "subtitle")  # styles of the page furniture, not of the body text
 
 
 class PdfBuilder:
@@ -49,7 +49,7 @@ class PdfBuilder:
         sheet = context.variant.style
         last = None
         for scale in _scales(sheet, context):
-            style = make_pdf_style(sheet, context.brand, scale)
+            style = make_pdf_style(sheet, context.brand, scale, context.variant.min_font_size)
             layout = _Layout(doc, context, style)
             data, pages = layout.render()
             budget = context.variant.max_pages
@@ -61,15 +61,20 @@ class PdfBuilder:
 
 
 def _scales(sheet: dict, context: BuildContext) -> list[float]:
-    """Return the type scales to try, largest first, none putting body text under the variant's minimum."""
+    """Return the type scales to try, largest first, until the body text reaches the variant's minimum.
+
+    Styles already at the minimum stay there (make_pdf_style clamps them); the body shrinks at most to 80%.
+    """
     minimum = context.variant.min_font_size
-    sizes = [spec.get("size", 11) for name, spec in make_pdf_style(sheet, context.brand).sheet.get("paragraphs", {}).items()
-             if not name.startswith(_PAGE_STYLES) and "size" in spec]
-    smallest = min(sizes) if sizes else 11
-    if smallest < minimum:
-        raise BuildError(f"variant '{context.variant.name}': a style is {smallest:g} pt, under the minimum of {minimum:g} pt")
+    paragraphs = resolve_paragraph_styles(sheet.get("paragraphs", {}))
+    sizes = {name: spec.get("size", 11) for name, spec in paragraphs.items() if not name.startswith(PAGE_STYLES)}
+    small = [name for name, size in sizes.items() if size < minimum]
+    if small:
+        raise BuildError(f"variant '{context.variant.name}': the style '{small[0]}' is {sizes[small[0]]:g} pt, "
+                         f"under the variant's minimum of {minimum:g} pt")
+    body = sizes.get("body", 11)
     scales, scale = [1.0], 1.0
-    while minimum and smallest * (scale - 0.03) >= minimum - 1e-6:
+    while minimum and body * (scale - 0.03) >= minimum - 1e-6 and scale - 0.03 >= 0.8:
         scale = round(scale - 0.03, 4)
         scales.append(scale)
     return scales
@@ -139,8 +144,9 @@ class _Layout:
         canvas.setFont(style.fontName, style.fontSize)
         canvas.setFillColor(style.textColor)
         y = self.page_h - top - style.fontSize
-        canvas.drawString(left, y, ir.plain(self.doc.title))
-        if self.context.brand.name:
+        title = ir.plain(self.doc.title)
+        canvas.drawString(left, y, title)
+        if self.context.brand.name and _fits_beside(title, self.context.brand.name, style, self.width):
             canvas.drawRightString(left + self.width, y, self.context.brand.name)
         self._rule(canvas, y - 6)
 
@@ -159,10 +165,13 @@ class _Layout:
         canvas.setStrokeColor(self.style.color("rule", "#b0b0b0"))
         canvas.setLineWidth(0.5)
         canvas.line(left, y + style.fontSize + 4, left + self.width, y + style.fontSize + 4)
-        canvas.drawString(left, y, f"Reviewed {meta['reviewed']} · Version {meta['version']} · Page {page} of {total}")
+        text = f"Reviewed {meta['reviewed']} · Version {meta['version']} · Page {page} of {total}"
+        canvas.drawString(left, y, text)
         brand = self.context.brand
-        if brand.name:
-            canvas.drawRightString(left + self.width, y, f"{brand.name} · {brand.phone}")
+        contact = f"{brand.name} · {brand.phone}" if brand.name else ""
+        # The clinic is in the header too; its footer copy gives way when the line has no room for both.
+        if contact and _fits_beside(text, contact, style, self.width):
+            canvas.drawRightString(left + self.width, y, contact)
 
     # ----- the body -------------------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -235,10 +244,16 @@ class _Layout:
         over_lines = max(1, round((needed - available) / body.leading))
         longest = sorted(heights, key=lambda item: -item[1])[:3]
         names = ", ".join(f"'{h}' ({round(v / body.leading)} lines)" for h, v in longest)
-        size_note = f" at the minimum font size of {variant.min_font_size:g} pt" if variant.min_font_size else ""
+        size_note = f" even with its text shrunk to {body.fontSize:.3g} pt (minimum {variant.min_font_size:g} pt)" if variant.min_font_size else ""
         return (f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
                 f"about {over_lines} lines of {body.fontSize:g} pt text too many. Longest sections: {names}. "
                 f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all")
+
+
+def _fits_beside(left_text: str, right_text: str, style, width: float) -> bool:  # type: ignore[no-untyped-def]
+    """Return True when two strings fit on one line of `width` with a clear gap between them."""
+    used = text_width(left_text, style.fontSize, _face_of(style.fontName)) + text_width(right_text, style.fontSize, _face_of(style.fontName))
+    return used + 3 * style.fontSize <= width
 
 
 def _height(flowable: Flowable, width: float) -> float:
@@ -300,9 +315,15 @@ def _list(layout: _Layout, block: ir.ListBlock, width: float) -> list[Flowable]:
     if block.kind == "steps":
         return [ListFlowable(items, bulletType="1", leftIndent=indent, bulletFontName=font_name("bold"),
                              bulletFontSize=body.fontSize, bulletColor=style.color("accent", "brand.primary"))]
-    return [ListFlowable(items, bulletType="bullet", start=bullets.get("symbol", "•"), leftIndent=indent,
-                         bulletFontName=font_name("regular"), bulletFontSize=body.fontSize * bullets.get("size", 1.0),
-                         bulletColor=style.color("accent", "brand.primary"), bulletOffsetY=0)]
+    symbol = bullets.get("symbol", "•")
+    missing = [ch for ch in symbol if ord(ch) not in covered_characters()]
+    if missing:
+        raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
+    scale = bullets.get("size", 1.0)
+    # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
+    return [ListFlowable(items, bulletType="bullet", start=symbol, leftIndent=indent,
+                         bulletFontName=font_name("regular"), bulletFontSize=body.fontSize * scale,
+                         bulletColor=style.color("accent", "brand.primary"), bulletOffsetY=(scale - 1) * body.fontSize * 0.3)]
 
 
 def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:

@@ -50,8 +50,11 @@ def resolve_color(name: str, sheet: dict[str, Any], brand: Brand, depth: int = 0
     raise BuildError(f"the style names an unknown colour '{name}'; define it under 'colors:'")
 
 
-def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0) -> PdfStyle:
-    """Return reportlab paragraph styles for `sheet`, every font size multiplied by `scale`."""
+PAGE_STYLES = ("page_", "title", "subtitle")  # the page furniture: never scaled with the body
+
+
+def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0, floor: float = 0.0) -> PdfStyle:
+    """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`."""
     try:
         resolved = resolve_paragraph_styles(sheet.get("paragraphs", {}))
     except ValueError as exc:
@@ -61,7 +64,9 @@ def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0) -> P
     allow_italic = sheet.get("allow_italic", True)
     paragraphs = {}
     for name, spec in resolved.items():
-        size = spec.get("size", 11) * scale
+        size = spec.get("size", 11)
+        if not name.startswith(PAGE_STYLES):
+            size = max(size * scale, min(size, floor))
         face = spec.get("font", "regular")
         if not allow_italic:
             face = {"italic": "regular", "bold-italic": "bold"}.get(face, face)
