@@ -8,11 +8,11 @@ from pathlib import Path
 
 from generator.brand import Brand
 from generator.builders import BuildContext, get_builder
+from generator.content.audience import audience_view
 from generator.content.model import Topic
 from generator.errors import BuildError, Location, Problem
 from generator.outputs import atomic_write, remove_stale_temporaries
 from generator.pipeline import Project, check_font_coverage, labels_for, render_ir, source_epoch
-from generator.content.audience import audience_view
 from generator.variants import Variant
 
 
@@ -65,7 +65,9 @@ def build_job(project: Project, job: Job) -> tuple[bytes, int]:
         return _build(project, job)
     except BuildError as exc:
         where = Location(str(job.topic.path))
-        raise type(exc)([Problem(p.location or where, f"{job.path.name}: {p.message}", p.hint) for p in exc.problems]) from None
+        raise type(exc)(
+            [Problem(p.location or where, f"{job.path.name}: {p.message}", p.hint) for p in exc.problems]
+        ) from None
 
 
 def _build(project: Project, job: Job) -> tuple[bytes, int]:

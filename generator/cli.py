@@ -32,8 +32,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: output/ in the project).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: output/ in the project).",
+)
 @click.option("--only", "only", multiple=True, metavar="VARIANT", help="Build only this variant (repeatable).")
 @click.option("--brand", "brand_name", default=None, metavar="CLINIC", help="Build for content/brands/CLINIC.yaml.")
 def build(topics: tuple[str, ...], out: Path | None, only: tuple[str, ...], brand_name: str | None) -> None:
@@ -51,7 +56,9 @@ def build(topics: tuple[str, ...], out: Path | None, only: tuple[str, ...], bran
     out_dir = out or project.root / "output"
     artifacts = run(project, plan(project, loaded, chosen, [brand], out_dir), out_dir)
     for artifact in artifacts:
-        click.echo(f"wrote {artifact.path} ({artifact.pages} {'slides' if artifact.path.suffix == '.pptx' else 'pages'})")
+        click.echo(
+            f"wrote {artifact.path} ({artifact.pages} {'slides' if artifact.path.suffix == '.pptx' else 'pages'})"
+        )
 
 
 @cli.command()

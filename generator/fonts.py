@@ -37,8 +37,11 @@ def register_pdf_fonts() -> None:
     for face in _FILES:
         pdfmetrics.registerFont(TTFont(font_name(face), str(font_path(face))))
     pdfmetrics.registerFontFamily(
-        FAMILY, normal=font_name("regular"), bold=font_name("bold"),
-        italic=font_name("italic"), boldItalic=font_name("bold-italic"),
+        FAMILY,
+        normal=font_name("regular"),
+        bold=font_name("bold"),
+        italic=font_name("italic"),
+        boldItalic=font_name("bold-italic"),
     )
 
 
@@ -71,8 +74,8 @@ def line_height_em(face: str = "regular") -> float:
     count = struct.unpack(">H", data[4:6])[0]
     tables = {}
     for i in range(count):
-        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i: 28 + 16 * i])
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
         tables[tag] = offset
-    units = struct.unpack(">H", data[tables[b"head"] + 18: tables[b"head"] + 20])[0]
-    ascender, descender, gap = struct.unpack(">hhh", data[tables[b"hhea"] + 4: tables[b"hhea"] + 10])
+    units = struct.unpack(">H", data[tables[b"head"] + 18 : tables[b"head"] + 20])[0]
+    ascender, descender, gap = struct.unpack(">hhh", data[tables[b"hhea"] + 4 : tables[b"hhea"] + 10])
     return (ascender - descender + gap) / units

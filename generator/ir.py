@@ -153,7 +153,9 @@ class _Citations:
     def entries(self, short: bool = False) -> tuple[ReferenceEntry, ...]:
         ordered = sorted(self.numbers.items(), key=lambda item: item[1])
         return tuple(
-            ReferenceEntry(n, self.library[i].short_text() if short else self.library[i].citation_text(), self.library[i].link())
+            ReferenceEntry(
+                n, self.library[i].short_text() if short else self.library[i].citation_text(), self.library[i].link()
+            )
             for i, n in ordered
         )
 
@@ -164,7 +166,9 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
         root = ET.fromstring(markup)
     except ET.ParseError as exc:
         line, col = exc.position
-        context = markup.splitlines()[line - 1][max(col - 30, 0): col + 30] if line - 1 < len(markup.splitlines()) else ""
+        context = (
+            markup.splitlines()[line - 1][max(col - 30, 0) : col + 30] if line - 1 < len(markup.splitlines()) else ""
+        )
         raise BuildError(f"the template produced broken markup at line {line}, column {col + 1}: {context!r}") from None
     citations = _Citations(library)
     for cite in root.iter("cite"):
@@ -172,11 +176,16 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
             citations.number(ref_id)
     parser = _Parser(citations)
     if citations.numbers and root.find(".//references") is None:
-        raise BuildError("the text cites references but this output prints no reference list; "
-                         "remove the [@...] citations from this audience's text")
+        raise BuildError(
+            "the text cites references but this output prints no reference list; "
+            "remove the [@...] citations from this audience's text"
+        )
     if root.tag == "document":
-        return Document(parser.inline(root.find("title")), parser.inline(root.find("subtitle")),
-                        parser.blocks(root, skip={"title", "subtitle"}))
+        return Document(
+            parser.inline(root.find("title")),
+            parser.inline(root.find("subtitle")),
+            parser.blocks(root, skip={"title", "subtitle"}),
+        )
     if root.tag == "deck":
         slides = tuple(parser.slide(el) for el in root.findall("slide"))
         return Deck(parser.inline(root.find("title")), parser.inline(root.find("subtitle")), slides)

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.brand import NEUTRAL, Brand
+from generator.brand import Brand
 from generator.content.audience import audience_view
 from generator.content.model import Topic, iter_texts, load_topic
 from generator.content.references import Reference, load_references
@@ -18,7 +18,7 @@ from generator.content.yamlsource import read_yaml
 from generator.errors import InputError, ProblemList
 from generator.ir import Deck, Document, parse_markup
 from generator.render import render_markup
-from generator.variants import Variant, discover_variants
+from generator.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
     return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
 
 
-def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> tuple[Document | Deck, dict]:
+def render_ir(
+    project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str
+) -> tuple[Document | Deck, dict]:
     """Return the IR of one output and the audience view it was made from."""
     view = audience_view(topic, variant.audience)
     context = {
@@ -150,7 +152,9 @@ def check_font_coverage(view: dict, brand: Brand) -> None:
                 seen.add(key)
                 import unicodedata
 
-                problems.add(getattr(text, "loc", None),
-                             f"the font cannot draw '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})",
-                             "replace it with a character the font has, or write it out in words")
+                problems.add(
+                    getattr(text, "loc", None),
+                    f"the font cannot draw '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})",
+                    "replace it with a character the font has, or write it out in words",
+                )
     problems.raise_if_any()

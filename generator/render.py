@@ -69,5 +69,7 @@ def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, An
     except TemplateNotFound as exc:
         raise BuildError(f"template '{exc.name}' not found in {', '.join(str(p) for p in search_path)}") from None
     except TemplateError as exc:
-        where = f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "filename", None) else ""
+        where = (
+            f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "filename", None) else ""
+        )
         raise BuildError(f"{where}template error in '{entry}': {exc.message}") from None

@@ -33,7 +33,9 @@ class LengthType(SchemaType):
             return self._wrong_kind(node, problems, where)
         match = re.fullmatch(r"(\d{1,4}(?:\.\d{1,4})?)\s*(pt|in|mm|cm)?", node.value.strip())
         if not match:
-            problems.add(node.loc, f"'{where}' must be {self.description}, not '{node.value}'", "write a number and a unit")
+            problems.add(
+                node.loc, f"'{where}' must be {self.description}, not '{node.value}'", "write a number and a unit"
+            )
             return INVALID
         return float(match.group(1)) * _UNITS[match.group(2) or "pt"]
 
@@ -59,7 +61,9 @@ size = NumberType(4, 120)
 
 paragraph_style = RecordType(
     {
-        "parent": Field(PatternType(r"[a-z][a-z0-9_-]*", "a style name", "name another style of this sheet"), required=False),
+        "parent": Field(
+            PatternType(r"[a-z][a-z0-9_-]*", "a style name", "name another style of this sheet"), required=False
+        ),
         "font": Field(EnumType(["regular", "bold", "italic", "bold-italic", "semibold"]), required=False),
         "size": Field(size, required=False),
         "leading": Field(NumberType(0.9, 3.0), required=False),  # a multiple of the size
@@ -90,46 +94,73 @@ class MapOfType(SchemaType):
 
 pdf_style_type = RecordType(
     {
-        "page": Field(RecordType({
-            "margin_top": Field(length, required=False),
-            "margin_bottom": Field(length, required=False),
-            "margin_left": Field(length, required=False),
-            "margin_right": Field(length, required=False),
-            "columns": Field(NumberType(1, 3, integer=True), required=False),
-            "column_gap": Field(length, required=False),
-            "header_height": Field(length, required=False),
-            "footer_height": Field(length, required=False),
-        }), required=False),
+        "page": Field(
+            RecordType(
+                {
+                    "margin_top": Field(length, required=False),
+                    "margin_bottom": Field(length, required=False),
+                    "margin_left": Field(length, required=False),
+                    "margin_right": Field(length, required=False),
+                    "columns": Field(NumberType(1, 3, integer=True), required=False),
+                    "column_gap": Field(length, required=False),
+                    "header_height": Field(length, required=False),
+                    "footer_height": Field(length, required=False),
+                }
+            ),
+            required=False,
+        ),
         "colors": Field(MapOfType(color), required=False),
         "paragraphs": Field(MapOfType(paragraph_style), required=False),
-        "bullets": Field(RecordType({
-            "symbol": Field(PatternType(r".{1,2}", "one or two characters", "for example •"), required=False),
-            "size": Field(NumberType(0.5, 3.0), required=False),  # a multiple of the text size
-            "indent": Field(length, required=False),
-        }), required=False),
-        "table": Field(RecordType({
-            "header_background": Field(color, required=False),
-            "header_text": Field(color, required=False),
-            "stripe": Field(color, required=False),
-            "grid": Field(color, required=False),
-            "padding": Field(length, required=False),
-        }), required=False),
-        "callouts": Field(MapOfType(RecordType({
-            "background": Field(color, required=False),
-            "border": Field(color, required=False),
-            "border_width": Field(length, required=False),
-            "padding": Field(length, required=False),
-        })), required=False),
+        "bullets": Field(
+            RecordType(
+                {
+                    "symbol": Field(PatternType(r".{1,2}", "one or two characters", "for example •"), required=False),
+                    "size": Field(NumberType(0.5, 3.0), required=False),  # a multiple of the text size
+                    "indent": Field(length, required=False),
+                }
+            ),
+            required=False,
+        ),
+        "table": Field(
+            RecordType(
+                {
+                    "header_background": Field(color, required=False),
+                    "header_text": Field(color, required=False),
+                    "stripe": Field(color, required=False),
+                    "grid": Field(color, required=False),
+                    "padding": Field(length, required=False),
+                }
+            ),
+            required=False,
+        ),
+        "callouts": Field(
+            MapOfType(
+                RecordType(
+                    {
+                        "background": Field(color, required=False),
+                        "border": Field(color, required=False),
+                        "border_width": Field(length, required=False),
+                        "padding": Field(length, required=False),
+                    }
+                )
+            ),
+            required=False,
+        ),
         "allow_italic": Field(BoolType(), required=False),
     }
 )
 
 pptx_style_type = RecordType(
     {
-        "slide": Field(RecordType({
-            "width": Field(length, required=False),
-            "height": Field(length, required=False),
-        }), required=False),
+        "slide": Field(
+            RecordType(
+                {
+                    "width": Field(length, required=False),
+                    "height": Field(length, required=False),
+                }
+            ),
+            required=False,
+        ),
         "colors": Field(MapOfType(color), required=False),
         "title_size": Field(size, required=False),
         "title_min_size": Field(size, required=False),
@@ -140,7 +171,9 @@ pptx_style_type = RecordType(
         "subtitle_size": Field(size, required=False),
         "footer_size": Field(size, required=False),
         "max_bullets": Field(NumberType(1, 20, integer=True), required=False),
-        "layouts": Field(MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")), required=False),
+        "layouts": Field(
+            MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")), required=False
+        ),
     }
 )
 

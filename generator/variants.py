@@ -23,7 +23,7 @@ from generator.content.schema import (
     suggest,
 )
 from generator.content.yamlsource import read_yaml
-from generator.errors import InputError, Location, ProblemList
+from generator.errors import Location, ProblemList
 from generator.style import load_style
 
 PAPERS = ("letter", "a4")
@@ -32,10 +32,15 @@ BUILDERS = ("pdf", "pptx")
 variant_type = RecordType(
     {
         "description": Field(TextType(), required=False),
-        "extends": Field(PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False),
+        "extends": Field(
+            PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
+        ),
         "builder": Field(EnumType(BUILDERS), required=False),
         "audience": Field(EnumType(AUDIENCES), required=False),
-        "entry": Field(PatternType(r"[A-Za-z0-9_.-]+\.j2", "a template file name ending in .j2", "for example content.xml.j2"), required=False),
+        "entry": Field(
+            PatternType(r"[A-Za-z0-9_.-]+\.j2", "a template file name ending in .j2", "for example content.xml.j2"),
+            required=False,
+        ),
         "papers": Field(ListType(EnumType(PAPERS)), required=False),
         "max_pages": Field(NumberType(1, 50, integer=True), required=False),
         "exact_pages": Field(BoolType(), required=False),
@@ -92,10 +97,18 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
     current: str | None = name
     while current is not None:
         if current in chain:
-            problems.add(Location(str(raw[name]["_file"])), f"variant '{name}' extends itself through {' -> '.join(chain)}", "break the loop")
+            problems.add(
+                Location(str(raw[name]["_file"])),
+                f"variant '{name}' extends itself through {' -> '.join(chain)}",
+                "break the loop",
+            )
             return None
         if current not in raw:
-            problems.add(Location(str(raw[chain[-1]]["_file"])), f"variant '{chain[-1]}' extends unknown '{current}'", suggest(current, raw))
+            problems.add(
+                Location(str(raw[chain[-1]]["_file"])),
+                f"variant '{chain[-1]}' extends unknown '{current}'",
+                suggest(current, raw),
+            )
             return None
         chain.append(current)
         current = raw[current].get("extends")
@@ -105,7 +118,11 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
     where = Location(str(raw[name]["_file"]))
     for required in ("builder", "audience"):
         if required not in merged:
-            problems.add(where, f"variant '{name}' has no '{required}' (nor does any variant it extends)", f"add '{required}: ...'")
+            problems.add(
+                where,
+                f"variant '{name}' has no '{required}' (nor does any variant it extends)",
+                f"add '{required}: ...'",
+            )
     if "builder" not in merged or "audience" not in merged:
         return None
     folders = [templates / link for link in chain]

@@ -43,8 +43,9 @@ def wrap_lines(text: str, width: float, size: float, face: str = "regular") -> l
     return lines
 
 
-def column_widths(columns: list[list[str]], total: float, size: float, padding: float, minimum: float = 36.0,
-                  head_face: str = "bold") -> list[float]:
+def column_widths(
+    columns: list[list[str]], total: float, size: float, padding: float, minimum: float = 36.0, head_face: str = "bold"
+) -> list[float]:
     """Share `total` points between columns by their content: no column narrower than its longest word.
 
     `columns` holds each column's cell texts, its header first (set in `head_face`). Each column gets at least
@@ -58,23 +59,29 @@ def column_widths(columns: list[list[str]], total: float, size: float, padding: 
     spare = total - sum(floor)
     wants = [n - f for n, f in zip(natural, floor, strict=True)]
     # Square roots damp the widest column's claim, so one long column does not starve the others.
-    weights = [w ** 0.5 for w in wants]
+    weights = [w**0.5 for w in wants]
     return [f + spare * w / sum(weights) for f, w in zip(floor, weights, strict=True)]
 
 
-def narrowest_table(columns: list[list[str]], size: float, padding: float, minimum: float = 36.0, head_face: str = "bold") -> float:
+def narrowest_table(
+    columns: list[list[str]], size: float, padding: float, minimum: float = 36.0, head_face: str = "bold"
+) -> float:
     """Return the narrowest width at which a table breaks no word: each column as wide as its longest word."""
     return sum(_natural_and_floor(columns, size, padding, minimum, head_face)[1])
 
 
-def _natural_and_floor(columns: list[list[str]], size: float, padding: float, minimum: float,
-                       head_face: str) -> tuple[list[float], list[float]]:
+def _natural_and_floor(
+    columns: list[list[str]], size: float, padding: float, minimum: float, head_face: str
+) -> tuple[list[float], list[float]]:
     natural, floor = [], []
     for head, *cells in columns:
+
         def widest(texts: list[str], face: str, split: bool) -> float:
             pieces = [w for t in texts for w in (t.split() if split else [t])] or [""]
             return max(text_width(p, size, face) for p in pieces)
 
         floor.append(max(minimum, widest([head], head_face, True), widest(cells, "regular", True)) + 2 * padding)
-        natural.append(max(floor[-1], max(widest([head], head_face, False), widest(cells, "regular", False)) + 2 * padding))
+        natural.append(
+            max(floor[-1], max(widest([head], head_face, False), widest(cells, "regular", False)) + 2 * padding)
+        )
     return natural, floor

@@ -30,10 +30,10 @@ from generator import ir
 from generator.builders import BuildContext, BuildResult
 from generator.builders.measure import column_widths, narrowest_table, text_width
 from generator.builders.pdf_styles import PAGE_STYLES, PdfStyle, make_pdf_style
-from generator.style import resolve_paragraph_styles
 from generator.errors import BuildError
 from generator.fonts import covered_characters, font_name, register_pdf_fonts
 from generator.links import safe_link
+from generator.style import resolve_paragraph_styles
 
 PAPERS = {"letter": LETTER, "a4": A4}
 
@@ -70,8 +70,10 @@ def _scales(sheet: dict, context: BuildContext) -> list[float]:
     sizes = {name: spec.get("size", 11) for name, spec in paragraphs.items() if not name.startswith(PAGE_STYLES)}
     small = [name for name, size in sizes.items() if size < minimum]
     if small:
-        raise BuildError(f"variant '{context.variant.name}': the style '{small[0]}' is {sizes[small[0]]:g} pt, "
-                         f"under the variant's minimum of {minimum:g} pt")
+        raise BuildError(
+            f"variant '{context.variant.name}': the style '{small[0]}' is {sizes[small[0]]:g} pt, "
+            f"under the variant's minimum of {minimum:g} pt"
+        )
     body = sizes.get("body", 11)
     scales, scale = [1.0], 1.0
     while minimum and body * (scale - 0.03) >= minimum - 1e-6 and scale - 0.03 >= 0.8:
@@ -93,8 +95,12 @@ class _Layout:
         self.doc, self.context, self.style = doc, context, style
         self.page_w, self.page_h = PAPERS[context.paper]
         page = style.group("page")
-        self.margins = (page.get("margin_top", 54), page.get("margin_right", 54),
-                        page.get("margin_bottom", 54), page.get("margin_left", 54))
+        self.margins = (
+            page.get("margin_top", 54),
+            page.get("margin_right", 54),
+            page.get("margin_bottom", 54),
+            page.get("margin_left", 54),
+        )
         self.columns = page.get("columns", 1)
         self.gap = page.get("column_gap", 18)
         self.footer_h = page.get("footer_height", 30)
@@ -117,15 +123,28 @@ class _Layout:
         return pieces
 
     def _frames(self, header_h: float) -> _Frames:
-        top, right, bottom, left = self.margins
+        top, _right, bottom, left = self.margins
         rule = 10.0
+
         def row(offset: float) -> list[Frame]:
             height = self.page_h - top - bottom - self.footer_h - offset
             if height < 72:
                 raise BuildError("the title and header leave no room for the text; shorten the title")
-            return [Frame(left + i * (self.column_w + self.gap), bottom + self.footer_h, self.column_w, height,
-                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=f"col{i}")
-                    for i in range(self.columns)]
+            return [
+                Frame(
+                    left + i * (self.column_w + self.gap),
+                    bottom + self.footer_h,
+                    self.column_w,
+                    height,
+                    leftPadding=0,
+                    rightPadding=0,
+                    topPadding=0,
+                    bottomPadding=0,
+                    id=f"col{i}",
+                )
+                for i in range(self.columns)
+            ]
+
         later_h = self.style.para("page_header").leading + rule
         return _Frames(row(header_h + rule), row(later_h))
 
@@ -196,13 +215,24 @@ class _Layout:
         buffer = io.BytesIO()
         meta = self.context.meta
         doc = BaseDocTemplate(
-            buffer, pagesize=(self.page_w, self.page_h),
-            leftMargin=self.margins[3], rightMargin=self.margins[1], topMargin=self.margins[0], bottomMargin=self.margins[2],
-            title=ir.plain(self.doc.title), author=self.context.brand.name or ", ".join(meta["authors"]),
-            subject=meta["subject"], keywords=meta["keywords"], creator="handouts", producer="handouts",
-            lang=meta["language"], invariant=1,
-            pageTemplates=[PageTemplate("first", frames.first, onPage=self._draw_first, autoNextPageTemplate="later"),
-                           PageTemplate("later", frames.later, onPage=self._draw_later)],
+            buffer,
+            pagesize=(self.page_w, self.page_h),
+            leftMargin=self.margins[3],
+            rightMargin=self.margins[1],
+            topMargin=self.margins[0],
+            bottomMargin=self.margins[2],
+            title=ir.plain(self.doc.title),
+            author=self.context.brand.name or ", ".join(meta["authors"]),
+            subject=meta["subject"],
+            keywords=meta["keywords"],
+            creator="handouts",
+            producer="handouts",
+            lang=meta["language"],
+            invariant=1,
+            pageTemplates=[
+                PageTemplate("first", frames.first, onPage=self._draw_first, autoNextPageTemplate="later"),
+                PageTemplate("later", frames.later, onPage=self._draw_later),
+            ],
         )
         layout = self
         epoch = self.context.epoch
@@ -244,15 +274,23 @@ class _Layout:
         over_lines = max(1, round((needed - available) / body.leading))
         longest = sorted(heights, key=lambda item: -item[1])[:3]
         names = ", ".join(f"'{h}' ({round(v / body.leading)} lines)" for h, v in longest)
-        size_note = f" even with its text shrunk to {body.fontSize:.3g} pt (minimum {variant.min_font_size:g} pt)" if variant.min_font_size else ""
-        return (f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
-                f"about {over_lines} lines of {body.fontSize:g} pt text too many. Longest sections: {names}. "
-                f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all")
+        size_note = (
+            f" even with its text shrunk to {body.fontSize:.3g} pt (minimum {variant.min_font_size:g} pt)"
+            if variant.min_font_size
+            else ""
+        )
+        return (
+            f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
+            f"about {over_lines} lines of {body.fontSize:g} pt text too many. Longest sections: {names}. "
+            f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all"
+        )
 
 
 def _fits_beside(left_text: str, right_text: str, style, width: float) -> bool:  # type: ignore[no-untyped-def]
     """Return True when two strings fit on one line of `width` with a clear gap between them."""
-    used = text_width(left_text, style.fontSize, _face_of(style.fontName)) + text_width(right_text, style.fontSize, _face_of(style.fontName))
+    used = text_width(left_text, style.fontSize, _face_of(style.fontName)) + text_width(
+        right_text, style.fontSize, _face_of(style.fontName)
+    )
     return used + 3 * style.fontSize <= width
 
 
@@ -284,7 +322,9 @@ def _markup(spans: ir.Inline, style: PdfStyle) -> str:
         if span.italic and allow_italic:
             text = f"<i>{text}</i>"
         if span.href:
-            text = f'<a href="{escape(safe_link(span.href), {chr(34): "&quot;"})}" color="{style.sheet.get("colors", {}).get("link", "#1f4e79")}"><u>{text}</u></a>'
+            href = escape(safe_link(span.href), {chr(34): "&quot;"})
+            link_color = style.sheet.get("colors", {}).get("link", "#1f4e79")
+            text = f'<a href="{href}" color="{link_color}"><u>{text}</u></a>'
         parts.append(text)
     return "".join(parts)
 
@@ -307,23 +347,48 @@ def _list(layout: _Layout, block: ir.ListBlock, width: float) -> list[Flowable]:
         box = body.fontSize * 0.9
         rows = [[_CheckBox(box, style.color("text")), Paragraph(_markup(item, style), body)] for item in block.items]
         table = Table(rows, colWidths=[indent + 2, width - indent - 2])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (0, -1), body.fontSize * 0.2),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter)]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (0, -1), body.fontSize * 0.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter),
+                ]
+            )
+        )
         return [table]
     items = [ListItem(Paragraph(_markup(item, style), body), leftIndent=indent) for item in block.items]
     if block.kind == "steps":
-        return [ListFlowable(items, bulletType="1", leftIndent=indent, bulletFontName=font_name("bold"),
-                             bulletFontSize=body.fontSize, bulletColor=style.color("accent", "brand.primary"))]
+        return [
+            ListFlowable(
+                items,
+                bulletType="1",
+                leftIndent=indent,
+                bulletFontName=font_name("bold"),
+                bulletFontSize=body.fontSize,
+                bulletColor=style.color("accent", "brand.primary"),
+            )
+        ]
     symbol = bullets.get("symbol", "•")
     missing = [ch for ch in symbol if ord(ch) not in covered_characters()]
     if missing:
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
     scale = bullets.get("size", 1.0)
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
-    return [ListFlowable(items, bulletType="bullet", start=symbol, leftIndent=indent,
-                         bulletFontName=font_name("regular"), bulletFontSize=body.fontSize * scale,
-                         bulletColor=style.color("accent", "brand.primary"), bulletOffsetY=(scale - 1) * body.fontSize * 0.3)]
+    return [
+        ListFlowable(
+            items,
+            bulletType="bullet",
+            start=symbol,
+            leftIndent=indent,
+            bulletFontName=font_name("regular"),
+            bulletFontSize=body.fontSize * scale,
+            bulletColor=style.color("accent", "brand.primary"),
+            bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
+        )
+    ]
 
 
 def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
@@ -344,8 +409,10 @@ def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
         ("BACKGROUND", (0, 0), (-1, 0), style.color(group.get("header_background"), "brand.primary")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.5, style.color(group.get("grid"), "#9fb4c8")),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]
     if group.get("stripe"):
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
@@ -371,17 +438,24 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
     key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
     key_w = min(key_w, width * 0.45)
     key_style = ParagraphStyle_for(cell, "bold")
-    data, commands = [], [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-        ("GRID", (0, 0), (-1, -1), 0.5, style.color(group.get("grid"), "#9fb4c8")),
-    ]
+    data, commands = (
+        [],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("GRID", (0, 0), (-1, -1), 0.5, style.color(group.get("grid"), "#9fb4c8")),
+        ],
+    )
     for row in block.rows:
         start = len(data)
         data.append([Paragraph(_markup(row[0], style), head), ""])
-        commands += [("SPAN", (0, start), (1, start)),
-                     ("BACKGROUND", (0, start), (1, start), style.color(group.get("header_background"), "brand.primary"))]
+        commands += [
+            ("SPAN", (0, start), (1, start)),
+            ("BACKGROUND", (0, start), (1, start), style.color(group.get("header_background"), "brand.primary")),
+        ]
         for header, value in zip(block.header[1:], row[1:], strict=True):
             data.append([Paragraph(_markup(header, style), key_style), Paragraph(_markup(value, style), cell)])
     table = Table(data, colWidths=[key_w, width - key_w])
@@ -393,7 +467,7 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
     return out
 
 
-def ParagraphStyle_for(base, face: str):  # type: ignore[no-untyped-def]  # noqa: N802
+def ParagraphStyle_for(base, face: str):  # type: ignore[no-untyped-def]
     """Return a copy of `base` set in another face of the family."""
     from reportlab.lib.styles import ParagraphStyle
 
@@ -408,8 +482,14 @@ def _faq(layout: _Layout, block: ir.Faq, width: float) -> list[Flowable]:
     style = layout.style
     out: list[Flowable] = []
     for question, answer in block.pairs:
-        out.append(KeepTogether([Paragraph(_markup(question, style), style.para("question")),
-                                 Paragraph(_markup(answer, style), style.para("body"))]))
+        out.append(
+            KeepTogether(
+                [
+                    Paragraph(_markup(question, style), style.para("question")),
+                    Paragraph(_markup(answer, style), style.para("body")),
+                ]
+            )
+        )
     return out
 
 
@@ -439,13 +519,25 @@ def _callout(layout: _Layout, block: ir.Callout, width: float) -> list[Flowable]
         content.extend(layout.flowables(inner, text_w))
     if qr_blocks:
         cell = Table([[content, _QrCode(qr_blocks[0].url, qr_size)]], colWidths=[text_w + padding, qr_size])
-        cell.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        cell.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         content = [cell]
     box = Table([[content]], colWidths=[width])
-    commands = [("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-                ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75), ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5)]
+    commands = [
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5),
+    ]
     if look.get("background"):
         commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
     if look.get("border"):
@@ -466,8 +558,15 @@ def _qr(layout: _Layout, block: ir.Qr, width: float) -> list[Flowable]:
 
 
 _HANDLERS = {
-    ir.Heading: _heading, ir.Paragraph: _paragraph, ir.ListBlock: _list, ir.Table: _table, ir.Faq: _faq,
-    ir.References: _references, ir.Callout: _callout, ir.Section: _section, ir.Qr: _qr,
+    ir.Heading: _heading,
+    ir.Paragraph: _paragraph,
+    ir.ListBlock: _list,
+    ir.Table: _table,
+    ir.Faq: _faq,
+    ir.References: _references,
+    ir.Callout: _callout,
+    ir.Section: _section,
+    ir.Qr: _qr,
 }
 
 
@@ -496,7 +595,9 @@ class _QrCode(Flowable):
     def draw(self) -> None:
         widget = QrCodeWidget(self.url, barLevel="M")
         x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(self.width, self.height, transform=[self.width / (x1 - x0), 0, 0, self.height / (y1 - y0), 0, 0])
+        drawing = Drawing(
+            self.width, self.height, transform=[self.width / (x1 - x0), 0, 0, self.height / (y1 - y0), 0, 0]
+        )
         drawing.add(widget)
         drawing.drawOn(self.canv, 0, 0)
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)

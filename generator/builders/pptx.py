@@ -32,7 +32,12 @@ from generator.fonts import line_height_em
 FONT = "Open Sans"
 EMU_PER_PT = 12700
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
-DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content", "table": "Title Only", "closing": "Title and Content"}
+DEFAULT_LAYOUTS = {
+    "title": "Title Slide",
+    "content": "Title and Content",
+    "table": "Title Only",
+    "closing": "Title and Content",
+}
 _INSETS = Insets()
 
 
@@ -105,8 +110,10 @@ def _find_layouts(prs: Presentation, wanted: dict[str, str], template: Path | No
     missing = [name for name in wanted.values() if name not in available]
     if missing:
         where = str(template) if template else "the built-in template"
-        raise InputError(f"{where}: no slide layout named {', '.join(repr(m) for m in sorted(set(missing)))}; "
-                         f"the layouts it has are: {', '.join(repr(n) for n in available)}")
+        raise InputError(
+            f"{where}: no slide layout named {', '.join(repr(m) for m in sorted(set(missing)))}; "
+            f"the layouts it has are: {', '.join(repr(n) for n in available)}"
+        )
     return {role: available[name] for role, name in wanted.items()}
 
 
@@ -158,14 +165,22 @@ class _DeckWriter:
         slide = self.prs.slides.add_slide(self.layouts[role])
         title_shape = slide.shapes.title
         if title_shape is None:
-            raise InputError(f"the slide layout '{self.layouts[role].name}' has no title placeholder; "
-                             "choose a layout with a title in the variant's style (layouts:)")
+            raise InputError(
+                f"the slide layout '{self.layouts[role].name}' has no title placeholder; "
+                "choose a layout with a title in the variant's style (layouts:)"
+            )
         box = self._title_box() if self.look.built_in else _box_of(title_shape)
         size, height = fit_title(title, box, self.look.size("title_size", 36), self.look.size("title_min_size", 28))
         box = Box(box.left, box.top, box.width, height)
         _place(title_shape, box)
-        _fill(title_shape.text_frame, [BodyItem(title, bullet=False, bold=True)], size, self.look,
-              color=self.look.color("title", "brand.primary") if self.look.built_in else None, anchor=MSO_ANCHOR.BOTTOM)
+        _fill(
+            title_shape.text_frame,
+            [BodyItem(title, bullet=False, bold=True)],
+            size,
+            self.look,
+            color=self.look.color("title", "brand.primary") if self.look.built_in else None,
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
         if self.look.built_in:
@@ -176,8 +191,10 @@ class _DeckWriter:
         for shape in slide.placeholders:
             if shape.placeholder_format.type in BODY_TYPES:
                 return shape
-        raise InputError(f"the slide layout '{slide.slide_layout.name}' has no body placeholder; "
-                         "choose a layout with a text placeholder in the variant's style (layouts:)")
+        raise InputError(
+            f"the slide layout '{slide.slide_layout.name}' has no body placeholder; "
+            "choose a layout with a text placeholder in the variant's style (layouts:)"
+        )
 
     def _title_slide(self, slide: ir.Slide) -> None:
         title = self._unique_title(ir.plain(slide.title))
@@ -191,11 +208,25 @@ class _DeckWriter:
         area = self._body_box(box.bottom) if self.look.built_in else _box_of(body)
         if self.look.built_in and self.context.brand.logo:
             area = Box(area.left, area.top, area.width * 0.62, area.height)
-            self._logo(new, Box(area.left + area.width + self.margin, area.top, self.width - area.left - area.width - 2 * self.margin, area.height * 0.6))
+            self._logo(
+                new,
+                Box(
+                    area.left + area.width + self.margin,
+                    area.top,
+                    self.width - area.left - area.width - 2 * self.margin,
+                    area.height * 0.6,
+                ),
+            )
         pages = fit_body(subtitle, area, self.look.size("subtitle_size", 28), self.look.size("body_min_size", 20))
         items, size = pages[0]
         _place(body, area)
-        _fill(body.text_frame, [*items, *[i for page in pages[1:] for i in page[0]]], size, self.look, anchor=MSO_ANCHOR.TOP)
+        _fill(
+            body.text_frame,
+            [*items, *[i for page in pages[1:] for i in page[0]]],
+            size,
+            self.look,
+            anchor=MSO_ANCHOR.TOP,
+        )
 
     def _content_slides(self, slide: ir.Slide) -> None:
         items = _body_items(slide.blocks)
@@ -204,11 +235,15 @@ class _DeckWriter:
             self._new_slide("content", self._unique_title(title), slide.notes)
             return
         probe_box = self._title_box()
-        first_title_size, title_h = fit_title(title, probe_box, self.look.size("title_size", 36), self.look.size("title_min_size", 28))
+        first_title_size, title_h = fit_title(
+            title, probe_box, self.look.size("title_size", 36), self.look.size("title_min_size", 28)
+        )
         del first_title_size
         layout = self.layouts["content"]
         body_area = self._body_box(probe_box.top + title_h) if self.look.built_in else _layout_body_box(layout)
-        pages = fit_body(items, body_area, self.look.size("body_size", 24), self.look.size("body_min_size", 18), _INSETS)
+        pages = fit_body(
+            items, body_area, self.look.size("body_size", 24), self.look.size("body_min_size", 18), _INSETS
+        )
         for number, (page_items, size) in enumerate(pages):
             text = title if number == 0 else f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
             new, box = self._new_slide("content", self._unique_title(text), slide.notes)
@@ -223,7 +258,11 @@ class _DeckWriter:
         rows = [[ir.plain(c) for c in row] for row in table.rows]
         probe = self._title_box()
         _, title_h = fit_title(title, probe, self.look.size("title_size", 36), self.look.size("title_min_size", 28))
-        area = self._body_box(probe.top + title_h) if self.look.built_in else _layout_body_box(self.layouts["table"], fallback=self._body_box(probe.bottom))
+        area = (
+            self._body_box(probe.top + title_h)
+            if self.look.built_in
+            else _layout_body_box(self.layouts["table"], fallback=self._body_box(probe.bottom))
+        )
         fit = fit_table(header, rows, area, self.look.size("table_size", 18), self.look.size("table_min_size", 12))
         for number, indices in enumerate(fit.pages):
             text = title if number == 0 else f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
@@ -232,12 +271,22 @@ class _DeckWriter:
                 if shape.placeholder_format.type in BODY_TYPES:
                     shape._element.getparent().remove(shape._element)
             top = max(area.top, box.bottom + self.height * 0.02)
-            self._table(new, header, [rows[i] for i in indices], fit, [fit.row_heights[i] for i in indices],
-                        Box(area.left, top, area.width, area.height))
+            self._table(
+                new,
+                header,
+                [rows[i] for i in indices],
+                fit,
+                [fit.row_heights[i] for i in indices],
+                Box(area.left, top, area.width, area.height),
+            )
 
-    def _table(self, slide: Any, header: list[str], rows: list[list[str]], fit: Any, heights: list[float], box: Box) -> None:
+    def _table(
+        self, slide: Any, header: list[str], rows: list[list[str]], fit: Any, heights: list[float], box: Box
+    ) -> None:
         total = fit.header_height + sum(heights)
-        shape = slide.shapes.add_table(len(rows) + 1, len(header), _emu(box.left), _emu(box.top), _emu(box.width), _emu(total))
+        shape = slide.shapes.add_table(
+            len(rows) + 1, len(header), _emu(box.left), _emu(box.top), _emu(box.width), _emu(total)
+        )
         table = shape.table
         for index, width in enumerate(fit.widths):
             table.columns[index].width = _emu(width)
@@ -252,8 +301,14 @@ class _DeckWriter:
                 cell.margin_top = cell.margin_bottom = _emu(3.0)
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = _rgb(primary if r == 0 else ("#FFFFFF" if r % 2 else "#EEF3F8"))
-                _fill(cell.text_frame, [BodyItem(text, bullet=False, bold=r == 0)], fit.size, self.look,
-                      color="#FFFFFF" if r == 0 else self.look.color("text", "#1A1A1A"), autosize=False)
+                _fill(
+                    cell.text_frame,
+                    [BodyItem(text, bullet=False, bold=r == 0)],
+                    fit.size,
+                    self.look,
+                    color="#FFFFFF" if r == 0 else self.look.color("text", "#1A1A1A"),
+                    autosize=False,
+                )
 
     # ----- furniture ------------------------------------------------------------------------------------------
     def _decorate(self, slide: Any) -> None:
@@ -287,7 +342,9 @@ class _DeckWriter:
             left_box = slide.shapes.add_textbox(_emu(self.margin), _emu(top), _emu(self.width * 0.7), _emu(height))
             left_box.name = "Footer"
             _fill(left_box.text_frame, [BodyItem(footer, bullet=False)], size, self.look, color="#595959")
-            number_box = slide.shapes.add_textbox(_emu(self.width - self.margin - 60), _emu(top), _emu(60), _emu(height))
+            number_box = slide.shapes.add_textbox(
+                _emu(self.width - self.margin - 60), _emu(top), _emu(60), _emu(height)
+            )
             number_box.name = "Slide number"
             _fill(number_box.text_frame, [BodyItem(str(number), bullet=False)], size, self.look, color="#595959")
             number_box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
@@ -326,15 +383,20 @@ def _body_items(blocks: tuple) -> list[BodyItem]:
             for question, answer in block.pairs:
                 items.append(BodyItem(ir.plain(question), bullet=False, bold=True))
                 items.append(BodyItem(ir.plain(answer), bullet=False))
-        elif isinstance(block, ir.Callout):
-            items.extend(_body_items(block.blocks))
-        elif isinstance(block, ir.Section):
+        elif isinstance(block, (ir.Callout, ir.Section)):
             items.extend(_body_items(block.blocks))
     return items
 
 
-def _fill(frame: Any, items: list[BodyItem], size: float, look: _Look, color: str | None = None,
-          anchor: Any = None, autosize: bool = True) -> None:
+def _fill(
+    frame: Any,
+    items: list[BodyItem],
+    size: float,
+    look: _Look,
+    color: str | None = None,
+    anchor: Any = None,
+    autosize: bool = True,
+) -> None:
     """Write `items` into a text frame: one paragraph each, explicit size, indents we measured with."""
     frame.clear()
     frame.word_wrap = True
@@ -383,8 +445,25 @@ def _set_bullet(paragraph: Any, bullet: bool, metrics: BodyMetrics, look: _Look)
     _order_ppr_children(p_pr)
 
 
-_PPR_ORDER = ["a:lnSpc", "a:spcBef", "a:spcAft", "a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct", "a:buSzPts",
-              "a:buFontTx", "a:buFont", "a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip", "a:tabLst", "a:defRPr", "a:extLst"]
+_PPR_ORDER = [
+    "a:lnSpc",
+    "a:spcBef",
+    "a:spcAft",
+    "a:buClrTx",
+    "a:buClr",
+    "a:buSzTx",
+    "a:buSzPct",
+    "a:buSzPts",
+    "a:buFontTx",
+    "a:buFont",
+    "a:buNone",
+    "a:buAutoNum",
+    "a:buChar",
+    "a:buBlip",
+    "a:tabLst",
+    "a:defRPr",
+    "a:extLst",
+]
 
 
 def _order_ppr_children(p_pr: Any) -> None:

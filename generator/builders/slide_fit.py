@@ -86,8 +86,9 @@ def body_height(items: list[BodyItem], width: float, size: float, insets: Insets
     return total * HEIGHT_SAFETY
 
 
-def fit_body(items: list[BodyItem], box: Box, size: float, min_size: float,
-             insets: Insets = Insets()) -> list[tuple[list[BodyItem], float]]:
+def fit_body(
+    items: list[BodyItem], box: Box, size: float, min_size: float, insets: Insets = Insets()
+) -> list[tuple[list[BodyItem], float]]:
     """Return the slides' worth of `items` and the size each is set at.
 
     The largest size from `size` down to `min_size` that fits all items wins; if none does, the items are
@@ -155,7 +156,8 @@ CELL_INSETS = Insets(left=5.0, right=5.0, top=3.0, bottom=3.0)
 def row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
     """Return the height a table row needs: its tallest cell."""
     tallest = max(
-        lines_of(cell, width - CELL_INSETS.left - CELL_INSETS.right, size, bold) for cell, width in zip(cells, widths, strict=True)
+        lines_of(cell, width - CELL_INSETS.left - CELL_INSETS.right, size, bold)
+        for cell, width in zip(cells, widths, strict=True)
     )
     return (tallest * size * line_height_em() + CELL_INSETS.top + CELL_INSETS.bottom) * HEIGHT_SAFETY
 

@@ -30,13 +30,15 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
         if not visible(section) or heading is None:
             continue
         blocks = [b for b in (_block(block, pick, pick_all) for block in section["blocks"] if visible(block)) if b]
-        sections.append({
-            "id": str(section["id"]),
-            "heading": heading,
-            "blocks": blocks,
-            "slide": pick_all(section.get("slide")),
-            "notes": pick(section.get("notes")),
-        })
+        sections.append(
+            {
+                "id": str(section["id"]),
+                "heading": heading,
+                "blocks": blocks,
+                "slide": pick_all(section.get("slide")),
+                "notes": pick(section.get("notes")),
+            }
+        )
     return {
         "audience": audience,
         "id": topic.id,
@@ -79,5 +81,10 @@ def _block(block: dict, pick, pick_all) -> dict | None:  # type: ignore[no-untyp
                 rows.append(cells)
         if not keep or not rows:
             return None
-        return {"kind": kind, "caption": pick(value.get("caption")), "columns": [columns[i] for i in keep], "rows": rows}
+        return {
+            "kind": kind,
+            "caption": pick(value.get("caption")),
+            "columns": [columns[i] for i in keep],
+            "rows": rows,
+        }
     raise AssertionError(f"unknown block kind {kind}")

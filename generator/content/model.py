@@ -23,7 +23,7 @@ from generator.content.schema import (
     suggest,
 )
 from generator.content.yamlsource import YNode, read_yaml
-from generator.errors import InputError, ProblemList
+from generator.errors import ProblemList
 
 AUDIENCES = ("patient", "clinician", "trainee")
 ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
@@ -72,8 +72,11 @@ def _check_table(table: dict, node: YNode, problems: ProblemList, where: str) ->
     for number, row in enumerate(table["rows"], start=1):
         if len(row) != width:
             row_loc = node.items[[k.value for k, _ in node.items].index("rows")][1].items[number - 1].loc
-            problems.add(row_loc, f"row {number} of '{where}' has {len(row)} cells but there are {width} columns",
-                         "give every row one cell per column")
+            problems.add(
+                row_loc,
+                f"row {number} of '{where}' has {len(row)} cells but there are {width} columns",
+                "give every row one cell per column",
+            )
 
 
 table_type = RecordType(
@@ -117,7 +120,9 @@ topic_type = RecordType(
         "version": Field(TextType()),
         "reviewed": Field(DateType()),
         "next_review": Field(DateType()),
-        "language": Field(PatternType(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag like en or es-US", "write for example 'en'")),
+        "language": Field(
+            PatternType(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag like en or es-US", "write for example 'en'")
+        ),
         "authors": Field(names),
         "reviewers": Field(names),
         "source": Field(TextType(), required=False),
@@ -152,8 +157,11 @@ def load_topic(path: Path, reference_ids: set[str], display_name: str | None = N
     root = read_yaml(path, name)
     problems = ProblemList()
     if root.kind != "map":
-        problems.add(root.loc, f"a topic file must be a mapping of keys, not {'a list' if root.kind == 'seq' else 'a single value'}",
-                     "start with 'id: ...' and 'title: ...' lines; see docs/content-format.md")
+        problems.add(
+            root.loc,
+            f"a topic file must be a mapping of keys, not {'a list' if root.kind == 'seq' else 'a single value'}",
+            "start with 'id: ...' and 'title: ...' lines; see docs/content-format.md",
+        )
         problems.raise_if_any()
     data = topic_type.check(root, problems, "")
     if data is not INVALID:
@@ -165,15 +173,23 @@ def load_topic(path: Path, reference_ids: set[str], display_name: str | None = N
 def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], problems: ProblemList) -> None:
     topic_id = data["id"]
     if path.suffix in (".yaml", ".yml") and path.stem != topic_id:
-        problems.add(topic_id.loc, f"the id '{topic_id}' does not match the file name '{path.name}'",
-                     f"rename the file to '{topic_id}.yaml' or change the id to '{path.stem}'")
+        problems.add(
+            topic_id.loc,
+            f"the id '{topic_id}' does not match the file name '{path.name}'",
+            f"rename the file to '{topic_id}.yaml' or change the id to '{path.stem}'",
+        )
     if dt.date.fromisoformat(data["next_review"]) <= dt.date.fromisoformat(data["reviewed"]):
-        problems.add(data["next_review"].loc, "'next_review' must be after 'reviewed'", "set the date of the next review")
+        problems.add(
+            data["next_review"].loc, "'next_review' must be after 'reviewed'", "set the date of the next review"
+        )
     seen: dict[str, Text] = {}
     for section in data["sections"]:
         if section["id"] in seen:
-            problems.add(section["id"].loc, f"two sections have the id '{section['id']}' (first at line {seen[section['id']].loc.line})",
-                         "give every section its own id")
+            problems.add(
+                section["id"].loc,
+                f"two sections have the id '{section['id']}' (first at line {seen[section['id']].loc.line})",
+                "give every section its own id",
+            )
         seen[section["id"]] = section["id"]
     for text in iter_texts(data):
         check_citations(text, reference_ids, problems)
@@ -184,8 +200,11 @@ def check_citations(text: Text, reference_ids: set[str], problems: ProblemList) 
     for match in CITATION.finditer(text):
         for ref_id in re.findall(r"@([a-z0-9-]+)", match.group(0)):
             if ref_id not in reference_ids:
-                problems.add(text.loc, f"the citation [@{ref_id}] names no reference in content/references/",
-                             suggest(ref_id, reference_ids) if reference_ids else "add the reference first")
+                problems.add(
+                    text.loc,
+                    f"the citation [@{ref_id}] names no reference in content/references/",
+                    suggest(ref_id, reference_ids) if reference_ids else "add the reference first",
+                )
     leftover = CITATION.sub("", text)
     if "[@" in leftover:
         problems.add(text.loc, "a citation is not written as [@id] or [@id1; @id2]", "check the brackets, '@' and ';'")

@@ -12,7 +12,9 @@ from generator.errors import InputError, ProblemList
 _text = TextType()
 reference_type = RecordType(
     {
-        "id": Field(PatternType(r"[a-z0-9][a-z0-9-]*", "an id of lower-case letters, digits and '-'", "for example 'smith2020'")),
+        "id": Field(
+            PatternType(r"[a-z0-9][a-z0-9-]*", "an id of lower-case letters, digits and '-'", "for example 'smith2020'")
+        ),
         "authors": Field(_text),
         "title": Field(_text),
         "journal": Field(_text),
@@ -20,7 +22,10 @@ reference_type = RecordType(
         "volume": Field(_text, required=False),
         "issue": Field(_text, required=False),
         "pages": Field(_text, required=False),
-        "doi": Field(PatternType(r"10\.\d{4,9}/\S+", "a DOI like 10.1000/xyz", "write the DOI without 'https://doi.org/'"), required=False),
+        "doi": Field(
+            PatternType(r"10\.\d{4,9}/\S+", "a DOI like 10.1000/xyz", "write the DOI without 'https://doi.org/'"),
+            required=False,
+        ),
         "pmid": Field(PatternType(r"\d{1,9}", "a PubMed id (digits)", "write only the digits"), required=False),
         "url": Field(PatternType(r"https?://\S+", "a web address", "start it with https://"), required=False),
         "supports": Field(_text, required=False),
@@ -109,7 +114,9 @@ def load_references(folder: Path) -> dict[str, Reference]:
             continue
         for entry in data["references"]:
             if entry["id"] in library:
-                problems.add(entry["id"].loc, f"the reference id '{entry['id']}' is used twice", "give each reference its own id")
+                problems.add(
+                    entry["id"].loc, f"the reference id '{entry['id']}' is used twice", "give each reference its own id"
+                )
                 continue
             library[entry["id"]] = Reference(**{key: str(value) for key, value in entry.items()})
     problems.raise_if_any(InputError)

@@ -92,7 +92,11 @@ class TextType(SchemaType):
         for ch in value:
             reason = forbidden_reason(ch)
             if reason:
-                problems.add(node.loc, f"'{where}' contains {describe(ch)}, {reason}", "delete it or replace it with a plain character")
+                problems.add(
+                    node.loc,
+                    f"'{where}' contains {describe(ch)}, {reason}",
+                    "delete it or replace it with a plain character",
+                )
                 return INVALID
         return Text(value, node.loc)
 
@@ -153,11 +157,19 @@ class NumberType(SchemaType):
         text = node.value.strip()
         pattern = r"[+-]?\d{1,9}" if self.integer else r"[+-]?(\d{1,9}(\.\d{0,6})?|\.\d{1,6})"
         if not re.fullmatch(pattern, text):
-            problems.add(node.loc, f"'{where}' must be {self.description}, not '{text}'", f"write a number from {self.minimum:g} to {self.maximum:g}")
+            problems.add(
+                node.loc,
+                f"'{where}' must be {self.description}, not '{text}'",
+                f"write a number from {self.minimum:g} to {self.maximum:g}",
+            )
             return INVALID
         value = int(text) if self.integer else float(text)
         if not self.minimum <= value <= self.maximum:
-            problems.add(node.loc, f"'{where}' is {text}, outside {self.minimum:g} to {self.maximum:g}", "choose a value in that range")
+            problems.add(
+                node.loc,
+                f"'{where}' is {text}, outside {self.minimum:g} to {self.maximum:g}",
+                "choose a value in that range",
+            )
             return INVALID
         return value
 
@@ -209,7 +221,9 @@ class ListType(SchemaType):
             problems.add(node.loc, f"'{where}' needs at least {self.min_items} item(s)", "add items starting with '- '")
             return INVALID
         if len(node.items) > self.max_items:
-            problems.add(node.loc, f"'{where}' has {len(node.items)} items, more than {self.max_items}", "shorten the list")
+            problems.add(
+                node.loc, f"'{where}' has {len(node.items)} items, more than {self.max_items}", "shorten the list"
+            )
             return INVALID
         values = [self.item.check(item, problems, f"{where}[{i + 1}]") for i, item in enumerate(node.items)]
         return INVALID if any(v is INVALID for v in values) else values
@@ -231,7 +245,9 @@ class RecordType(SchemaType):
 
     description = "a mapping (key: value lines)"
 
-    def __init__(self, fields: dict[str, Field], check_extra: Callable[[dict, YNode, ProblemList, str], None] | None = None) -> None:
+    def __init__(
+        self, fields: dict[str, Field], check_extra: Callable[[dict, YNode, ProblemList, str], None] | None = None
+    ) -> None:
         self.fields = fields
         self.check_extra = check_extra
 
@@ -246,7 +262,11 @@ class RecordType(SchemaType):
             path = f"{where}.{key.value}" if where else key.value
             spec = self.fields.get(key.value)
             if spec is None:
-                problems.add(key.loc, f"unknown key '{key.value}'" + (f" in '{where}'" if where else ""), suggest(key.value, self.fields))
+                problems.add(
+                    key.loc,
+                    f"unknown key '{key.value}'" + (f" in '{where}'" if where else ""),
+                    suggest(key.value, self.fields),
+                )
                 bad = True
                 continue
             if value.is_empty and not spec.required:
@@ -258,7 +278,9 @@ class RecordType(SchemaType):
             result[key.value] = checked
         for name, spec in self.fields.items():
             if spec.required and name not in result and not any(k.value == name for k, _ in node.items):
-                problems.add(node.loc, f"'{where or 'the file'}' is missing the required key '{name}'", f"add '{name}: ...'")
+                problems.add(
+                    node.loc, f"'{where or 'the file'}' is missing the required key '{name}'", f"add '{name}: ...'"
+                )
                 bad = True
         if bad:
             return INVALID
@@ -280,14 +302,23 @@ class OneOfKeysType(SchemaType):
 
     def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
         if node.kind != "map":
-            problems.add(node.loc, f"'{where}' must start with one of: {', '.join(self.kinds)}", "write for example '- paragraph: text'")
+            problems.add(
+                node.loc,
+                f"'{where}' must start with one of: {', '.join(self.kinds)}",
+                "write for example '- paragraph: text'",
+            )
             return INVALID
         kind_keys = [k for k, _ in node.items if k.value in self.kinds]
         if len(kind_keys) != 1:
             message = "has no kind" if not kind_keys else "has more than one kind"
-            first_unknown = next((k for k, _ in node.items if k.value not in self.kinds and k.value not in self.shared), None)
-            hint = suggest(first_unknown.value, list(self.kinds) + list(self.shared)) if first_unknown else (
-                "start the item with one of: " + ", ".join(self.kinds))
+            first_unknown = next(
+                (k for k, _ in node.items if k.value not in self.kinds and k.value not in self.shared), None
+            )
+            hint = (
+                suggest(first_unknown.value, list(self.kinds) + list(self.shared))
+                if first_unknown
+                else ("start the item with one of: " + ", ".join(self.kinds))
+            )
             problems.add((first_unknown or node).loc, f"'{where}' {message}", hint)
             return INVALID
         kind = kind_keys[0].value

@@ -120,9 +120,17 @@ def _scan_lines(text: str, name: str, problems: ProblemList) -> None:
             if reason is None:
                 continue
             if ch == "\t":
-                problems.add(Location(name, number, col), "a tab character is used here", "YAML needs spaces: replace the tab with spaces")
+                problems.add(
+                    Location(name, number, col),
+                    "a tab character is used here",
+                    "YAML needs spaces: replace the tab with spaces",
+                )
             else:
-                problems.add(Location(name, number, col), f"{describe(ch)} is {reason} and may not appear in content", "delete it (it is often invisible in editors)")
+                problems.add(
+                    Location(name, number, col),
+                    f"{describe(ch)} is {reason} and may not appear in content",
+                    "delete it (it is often invisible in editors)",
+                )
 
 
 class _TooBig(Exception):
@@ -175,11 +183,19 @@ class _LocatingLoader(yaml.SafeLoader):
             )
         self.node_count += 1
         if self.node_count > MAX_NODES:
-            self.problems.add(self._loc(event.start_mark), f"the file has more than {MAX_NODES:,} values", "split it into smaller topics")
+            self.problems.add(
+                self._loc(event.start_mark),
+                f"the file has more than {MAX_NODES:,} values",
+                "split it into smaller topics",
+            )
             raise _TooBig
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            self.problems.add(self._loc(event.start_mark), f"values are nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            self.problems.add(
+                self._loc(event.start_mark),
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                "flatten the structure",
+            )
             raise _TooBig
         try:
             return super().compose_node(parent, index)
@@ -199,21 +215,42 @@ def _has_explicit_tag(event: object) -> bool:
 
 
 _YAML_HINTS = [
-    ("mapping values are not allowed", "a ':' followed by a space appears inside an unquoted value",
-     "put the whole value in quotes"),
-    ("could not find expected ':'", "a line here is not a 'key: value' pair",
-     "check the indentation of this line and the one above, or put text that contains ':' in quotes"),
-    ("expected <block end>", "the indentation here does not line up with the lines above",
-     "indent items at the same level with the same number of spaces"),
-    ("found unknown escape character", "a backslash in double quotes starts an unknown escape",
-     "use single quotes, or write two backslashes"),
+    (
+        "mapping values are not allowed",
+        "a ':' followed by a space appears inside an unquoted value",
+        "put the whole value in quotes",
+    ),
+    (
+        "could not find expected ':'",
+        "a line here is not a 'key: value' pair",
+        "check the indentation of this line and the one above, or put text that contains ':' in quotes",
+    ),
+    (
+        "expected <block end>",
+        "the indentation here does not line up with the lines above",
+        "indent items at the same level with the same number of spaces",
+    ),
+    (
+        "found unknown escape character",
+        "a backslash in double quotes starts an unknown escape",
+        "use single quotes, or write two backslashes",
+    ),
     ("while scanning a quoted scalar", "a quoted value is not closed", "add the closing quote"),
-    ("found character that cannot start any token", "this value starts with a character YAML reserves",
-     "put the whole value in quotes"),
-    ("did not find expected key", "the indentation here does not line up with the lines above",
-     "indent items at the same level with the same number of spaces"),
-    ("did not find expected '-' indicator", "a list item here is not lined up with the items above",
-     "start every item of the list with '- ' at the same indentation"),
+    (
+        "found character that cannot start any token",
+        "this value starts with a character YAML reserves",
+        "put the whole value in quotes",
+    ),
+    (
+        "did not find expected key",
+        "the indentation here does not line up with the lines above",
+        "indent items at the same level with the same number of spaces",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item here is not lined up with the items above",
+        "start every item of the list with '- ' at the same indentation",
+    ),
     ("found duplicate anchor", "the same anchor name is used twice", "remove the anchors"),
 ]
 
