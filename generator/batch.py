@@ -1,100 +1,311 @@
-"""The build matrix: which outputs to make from which inputs, made in order and written atomically."""
+"""Building the matrix: plan jobs, skip the fresh ones, validate what is left, build in worker processes.
+
+reportlab is not thread-safe with TrueType fonts, so parallel builds use processes. Each worker writes its
+output atomically and returns a manifest record; the manifest is written last, matching what is on disk.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import os
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
-from generator.brand import Brand
-from generator.builders import BuildContext, get_builder
-from generator.content.audience import audience_view
-from generator.content.model import Topic
-from generator.errors import BuildError, Location, Problem
+from generator.cache import ArtifactRecord, digest, is_fresh, job_inputs, read_manifest, write_manifest
+from generator.errors import HandoutError, InputError, Location, Problem, ProblemList
+from generator.matrix import NEUTRAL_BRAND, JobSpec, load_matrix, parse_shard, plan_jobs, select, shard
 from generator.outputs import atomic_write, remove_stale_temporaries
-from generator.pipeline import Project, check_font_coverage, labels_for, render_ir, source_epoch
-from generator.variants import Variant
+from generator.pipeline import Project, find_project
+from generator.variants import discover_variants
 
 
-@dataclass(frozen=True)
-class Job:
-    """One output file: a topic in one variant, for one brand, on one paper."""
+@dataclass
+class BuildRequest:
+    """What to build, as the command line says it."""
 
-    topic: Topic
-    variant: Variant
-    brand: Brand
-    paper: str
-    path: Path
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """What a finished job wrote."""
-
-    path: Path
-    sha256: str
-    size: int
-    pages: int
+    root: Path
+    out: Path
+    topic_files: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()
+    jobs: int = 0
+    force: bool = False
+    keep_going: bool = False
+    shard: str = ""
+    executor: str = "local"
+    scheduler: str = ""
 
 
-def plan(project: Project, topics: list[Topic], variants: list[Variant], brands: list[Brand], out: Path) -> list[Job]:
-    """Return every job of topics x variants x brands x papers, in a stable order."""
-    jobs = []
-    for brand in brands:
-        for topic in topics:
-            folder = project.output_dir(out, topic.id, brand)
-            for variant in variants:
-                for paper, name in variant.output_names():
-                    jobs.append(Job(topic, variant, brand, paper, folder / name))
-    return jobs
+@dataclass
+class BuildReport:
+    """What happened: every artifact of the matrix, built or reused, and every failure."""
+
+    records: list[ArtifactRecord] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+
+    @property
+    def built(self) -> int:
+        return sum(r.status == "built" for r in self.records)
+
+    @property
+    def reused(self) -> int:
+        return sum(r.status == "reused" for r in self.records)
+
+    def as_json(self) -> dict:
+        return {
+            "built": self.built,
+            "reused": self.reused,
+            "failed": len(self.failures),
+            "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
+            "failures": [str(p) for p in self.failures],
+        }
 
 
-def precheck(jobs: list[Job]) -> None:
-    """Check every job's input that only a build would otherwise find bad, before anything is written."""
-    seen = set()
+Progress = Callable[[str, int, int], None]
+
+
+def plan(request: BuildRequest) -> tuple[Project, list[JobSpec]]:
+    """Return the project and the jobs the request asks for, without reading any topic's content."""
+    project = find_project(request.root)
+    matrix = load_matrix(project.content / "build.yaml")
+    if request.topic_files:
+        topic_paths = {Path(p).stem: Path(p) for p in request.topic_files}
+    else:
+        available = {p.stem: p for p in project.topic_files()}
+        names = select(matrix.topics, request.topics, sorted(available), "topic")
+        topic_paths = {name: available[name] for name in names}
+    variants = discover_variants(project.templates)
+    chosen = select(matrix.variants, request.variants, sorted(variants), "variant")
+    brands_available = [NEUTRAL_BRAND, *sorted(p.stem for p in project.brands.glob("*.yaml"))]
+    brands = select(matrix.brands, request.brands, brands_available, "brand")
+    papers = list(request.papers) or matrix.papers
+    jobs = plan_jobs(topic_paths, {n: variants[n] for n in chosen}, brands, papers)
+    if request.shard:
+        jobs = shard(jobs, *parse_shard(request.shard))
+    return project, jobs
+
+
+def inputs_of(project: Project, job: JobSpec) -> dict[str, str]:
+    """Return the input digests of `job`."""
+    return job_inputs(job, project.root, _variant_folders(project.templates, job.variant), _brand_files(project, job.brand))
+
+
+@cache
+def _variant_folders(templates: Path, name: str) -> list[Path]:
+    variant = discover_variants(templates)[name]
+    return [p for p in variant.search_path if p != templates]
+
+
+def _brand_files(project: Project, brand: str) -> list[Path]:
+    if not brand:
+        return []
+    path = project.brands / f"{brand}.yaml"
+    files = [path]
+    # The logo and template a brand names are inputs too; read their paths without validating the brand.
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("logo", "pptx_template") and value.strip():
+            files.append(project.root / value.strip().strip("'\""))
+    return files
+
+
+def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
+    """Build every stale output of the request; raise InputError before writing anything if an input is bad."""
+    project, jobs = plan(request)
+    out = request.out
+    previous = read_manifest(out)
+    inputs = {job.key: inputs_of(project, job) for job in jobs}
+    stale = [job for job in jobs if request.force or not is_fresh(previous.get(job.output), inputs[job.key], out)]
+    report = BuildReport()
     for job in jobs:
-        key = (job.topic.id, job.variant.audience, job.brand.id)
-        if key not in seen:
-            seen.add(key)
-            check_font_coverage(audience_view(job.topic, job.variant.audience), job.brand)
+        if job not in stale:
+            report.records.append(ArtifactRecord(**{**previous[job.output], "status": "reused"}))
+    if stale:
+        validate(project, stale)
+        remove_stale_temporaries(out)
+        run = _run_dask if request.executor == "dask" else _run_local
+        run(project, out, stale, inputs, request, report, progress)
+    _write_manifest(out, previous, report, {job.output for job in jobs})
+    return report
 
 
-def build_job(project: Project, job: Job) -> tuple[bytes, int]:
-    """Return the bytes and page (or slide) count of one job's output; failures name the output."""
+def validate(project: Project, jobs: list[JobSpec]) -> None:
+    """Load every topic and brand the jobs use and check the font draws all their text; report all problems."""
+    from generator.content.audience import audience_view
+    from generator.pipeline import check_font_coverage, load_topics
+
+    problems = ProblemList()
+    topics = {}
     try:
-        return _build(project, job)
+        for topic in load_topics(project, sorted({Path(job.topic_path) for job in jobs})):
+            topics[topic.path] = topic
+    except InputError as exc:
+        problems.items.extend(exc.problems)
+    brands = {}
+    for name in sorted({job.brand for job in jobs}):
+        try:
+            brands[name] = load_brand_by_name(project, name)
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+    variants = discover_variants(project.templates)
+    for topic_path, audience, brand in sorted({(job.topic_path, variants[job.variant].audience, job.brand) for job in jobs}):
+        topic = topics.get(Path(topic_path))
+        if topic is None or brand not in brands:
+            continue
+        try:
+            check_font_coverage(audience_view(topic, audience), brands[brand])
+        except InputError as exc:
+            problems.items.extend(p for p in exc.problems if p not in problems.items)
+    problems.raise_if_any()
+
+
+def load_brand_by_name(project: Project, name: str):  # type: ignore[no-untyped-def]
+    from generator.brand import NEUTRAL, find_brand
+
+    return find_brand(name, project.brands, project.root) if name else NEUTRAL
+
+
+# ----- executing jobs -----------------------------------------------------------------------------------------
+def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
+    """Build one job and write its output; return a manifest record as a dict, or {'error': [...]}.
+
+    This runs in worker processes and on cluster machines, so it takes and returns plain values only.
+    """
+    try:
+        project = find_project(Path(root))
+        data, pages = _build_bytes(project, job)
+        path = Path(out) / job.output
+        atomic_write(path, data)
+        kind = "slides" if path.suffix == ".pptx" else "pages"
+        import hashlib
+
+        record = ArtifactRecord(
+            path=job.output, sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=pages, kind=kind,
+            inputs=inputs, status="built", topic=job.topic_id, variant=job.variant, brand=job.brand, paper=job.paper,
+        )
+        return asdict(record)
+    except HandoutError as exc:
+        return {"error": [asdict(p) | {"location": asdict(p.location) if p.location else None} for p in exc.problems],
+                "exit_code": exc.exit_code}
+    except Exception as exc:  # a bug: report it with its traceback rather than lose the other jobs
+        return {"error": [{"location": None, "message": f"internal error building {job.output}: {exc!r}",
+                           "hint": "this is a bug; please report it with this trace:\n" + traceback.format_exc()}],
+                "exit_code": 1}
+
+
+def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
+    from generator.builders import BuildContext, get_builder
+    from generator.errors import BuildError
+    from generator.pipeline import labels_for, render_ir, source_epoch
+
+    topic = _cached_topic(project, job.topic_path, digest(Path(job.topic_path)))
+    variant = discover_variants(project.templates)[job.variant]
+    brand = load_brand_by_name(project, job.brand)
+    try:
+        document, view = render_ir(project, topic, variant, brand, job.paper)
+        meta = {
+            "title": str(view["title"]),
+            "continued": labels_for(project, str(topic.data["language"])).get("continued", "continued"),
+            "reviewed": topic.data["reviewed"],
+            "version": topic.data["version"],
+            "authors": [str(a) for a in topic.data["authors"]],
+            "language": str(topic.data["language"]),
+            "subject": variant.name.replace("-", " "),
+            "keywords": [topic.id, variant.audience, variant.name],
+            "topic": topic.id,
+        }
+        context = BuildContext(variant, job.paper, brand, meta, project.root, source_epoch(topic))
+        result = get_builder(variant.builder).build(document, context)
     except BuildError as exc:
-        where = Location(str(job.topic.path))
-        raise type(exc)(
-            [Problem(p.location or where, f"{job.path.name}: {p.message}", p.hint) for p in exc.problems]
-        ) from None
-
-
-def _build(project: Project, job: Job) -> tuple[bytes, int]:
-    document, view = render_ir(project, job.topic, job.variant, job.brand, job.paper)
-    meta = {
-        "title": str(view["title"]),
-        "continued": labels_for(project, str(job.topic.data["language"])).get("continued", "continued"),
-        "reviewed": job.topic.data["reviewed"],
-        "version": job.topic.data["version"],
-        "authors": [str(a) for a in job.topic.data["authors"]],
-        "language": str(job.topic.data["language"]),
-        "subject": job.variant.name.replace("-", " "),
-        "keywords": [job.topic.id, job.variant.audience, job.variant.name],
-        "topic": job.topic.id,
-    }
-    context = BuildContext(job.variant, job.paper, job.brand, meta, project.root, source_epoch(job.topic))
-    result = get_builder(job.variant.builder).build(document, context)
+        where = Location(job.topic_path)
+        raise type(exc)([Problem(p.location or where, f"{job.output}: {p.message}", p.hint) for p in exc.problems]) from None
     return result.data, result.pages
 
 
-def run(project: Project, jobs: list[Job], out: Path) -> list[Artifact]:
-    """Build every job, then write each output atomically; nothing is written if any build fails."""
-    precheck(jobs)
-    remove_stale_temporaries(out)
-    built = [(job, *build_job(project, job)) for job in jobs]
-    artifacts = []
-    for job, data, pages in built:
-        atomic_write(job.path, data)
-        artifacts.append(Artifact(job.path, hashlib.sha256(data).hexdigest(), len(data), pages))
-    return artifacts
+@cache
+def _cached_topic(project: Project, path: str, _digest: str):  # type: ignore[no-untyped-def]
+    from generator.content.model import load_topic
+    from generator.pipeline import references_for
+
+    return load_topic(Path(path), set(references_for(project)))
+
+
+def _warm_up() -> None:
+    """Import the builders once per worker, before the first job, so jobs pay only for their own work."""
+    from generator.builders import pdf, pptx  # noqa: F401
+    from generator.fonts import register_pdf_fonts
+
+    register_pdf_fonts()
+
+
+def _collect(result: dict, job: JobSpec, report: BuildReport) -> str:
+    if "error" in result:
+        for entry in result["error"]:
+            loc = Location(**entry["location"]) if entry.get("location") else None
+            report.failures.append(Problem(loc, entry["message"], entry.get("hint", "")))
+        return f"failed {job.output}"
+    record = ArtifactRecord(**result)
+    report.records.append(record)
+    return f"built {job.output} ({record.pages} {record.kind})"
+
+
+def worker_count(requested: int) -> int:
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def _run_local(project: Project, out: Path, jobs: list[JobSpec], inputs: dict, request: BuildRequest,
+               report: BuildReport, progress: Progress | None) -> None:
+    workers = min(worker_count(request.jobs), len(jobs))
+    done = 0
+    if workers <= 1:
+        _warm_up()
+        for job in jobs:
+            line = _collect(execute(str(project.root), str(out), job, inputs[job.key]), job, report)
+            done += 1
+            if progress:
+                progress(line, done, len(jobs))
+            if report.failures and not request.keep_going:
+                return
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        futures: dict[Future, JobSpec] = {
+            pool.submit(execute, str(project.root), str(out), job, inputs[job.key]): job for job in jobs
+        }
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: futures[f].key):
+                line = _collect(future.result(), futures[future], report)
+                done += 1
+                if progress:
+                    progress(line, done, len(jobs))
+            if report.failures and not request.keep_going:
+                for future in pending:
+                    future.cancel()
+                # Jobs already running finish and write complete files; nothing is left half-written.
+                for future in pending:
+                    if not future.cancelled():
+                        _collect(future.result(), futures[future], report)
+                return
+
+
+def _run_dask(project: Project, out: Path, jobs: list[JobSpec], inputs: dict, request: BuildRequest,
+              report: BuildReport, progress: Progress | None) -> None:
+    from generator.distributed import run_on_dask
+
+    run_on_dask(request.scheduler, project, out, jobs, inputs, request.keep_going, report, progress, execute, _collect)
+
+
+def _write_manifest(out: Path, previous: dict[str, dict], report: BuildReport, planned: set[str]) -> None:
+    """Write the manifest: this run's records, plus earlier records whose files are still as recorded."""
+    records = {r.path: r for r in report.records}
+    for path, entry in previous.items():
+        if path not in records and digest(out / path) == entry.get("sha256"):
+            records[path] = ArtifactRecord(**{**entry, "status": "reused" if path in planned else entry.get("status", "reused")})
+    if records or (out / "manifest.json").exists():
+        write_manifest(out, list(records.values()))

@@ -1,4 +1,4 @@
-"""The command line: build, check and list; every expected failure prints as file:line:col and exits 1 or 2."""
+"""The command line: build, check, list, watch and gallery; failures print as file:line:col, exit 1 or 2."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from generator.errors import HandoutError
 EXIT_BAD_INPUT = 2
 
 
+class BuildFailed(HandoutError):
+    """Some outputs could not be built; their problems are reported together."""
+
+    exit_code = 1
+
+
 def _topic_paths(project, topics: tuple[str, ...]) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Return the topic files named on the command line, or every topic of the project."""
     if topics:
         missing = [t for t in topics if not Path(t).is_file()]
         if missing:
@@ -30,35 +37,66 @@ def cli() -> None:
     """Build patient handouts, clinician one-pagers and decks from YAML topics."""
 
 
-@cli.command()
-@click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: output/ in the project).",
-)
-@click.option("--only", "only", multiple=True, metavar="VARIANT", help="Build only this variant (repeatable).")
-@click.option("--brand", "brand_name", default=None, metavar="CLINIC", help="Build for content/brands/CLINIC.yaml.")
-def build(topics: tuple[str, ...], out: Path | None, only: tuple[str, ...], brand_name: str | None) -> None:
-    """Build every output of TOPIC.yaml (default: every topic in content/)."""
-    from generator.batch import plan, run
-    from generator.brand import NEUTRAL, find_brand
-    from generator.pipeline import find_project, load_topics
-    from generator.variants import discover_variants, require_variants
+def _build_options(command):  # type: ignore[no-untyped-def]
+    """Add the options that choose what to build, shared by `build` and `watch`."""
+    options = [
+        click.argument("topic_files", nargs=-1, metavar="[TOPIC.yaml ...]"),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Output folder (default: output/ in the project)."),
+        click.option("--topic", "topics", multiple=True, metavar="ID", help="Only this topic id (repeatable)."),
+        click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
+        click.option("--brand", "brands", multiple=True, metavar="CLINIC",
+                     help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand)."),
+        click.option("--paper", "papers", multiple=True, type=click.Choice(["letter", "a4"]), help="Only this paper."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
+
+def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):  # type: ignore[no-untyped-def]
+    from generator.batch import BuildRequest
+    from generator.pipeline import find_project
+
+    for path in topic_files:
+        if not Path(path).is_file():
+            raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = find_project()
-    loaded = load_topics(project, _topic_paths(project, topics))
-    variants = discover_variants(project.templates)
-    chosen = require_variants(variants, list(only)) if only else list(variants.values())
-    brand = find_brand(brand_name, project.brands, project.root) if brand_name else NEUTRAL
-    out_dir = out or project.root / "output"
-    artifacts = run(project, plan(project, loaded, chosen, [brand], out_dir), out_dir)
-    for artifact in artifacts:
-        click.echo(
-            f"wrote {artifact.path} ({artifact.pages} {'slides' if artifact.path.suffix == '.pptx' else 'pages'})"
-        )
+    return BuildRequest(root=project.root, out=(out or project.root / "output").resolve(), topic_files=topic_files,
+                        topics=topics, variants=variants, brands=brands, papers=papers, jobs=jobs, **extra)
+
+
+@cli.command()
+@_build_options
+@click.option("--force", is_flag=True, help="Rebuild everything, even outputs whose inputs did not change.")
+@click.option("--keep-going", is_flag=True, help="Build everything possible; report every failure at the end.")
+@click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
+@click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    """Build the outputs of TOPIC.yaml, or of the whole matrix in content/build.yaml.
+
+    Only outputs whose inputs changed are rebuilt. Exit codes: 0 success, 1 a build failed, 2 bad input or usage.
+    """
+    from generator.batch import build as run_build
+    from generator.progress import Reporter
+
+    request = _request(**options)
+    reporter = Reporter(quiet=as_json)
+    try:
+        report = run_build(request, reporter.progress)
+    finally:
+        reporter.close()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed", err=True)
+    if report.failures:
+        raise BuildFailed(report.failures)
 
 
 @cli.command()
@@ -68,31 +106,50 @@ def check(topics: tuple[str, ...]) -> None:
     from generator.pipeline import find_project, load_topics
 
     project = find_project()
-    loaded = load_topics(project, _topic_paths(project, topics))
-    for topic in loaded:
+    for topic in load_topics(project, _topic_paths(project, topics)):
         click.echo(f"ok {topic.path}")
 
 
 @cli.command(name="list")
-def list_outputs() -> None:
-    """List every topic x variant and the path of its output."""
-    from generator.batch import plan
-    from generator.brand import NEUTRAL
-    from generator.pipeline import find_project, load_topics
-    from generator.variants import discover_variants
+@click.option("--json", "as_json", is_flag=True, help="Print the matrix as JSON.")
+def list_outputs(as_json: bool) -> None:
+    """List the build matrix: every topic x variant x brand x paper and its output path."""
+    from generator.batch import BuildRequest, plan
+    from generator.pipeline import find_project
 
     project = find_project()
-    loaded = load_topics(project, project.topic_files())
-    variants = list(discover_variants(project.templates).values())
-    for job in plan(project, loaded, variants, [NEUTRAL], project.root / "output"):
-        click.echo(f"{job.topic.id}\t{job.variant.name}\t{job.paper or '-'}\t{_relative(job.path, project.root)}")
+    _, jobs = plan(BuildRequest(root=project.root, out=project.root / "output"))
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(job) for job in jobs], indent=2))
+        return
+    for job in jobs:
+        click.echo(f"{job.topic_id}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\toutput/{job.output}")
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+@cli.command()
+@_build_options
+@click.option("--interval", type=float, default=0.5, help="Seconds between looks at the files.")
+@click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
+def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-untyped-def]
+    """Rebuild what a changed content, template or brand file affects, until interrupted."""
+    from generator.watch import watch_and_build
+
+    watch_and_build(_request(**options), interval, cycles)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder holding manifest.json (default: output/).")
+def gallery(out: Path | None) -> None:
+    """Write output/index.html: a thumbnail of every page and slide, grouped by clinic and topic."""
+    from generator.gallery import write_gallery
+    from generator.pipeline import find_project
+
+    folder = (out or find_project().root / "output").resolve()
+    click.echo(f"wrote {write_gallery(folder)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,9 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     except HandoutError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        if count > 1:
-            click.echo(f"{count} problems found", err=True)
+        if len(exc.problems) > 1:
+            click.echo(f"{len(exc.problems)} problems found", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

@@ -323,7 +323,7 @@ def _markup(spans: ir.Inline, style: PdfStyle) -> str:
             text = f"<i>{text}</i>"
         if span.href:
             href = escape(safe_link(span.href), {chr(34): "&quot;"})
-            link_color = style.sheet.get("colors", {}).get("link", "#1f4e79")
+            link_color = "#" + style.color("link", "#1f4e79").hexval()[2:]
             text = f'<a href="{href}" color="{link_color}"><u>{text}</u></a>'
         parts.append(text)
     return "".join(parts)

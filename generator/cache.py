@@ -1,0 +1,113 @@
+"""Incremental builds: a fingerprint of every input an output depends on, and the manifest that records them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import generator
+from generator.matrix import JobSpec
+from generator.outputs import atomic_write
+
+MANIFEST = "manifest.json"
+
+
+@cache
+def file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digest(path: Path) -> str:
+    """Return the sha256 of the file at `path`, or a marker for a missing file."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def digest_tree(folder: Path, pattern: str = "*") -> str:
+    """Return one digest for every file matching `pattern` directly in `folder`, names included."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+        h.update(path.name.encode() + b"\0" + digest(path).encode() + b"\n")
+    return h.hexdigest()
+
+
+@cache
+def tool_digest() -> str:
+    """Return a digest of the tool itself: its version and its code, so a changed builder rebuilds."""
+    h = hashlib.sha256(generator.__version__.encode())
+    package = Path(generator.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode() + digest(path).encode())
+    return h.hexdigest()
+
+
+@cache
+def fonts_digest() -> str:
+    """Return a digest of the font files every output embeds or measures with."""
+    from generator.fonts import fonts_fingerprint
+
+    return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
+
+
+def job_inputs(job: JobSpec, root: Path, variant_folders: list[Path], brand_files: list[Path]) -> dict[str, str]:
+    """Return the digest of every input of `job`, by a name a person can read in the manifest."""
+    templates = root / "templates"
+    inputs = {
+        "topic": digest(Path(job.topic_path)),
+        "references": digest_tree(root / "content" / "references", "*.yaml"),
+        "templates": hashlib.sha256("".join(digest_tree(f) for f in variant_folders).encode()).hexdigest(),
+        "shared_templates": digest_tree(templates),
+        "brand": hashlib.sha256("".join(digest(p) for p in brand_files).encode()).hexdigest(),
+        "fonts": fonts_digest(),
+        "tool": tool_digest(),
+        "job": hashlib.sha256(json.dumps(asdict(job), sort_keys=True).encode()).hexdigest(),
+    }
+    inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    return inputs
+
+
+@dataclass
+class ArtifactRecord:
+    """One output as the manifest lists it."""
+
+    path: str
+    sha256: str
+    size: int
+    pages: int
+    kind: str  # "pages" or "slides"
+    inputs: dict[str, str]
+    status: str  # "built" or "reused"
+    topic: str = ""
+    variant: str = ""
+    brand: str = ""
+    paper: str = ""
+
+
+def read_manifest(out: Path) -> dict[str, dict]:
+    """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in data.get("artifacts", [])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path) -> bool:
+    """Return True when the output on disk is the one the previous build made from these same inputs."""
+    if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
+        return False
+    return digest(out / previous["path"]) == previous.get("sha256")
+
+
+def write_manifest(out: Path, records: list[ArtifactRecord]) -> None:
+    """Write the manifest atomically, artifacts sorted by path."""
+    artifacts = [asdict(r) for r in sorted(records, key=lambda r: r.path)]
+    text = json.dumps({"tool": "handouts", "version": generator.__version__, "artifacts": artifacts}, indent=2)
+    atomic_write(out / MANIFEST, (text + "\n").encode())

@@ -1,0 +1,115 @@
+"""The build matrix: topics x variants x brands x papers, from content/build.yaml and the command line's filters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.content.schema import INVALID, Field, ListType, PatternType, RecordType
+from generator.content.yamlsource import read_yaml
+from generator.errors import InputError, ProblemList
+from generator.variants import Variant
+
+NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topic>/
+_name = PatternType(r"[a-z0-9_-]{1,64}", "a name of lower-case letters, digits, '-' or '_'", "for example riverside")
+_names_or_all = ListType(_name)
+
+matrix_type = RecordType(
+    {
+        "topics": Field(_names_or_all, required=False),
+        "variants": Field(_names_or_all, required=False),
+        "brands": Field(_names_or_all, required=False),
+        "papers": Field(ListType(PatternType(r"letter|a4", "letter or a4", "write letter or a4")), required=False),
+    }
+)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One output to make, in plain values that travel to worker processes and cluster machines."""
+
+    topic_id: str
+    topic_path: str
+    variant: str
+    brand: str  # "" for the neutral brand
+    paper: str  # "" for decks
+    output: str  # path relative to the output folder
+
+    @property
+    def key(self) -> str:
+        return self.output
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """What `build.yaml` asks for, before the command line narrows it."""
+
+    topics: list[str] | None
+    variants: list[str] | None
+    brands: list[str]
+    papers: list[str] | None
+
+
+def load_matrix(path: Path) -> Matrix:
+    """Return the matrix in `path`, or the default (everything, neutral brand only) when it does not exist."""
+    if not path.is_file():
+        return Matrix(None, None, [NEUTRAL_BRAND], None)
+    problems = ProblemList()
+    data = matrix_type.check(read_yaml(path), problems, "")
+    problems.raise_if_any()
+    assert data is not INVALID
+    return Matrix(
+        topics=[str(t) for t in data["topics"]] if "topics" in data else None,
+        variants=[str(v) for v in data["variants"]] if "variants" in data else None,
+        brands=[str(b) for b in data.get("brands", [NEUTRAL_BRAND])],
+        papers=[str(p) for p in data["papers"]] if "papers" in data else None,
+    )
+
+
+def plan_jobs(
+    topic_paths: dict[str, Path],
+    variants: dict[str, Variant],
+    brands: list[str],
+    papers: list[str] | None,
+) -> list[JobSpec]:
+    """Return every job of the matrix in a stable order: brand, topic, variant, paper."""
+    jobs = []
+    for brand in brands:
+        brand_id = "" if brand == NEUTRAL_BRAND else brand
+        for topic_id in sorted(topic_paths):
+            folder = f"{brand_id}/{topic_id}" if brand_id else topic_id
+            for name in sorted(variants):
+                for paper, file_name in variants[name].output_names():
+                    if paper and papers is not None and paper not in papers:
+                        continue
+                    jobs.append(JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, f"{folder}/{file_name}"))
+    return jobs
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Return (K, N) from 'K/N' with 1 <= K <= N, or raise InputError."""
+    match = re.fullmatch(r"(\d{1,4})/(\d{1,4})", text.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise InputError(f"--shard must look like K/N with 1 <= K <= N, not '{text}'")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shard(jobs: list[JobSpec], k: int, n: int) -> list[JobSpec]:
+    """Return shard `k` of `n`: every n-th job in the stable order, so the shards split the matrix exactly."""
+    ordered = sorted(jobs, key=lambda job: job.key)
+    return [job for index, job in enumerate(ordered) if index % n == k - 1]
+
+
+def select(names: list[str] | None, wanted: tuple[str, ...], available: list[str], what: str) -> list[str]:
+    """Return the names the matrix and the filters agree on, or raise InputError for unknown ones."""
+    from generator.content.schema import suggest
+
+    problems = ProblemList()
+    for name in [*(names or []), *wanted]:
+        if name not in available:
+            problems.add(None, f"there is no {what} '{name}'", suggest(name, available) if available else "")
+    problems.raise_if_any()
+    if wanted:
+        return sorted(set(wanted), key=wanted.index)
+    return list(names) if names is not None else list(available)

@@ -1,0 +1,52 @@
+"""`handouts watch`: look at the input files, and rebuild what a change affects (the incremental build decides)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from generator.batch import BuildRequest, build
+from generator.errors import HandoutError
+
+
+def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
+    """Return size and modification time of every input file: content, templates, brands."""
+    files = {}
+    for folder in (root / "content", root / "templates"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                stat = path.stat()
+                files[path] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def watch_and_build(request: BuildRequest, interval: float, cycles: int = 0) -> None:
+    """Build once, then again after every change, until interrupted (or after `cycles` rebuilds)."""
+    rebuilds = 0
+    seen = snapshot(request.root)
+    _build_once(request)
+    click.echo("watching for changes (Ctrl-C to stop)", err=True)
+    while not cycles or rebuilds < cycles:
+        time.sleep(interval)
+        now = snapshot(request.root)
+        if now == seen:
+            continue
+        changed = sorted(str(p.relative_to(request.root)) for p in set(now) ^ set(seen) | {p for p in now if now.get(p) != seen.get(p)})
+        seen = now
+        click.echo(f"changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}", err=True)
+        _build_once(request)
+        rebuilds += 1
+
+
+def _build_once(request: BuildRequest) -> None:
+    """Build and report; a bad input is printed and the watch goes on, waiting for the fix."""
+    try:
+        report = build(request, lambda line, done, total: click.echo(line, err=True))
+        click.echo(f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed", err=True)
+        for problem in report.failures:
+            click.echo(str(problem), err=True)
+    except HandoutError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)

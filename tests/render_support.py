@@ -1,0 +1,296 @@
+"""Render .pptx decks with LibreOffice and check the rendered text stays inside its shapes and the slide.
+
+The check compares what python-pptx says a deck holds (each text-bearing shape's box and text) with where
+LibreOffice actually drew every character (pdfplumber on the exported PDF, one page per slide, page size equal
+to the slide size in points). It finds text that runs off the slide, text that overflows every shape, shapes
+that overlap, and text that crossed from one shape into another.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.fonts import FONT_DIR
+
+EMU_PER_PT = 12700
+SOFFICE_TIMEOUT = 180  # seconds per deck
+INSIDE_TOLERANCE = 2.0  # points a character may stick out of its shape's box
+PAGE_TOLERANCE = 0.5  # points a character may stick out of the page (rounding)
+OVERLAP_MIN = 0.5  # points two boxes must share in both directions to count as overlapping
+CROSSING_TOLERANCE = 2  # extra characters a box may hold beyond its own text (e.g. a ligature split)
+
+
+# ----- rendering ------------------------------------------------------------------------------------------------
+def soffice_available() -> bool:
+    """Return True when LibreOffice's `soffice` is on the PATH."""
+    return shutil.which("soffice") is not None
+
+
+def _fonts_conf(out_dir: Path) -> Path:
+    """Write a fontconfig file: the system's fonts plus the project's Open Sans, with a private cache."""
+    cache = out_dir / "fontconfig-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    conf = out_dir / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<fontconfig>\n"
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{FONT_DIR}</dir>\n"
+        f"  <cachedir>{cache}</cachedir>\n"
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def render_pptx_to_pdf(pptx: Path, out_dir: Path) -> Path:
+    """Convert `pptx` to a PDF in `out_dir` with LibreOffice and return the PDF's path.
+
+    LibreOffice runs with a private user profile and a fontconfig that sees the deck's Open Sans, so the
+    render neither touches the user's profile nor falls back to another typeface.
+    """
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    conf = _fonts_conf(out_dir)
+    profile = out_dir / "lo-profile"
+    target = out_dir / f"{pptx.stem}.pdf"
+    target.unlink(missing_ok=True)
+    command = [
+        shutil.which("soffice") or "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        str(Path(pptx).resolve()),
+    ]
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(out_dir)}
+    try:
+        proc = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=SOFFICE_TIMEOUT, cwd=out_dir, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"soffice took longer than {SOFFICE_TIMEOUT} s to convert {pptx}") from exc
+    if proc.returncode != 0 or not target.is_file():
+        raise RuntimeError(
+            f"soffice could not convert {pptx} (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
+    return target
+
+
+# ----- what the deck holds --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShapeBox:
+    """A text-bearing shape: its name, box in points from the top-left corner, and its own text."""
+
+    name: str
+    left: float
+    top: float
+    width: float
+    height: float
+    text: str
+    paragraphs: int  # each paragraph may draw one bullet glyph besides its text
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def contains(self, x0: float, top: float, x1: float, bottom: float, tolerance: float) -> bool:
+        return (
+            x0 >= self.left - tolerance
+            and x1 <= self.right + tolerance
+            and top >= self.top - tolerance
+            and bottom <= self.bottom + tolerance
+        )
+
+    def holds_centre(self, char: dict[str, Any]) -> bool:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+    def distance(self, char: dict[str, Any]) -> float:
+        """Return how far (points) the character's box sticks out of this box, 0 when inside."""
+        return max(
+            self.left - char["x0"],
+            char["x1"] - self.right,
+            self.top - char["top"],
+            char["bottom"] - self.bottom,
+            0.0,
+        )
+
+    def label(self) -> str:
+        return f"'{self.name}' ({self.left:.1f}, {self.top:.1f}, {self.width:.1f} x {self.height:.1f} pt)"
+
+
+def _pt(emu: int | None) -> float:
+    return (emu or 0) / EMU_PER_PT
+
+
+def _non_space(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def text_shapes(slide: Any) -> list[ShapeBox]:
+    """Return the boxes of a slide's shapes that hold text: non-empty text frames, and tables."""
+    boxes: list[ShapeBox] = []
+    for shape in slide.shapes:
+        if getattr(shape, "has_table", False) and shape.has_table:
+            table = shape.table
+            height = sum(_pt(row.height) for row in table.rows)
+            cells = [cell.text_frame for row in table.rows for cell in row.cells]
+            text = "\n".join(frame.text for frame in cells)
+            boxes.append(
+                ShapeBox(
+                    shape.name,
+                    _pt(shape.left),
+                    _pt(shape.top),
+                    _pt(shape.width),
+                    height,
+                    text,
+                    sum(len(frame.paragraphs) for frame in cells),
+                )
+            )
+        elif shape.has_text_frame and shape.text_frame.text.strip():
+            frame = shape.text_frame
+            boxes.append(
+                ShapeBox(
+                    shape.name,
+                    _pt(shape.left),
+                    _pt(shape.top),
+                    _pt(shape.width),
+                    _pt(shape.height),
+                    frame.text,
+                    len(frame.paragraphs),
+                )
+            )
+    return boxes
+
+
+# ----- the check ------------------------------------------------------------------------------------------------
+def _snippet(chars: list[dict[str, Any]], limit: int = 70) -> str:
+    """Return the characters as text in reading order, spaces between words and lines, shortened."""
+    ordered = sorted(chars, key=lambda c: (round(c["top"]), c["x0"]))
+    text, previous = "", None
+    for char in ordered:
+        if previous is not None and (
+            abs(char["top"] - previous["top"]) > 1 or char["x0"] - previous["x1"] > char["size"] * 0.15
+        ):
+            text += " "
+        text += char["text"]
+        previous = char
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _overlap(a: ShapeBox, b: ShapeBox) -> tuple[float, float]:
+    return (
+        min(a.right, b.right) - max(a.left, b.left),
+        min(a.bottom, b.bottom) - max(a.top, b.top),
+    )
+
+
+def slide_problems(number: int, boxes: list[ShapeBox], chars: list[dict[str, Any]], size: tuple[float, float]) -> list[str]:
+    """Return the problems of one slide: its text shapes' boxes and the characters drawn on its page."""
+    width, height = size
+    problems: list[str] = []
+    chars = [c for c in chars if c["text"].strip()]
+
+    off_page = [
+        c
+        for c in chars
+        if c["x0"] < -PAGE_TOLERANCE
+        or c["top"] < -PAGE_TOLERANCE
+        or c["x1"] > width + PAGE_TOLERANCE
+        or c["bottom"] > height + PAGE_TOLERANCE
+    ]
+    if off_page:
+        worst = max(
+            max(-c["x0"], -c["top"], c["x1"] - width, c["bottom"] - height) for c in off_page
+        )
+        problems.append(
+            f"slide {number}: text outside the slide: '{_snippet(off_page)}' "
+            f"({len(off_page)} characters, up to {worst:.1f} pt beyond the edge)"
+        )
+
+    outside = [c for c in chars if not any(b.contains(c["x0"], c["top"], c["x1"], c["bottom"], INSIDE_TOLERANCE)
+                                           for b in boxes)]
+    if outside:
+        by_shape: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        worst_by_shape: dict[str, float] = defaultdict(float)
+        for char in outside:
+            nearest = min(boxes, key=lambda b: b.distance(char)) if boxes else None
+            key = nearest.label() if nearest else "no shape"
+            by_shape[key].append(char)
+            if nearest:
+                worst_by_shape[key] = max(worst_by_shape[key], nearest.distance(char))
+        for key, group in by_shape.items():
+            lowest = max(c["bottom"] for c in group)
+            problems.append(
+                f"slide {number}: text outside every shape (overflow?): '{_snippet(group)}' "
+                f"({len(group)} characters; nearest shape {key}, up to {worst_by_shape[key]:.1f} pt outside it; "
+                f"lowest text ends at y={lowest:.1f} pt)"
+            )
+
+    for i, first in enumerate(boxes):
+        for second in boxes[i + 1 :]:
+            dx, dy = _overlap(first, second)
+            if dx > OVERLAP_MIN and dy > OVERLAP_MIN:
+                problems.append(
+                    f"slide {number}: shapes {first.label()} and {second.label()} overlap "
+                    f"({dx:.1f} x {dy:.1f} pt)"
+                )
+
+    for box in boxes:
+        inside = [c for c in chars if box.holds_centre(c)]
+        own = _non_space(box.text) + box.paragraphs
+        drawn = sum(_non_space(c["text"]) for c in inside)
+        if drawn > own + CROSSING_TOLERANCE:
+            problems.append(
+                f"slide {number}: text crosses into shape {box.label()}: {drawn} characters drawn in it, "
+                f"its own text has at most {own}"
+            )
+    return problems
+
+
+def overflow_problems(pptx: Path, pdf: Path) -> list[str]:
+    """Return every place where the rendered `pdf` of `pptx` draws text off its slide, shape or into another."""
+    import pdfplumber
+    from pptx import Presentation
+
+    prs = Presentation(str(pptx))
+    slide_size = (_pt(prs.slide_width), _pt(prs.slide_height))
+    problems: list[str] = []
+    with pdfplumber.open(str(pdf)) as document:
+        if len(document.pages) != len(prs.slides):
+            problems.append(f"the PDF has {len(document.pages)} pages, the deck {len(prs.slides)} slides")
+        for number, (slide, page) in enumerate(zip(prs.slides, document.pages, strict=False), start=1):
+            page_size = (float(page.width), float(page.height))
+            if any(abs(a - b) > 1 for a, b in zip(page_size, slide_size, strict=True)):
+                problems.append(
+                    f"slide {number}: page is {page_size[0]:.1f} x {page_size[1]:.1f} pt, "
+                    f"the slide {slide_size[0]:.1f} x {slide_size[1]:.1f} pt"
+                )
+            problems += slide_problems(number, text_shapes(slide), list(page.chars), slide_size)
+    return problems
+
+
+def rendered_fonts(pdf: Path) -> set[str]:
+    """Return the names of the fonts the PDF draws text with, subset prefixes removed."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        return {
+            c["fontname"].split("+", 1)[-1] for page in document.pages for c in page.chars if c["text"].strip()
+        }
