@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/handouts build
+	$(BIN)/handouts gallery
 
 check: $(STAMP)
 	$(BIN)/handouts check

@@ -1,0 +1,191 @@
+"""output/index.html: a thumbnail of every page and slide, grouped by clinic and topic, linking to each file.
+
+PDF pages are drawn with pypdfium2. Decks go through LibreOffice when it is installed; otherwise the gallery
+lists their slide titles. Thumbnails are kept under output/.gallery/ by the artifact's hash, so an unchanged
+output is not drawn again.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from generator.errors import InputError
+from generator.outputs import atomic_write
+
+THUMBS = ".gallery"
+SCALE = 0.35
+
+
+def write_gallery(out: Path) -> Path:
+    """Write out/index.html for the artifacts in out/manifest.json and return its path."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InputError(f"{out}/manifest.json: no build found here; run 'handouts build' first") from None
+    thumbs = out / THUMBS
+    thumbs.mkdir(parents=True, exist_ok=True)
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for artifact in manifest["artifacts"]:
+        if (out / artifact["path"]).is_file():
+            groups[(artifact.get("brand") or "", artifact.get("topic") or "")].append(artifact)
+    decks = [out / a["path"] for group in groups.values() for a in group
+             if a["path"].endswith(".pptx") and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))]
+    rendered = _decks_as_pdf(decks) if decks else {}
+    sections = []
+    for (brand, topic), artifacts in sorted(groups.items()):
+        cards = [_card(out, thumbs, artifact, rendered) for artifact in sorted(artifacts, key=lambda a: a["path"])]
+        title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
+        sections.append(f'<section><h2>{title}</h2>\n{"".join(cards)}</section>')
+    _remove_unused_thumbnails(thumbs, manifest)
+    page = _PAGE.format(body="\n".join(sections))
+    index = out / "index.html"
+    atomic_write(index, page.encode("utf-8"))
+    return index
+
+
+def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -> str:
+    path = out / artifact["path"]
+    link = html.escape(artifact["path"], quote=True)
+    images = _thumbnails(path, thumbs, artifact["sha256"], rendered)
+    if images:
+        pictures = "".join(
+            f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{html.escape(path.name)} page {n}" loading="lazy">'
+            for n, name in enumerate(images, start=1)
+        )
+    else:
+        pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _slide_titles(path)) + "</ol>"
+    unit = artifact.get("kind", "pages")
+    return (f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
+            f'<p>{artifact.get("pages", "?")} {unit} · {artifact.get("size", 0):,} bytes</p>'
+            f'<div class="thumbs">{pictures}</div></div>\n')
+
+
+def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) -> list[str]:
+    """Return the thumbnail file names of every page of `path`, drawing the ones not already there."""
+    existing = sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    if existing:
+        return [p.name for p in existing]
+    pdf = path
+    if path.suffix == ".pptx":
+        pdf = rendered.get(path)
+        if pdf is None:
+            return []
+    import pypdfium2
+
+    names = []
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        for number in range(len(document)):
+            image = document[number].render(scale=SCALE).to_pil()
+            name = f"{sha[:20]}-{number + 1}.png"
+            atomic_write(thumbs / name, _png_bytes(image))
+            names.append(name)
+    finally:
+        document.close()
+    return names
+
+
+def _png_bytes(image) -> bytes:  # type: ignore[no-untyped-def]
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _decks_as_pdf(decks: list[Path]) -> dict[Path, Path]:
+    """Return PDFs of `decks` rendered by LibreOffice in one run, or {} when LibreOffice is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return {}
+    from generator.fonts import FONT_DIR
+
+    work = Path(tempfile.mkdtemp(prefix="handouts-gallery-"))
+    conf = work / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{FONT_DIR}</dir>'
+        f"<cachedir>{work / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    rendered = {}
+    # Decks of different clinics share file names, so each goes through LibreOffice from a folder of its own.
+    for batch in _distinct_names(decks):
+        cmd = [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(work / str(len(rendered))), *map(str, batch)]
+        target = work / str(len(rendered))
+        try:
+            subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)
+        except subprocess.TimeoutExpired:
+            continue
+        for deck in batch:
+            result = target / (deck.stem + ".pdf")
+            if result.is_file():
+                rendered[deck] = result
+    return rendered
+
+
+def _distinct_names(decks: list[Path]) -> list[list[Path]]:
+    """Split `decks` into groups in which no two files share a name."""
+    groups: list[list[Path]] = []
+    for deck in decks:
+        for group in groups:
+            if all(other.name != deck.name for other in group):
+                group.append(deck)
+                break
+        else:
+            groups.append([deck])
+    return groups
+
+
+def _slide_titles(deck: Path) -> list[str]:
+    from pptx import Presentation
+
+    titles = []
+    for slide in Presentation(str(deck)).slides:
+        shape = slide.shapes.title
+        titles.append(shape.text_frame.text if shape is not None else "(untitled)")
+    return titles
+
+
+def _remove_unused_thumbnails(thumbs: Path, manifest: dict) -> None:
+    keep = {a["sha256"][:20] for a in manifest["artifacts"]}
+    for path in thumbs.glob("*.png"):
+        if path.stem.rsplit("-", 1)[0] not in keep:
+            path.unlink(missing_ok=True)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Handouts gallery</title>
+<style>
+body {{ font-family: "Open Sans", Arial, sans-serif; margin: 2em; color: #1a1a1a; }}
+h2 {{ border-bottom: 2px solid #1f4e79; color: #1f4e79; }}
+.card {{ margin: 1em 0 2em; }}
+.thumbs {{ display: flex; flex-wrap: wrap; gap: 8px; }}
+.thumbs img {{ border: 1px solid #bbb; max-height: 260px; }}
+</style>
+</head>
+<body>
+<h1>Handouts gallery</h1>
+{body}
+<script>
+// Mark each picture once it has loaded, so a test in a headless browser can tell every image resolved.
+document.querySelectorAll("img").forEach(function (img) {{
+  function mark() {{ img.setAttribute("data-loaded", img.naturalWidth > 0 ? "yes" : "no"); }}
+  if (img.complete) {{ mark(); }} else {{ img.addEventListener("load", mark); img.addEventListener("error", mark); }}
+}});
+</script>
+</body>
+</html>
+"""
