@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check lint clean
+.PHONY: build test check compile clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,14 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+# Byte-compile the package: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q generator
+
+build: compile
 	$(BIN)/handouts build
 	$(BIN)/handouts gallery
 
-check: $(STAMP)
+check: compile
 	$(BIN)/handouts check
 
-test: $(STAMP)
+test: compile
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
 

@@ -18,7 +18,7 @@ from generator.cache import ArtifactRecord, digest, is_fresh, job_inputs, read_m
 from generator.errors import HandoutError, InputError, Location, Problem, ProblemList
 from generator.matrix import NEUTRAL_BRAND, JobSpec, load_matrix, parse_shard, plan_jobs, select, shard
 from generator.outputs import atomic_write, remove_stale_temporaries
-from generator.pipeline import Project, find_project
+from generator.project import Project, find_project
 from generator.variants import discover_variants
 
 
@@ -92,7 +92,9 @@ def plan(request: BuildRequest) -> tuple[Project, list[JobSpec]]:
 
 def inputs_of(project: Project, job: JobSpec) -> dict[str, str]:
     """Return the input digests of `job`."""
-    return job_inputs(job, project.root, _variant_folders(project.templates, job.variant), _brand_files(project, job.brand))
+    return job_inputs(
+        job, project.root, _variant_folders(project.templates, job.variant), _brand_files(project, job.brand)
+    )
 
 
 @cache
@@ -153,7 +155,9 @@ def validate(project: Project, jobs: list[JobSpec]) -> None:
         except InputError as exc:
             problems.items.extend(exc.problems)
     variants = discover_variants(project.templates)
-    for topic_path, audience, brand in sorted({(job.topic_path, variants[job.variant].audience, job.brand) for job in jobs}):
+    for topic_path, audience, brand in sorted(
+        {(job.topic_path, variants[job.variant].audience, job.brand) for job in jobs}
+    ):
         topic = topics.get(Path(topic_path))
         if topic is None or brand not in brands:
             continue
@@ -185,17 +189,35 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
         import hashlib
 
         record = ArtifactRecord(
-            path=job.output, sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=pages, kind=kind,
-            inputs=inputs, status="built", topic=job.topic_id, variant=job.variant, brand=job.brand, paper=job.paper,
+            path=job.output,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            pages=pages,
+            kind=kind,
+            inputs=inputs,
+            status="built",
+            topic=job.topic_id,
+            variant=job.variant,
+            brand=job.brand,
+            paper=job.paper,
         )
         return asdict(record)
     except HandoutError as exc:
-        return {"error": [asdict(p) | {"location": asdict(p.location) if p.location else None} for p in exc.problems],
-                "exit_code": exc.exit_code}
+        return {
+            "error": [asdict(p) | {"location": asdict(p.location) if p.location else None} for p in exc.problems],
+            "exit_code": exc.exit_code,
+        }
     except Exception as exc:  # a bug: report it with its traceback rather than lose the other jobs
-        return {"error": [{"location": None, "message": f"internal error building {job.output}: {exc!r}",
-                           "hint": "this is a bug; please report it with this trace:\n" + traceback.format_exc()}],
-                "exit_code": 1}
+        return {
+            "error": [
+                {
+                    "location": None,
+                    "message": f"internal error building {job.output}: {exc!r}",
+                    "hint": "this is a bug; please report it with this trace:\n" + traceback.format_exc(),
+                }
+            ],
+            "exit_code": 1,
+        }
 
 
 def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
@@ -223,7 +245,9 @@ def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
         result = get_builder(variant.builder).build(document, context)
     except BuildError as exc:
         where = Location(job.topic_path)
-        raise type(exc)([Problem(p.location or where, f"{job.output}: {p.message}", p.hint) for p in exc.problems]) from None
+        raise type(exc)(
+            [Problem(p.location or where, f"{job.output}: {p.message}", p.hint) for p in exc.problems]
+        ) from None
     return result.data, result.pages
 
 
@@ -258,8 +282,15 @@ def worker_count(requested: int) -> int:
     return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-def _run_local(project: Project, out: Path, jobs: list[JobSpec], inputs: dict, request: BuildRequest,
-               report: BuildReport, progress: Progress | None) -> None:
+def _run_local(
+    project: Project,
+    out: Path,
+    jobs: list[JobSpec],
+    inputs: dict,
+    request: BuildRequest,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
     workers = min(worker_count(request.jobs), len(jobs))
     done = 0
     if workers <= 1:
@@ -294,8 +325,15 @@ def _run_local(project: Project, out: Path, jobs: list[JobSpec], inputs: dict, r
                 return
 
 
-def _run_dask(project: Project, out: Path, jobs: list[JobSpec], inputs: dict, request: BuildRequest,
-              report: BuildReport, progress: Progress | None) -> None:
+def _run_dask(
+    project: Project,
+    out: Path,
+    jobs: list[JobSpec],
+    inputs: dict,
+    request: BuildRequest,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
     from generator.distributed import run_on_dask
 
     run_on_dask(request.scheduler, project, out, jobs, inputs, request.keep_going, report, progress, execute, _collect)
@@ -306,6 +344,8 @@ def _write_manifest(out: Path, previous: dict[str, dict], report: BuildReport, p
     records = {r.path: r for r in report.records}
     for path, entry in previous.items():
         if path not in records and digest(out / path) == entry.get("sha256"):
-            records[path] = ArtifactRecord(**{**entry, "status": "reused" if path in planned else entry.get("status", "reused")})
+            records[path] = ArtifactRecord(
+                **{**entry, "status": "reused" if path in planned else entry.get("status", "reused")}
+            )
     if records or (out / "manifest.json").exists():
         write_manifest(out, list(records.values()))

@@ -41,12 +41,21 @@ def _build_options(command):  # type: ignore[no-untyped-def]
     """Add the options that choose what to build, shared by `build` and `watch`."""
     options = [
         click.argument("topic_files", nargs=-1, metavar="[TOPIC.yaml ...]"),
-        click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Output folder (default: output/ in the project)."),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Output folder (default: output/ in the project).",
+        ),
         click.option("--topic", "topics", multiple=True, metavar="ID", help="Only this topic id (repeatable)."),
         click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
-        click.option("--brand", "brands", multiple=True, metavar="CLINIC",
-                     help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand)."),
+        click.option(
+            "--brand",
+            "brands",
+            multiple=True,
+            metavar="CLINIC",
+            help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand).",
+        ),
         click.option("--paper", "papers", multiple=True, type=click.Choice(["letter", "a4"]), help="Only this paper."),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
     ]
@@ -63,8 +72,17 @@ def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):
         if not Path(path).is_file():
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = find_project()
-    return BuildRequest(root=project.root, out=(out or project.root / "output").resolve(), topic_files=topic_files,
-                        topics=topics, variants=variants, brands=brands, papers=papers, jobs=jobs, **extra)
+    return BuildRequest(
+        root=project.root,
+        out=(out or project.root / "output").resolve(),
+        topic_files=topic_files,
+        topics=topics,
+        variants=variants,
+        brands=brands,
+        papers=papers,
+        jobs=jobs,
+        **extra,
+    )
 
 
 @cli.command()
@@ -141,8 +159,12 @@ def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-u
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder holding manifest.json (default: output/).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder holding manifest.json (default: output/).",
+)
 def gallery(out: Path | None) -> None:
     """Write output/index.html: a thumbnail of every page and slide, grouped by clinic and topic."""
     from generator.gallery import write_gallery

@@ -9,8 +9,18 @@ from typing import Any
 from generator.errors import InputError
 
 
-def run_on_dask(scheduler: str, project: Any, out: Path, jobs: list, inputs: dict, keep_going: bool, report: Any,
-                progress: Callable | None, execute: Callable, collect: Callable) -> None:
+def run_on_dask(
+    scheduler: str,
+    project: Any,
+    out: Path,
+    jobs: list,
+    inputs: dict,
+    keep_going: bool,
+    report: Any,
+    progress: Callable | None,
+    execute: Callable,
+    collect: Callable,
+) -> None:
     """Submit every job to the cluster at `scheduler`; workers must see the project and output folders."""
     try:
         from distributed import Client, as_completed
@@ -24,13 +34,13 @@ def run_on_dask(scheduler: str, project: Any, out: Path, jobs: list, inputs: dic
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         futures = {
-            client.submit(execute, str(project.root), str(out), job, inputs[job.key], key=f"handouts-{job.key}", pure=False): job
+            client.submit(
+                execute, str(project.root), str(out), job, inputs[job.key], key=f"handouts-{job.key}", pure=False
+            ): job
             for job in jobs
         }
-        done = 0
-        for future in as_completed(list(futures)):
+        for done, future in enumerate(as_completed(list(futures)), start=1):
             line = collect(future.result(), futures[future], report)
-            done += 1
             if progress:
                 progress(line, done, len(jobs))
             if report.failures and not keep_going:

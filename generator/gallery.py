@@ -35,14 +35,18 @@ def write_gallery(out: Path) -> Path:
     for artifact in manifest["artifacts"]:
         if (out / artifact["path"]).is_file():
             groups[(artifact.get("brand") or "", artifact.get("topic") or "")].append(artifact)
-    decks = [out / a["path"] for group in groups.values() for a in group
-             if a["path"].endswith(".pptx") and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))]
+    decks = [
+        out / a["path"]
+        for group in groups.values()
+        for a in group
+        if a["path"].endswith(".pptx") and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
+    ]
     rendered = _decks_as_pdf(decks) if decks else {}
     sections = []
     for (brand, topic), artifacts in sorted(groups.items()):
         cards = [_card(out, thumbs, artifact, rendered) for artifact in sorted(artifacts, key=lambda a: a["path"])]
         title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
-        sections.append(f'<section><h2>{title}</h2>\n{"".join(cards)}</section>')
+        sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
     _remove_unused_thumbnails(thumbs, manifest)
     page = _PAGE.format(body="\n".join(sections))
     index = out / "index.html"
@@ -55,16 +59,19 @@ def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -
     link = html.escape(artifact["path"], quote=True)
     images = _thumbnails(path, thumbs, artifact["sha256"], rendered)
     if images:
+        alt = html.escape(path.name)
         pictures = "".join(
-            f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{html.escape(path.name)} page {n}" loading="lazy">'
+            f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{alt} page {n}" loading="lazy">'
             for n, name in enumerate(images, start=1)
         )
     else:
         pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _slide_titles(path)) + "</ol>"
     unit = artifact.get("kind", "pages")
-    return (f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
-            f'<p>{artifact.get("pages", "?")} {unit} · {artifact.get("size", 0):,} bytes</p>'
-            f'<div class="thumbs">{pictures}</div></div>\n')
+    return (
+        f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
+        f"<p>{artifact.get('pages', '?')} {unit} · {artifact.get('size', 0):,} bytes</p>"
+        f'<div class="thumbs">{pictures}</div></div>\n'
+    )
 
 
 def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) -> list[str]:
@@ -119,8 +126,17 @@ def _decks_as_pdf(decks: list[Path]) -> dict[Path, Path]:
     rendered = {}
     # Decks of different clinics share file names, so each goes through LibreOffice from a folder of its own.
     for batch in _distinct_names(decks):
-        cmd = [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(work / str(len(rendered))), *map(str, batch)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / str(len(rendered))),
+            *map(str, batch),
+        ]
         target = work / str(len(rendered))
         try:
             subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)

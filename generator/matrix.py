@@ -83,7 +83,9 @@ def plan_jobs(
                 for paper, file_name in variants[name].output_names():
                     if paper and papers is not None and paper not in papers:
                         continue
-                    jobs.append(JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, f"{folder}/{file_name}"))
+                    jobs.append(
+                        JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, f"{folder}/{file_name}")
+                    )
     return jobs
 
 

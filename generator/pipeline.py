@@ -1,10 +1,9 @@
-"""The build of one topic: load, view per audience, render markup, parse to IR, check fonts, build, write."""
+"""The build of one topic: load, view per audience, render markup, parse to IR, check fonts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,48 +15,10 @@ from generator.content.references import Reference, load_references
 from generator.content.schema import Text
 from generator.content.yamlsource import read_yaml
 from generator.errors import InputError, ProblemList
-from generator.ir import Deck, Document, parse_markup
-from generator.render import render_markup
+from generator.project import Project, find_project
+
+__all__ = ["Project", "find_project"]  # re-exported: callers find the project through the pipeline
 from generator.variants import Variant
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's content, templates and outputs live."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def brands(self) -> Path:
-        return self.content / "brands"
-
-    @property
-    def references_dir(self) -> Path:
-        return self.content / "references"
-
-    def topic_files(self) -> list[Path]:
-        """Return every topic in content/, sorted (other YAML files live in subfolders or build.yaml)."""
-        return sorted(p for p in self.content.glob("*.yaml") if p.name != "build.yaml")
-
-    def output_dir(self, out: Path, topic_id: str, brand: Brand) -> Path:
-        return out / brand.id / topic_id if brand.id else out / topic_id
-
-
-def find_project(start: Path | None = None) -> Project:
-    """Return the project holding the current folder, else the one this package was installed from."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "templates").is_dir() and (folder / "content").is_dir():
-            return Project(folder)
-    return Project(Path(__file__).resolve().parent.parent)
 
 
 @cache
@@ -119,9 +80,7 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
     return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
 
 
-def render_ir(
-    project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str
-) -> tuple[Document | Deck, dict]:
+def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> tuple[Any, dict]:
     """Return the IR of one output and the audience view it was made from."""
     view = audience_view(topic, variant.audience)
     context = {
@@ -131,6 +90,9 @@ def render_ir(
         "paper": paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
+    from generator.ir import parse_markup
+    from generator.render import render_markup  # Jinja is imported only when something is rendered
+
     markup = render_markup(variant.search_path, variant.entry, context)
     return parse_markup(markup, references_for(project)), view
 

@@ -6,6 +6,7 @@ A folder whose name starts with '_' is an abstract base: others extend it, nothi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,15 @@ class Variant:
 
 def discover_variants(templates: Path) -> dict[str, Variant]:
     """Return every concrete variant under `templates`, by name, or raise InputError listing every problem."""
+    signature = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(templates.glob("*/*.yaml")) if p.is_file()
+    )
+    return _discover(templates, signature)
+
+
+@cache
+def _discover(templates: Path, _signature: tuple) -> dict[str, Variant]:
+    """Discover the variants; cached per state of the variant and style files, so a changed file is read again."""
     problems = ProblemList()
     raw: dict[str, dict] = {}
     for variant_file in sorted(templates.glob("*/variant.yaml")):

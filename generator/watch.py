@@ -33,7 +33,7 @@ def watch_and_build(request: BuildRequest, interval: float, cycles: int = 0) -> 
         now = snapshot(request.root)
         if now == seen:
             continue
-        changed = sorted(str(p.relative_to(request.root)) for p in set(now) ^ set(seen) | {p for p in now if now.get(p) != seen.get(p)})
+        changed = sorted(str(p.relative_to(request.root)) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
         seen = now
         click.echo(f"changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}", err=True)
         _build_once(request)

@@ -137,11 +137,27 @@ class _TooBig(Exception):
     """Stop composing: the document is too deep or has too many nodes."""
 
 
-class _LocatingLoader(yaml.SafeLoader):
+try:  # libyaml's parser is ten times faster than PyYAML's own; the composing stays ours either way
+    from yaml._yaml import CParser as _Parser
+
+    def _init_parser(self: object, text: str) -> None:
+        _Parser.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    _Bases: tuple = (_Parser, yaml.composer.Composer, yaml.resolver.Resolver)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Bases = (yaml.SafeLoader,)
+
+    def _init_parser(self: object, text: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+
+
+class _LocatingLoader(*_Bases):  # type: ignore[misc]
     """A composer that refuses anchors, aliases and tags and bounds the size of what it builds."""
 
     def __init__(self, text: str, name: str, problems: ProblemList) -> None:
-        super().__init__(text)
+        _init_parser(self, text)
         self.file_name = name
         self.problems = problems
         self.depth = 0
