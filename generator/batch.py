@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from generator.cache import ArtifactRecord, digest, is_fresh, job_inputs, read_manifest, write_manifest
+from generator.cache import ArtifactRecord, ManifestJournal, digest, is_fresh, job_inputs, read_manifest, record_from
 from generator.errors import HandoutError, InputError, Location, Problem, ProblemList
 from generator.matrix import NEUTRAL_BRAND, JobSpec, load_matrix, parse_shard, plan_jobs, select, shard
-from generator.outputs import atomic_write, remove_stale_temporaries
+from generator.outputs import remove_stale_temporaries, write_temporary
 from generator.project import Project, find_project
 from generator.variants import discover_variants
 
@@ -124,15 +124,19 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
     inputs = {job.key: inputs_of(project, job) for job in jobs}
     stale = [job for job in jobs if request.force or not is_fresh(previous.get(job.output), inputs[job.key], out)]
     report = BuildReport()
+    journal = ManifestJournal(out, previous)
     for job in jobs:
         if job not in stale:
-            report.records.append(ArtifactRecord(**{**previous[job.output], "status": "reused"}))
+            record = record_from(previous[job.output], status="reused")
+            report.records.append(record)
+            journal.keep(record)
     if stale:
         validate(project, stale)
         remove_stale_temporaries(out)
         run = _run_dask if request.executor == "dask" else _run_local
-        run(project, out, stale, inputs, request, report, progress)
-    _write_manifest(out, previous, report, {job.output for job in jobs})
+        run(project, out, stale, inputs, request, report, progress, journal)
+    if stale or not (out / "manifest.json").exists() or any(r.status != "reused" for r in report.records):
+        journal.write()
     return report
 
 
@@ -184,7 +188,8 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
         project = find_project(Path(root))
         data, pages = _build_bytes(project, job)
         path = Path(out) / job.output
-        atomic_write(path, data)
+        # The worker writes the whole file under a temporary name; the main process renames it into place.
+        temporary = write_temporary(path, data)
         kind = "slides" if path.suffix == ".pptx" else "pages"
         import hashlib
 
@@ -201,7 +206,7 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
             brand=job.brand,
             paper=job.paper,
         )
-        return asdict(record)
+        return {"record": asdict(record), "temporary": str(temporary)}
     except HandoutError as exc:
         return {
             "error": [asdict(p) | {"location": asdict(p.location) if p.location else None} for p in exc.problems],
@@ -267,13 +272,14 @@ def _warm_up() -> None:
     register_pdf_fonts()
 
 
-def _collect(result: dict, job: JobSpec, report: BuildReport) -> str:
+def _collect(result: dict, job: JobSpec, report: BuildReport, journal: ManifestJournal) -> str:
     if "error" in result:
         for entry in result["error"]:
             loc = Location(**entry["location"]) if entry.get("location") else None
             report.failures.append(Problem(loc, entry["message"], entry.get("hint", "")))
         return f"failed {job.output}"
-    record = ArtifactRecord(**result)
+    record = ArtifactRecord(**result["record"])
+    journal.commit(record, Path(result["temporary"]))
     report.records.append(record)
     return f"built {job.output} ({record.pages} {record.kind})"
 
@@ -290,13 +296,14 @@ def _run_local(
     request: BuildRequest,
     report: BuildReport,
     progress: Progress | None,
+    journal: ManifestJournal,
 ) -> None:
     workers = min(worker_count(request.jobs), len(jobs))
     done = 0
     if workers <= 1:
         _warm_up()
         for job in jobs:
-            line = _collect(execute(str(project.root), str(out), job, inputs[job.key]), job, report)
+            line = _collect(execute(str(project.root), str(out), job, inputs[job.key]), job, report, journal)
             done += 1
             if progress:
                 progress(line, done, len(jobs))
@@ -311,7 +318,7 @@ def _run_local(
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: futures[f].key):
-                line = _collect(future.result(), futures[future], report)
+                line = _collect(future.result(), futures[future], report, journal)
                 done += 1
                 if progress:
                     progress(line, done, len(jobs))
@@ -321,7 +328,7 @@ def _run_local(
                 # Jobs already running finish and write complete files; nothing is left half-written.
                 for future in pending:
                     if not future.cancelled():
-                        _collect(future.result(), futures[future], report)
+                        _collect(future.result(), futures[future], report, journal)
                 return
 
 
@@ -333,19 +340,11 @@ def _run_dask(
     request: BuildRequest,
     report: BuildReport,
     progress: Progress | None,
+    journal: ManifestJournal,
 ) -> None:
+    from functools import partial
+
     from generator.distributed import run_on_dask
 
-    run_on_dask(request.scheduler, project, out, jobs, inputs, request.keep_going, report, progress, execute, _collect)
-
-
-def _write_manifest(out: Path, previous: dict[str, dict], report: BuildReport, planned: set[str]) -> None:
-    """Write the manifest: this run's records, plus earlier records whose files are still as recorded."""
-    records = {r.path: r for r in report.records}
-    for path, entry in previous.items():
-        if path not in records and digest(out / path) == entry.get("sha256"):
-            records[path] = ArtifactRecord(
-                **{**entry, "status": "reused" if path in planned else entry.get("status", "reused")}
-            )
-    if records or (out / "manifest.json").exists():
-        write_manifest(out, list(records.values()))
+    collect = partial(_collect, journal=journal)
+    run_on_dask(request.scheduler, project, out, jobs, inputs, request.keep_going, report, progress, execute, collect)

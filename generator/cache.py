@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -90,6 +91,12 @@ class ArtifactRecord:
     paper: str = ""
 
 
+def record_from(entry: dict, **changes: str) -> ArtifactRecord:
+    """Return the ArtifactRecord a manifest entry describes, ignoring keys it does not know."""
+    known = {f.name for f in fields(ArtifactRecord)}
+    return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
+
+
 def read_manifest(out: Path) -> dict[str, dict]:
     """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable."""
     try:
@@ -106,8 +113,35 @@ def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path) -> bool:
     return digest(out / previous["path"]) == previous.get("sha256")
 
 
-def write_manifest(out: Path, records: list[ArtifactRecord]) -> None:
-    """Write the manifest atomically, artifacts sorted by path."""
-    artifacts = [asdict(r) for r in sorted(records, key=lambda r: r.path)]
-    text = json.dumps({"tool": "handouts", "version": generator.__version__, "artifacts": artifacts}, indent=2)
-    atomic_write(out / MANIFEST, (text + "\n").encode())
+class ManifestJournal:
+    """Keep output/manifest.json true to the disk while outputs are replaced one by one.
+
+    Before a new output replaces an old one, the manifest is written with the new entry and, under `replacing`,
+    the old file's hash; then the file is renamed into place. Killed at any moment, the manifest therefore
+    describes every file on disk: the recorded version, or for at most the files in flight, the one it replaces.
+    """
+
+    def __init__(self, out: Path, previous: dict[str, dict]) -> None:
+        self.out = out
+        # Only entries whose files are still exactly as recorded carry over.
+        self.entries = {path: dict(e) for path, e in previous.items() if digest(out / path) == e.get("sha256")}
+
+    def keep(self, record: ArtifactRecord) -> None:
+        self.entries[record.path] = asdict(record)
+
+    def commit(self, record: ArtifactRecord, temporary: Path) -> None:
+        """Record `record`, then move its finished temporary file into place."""
+        final = self.out / record.path
+        entry = asdict(record)
+        on_disk = digest(final)
+        if on_disk not in ("missing", record.sha256):
+            entry["replacing"] = on_disk
+        self.entries[record.path] = entry
+        self.write()
+        os.replace(temporary, final)
+        entry.pop("replacing", None)
+
+    def write(self) -> None:
+        artifacts = [self.entries[path] for path in sorted(self.entries)]
+        text = json.dumps({"tool": "handouts", "version": generator.__version__, "artifacts": artifacts}, indent=2)
+        atomic_write(self.out / MANIFEST, (text + "\n").encode())
