@@ -16,7 +16,16 @@ from pathlib import Path
 
 from generator.cache import ArtifactRecord, ManifestJournal, digest, is_fresh, job_inputs, read_manifest, record_from
 from generator.errors import HandoutError, InputError, Location, Problem, ProblemList
-from generator.matrix import NEUTRAL_BRAND, JobSpec, load_matrix, parse_shard, plan_jobs, select, shard
+from generator.matrix import (
+    NEUTRAL_BRAND,
+    JobSpec,
+    load_matrix,
+    parse_shard,
+    plan_jobs,
+    select,
+    shard,
+    topic_paths_by_id,
+)
 from generator.outputs import remove_stale_temporaries, write_temporary
 from generator.project import Project, find_project
 from generator.variants import discover_variants
@@ -74,7 +83,7 @@ def plan(request: BuildRequest) -> tuple[Project, list[JobSpec]]:
     project = find_project(request.root)
     matrix = load_matrix(project.content / "build.yaml")
     if request.topic_files:
-        topic_paths = {Path(p).stem: Path(p) for p in request.topic_files}
+        topic_paths = topic_paths_by_id([Path(p) for p in request.topic_files])
     else:
         available = {p.stem: p for p in project.topic_files()}
         names = select(matrix.topics, request.topics, sorted(available), "topic")

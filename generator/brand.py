@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.content.model import IdentifierType
 from generator.content.schema import INVALID, Field, PatternType, RecordType, TextType
 from generator.content.yamlsource import read_yaml
 from generator.errors import InputError, ProblemList
@@ -15,13 +16,7 @@ _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
 
 brand_type = RecordType(
     {
-        "id": Field(
-            PatternType(
-                r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?",
-                "an id of lower-case letters, digits and '-'",
-                "for example 'riverside'",
-            )
-        ),
+        "id": Field(IdentifierType("riverside")),
         "name": Field(TextType()),
         "address": Field(TextType(), required=False),
         "phone": Field(PatternType(r"[0-9+() .\-]{7,25}", "a phone number", "write digits, spaces, + ( ) . or -")),

@@ -83,10 +83,22 @@ def plan_jobs(
                 for paper, file_name in variants[name].output_names():
                     if paper and papers is not None and paper not in papers:
                         continue
-                    jobs.append(
-                        JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, f"{folder}/{file_name}")
-                    )
+                    output = f"{folder}/{file_name}"
+                    jobs.append(JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, output))
     return jobs
+
+
+def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
+    """Return topic files by the id their name gives them; two files with one id (in any case) are an error."""
+    found: dict[str, Path] = {}
+    problems = ProblemList()
+    for path in paths:
+        key = path.stem.casefold()
+        if key in found and found[key].resolve() != path.resolve():
+            problems.add(None, f"{found[key]} and {path} would write the same outputs", "give every topic its own id")
+        found.setdefault(key, path)
+    problems.raise_if_any()
+    return {path.stem: path for path in found.values()}
 
 
 def parse_shard(text: str) -> tuple[int, int]:

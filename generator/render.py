@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -15,6 +19,7 @@ from generator.content.model import CITATION
 from generator.errors import BuildError
 
 MAX_OUTPUT_CHARS = 2_000_000
+MAX_RENDER_SECONDS = 10.0
 
 
 class ConfinedLoader(FileSystemLoader):
@@ -53,9 +58,40 @@ def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironme
     return env
 
 
+class _TooSlow(Exception):
+    """The template ran past its time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float):  # type: ignore[no-untyped-def]
+    """Interrupt the block after `seconds` (only in a main thread, where signals arrive; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, Any]) -> str:
-    """Render template `entry` with `context` and return the markup text."""
+    """Render template `entry` with `context` and return the markup text, within time and size limits."""
     env = make_environment(search_path)
+    try:
+        with _time_limit(MAX_RENDER_SECONDS):
+            return _render(env, entry, context)
+    except _TooSlow:
+        raise BuildError(f"template '{entry}' ran longer than {MAX_RENDER_SECONDS:g} s; simplify its loops") from None
+
+
+def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, Any]) -> str:
     try:
         template = env.get_template(entry)
         chunks = []
@@ -67,7 +103,9 @@ def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, An
             chunks.append(chunk)
         return "".join(chunks)
     except TemplateNotFound as exc:
-        raise BuildError(f"template '{exc.name}' not found in {', '.join(str(p) for p in search_path)}") from None
+        raise BuildError(f"template '{exc.name}' not found in the template folders") from None
+    except SecurityError as exc:
+        raise BuildError(f"template '{entry}' tried something the sandbox forbids: {exc}") from None
     except TemplateError as exc:
         where = (
             f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "filename", None) else ""

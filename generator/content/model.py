@@ -62,9 +62,33 @@ class AudienceTextType(SchemaType):
 audience_text = AudienceTextType()
 audience_list = ListType(EnumType(AUDIENCES))
 text_list = ListType(audience_text)
-identifier = PatternType(
-    ID_PATTERN, "an id of lower-case letters, digits and '-'", "for example 'b12-neuropathy'; no spaces or capitals"
-)
+# Names Windows reserves for devices: an output folder called "con" cannot be created there.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+class IdentifierType(PatternType):
+    """An id that becomes a file or folder name: lower-case letters, digits and '-', never a device name."""
+
+    def __init__(self, example: str) -> None:
+        super().__init__(
+            ID_PATTERN,
+            "an id of lower-case letters, digits and '-' (at most 64)",
+            f"for example '{example}'; no spaces, capitals or accents",
+        )
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        value = super().check(node, problems, where)
+        if value is not INVALID and value in RESERVED_NAMES:
+            problems.add(
+                node.loc,
+                f"'{where}' cannot be '{value}': the name is reserved for devices on Windows",
+                "choose another id",
+            )
+            return INVALID
+        return value
+
+
+identifier = IdentifierType("b12-neuropathy")
 
 
 def _check_table(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
