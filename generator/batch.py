@@ -56,6 +56,7 @@ class BuildReport:
 
     records: list[ArtifactRecord] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
+    exit_code: int = 0  # 2 when a failure was bad input found only while building, else 1
 
     @property
     def built(self) -> int:
@@ -178,6 +179,15 @@ def validate(project: Project, jobs: list[JobSpec]) -> None:
             check_font_coverage(audience_view(topic, audience), brands[brand])
         except InputError as exc:
             problems.items.extend(p for p in exc.problems if p not in problems.items)
+    for brand_name, variant_name in sorted({(job.brand, job.variant) for job in jobs}):
+        brand = brands.get(brand_name)
+        if brand is not None and brand.pptx_template and variants[variant_name].builder == "pptx":
+            from generator.builders.pptx import check_template, wanted_layouts
+
+            try:
+                check_template(brand.pptx_template, wanted_layouts(variants[variant_name].style, brand))
+            except InputError as exc:
+                problems.items.extend(p for p in exc.problems if p not in problems.items)
     problems.raise_if_any()
 
 
@@ -283,6 +293,7 @@ def _warm_up() -> None:
 
 def _collect(result: dict, job: JobSpec, report: BuildReport, journal: ManifestJournal) -> str:
     if "error" in result:
+        report.exit_code = max(report.exit_code, result.get("exit_code", 1))
         for entry in result["error"]:
             loc = Location(**entry["location"]) if entry.get("location") else None
             report.failures.append(Problem(loc, entry["message"], entry.get("hint", "")))

@@ -33,6 +33,10 @@ brand_type = RecordType(
         ),
         "logo_alt": Field(TextType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
+        "pptx_layouts": Field(
+            RecordType({role: Field(TextType(), required=False) for role in ("title", "content", "table")}),
+            required=False,
+        ),
         "pptx_template": Field(
             PatternType(
                 r"[A-Za-z0-9_./-]{1,200}\.pptx",
@@ -59,6 +63,7 @@ class Brand:
     logo: Path | None = None
     logo_alt: str = ""
     pptx_template: Path | None = None
+    pptx_layouts: tuple[tuple[str, str], ...] = ()  # (role, layout name) pairs that override the variant's
 
     @property
     def is_neutral(self) -> bool:
@@ -111,6 +116,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         logo=files["logo"],
         logo_alt=str(data.get("logo_alt", f"{data['name']} logo")),
         pptx_template=files["pptx_template"],
+        pptx_layouts=tuple(sorted((role, str(name)) for role, name in data.get("pptx_layouts", {}).items())),
     )
 
 

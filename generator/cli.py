@@ -114,7 +114,9 @@ def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
     else:
         click.echo(f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed", err=True)
     if report.failures:
-        raise BuildFailed(report.failures)
+        failed = BuildFailed(report.failures)
+        failed.exit_code = report.exit_code or 1
+        raise failed
 
 
 @cli.command()

@@ -86,7 +86,7 @@ class PptxBuilder:
             prs.slide_height = _emu(slide_style.get("height", 540))
         else:
             _remove_all_slides(prs)
-        layouts = _find_layouts(prs, {**DEFAULT_LAYOUTS, **look.sheet.get("layouts", {})}, template)
+        layouts = _find_layouts(prs, wanted_layouts(look.sheet, context.brand), template)
         writer = _DeckWriter(prs, layouts, look, context)
         for slide in deck.slides:
             writer.add(slide)
@@ -95,6 +95,35 @@ class PptxBuilder:
         buffer = io.BytesIO()
         prs.save(buffer)
         return BuildResult(_normalise_zip(buffer.getvalue(), context.epoch), len(prs.slides))
+
+
+def wanted_layouts(sheet: dict[str, Any], brand: Any) -> dict[str, str]:
+    """Return the layout name for each slide role: ours, then the variant's data, then the brand's choice."""
+    return {**DEFAULT_LAYOUTS, **sheet.get("layouts", {}), **dict(brand.pptx_layouts)}
+
+
+def check_template(template: Path, wanted: dict[str, str]) -> None:
+    """Raise InputError when the clinic's template cannot be opened or lacks a layout or placeholder we need."""
+    try:
+        prs = Presentation(str(template))
+    except Exception as exc:  # python-pptx raises many kinds for a file that is not a deck
+        raise InputError(
+            f"{template}: not a PowerPoint template that can be opened ({type(exc).__name__}); "
+            "save it from PowerPoint as .pptx"
+        ) from None
+    layouts = _find_layouts(prs, wanted, template)
+    for role, layout in layouts.items():
+        kinds = {shape.placeholder_format.type for shape in layout.placeholders}
+        if not kinds & {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}:
+            raise InputError(
+                f"{template}: the layout '{layout.name}' (for {role} slides) has no title placeholder; "
+                "choose a layout with a title"
+            )
+        if role in ("title", "content") and not kinds & set(BODY_TYPES):
+            raise InputError(
+                f"{template}: the layout '{layout.name}' (for {role} slides) has no body placeholder; "
+                "choose a layout with a text placeholder"
+            )
 
 
 def _remove_all_slides(prs: Presentation) -> None:
