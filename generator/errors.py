@@ -65,7 +65,9 @@ class ProblemList:
         self.items: list[Problem] = []
 
     def add(self, location: Location | None, message: str, hint: str = "") -> None:
-        self.items.append(Problem(location, message, hint))
+        problem = Problem(location, message, hint)
+        if problem not in self.items:  # one text shared by every audience is checked once per audience
+            self.items.append(problem)
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -209,7 +209,10 @@ class _Parser:
     def block(self, el: ET.Element):  # type: ignore[no-untyped-def]
         tag = el.tag
         if tag == "h":
-            return Heading(self.inline(el), int(el.get("level", "2")))
+            level = el.get("level", "2")
+            if level not in ("1", "2", "3", "4"):
+                raise BuildError(f"the template wrote <h level={level!r}>; the level must be 1 to 4")
+            return Heading(self.inline(el), int(level))
         if tag == "p":
             spans = self.inline(el)
             return Paragraph(spans, el.get("role", "body")) if spans else None
@@ -223,6 +226,8 @@ class _Parser:
             return Table(header, rows, self.inline(el.find("caption")))
         if tag == "faq":
             qs, answers = el.findall("q"), el.findall("a")
+            if len(qs) != len(answers):
+                raise BuildError(f"the template wrote a <faq> with {len(qs)} questions and {len(answers)} answers")
             return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)))
         if tag == "callout":
             return Callout(el.get("kind", "note"), self.blocks(el))
@@ -265,10 +270,10 @@ class _Parser:
             elif child.tag == "i":
                 self._walk(child, spans, bold, True, href)
             elif child.tag == "a":
-                href = child.get("href", "")
-                if not is_safe_link(href):
-                    raise BuildError(f"the link {href!r} is not allowed: only https:, mailto: and tel: links")
-                self._walk(child, spans, bold, italic, href)
+                link = child.get("href", "")
+                if not is_safe_link(link):
+                    raise BuildError(f"the link {link!r} is not allowed: only https:, mailto: and tel: links")
+                self._walk(child, spans, bold, italic, link)
             elif child.tag == "br":
                 spans.append(Span(_LINE_BREAK, bold, italic, href))
             elif child.tag == "cite":
@@ -281,23 +286,28 @@ class _Parser:
 
 
 def _normalise(spans: list[Span]) -> Inline:
-    """Collapse whitespace runs to one space, trim the ends, merge neighbours with the same style."""
+    """Collapse whitespace runs to one space, trim the ends and around line breaks, merge equal styles."""
+    collapsed = [Span(re.sub(r"[ \t\r\n]+", " ", s.text), s.bold, s.italic, s.href) for s in spans]
+    text = "".join(s.text for s in collapsed)
+    # Decide over the whole text which spaces go (doubled, at either end, beside a line break), then cut
+    # the spans along the same lines, so a space at the edge of a bold run is judged by its neighbours.
+    next_visible = [_LINE_BREAK] * (len(text) + 1)  # the first non-space character after each position
+    for index in range(len(text) - 1, -1, -1):
+        next_visible[index] = next_visible[index + 1] if text[index] == " " else text[index]
+    keep = []
+    for index, ch in enumerate(text):
+        before = text[index - 1] if index else _LINE_BREAK
+        after = next_visible[index + 1]
+        keep.append(not (ch == " " and (before in (" ", _LINE_BREAK) or after == _LINE_BREAK)))
     out: list[Span] = []
-    previous_space = True
-    for span in spans:
-        text = re.sub(r"[ \t\r\n]+", " ", span.text)
-        if previous_space:
-            text = text.lstrip(" ")
-        if not text:
+    position = 0
+    for span in collapsed:
+        piece = "".join(ch for offset, ch in enumerate(span.text) if keep[position + offset])
+        position += len(span.text)
+        if not piece:
             continue
-        text = text.replace(" " + _LINE_BREAK, _LINE_BREAK).replace(_LINE_BREAK + " ", _LINE_BREAK)
-        previous_space = text.endswith((" ", _LINE_BREAK))
         if out and (out[-1].bold, out[-1].italic, out[-1].href) == (span.bold, span.italic, span.href):
-            out[-1] = Span(out[-1].text + text, span.bold, span.italic, span.href)
+            out[-1] = Span(out[-1].text + piece, span.bold, span.italic, span.href)
         else:
-            out.append(Span(text, span.bold, span.italic, span.href))
-    if out:
-        out[-1] = Span(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].href)
-        if not out[-1].text:
-            out.pop()
+            out.append(Span(piece, span.bold, span.italic, span.href))
     return tuple(Span(s.text.replace(_LINE_BREAK, "\n"), s.bold, s.italic, s.href) for s in out)

@@ -44,9 +44,28 @@ def markup_text(value: Any) -> Markup:
     return Markup(text.replace("\n", "<br/>"))
 
 
+MAX_REPEAT = 100_000
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` bounded so that a template cannot build a gigabyte string or number."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError("exponents above 64 are not allowed in templates")
+        if operator == "*":
+            sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sizes and counts and sizes[0] * max(counts[0], 0) > MAX_REPEAT:
+                raise SecurityError(f"repeating text or lists past {MAX_REPEAT:,} items is not allowed in templates")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironment:
     """Return a sandboxed environment that looks for templates in `search_path`, first match wins."""
-    env = ImmutableSandboxedEnvironment(
+    env = _BoundedSandbox(
         loader=ConfinedLoader([str(p) for p in search_path]),
         autoescape=True,
         undefined=StrictUndefined,

@@ -6,13 +6,17 @@ import copy
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from generator.content.audience import audience_view
 from generator.content.model import Topic, load_topic
 from generator.content.references import load_references
 from generator.content.schema import Text
 from generator.errors import InputError, Problem
+
+try:  # tests/ may be a package or a plain folder of test modules
+    from .conftest import FIXTURES, ROOT
+except ImportError:
+    from conftest import FIXTURES, ROOT
 
 TOPICS = FIXTURES / "topics"
 MINIMAL = TOPICS / "minimal.yaml"
@@ -274,8 +278,6 @@ def test_unknown_audience_key_in_a_nested_list_names_its_place(tmp_path: Path, r
     assert problem.hint == "did you mean 'clinician'?"
 
 
-@pytest.mark.xfail(reason="BUG: model.AudienceTextType.check returns at the first unknown audience key, so a "
-                          "second mistake in the same mapping is only reported on the next run", strict=True)
 def test_every_unknown_audience_key_is_reported(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"title: A minimal topic": "title:\n  pateint: A\n  clinican: B"})
     assert [located(p) for p in problems(path, ref_ids)] == [
@@ -303,9 +305,6 @@ def test_unknown_citation_in_one_audience_is_reported_once(tmp_path: Path, ref_i
     assert problem.hint == "did you mean 'aroda2016'?"
 
 
-@pytest.mark.xfail(reason="BUG: model._check_topic checks citations once per audience for text shared by all "
-                          "audiences (dict.fromkeys shares one Text), so each problem is printed three times",
-                   strict=True)
 def test_unknown_citation_in_shared_text_is_reported_once(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"main_message: One thing to remember.": "main_message: See this [@julian2021]."})
     assert len(problems(path, ref_ids)) == 1
@@ -364,8 +363,8 @@ def test_id_must_match_the_file_name(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_id_must_follow_the_pattern(tmp_path: Path, ref_ids: set[str], bad_id: str) -> None:
     path = mutate(tmp_path, {"id: minimal": f'id: "{bad_id}"'})
     problem = one_problem(path, ref_ids)
-    assert located(problem) == (
-        f"minimal.yaml:1:5: 'id' must be an id of lower-case letters, digits and '-', not '{bad_id}'")
+    assert located(problem).startswith("minimal.yaml:1:5: 'id' must be an id of lower-case letters, digits and '-'")
+    assert problem.message.endswith(f", not '{bad_id}'")
 
 
 @pytest.mark.parametrize("next_review", ["2025-01-15", "2026-01-15"])
@@ -433,9 +432,6 @@ def test_problems_reported_out_of_order_come_out_sorted(tmp_path: Path, ref_ids:
     ]
 
 
-@pytest.mark.xfail(reason="BUG: model.load_topic skips _check_topic (citations, id vs file name, review dates, "
-                          "section ids) whenever the schema found any problem, so those are only reported on a "
-                          "later run", strict=True)
 def test_cross_checks_are_reported_together_with_schema_problems(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"title: A minimal topic": "titel: A minimal topic",
                              "main_message: One thing to remember.": "main_message:\n  clinician: See [@nosuch]."})
@@ -519,9 +515,6 @@ def test_for_filters_blocks(mix: Topic) -> None:
         {"kind": "paragraph", "text": "For clinicians and trainees."}]
 
 
-@pytest.mark.xfail(reason="BUG: audience.audience_view keeps a section whose every block is hidden from the "
-                          "audience (and has no slide points), so the handout prints a heading over nothing",
-                   strict=True)
 def test_section_with_nothing_left_for_the_audience_is_dropped(mix: Topic) -> None:
     assert "patient-blocks-hidden" not in [s["id"] for s in audience_view(mix, "patient")["sections"]]
 

@@ -36,7 +36,6 @@ DEFAULT_LAYOUTS = {
     "title": "Title Slide",
     "content": "Title and Content",
     "table": "Title Only",
-    "closing": "Title and Content",
 }
 _INSETS = Insets()
 

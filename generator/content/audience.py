@@ -30,12 +30,15 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
         if not visible(section) or heading is None:
             continue
         blocks = [b for b in (_block(block, pick, pick_all) for block in section["blocks"] if visible(block)) if b]
+        slide = pick_all(section.get("slide"))
+        if not blocks and not slide:
+            continue  # nothing of this section is meant for this audience: no empty heading
         sections.append(
             {
                 "id": str(section["id"]),
                 "heading": heading,
                 "blocks": blocks,
-                "slide": pick_all(section.get("slide")),
+                "slide": slide,
                 "notes": pick(section.get("notes")),
             }
         )

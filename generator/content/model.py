@@ -45,14 +45,17 @@ class AudienceTextType(SchemaType):
         if node.kind != "map":
             return self._wrong_kind(node, problems, where)
         result = {}
+        bad = False
         for key, value in node.items:
             if key.value not in AUDIENCES:
                 problems.add(key.loc, f"'{key.value}' is not an audience in '{where}'", suggest(key.value, AUDIENCES))
-                return INVALID
+                bad = True
+                continue
             checked = self.text.check(value, problems, f"{where}.{key.value}")
-            if checked is INVALID:
-                return INVALID
+            bad |= checked is INVALID
             result[key.value] = checked
+        if bad:
+            return INVALID
         if not result:
             problems.add(node.loc, f"'{where}' is empty", "write the text, or one text per audience")
             return INVALID
@@ -188,6 +191,9 @@ def load_topic(path: Path, reference_ids: set[str], display_name: str | None = N
         )
         problems.raise_if_any()
     data = topic_type.check(root, problems, "")
+    # Citations are checked on the raw text too, so they are reported with every other problem at once.
+    for text in _raw_texts(root):
+        check_citations(text, reference_ids, problems)
     if data is not INVALID:
         _check_topic(data, root, path, reference_ids, problems)
     problems.raise_if_any()
@@ -215,8 +221,18 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
                 "give every section its own id",
             )
         seen[section["id"]] = section["id"]
-    for text in iter_texts(data):
-        check_citations(text, reference_ids, problems)
+
+
+def _raw_texts(node: YNode):  # type: ignore[no-untyped-def]
+    """Yield every scalar value of the tree as a located Text, keys excluded."""
+    if node.kind == "scalar":
+        yield Text(node.value, node.loc)
+    elif node.kind == "seq":
+        for item in node.items:
+            yield from _raw_texts(item)
+    else:
+        for _key, value in node.items:
+            yield from _raw_texts(value)
 
 
 def check_citations(text: Text, reference_ids: set[str], problems: ProblemList) -> None:

@@ -63,7 +63,7 @@ class Reference:
             where += f";({self.issue})"
         if self.pages:
             where += f":{self.pages}"
-        text = f"{self.authors} {title} {where}."
+        text = f"{self.authors} {title} {where}".rstrip(".") + "."
         if self.doi:
             text += f" doi:{self.doi}"
         elif self.pmid:

@@ -95,7 +95,8 @@ def _decode(data: bytes, name: str, problems: ProblemList) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         byte = data[exc.start]
         problems.add(
             Location(name, line, col),
@@ -253,7 +254,7 @@ _YAML_HINTS = [
     ),
     ("while scanning a quoted scalar", "a quoted value is not closed", "add the closing quote"),
     (
-        "found character that cannot start any token",
+        "that cannot start any token",
         "this value starts with a character YAML reserves",
         "put the whole value in quotes",
     ),
@@ -272,7 +273,9 @@ _YAML_HINTS = [
 
 
 def _explain_yaml_error(exc: yaml.MarkedYAMLError, name: str) -> tuple[Location, str, str]:
-    mark = exc.problem_mark or exc.context_mark
+    # An unclosed quote is noticed at the end of the file; the opening quote is where the fix goes.
+    opening = exc.context and "quoted scalar" in exc.context and exc.context_mark
+    mark = exc.context_mark if opening else (exc.problem_mark or exc.context_mark)
     loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
     problem = exc.problem or ""
     for needle, message, hint in _YAML_HINTS:
