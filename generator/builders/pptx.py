@@ -197,8 +197,19 @@ class _DeckWriter:
                 f"the slide layout '{self.layouts[role].name}' has no title placeholder; "
                 "choose a layout with a title in the variant's style (layouts:)"
             )
-        box = self._title_box() if self.look.built_in else _box_of(title_shape)
-        size, height = fit_title(title, box, self.look.size("title_size", 36), self.look.size("title_min_size", 28))
+        if not self.look.built_in:
+            box = _box_of(title_shape)
+        elif role == "title":
+            # The cover: a large title a third of the way down, its subtitle below it.
+            box = Box(self.margin, self.height * 0.3, self.width - 2 * self.margin, self.height * 0.25)
+        else:
+            box = self._title_box()
+        size, height = fit_title(
+            title,
+            box,
+            self.look.size("title_size", 36) * (1.2 if role == "title" else 1),
+            self.look.size("title_min_size", 28),
+        )
         box = Box(box.left, box.top, box.width, height)
         _place(title_shape, box)
         _fill(
@@ -230,28 +241,19 @@ class _DeckWriter:
         subtitle = [BodyItem(ir.plain(slide.subtitle), bullet=False)] if slide.subtitle else []
         subtitle += [BodyItem(ir.plain(b.spans), bullet=False) for b in slide.blocks if isinstance(b, ir.Paragraph)]
         body = self._body_placeholder(new)
+        if self.look.built_in and self.context.brand.logo:
+            self._logo(new, Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15))
         if not subtitle:
             body._element.getparent().remove(body._element)
             return
         area = self._body_box(box.bottom) if self.look.built_in else _box_of(body)
-        if self.look.built_in and self.context.brand.logo:
-            area = Box(area.left, area.top, area.width * 0.62, area.height)
-            self._logo(
-                new,
-                Box(
-                    area.left + area.width + self.margin,
-                    area.top,
-                    self.width - area.left - area.width - 2 * self.margin,
-                    area.height * 0.6,
-                ),
-            )
         pages = fit_body(subtitle, area, self.look.size("subtitle_size", 28), self.look.size("body_min_size", 20))
-        items, size = pages[0]
         _place(body, area)
+        # A subtitle is a line or two; were it ever longer, it stays on this slide at the smallest size.
         _fill(
             body.text_frame,
-            [*items, *[i for page in pages[1:] for i in page[0]]],
-            size,
+            [item for page, _ in pages for item in page],
+            pages[-1][1],
             self.look,
             anchor=MSO_ANCHOR.TOP,
         )
