@@ -69,6 +69,8 @@ def job_inputs(job: JobSpec, root: Path, variant_folders: list[Path], brand_file
         "fonts": fonts_digest(),
         "tool": tool_digest(),
         "job": hashlib.sha256(json.dumps(asdict(job), sort_keys=True).encode()).hexdigest(),
+        # The dates written into every file come from here when it is set.
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
     return inputs

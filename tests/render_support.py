@@ -81,9 +81,7 @@ def render_pptx_to_pdf(pptx: Path, out_dir: Path) -> Path:
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"soffice took longer than {SOFFICE_TIMEOUT} s to convert {pptx}") from exc
     if proc.returncode != 0 or not target.is_file():
-        raise RuntimeError(
-            f"soffice could not convert {pptx} (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
-        )
+        raise RuntimeError(f"soffice could not convert {pptx} (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return target
 
 
@@ -201,7 +199,9 @@ def _overlap(a: ShapeBox, b: ShapeBox) -> tuple[float, float]:
     )
 
 
-def slide_problems(number: int, boxes: list[ShapeBox], chars: list[dict[str, Any]], size: tuple[float, float]) -> list[str]:
+def slide_problems(
+    number: int, boxes: list[ShapeBox], chars: list[dict[str, Any]], size: tuple[float, float]
+) -> list[str]:
     """Return the problems of one slide: its text shapes' boxes and the characters drawn on its page."""
     width, height = size
     problems: list[str] = []
@@ -216,16 +216,17 @@ def slide_problems(number: int, boxes: list[ShapeBox], chars: list[dict[str, Any
         or c["bottom"] > height + PAGE_TOLERANCE
     ]
     if off_page:
-        worst = max(
-            max(-c["x0"], -c["top"], c["x1"] - width, c["bottom"] - height) for c in off_page
-        )
+        worst = max(max(-c["x0"], -c["top"], c["x1"] - width, c["bottom"] - height) for c in off_page)
         problems.append(
             f"slide {number}: text outside the slide: '{_snippet(off_page)}' "
             f"({len(off_page)} characters, up to {worst:.1f} pt beyond the edge)"
         )
 
-    outside = [c for c in chars if not any(b.contains(c["x0"], c["top"], c["x1"], c["bottom"], INSIDE_TOLERANCE)
-                                           for b in boxes)]
+    outside = [
+        c
+        for c in chars
+        if not any(b.contains(c["x0"], c["top"], c["x1"], c["bottom"], INSIDE_TOLERANCE) for b in boxes)
+    ]
     if outside:
         by_shape: dict[str, list[dict[str, Any]]] = defaultdict(list)
         worst_by_shape: dict[str, float] = defaultdict(float)
@@ -248,8 +249,7 @@ def slide_problems(number: int, boxes: list[ShapeBox], chars: list[dict[str, Any
             dx, dy = _overlap(first, second)
             if dx > OVERLAP_MIN and dy > OVERLAP_MIN:
                 problems.append(
-                    f"slide {number}: shapes {first.label()} and {second.label()} overlap "
-                    f"({dx:.1f} x {dy:.1f} pt)"
+                    f"slide {number}: shapes {first.label()} and {second.label()} overlap ({dx:.1f} x {dy:.1f} pt)"
                 )
 
     for box in boxes:
@@ -291,9 +291,7 @@ def rendered_fonts(pdf: Path) -> set[str]:
     import pdfplumber
 
     with pdfplumber.open(str(pdf)) as document:
-        return {
-            c["fontname"].split("+", 1)[-1] for page in document.pages for c in page.chars if c["text"].strip()
-        }
+        return {c["fontname"].split("+", 1)[-1] for page in document.pages for c in page.chars if c["text"].strip()}
 
 
 # ----- the stress topic -----------------------------------------------------------------------------------------
@@ -304,7 +302,7 @@ STRESS_HEADER = (
     "#   .venv/bin/python tests/render_support.py\n"
     "# rather than editing it by hand. tests/test_deck_render.py checks the two agree.\n"
 )
-_WORDS = (
+_BANK = (
     "Vitamin B12 keeps the coating of your nerves healthy and helps signals travel between your brain and your "
     "feet without delay. When the level runs low for many months the coating wears thin, and you may feel "
     "tingling, numbness, burning or pins and needles that start in the toes and slowly move up the legs. "
@@ -314,7 +312,8 @@ _WORDS = (
     "the damage from getting worse, and many people notice steadier walking and less pain within weeks, although "
     "nerves that were damaged for years may never heal completely. Bring a list of every medicine and supplement "
     "you take, write down when the symptoms began, and ask the nurse to show you how to check your feet each day."
-).split()
+)
+_WORDS = _BANK.split()
 
 
 def _words(count: int, start: int) -> str:

@@ -9,8 +9,10 @@ The tests skip where LibreOffice is not installed; .ci/run installs it, so they 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import yaml
 from conftest import run_cli
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -23,6 +25,7 @@ from render_support import (
     rendered_fonts,
     slide_problems,
     soffice_available,
+    stress_topic,
     stress_topic_yaml,
     text_shapes,
 )
@@ -31,19 +34,17 @@ DECKS = ["patient-deck", "training-deck", "clinician-deck"]
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 PATIENT_MIN_BODY = 24.0  # templates/patient-deck/style.yaml: body_min_size
 
-TABLE_ROW_BUG = (
-    "BUG: fit_table (generator/builders/slide_fit.py) never splits a table row, so a row taller than the body "
-    "area goes alone on a slide and runs off it: in the stress topic's 6-column table at the patient deck's "
-    "table_min_size (20 pt) every body row needs 403-544 pt under a 120 pt header, while the area below the "
-    "title is about 306 pt; on slides 36-60 the table ends 22-316 pt below the slide's bottom edge, over the "
-    "footer and slide number"
+LONG_TITLE = (
+    "Vitamin B12 deficiency and peripheral neuropathy of the feet: causes, testing, treatment and follow-up "
+    "for patients"
 )
+RENDERS: dict[Path, tuple[list[str], set[str]]] = {}
 
 
 @pytest.fixture(scope="module")
 def soffice() -> None:
     if not soffice_available():
-        pytest.skip("LibreOffice (soffice) is not installed: cannot render decks (.ci/run installs libreoffice-impress)")
+        pytest.skip("LibreOffice (soffice) is not installed, so decks cannot be rendered (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,11 @@ def render_dir(tmp_path_factory: pytest.TempPathFactory, soffice: None) -> Path:
 
 
 def _problems(deck: Path, render_dir: Path, folder: str) -> tuple[list[str], set[str]]:
-    pdf = render_pptx_to_pdf(deck, render_dir / folder)
-    return overflow_problems(deck, pdf), rendered_fonts(pdf)
+    """Render `deck` once per session; return its overflow problems and the fonts the render used."""
+    if deck not in RENDERS:
+        pdf = render_pptx_to_pdf(deck, render_dir / folder)
+        RENDERS[deck] = (overflow_problems(deck, pdf), rendered_fonts(pdf))
+    return RENDERS[deck]
 
 
 def _report(deck: Path, problems: list[str]) -> str:
@@ -94,7 +98,7 @@ def stress(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     "variant",
     [
-        pytest.param("patient-deck", marks=pytest.mark.xfail(reason=TABLE_ROW_BUG, strict=True)),
+        "patient-deck",
         "training-deck",
         "clinician-deck",
     ],
@@ -106,7 +110,8 @@ def test_stress_deck_text_stays_inside_its_shapes(stress: Path, render_dir: Path
 
 
 def _titles(deck: Path) -> list[str]:
-    return [slide.shapes.title.text if slide.shapes.title is not None else "" for slide in Presentation(str(deck)).slides]
+    slides = Presentation(str(deck)).slides
+    return [slide.shapes.title.text if slide.shapes.title is not None else "" for slide in slides]
 
 
 @pytest.mark.parametrize("variant", DECKS)
@@ -129,6 +134,17 @@ def test_stress_patient_deck_body_never_under_24pt(stress: Path) -> None:
                     if run.text.strip() and (size is None or size < PATIENT_MIN_BODY):
                         small.append(f"slide {number} '{shape.name}': {size} pt: {run.text[:40]!r}")
     assert small == [], "\n".join(small)
+
+
+def test_long_topic_title_footer_stays_on_the_slide(tmp_path: Path, render_dir: Path) -> None:
+    data = {**stress_topic(), "title": LONG_TITLE}
+    topic = tmp_path / "stress-topic.yaml"
+    topic.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = run_cli("build", str(topic), "--out", str(tmp_path / "out"), "--only", "clinician-deck")
+    assert result.code == 0, result.err
+    deck = tmp_path / "out" / "stress-topic" / "clinician-deck.pptx"
+    problems, _ = _problems(deck, render_dir, "long-title")
+    assert problems == [], _report(deck, problems)
 
 
 # ----- the checker itself --------------------------------------------------------------------------------------
@@ -159,31 +175,31 @@ def _char(text: str, x0: float, top: float, size: float = 20.0) -> dict:
 def test_checker_reports_each_kind_of_problem() -> None:
     """slide_problems on made-up boxes and characters: no LibreOffice needed."""
 
-    class Frame:
-        def __init__(self, text: str) -> None:
-            self.text = text
-            self.paragraphs = [text]
+    def shape(name: str, box: tuple[float, float, float, float], text: str) -> SimpleNamespace:
+        left, top, width, height = (round(v * 12700) for v in box)
+        frame = SimpleNamespace(text=text, paragraphs=[text])
+        return SimpleNamespace(
+            name=name,
+            has_table=False,
+            has_text_frame=True,
+            text_frame=frame,
+            left=left,
+            top=top,
+            width=width,
+            height=height,
+        )
 
-    class Shape:
-        has_table = False
-        has_text_frame = True
-
-        def __init__(self, name: str, box: tuple[float, float, float, float], text: str) -> None:
-            self.name, self.text_frame = name, Frame(text)
-            self.left, self.top, self.width, self.height = (round(v * 12700) for v in box)
-
-    class Slide:
-        shapes = [Shape("Title", (50, 20, 800, 60), "Title"), Shape("Body", (50, 100, 800, 100), "ab")]
-
-    boxes = text_shapes(Slide())
+    title, body = shape("Title", (50, 20, 800, 60), "Title"), shape("Body", (50, 100, 800, 100), "ab")
+    boxes = text_shapes(SimpleNamespace(shapes=[title, body]))
     assert [b.name for b in boxes] == ["Title", "Body"]
+    page = (960.0, 540.0)
     fine = [_char("T", 60, 30), _char("a", 60, 110), _char("b", 75, 110)]
-    assert slide_problems(1, boxes, fine, (960, 540)) == []
+    assert slide_problems(1, boxes, fine, page) == []
     overflow = [*fine, _char("c", 60, 260)]
-    assert any("text outside every shape" in p for p in slide_problems(1, boxes, overflow, (960, 540)))
+    assert any("text outside every shape" in p for p in slide_problems(1, boxes, overflow, page))
     off_page = [*fine, _char("d", 950, 530)]
-    assert any("text outside the slide" in p for p in slide_problems(1, boxes, off_page, (960, 540)))
+    assert any("text outside the slide" in p for p in slide_problems(1, boxes, off_page, page))
     crossing = [*fine, *(_char("x", 100 + 12 * i, 150) for i in range(6))]
-    assert any("text crosses into shape 'Body'" in p for p in slide_problems(1, boxes, crossing, (960, 540)))
-    overlapping = [*boxes, text_shapes(type("S", (), {"shapes": [Shape("Box", (60, 150, 100, 100), "zz")]})())[0]]
-    assert any("shapes 'Body'" in p and "overlap" in p for p in slide_problems(1, overlapping, fine, (960, 540)))
+    assert any("text crosses into shape 'Body'" in p for p in slide_problems(1, boxes, crossing, page))
+    extra = text_shapes(SimpleNamespace(shapes=[shape("Box", (60, 150, 100, 100), "zz")]))
+    assert any("shapes 'Body'" in p and "overlap" in p for p in slide_problems(1, [*boxes, *extra], fine, page))

@@ -27,14 +27,14 @@ def wrap_lines(text: str, width: float, size: float, face: str = "regular") -> l
         current = ""
         for word in paragraph.split():
             candidate = f"{current} {word}" if current else word
-            if text_width(candidate, size, face) <= width:
+            if text_width(candidate, size, face) <= width + 1e-6:
                 current = candidate
                 continue
             if current:
                 lines.append(current)
-            while text_width(word, size, face) > width and len(word) > 1:
+            while text_width(word, size, face) > width + 1e-6 and len(word) > 1:
                 cut = len(word) - 1
-                while cut > 1 and text_width(word[:cut], size, face) > width:
+                while cut > 1 and text_width(word[:cut], size, face) > width + 1e-6:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]

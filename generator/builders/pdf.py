@@ -294,6 +294,11 @@ def _fits_beside(left_text: str, right_text: str, style, width: float) -> bool: 
     return used + 3 * style.fontSize <= width
 
 
+def _table_style(commands: list) -> TableStyle:
+    """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
+
+
 def _height(flowable: Flowable, width: float) -> float:
     _, h = flowable.wrapOn(Canvas(io.BytesIO()), width, 10_000)
     return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
@@ -348,7 +353,7 @@ def _list(layout: _Layout, block: ir.ListBlock, width: float) -> list[Flowable]:
         rows = [[_CheckBox(box, style.color("text")), Paragraph(_markup(item, style), body)] for item in block.items]
         table = Table(rows, colWidths=[indent + 2, width - indent - 2])
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -416,7 +421,7 @@ def _table(layout: _Layout, block: ir.Table, width: float) -> list[Flowable]:
     ]
     if group.get("stripe"):
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(_table_style(commands))
     out: list[Flowable] = []
     if block.caption:
         out.append(Paragraph(_markup(block.caption, style), style.para("caption")))
@@ -436,7 +441,7 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
     label = style.para("caption")
     padding = group.get("padding", 4)
     key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
-    key_w = min(key_w, width * 0.45)
+    key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
     key_style = ParagraphStyle_for(cell, "bold")
     data, commands = (
         [],
@@ -459,7 +464,7 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
         for header, value in zip(block.header[1:], row[1:], strict=True):
             data.append([Paragraph(_markup(header, style), key_style), Paragraph(_markup(value, style), cell)])
     table = Table(data, colWidths=[key_w, width - key_w])
-    table.setStyle(TableStyle(commands))
+    table.setStyle(_table_style(commands))
     out: list[Flowable] = []
     if block.caption:
         out.append(Paragraph(_markup(block.caption, style), label))
@@ -520,7 +525,7 @@ def _callout(layout: _Layout, block: ir.Callout, width: float) -> list[Flowable]
     if qr_blocks:
         cell = Table([[content, _QrCode(qr_blocks[0].url, qr_size)]], colWidths=[text_w + padding, qr_size])
         cell.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -542,7 +547,7 @@ def _callout(layout: _Layout, block: ir.Callout, width: float) -> list[Flowable]
         commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
     if look.get("border"):
         commands.append(("BOX", (0, 0), (-1, -1), look.get("border_width", 1), style.color(look["border"])))
-    box.setStyle(TableStyle(commands))
+    box.setStyle(_table_style(commands))
     return [box, Spacer(1, style.para("body").spaceAfter + 2)]
 
 

@@ -25,7 +25,16 @@ from pptx.util import Emu, Pt
 
 from generator import ir
 from generator.builders import BuildContext, BuildResult
-from generator.builders.slide_fit import BodyItem, BodyMetrics, Box, Insets, fit_body, fit_table, fit_title
+from generator.builders.slide_fit import (
+    BodyItem,
+    BodyMetrics,
+    Box,
+    Insets,
+    fit_body,
+    fit_table,
+    fit_title,
+    text_fits_width,
+)
 from generator.errors import BuildError, InputError
 from generator.fonts import line_height_em
 
@@ -162,7 +171,8 @@ class _DeckWriter:
 
     @property
     def footer_top(self) -> float:
-        return self.height - self.look.size("footer_size", 12) * 2.6
+        """Return where the footer band starts: the body stops above it."""
+        return self.height - self.look.size("footer_size", 12) * 2.8
 
     def _title_box(self) -> Box:
         band = self.height * 0.035
@@ -258,19 +268,29 @@ class _DeckWriter:
             anchor=MSO_ANCHOR.TOP,
         )
 
-    def _content_slides(self, slide: ir.Slide) -> None:
-        items = _body_items(slide.blocks)
+    def _title_bottom(self, title: str) -> float:
+        """Return where the title of `title`'s slides ends, measured with the longest continuation mark."""
+        box = self._title_box()
+        _, height = fit_title(
+            f"{title} ({self.continued} 99)",
+            box,
+            self.look.size("title_size", 36),
+            self.look.size("title_min_size", 28),
+        )
+        return box.top + height
+
+    def _content_slides(self, slide: ir.Slide, items: list[BodyItem] | None = None) -> None:
+        items = _body_items(slide.blocks) if items is None else items
         title = ir.plain(slide.title)
         if not items:
-            self._new_slide("content", self._unique_title(title), slide.notes)
+            if any(isinstance(b, ir.References) for b in slide.blocks):
+                return  # nothing was cited: no empty reference slide
+            new, _ = self._new_slide("content", self._unique_title(title), slide.notes)
+            body = self._body_placeholder(new)
+            body._element.getparent().remove(body._element)  # no "Click to add text" left behind
             return
-        probe_box = self._title_box()
-        first_title_size, title_h = fit_title(
-            title, probe_box, self.look.size("title_size", 36), self.look.size("title_min_size", 28)
-        )
-        del first_title_size
         layout = self.layouts["content"]
-        body_area = self._body_box(probe_box.top + title_h) if self.look.built_in else _layout_body_box(layout)
+        body_area = self._body_box(self._title_bottom(title)) if self.look.built_in else _layout_body_box(layout)
         pages = fit_body(
             items, body_area, self.look.size("body_size", 24), self.look.size("body_min_size", 18), _INSETS
         )
@@ -286,14 +306,23 @@ class _DeckWriter:
         title = ir.plain(slide.title)
         header = [ir.plain(c) for c in table.header]
         rows = [[ir.plain(c) for c in row] for row in table.rows]
-        probe = self._title_box()
-        _, title_h = fit_title(title, probe, self.look.size("title_size", 36), self.look.size("title_min_size", 28))
         area = (
-            self._body_box(probe.top + title_h)
+            self._body_box(self._title_bottom(title))
             if self.look.built_in
-            else _layout_body_box(self.layouts["table"], fallback=self._body_box(probe.bottom))
+            else _layout_body_box(self.layouts["table"], fallback=self._body_box(self._title_box().bottom))
         )
         fit = fit_table(header, rows, area, self.look.size("table_size", 18), self.look.size("table_min_size", 12))
+        if fit.header_height + max(fit.row_heights, default=0) > area.height:
+            # A row taller than a whole slide cannot be split as a table row: each row becomes its own
+            # slide of "column: value" lines, which fit_body can shrink and continue like any other text.
+            for row in rows:
+                lines = [
+                    BodyItem(f"{head}: {cell}", bullet=True) for head, cell in zip(header[1:], row[1:], strict=True)
+                ]
+                self._content_slides(
+                    ir.Slide("content", (ir.Span(f"{title}: {row[0]}"),), blocks=(), notes=slide.notes), items=lines
+                )
+            return
         for number, indices in enumerate(fit.pages):
             text = title if number == 0 else f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
             new, box = self._new_slide("table", self._unique_title(text), slide.notes)
@@ -361,15 +390,14 @@ class _DeckWriter:
         """Add the footer and a native slide number to every slide but the first."""
         meta = self.context.meta
         size = self.look.size("footer_size", 12)
-        footer = f"{meta['title']} · Version {meta['version']}"
-        if self.context.brand.name:
-            footer += f" · {self.context.brand.name}"
+        width = self.width * 0.8
+        footer = _fitting_footer(meta["title"], meta["version"], self.context.brand.name, width - 16, size)
+        height = size * line_height_em() + 8
+        top = self.height - height - self.height * 0.015
         for number, slide in enumerate(self.prs.slides, start=1):
             if number == 1:
                 continue
-            top = self.footer_top + size * 0.6
-            height = size * line_height_em() + 8
-            left_box = slide.shapes.add_textbox(_emu(self.margin), _emu(top), _emu(self.width * 0.7), _emu(height))
+            left_box = slide.shapes.add_textbox(_emu(self.margin), _emu(top), _emu(width), _emu(height))
             left_box.name = "Footer"
             _fill(left_box.text_frame, [BodyItem(footer, bullet=False)], size, self.look, color="#595959")
             number_box = slide.shapes.add_textbox(
@@ -379,6 +407,18 @@ class _DeckWriter:
             _fill(number_box.text_frame, [BodyItem(str(number), bullet=False)], size, self.look, color="#595959")
             number_box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
             _make_slide_number_field(number_box.text_frame.paragraphs[0], number)
+
+
+def _fitting_footer(title: str, version: str, clinic: str, width: float, size: float) -> str:
+    """Return the fullest footer that fits on one line: title, version and clinic, then less, then a cut title."""
+    candidates = [f"{title} · Version {version}" + (f" · {clinic}" if clinic else ""), f"{title} · Version {version}"]
+    for text in candidates:
+        if text_fits_width(text, width, size):
+            return text
+    words = title.split()
+    while words and not text_fits_width(" ".join(words) + f"… · Version {version}", width, size):
+        words.pop()
+    return " ".join(words) + f"… · Version {version}"
 
 
 def _box_of(shape: Any) -> Box:
@@ -443,17 +483,21 @@ def _fill(
         paragraph.space_before = Pt(0 if number == 0 else metrics.space_before)
         paragraph.space_after = Pt(0)
         _set_bullet(paragraph, item.bullet, metrics, look)
-        run = paragraph.add_run()
-        run.text = item.text
-        font = run.font
-        font.size = Pt(size)
-        font.bold = item.bold
-        if look.built_in:
-            font.name = FONT
-        if color:
-            font.color.rgb = _rgb(color)
-        elif look.built_in:
-            font.color.rgb = _rgb(look.color("text", "#1A1A1A"))
+        # A line break written in the content stays a line break inside the same paragraph.
+        for line_number, line in enumerate(item.text.split("\n")):
+            if line_number:
+                paragraph.add_line_break()
+            run = paragraph.add_run()
+            run.text = line
+            font = run.font
+            font.size = Pt(size)
+            font.bold = item.bold
+            if look.built_in:
+                font.name = FONT
+            if color:
+                font.color.rgb = _rgb(color)
+            elif look.built_in:
+                font.color.rgb = _rgb(look.color("text", "#1A1A1A"))
 
 
 def _set_bullet(paragraph: Any, bullet: bool, metrics: BodyMetrics, look: _Look) -> None:
@@ -466,7 +510,7 @@ def _set_bullet(paragraph: Any, bullet: bool, metrics: BodyMetrics, look: _Look)
         p_pr.set("indent", str(-round(metrics.indent * EMU_PER_PT)))
         color = etree.SubElement(p_pr, qn("a:buClr"))
         etree.SubElement(color, qn("a:srgbClr")).set("val", look.brand_primary.lstrip("#").upper())
-        etree.SubElement(p_pr, qn("a:buFont")).set("typeface", "Arial")
+        etree.SubElement(p_pr, qn("a:buFont")).set("typeface", FONT if look.built_in else "Arial")
         etree.SubElement(p_pr, qn("a:buChar")).set("char", "•")
     else:
         p_pr.set("marL", "0")

@@ -63,7 +63,8 @@ class Reference:
             where += f";({self.issue})"
         if self.pages:
             where += f":{self.pages}"
-        text = f"{self.authors} {title} {where}".rstrip(".") + "."
+        authors = self.authors if self.authors.endswith(".") else self.authors + "."
+        text = f"{authors} {title} {where}".rstrip(".") + "."
         if self.doi:
             text += f" doi:{self.doi}"
         elif self.pmid:
