@@ -53,17 +53,33 @@ def _complete(path: Path) -> bool:
 
 
 def _outputs(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*") if p.is_file() and p.suffix in (".pdf", ".pptx") and TEMP_MARK not in p.name)
+    return sorted(
+        p for p in out.rglob("*") if p.is_file() and p.suffix in (".pdf", ".pptx") and TEMP_MARK not in p.name
+    )
 
 
 def _set_version(project: Path, version: str) -> None:
     topic = project / "content" / "b12-neuropathy.yaml"
-    text = re.sub(r'^version: .*$', f'version: "{version}"', topic.read_text(encoding="utf-8"), count=1, flags=re.M)
+    text = re.sub(r"^version: .*$", f'version: "{version}"', topic.read_text(encoding="utf-8"), count=1, flags=re.M)
     topic.write_text(text, encoding="utf-8")
 
 
-MATRIX = ["--topic", "b12-neuropathy", "--only", "patient-handout", "--only", "clinician-onepager",
-          "--only", "training-deck", "--brand", "none", "--brand", "riverside", "-j", "2"]
+MATRIX = [
+    "--topic",
+    "b12-neuropathy",
+    "--only",
+    "patient-handout",
+    "--only",
+    "clinician-onepager",
+    "--only",
+    "training-deck",
+    "--brand",
+    "none",
+    "--brand",
+    "riverside",
+    "-j",
+    "2",
+]
 
 
 def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path) -> None:
@@ -86,8 +102,14 @@ def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path
         assert run_cli("build", "--out", str(reference), *MATRIX, cwd=project).code == 0
         remember(reference)
         env = {**os.environ, "CI": "1"}
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out), *MATRIX], cwd=project,
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--out", str(out), *MATRIX],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             proc.wait(timeout=chance.uniform(0.3, 2.0))
         except subprocess.TimeoutExpired:
@@ -119,11 +141,20 @@ _sentence = st.lists(st.one_of(_word, _markupish), min_size=1, max_size=10).map(
 
 def _topic_text(heading: str, paragraph: str, bullets: list[str], main: str) -> str:
     topic = {
-        "id": "random-topic", "title": heading, "version": "1.0", "reviewed": "2026-11-01",
-        "next_review": "2027-11-01", "language": "en", "authors": ["Tester"], "reviewers": ["Reviewer"],
+        "id": "random-topic",
+        "title": heading,
+        "version": "1.0",
+        "reviewed": "2026-11-01",
+        "next_review": "2027-11-01",
+        "language": "en",
+        "authors": ["Tester"],
+        "reviewers": ["Reviewer"],
         "main_message": main,
         "sections": [{"id": "only", "heading": heading, "blocks": [{"paragraph": paragraph}, {"bullets": bullets}]}],
-        "key_points": bullets[:1], "when_to_call": bullets[:1], "questions_to_ask": bullets[:1], "disclaimer": main,
+        "key_points": bullets[:1],
+        "when_to_call": bullets[:1],
+        "questions_to_ask": bullets[:1],
+        "disclaimer": main,
     }
     return yaml.safe_dump(topic, allow_unicode=True, sort_keys=False)
 
@@ -132,17 +163,29 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(heading=_sentence, paragraph=_sentence, bullets=st.lists(_sentence, min_size=1, max_size=4), main=_sentence)
-def test_random_topics_build_and_keep_their_text(tmp_path: Path, heading: str, paragraph: str, bullets: list[str],
-                                                 main: str) -> None:
+def test_random_topics_build_and_keep_their_text(
+    tmp_path: Path, heading: str, paragraph: str, bullets: list[str], main: str
+) -> None:
     path = tmp_path / "random-topic.yaml"
     path.write_text(_topic_text(heading, paragraph, bullets, main), encoding="utf-8")
     project = find_project(ROOT)
     topic = load_topic(path, set(references_for(project)))
     variants = discover_variants(project.templates)
-    meta = {"title": heading, "continued": "continued", "reviewed": "2026-11-01", "version": "1.0",
-            "authors": ["Tester"], "language": "en", "subject": "test", "keywords": ["test"], "topic": "random-topic"}
+    meta = {
+        "title": heading,
+        "continued": "continued",
+        "reviewed": "2026-11-01",
+        "version": "1.0",
+        "authors": ["Tester"],
+        "language": "en",
+        "subject": "test",
+        "keywords": ["test"],
+        "topic": "random-topic",
+    }
     for name in ("patient-handout", "patient-deck"):
         variant = variants[name]
         paper = variant.papers[0] if variant.papers else ""
@@ -154,19 +197,46 @@ def test_random_topics_build_and_keep_their_text(tmp_path: Path, heading: str, p
                 text = _normalise(" ".join(page.extract_text() or "" for page in pdf.pages))
         else:
             deck = Presentation(io.BytesIO(result.data))
-            text = _normalise(" ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
-                                       if shape.has_text_frame))
+            text = _normalise(
+                " ".join(
+                    shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+                )
+            )
         for original in [heading, paragraph, main, *bullets]:
             assert _normalise(original) in text, f"{name}: {original!r} is not in the output"
 
 
 # ----- property-based: random damage to a valid file is a located error, never a traceback ------------------------
-_NOISE = [":", "- ", " ", "\t", '"', "'", "&", "*", "!", "{", "[", "#", "\n", "|", ">", "%", "@", "`", "\x0b", "é", "\u202e"]
+_NOISE = [
+    ":",
+    "- ",
+    " ",
+    "\t",
+    '"',
+    "'",
+    "&",
+    "*",
+    "!",
+    "{",
+    "[",
+    "#",
+    "\n",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "\x0b",
+    "é",
+    "\u202e",
+]
 
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_mutated_topics_build_or_fail_with_a_location(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+def test_mutated_topics_build_or_fail_with_a_location(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     text = TOPIC.read_text(encoding="utf-8")
     lines = text.split("\n")
     for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
@@ -178,7 +248,7 @@ def test_mutated_topics_build_or_fail_with_a_location(tmp_path_factory: pytest.T
             lines[index] = line[:col] + data.draw(st.sampled_from(_NOISE)) + line[col:]
         elif kind == "delete" and line:
             col = data.draw(st.integers(min_value=0, max_value=len(line) - 1))
-            lines[index] = line[:col] + line[col + 1:]
+            lines[index] = line[:col] + line[col + 1 :]
         elif kind == "duplicate":
             lines.insert(index, line)
         elif kind == "swap" and index + 1 < len(lines):
