@@ -287,7 +287,7 @@ def test_citations_are_numbered_in_order_of_first_appearance() -> None:
     assert plain(first.spans) == "First [1], then [1, 2]."
     assert plain(second.spans) == "Later [2, 3] and again [1]."
     assert references == References((
-        ReferenceEntry(1, "Doe A Does it work? Test Rev. 2021. PMID: 123456", "https://pubmed.ncbi.nlm.nih.gov/123456/"),
+        ReferenceEntry(1, "Doe A. Does it work? Test Rev. 2021. PMID: 123456", "https://pubmed.ncbi.nlm.nih.gov/123456/"),
         ReferenceEntry(2, "Smith J, Jones K. A first study. J Test. 2020;12(3):45-67. doi:10.1000/first",
                        "https://doi.org/10.1000/first"),
         ReferenceEntry(3, "Roe B, Poe C. Web only. Clinic Site. 2019. https://example.org/guide",
