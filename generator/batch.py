@@ -84,7 +84,8 @@ def plan(request: BuildRequest) -> tuple[Project, list[JobSpec]]:
     project = find_project(request.root)
     matrix = load_matrix(project.content / "build.yaml")
     if request.topic_files:
-        topic_paths = topic_paths_by_id([Path(p) for p in request.topic_files])
+        # Absolute paths: workers elsewhere resolve them alike, and one file named two ways is one input.
+        topic_paths = topic_paths_by_id([Path(p).resolve() for p in request.topic_files])
     else:
         available = {p.stem: p for p in project.topic_files()}
         names = select(matrix.topics, request.topics, sorted(available), "topic")
@@ -128,6 +129,8 @@ def _brand_files(project: Project, brand: str) -> list[Path]:
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
     """Build every stale output of the request; raise InputError before writing anything if an input is bad."""
+    if request.executor == "dask" and not request.scheduler:
+        raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
     project, jobs = plan(request)
     out = request.out
     previous = read_manifest(out)

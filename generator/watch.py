@@ -11,33 +11,38 @@ from generator.batch import BuildRequest, build
 from generator.errors import HandoutError
 
 
-def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
-    """Return size and modification time of every input file: content, templates, brands."""
+def snapshot(root: Path, extra: tuple[str, ...] = ()) -> dict[Path, tuple[int, int]]:
+    """Return size and modification time of every input file: content, templates, brands, named topics."""
+    paths = [p for folder in (root / "content", root / "templates") for p in folder.rglob("*")]
     files = {}
-    for folder in (root / "content", root / "templates"):
-        for path in folder.rglob("*"):
-            if path.is_file():
-                stat = path.stat()
-                files[path] = (stat.st_size, stat.st_mtime_ns)
+    for path in [*paths, *(Path(p).resolve() for p in extra)]:
+        if path.is_file():
+            stat = path.stat()
+            files[path] = (stat.st_size, stat.st_mtime_ns)
     return files
 
 
 def watch_and_build(request: BuildRequest, interval: float, cycles: int = 0) -> None:
     """Build once, then again after every change, until interrupted (or after `cycles` rebuilds)."""
     rebuilds = 0
-    seen = snapshot(request.root)
+    seen = snapshot(request.root, request.topic_files)
     _build_once(request)
     click.echo("watching for changes (Ctrl-C to stop)", err=True)
     while not cycles or rebuilds < cycles:
         time.sleep(interval)
-        now = snapshot(request.root)
+        now = snapshot(request.root, request.topic_files)
         if now == seen:
             continue
-        changed = sorted(str(p.relative_to(request.root)) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
+        changed = sorted(_shown(p, request.root) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
         seen = now
         click.echo(f"changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}", err=True)
         _build_once(request)
         rebuilds += 1
+
+
+def _shown(path: Path, root: Path) -> str:
+    """Return `path` relative to the project when it is inside it, else in full."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _build_once(request: BuildRequest) -> None:

@@ -1,0 +1,144 @@
+"""The Dask executor: a cluster build writes the same files and manifest as a local build; usage errors exit 2.
+
+A LocalCluster of two worker processes stands in for a real cluster: its workers see the same folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ may be a package or a plain folder of test modules
+    from .conftest import ROOT, run_cli
+except ImportError:
+    from conftest import ROOT, run_cli
+
+pytest.importorskip("distributed", reason="the dask executor needs dask[distributed] installed")
+
+TOPIC_ID = "b12-neuropathy"
+ARGS = ("--topic", TOPIC_ID, "--only", "patient-handout", "--only", "patient-deck", "--brand", "none")
+NAMES = ("patient-handout-letter.pdf", "patient-handout-a4.pdf", "patient-deck.pptx")
+OUTPUTS = {f"{TOPIC_ID}/{name}" for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    from distributed import LocalCluster
+
+    local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    try:
+        yield local
+    finally:
+        local.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Return a copy of the project (content/, templates/, pyproject.toml) that a test may change."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Return every file under `out` but the manifest, by relative path."""
+    if not out.exists():
+        return {}
+    found = [p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in found}
+
+
+def manifest_hashes(out: Path) -> dict[str, str]:
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {a["path"]: a["sha256"] for a in data["artifacts"]}
+
+
+def dask_build(out: Path, scheduler: str, *args: str, cwd: Path = ROOT):  # type: ignore[no-untyped-def]
+    return run_cli("build", "--out", str(out), *args, "--executor", "dask", "--scheduler", scheduler, cwd=cwd)
+
+
+def test_dask_build_matches_a_local_build(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    on_dask, local = tmp_path / "dask", tmp_path / "local"
+    result = dask_build(on_dask, cluster.scheduler_address, *ARGS, "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert (report["built"], report["reused"], report["failed"]) == (3, 0, 0)
+    assert run_cli("build", "--out", str(local), *ARGS).code == 0
+
+    assert set(files(on_dask)) == set(files(local)) == OUTPUTS, "different files, or temporaries left behind"
+    for name, data in files(local).items():
+        assert files(on_dask)[name] == data, f"{name} differs between the Dask and the local build"
+    hashes = manifest_hashes(on_dask)
+    assert hashes == manifest_hashes(local)
+    assert hashes == {name: hashlib.sha256(data).hexdigest() for name, data in files(on_dask).items()}
+
+    again = dask_build(on_dask, cluster.scheduler_address, *ARGS, "--json")
+    assert again.code == 0, again.err
+    assert (json.loads(again.out)["built"], json.loads(again.out)["reused"]) == (0, 3)
+
+
+def test_dask_keep_going_reports_failures_from_workers(cluster, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    style = project / "templates" / "clinician-onepager" / "style.yaml"
+    text, count = re.subn(r"(\n\s*body:\s*\{\s*size:\s*)[0-9.]+", r"\g<1>16", style.read_text(encoding="utf-8"))
+    assert count == 1, f"no 'body: {{size: ...}}' line in {style}; the test's edit needs updating"
+    style.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("--topic", TOPIC_ID, "--brand", "none", "--only", "clinician-onepager", "--only", "patient-deck")
+    result = dask_build(out, cluster.scheduler_address, *args, "--keep-going", "--json", cwd=project)
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    assert (report["built"], report["failed"]) == (1, 2), result.err
+    assert set(files(out)) == {f"{TOPIC_ID}/patient-deck.pptx"}
+    for paper in ("letter", "a4"):
+        assert any(f"clinician-onepager-{paper}.pdf" in f and "Longest sections" in f for f in report["failures"])
+
+
+def test_dask_build_of_a_relative_topic_path_uses_that_file(cluster, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    topic = project / "content" / f"{TOPIC_ID}.yaml"
+    text = topic.read_text(encoding="utf-8")
+    assert "build and fix nerve cells" in text, "the test's edit needs updating"
+    topic.write_text(text.replace("build and fix nerve cells", "build and mend nerve cells"), encoding="utf-8")
+    args = (f"content/{TOPIC_ID}.yaml", "--only", "patient-handout", "--brand", "none", "--paper", "letter")
+    local = run_cli("build", "--out", str(tmp_path / "local"), *args, cwd=project)
+    assert local.code == 0, local.err
+    on_dask = dask_build(tmp_path / "dask", cluster.scheduler_address, *args, cwd=project)
+    assert on_dask.code == 0, on_dask.err
+    name = f"{TOPIC_ID}/patient-handout-letter.pdf"
+    assert files(tmp_path / "dask")[name] == files(tmp_path / "local")[name], "the workers built from another file"
+
+
+def test_dask_without_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("build", "--out", str(out), *ARGS, "--executor", "dask")
+    assert result.code == 2, result.err
+    assert "--scheduler" in result.err and "Traceback" not in result.err
+    assert files(out) == {} and not (out / "manifest.json").exists()
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = run_cli("build", "--out", str(out), *ARGS, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1")
+    assert result.code == 2, result.err
+    assert "tcp://127.0.0.1:1" in result.err and "scheduler" in result.err.lower(), result.err
+    assert "Traceback" not in result.err
+    assert time.monotonic() - started < 120
+    assert files(out) == {} and not (out / "manifest.json").exists()
+
+
+def test_dask_without_scheduler_is_a_usage_error_even_when_up_to_date(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("build", "--out", str(out), *ARGS).code == 0
+    result = run_cli("build", "--out", str(out), *ARGS, "--executor", "dask")
+    assert result.code == 2, result.err
+    assert "--scheduler" in result.err
