@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from generator.cache import ArtifactRecord, ManifestJournal, digest, is_fresh, job_inputs, read_manifest, record_from
@@ -147,6 +147,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         validate(project, stale)
         remove_stale_temporaries(out)
         run = _run_dask if request.executor == "dask" else _run_local
+        # Topic by topic, so a worker meets the same topic in a row and loads it once.
+        stale.sort(key=lambda job: (job.topic_id, job.brand, job.variant, job.paper))
         run(project, out, stale, inputs, request, report, progress, journal)
     if stale or not (out / "manifest.json").exists() or any(r.status != "reused" for r in report.records):
         journal.write()
@@ -278,7 +280,7 @@ def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
     return result.data, result.pages
 
 
-@cache
+@lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
 def _cached_topic(project: Project, path: str, _digest: str):  # type: ignore[no-untyped-def]
     from generator.content.model import load_topic
     from generator.pipeline import references_for

@@ -127,9 +127,10 @@ class ManifestJournal:
         self.out = out
         # Only entries whose files are still exactly as recorded carry over.
         self.entries = {path: dict(e) for path, e in previous.items() if digest(out / path) == e.get("sha256")}
+        self.texts: dict[str, str] = {}  # each entry's JSON, kept so a rewrite does not encode them all again
 
     def keep(self, record: ArtifactRecord) -> None:
-        self.entries[record.path] = asdict(record)
+        self._set(record.path, asdict(record))
 
     def commit(self, record: ArtifactRecord, temporary: Path) -> None:
         """Record `record`, then move its finished temporary file into place."""
@@ -138,12 +139,22 @@ class ManifestJournal:
         on_disk = digest(final)
         if on_disk not in ("missing", record.sha256):
             entry["replacing"] = on_disk
-        self.entries[record.path] = entry
-        self.write()
+        self._set(record.path, entry)
+        # No fsync here: the rename is atomic against a killed process, which is what this guards against.
+        self.write(durable=False)
         os.replace(temporary, final)
-        entry.pop("replacing", None)
+        if entry.pop("replacing", None) is not None:
+            self._set(record.path, entry)
 
-    def write(self) -> None:
-        artifacts = [self.entries[path] for path in sorted(self.entries)]
-        text = json.dumps({"tool": "handouts", "version": generator.__version__, "artifacts": artifacts}, indent=2)
-        atomic_write(self.out / MANIFEST, (text + "\n").encode())
+    def _set(self, path: str, entry: dict) -> None:
+        self.entries[path] = entry
+        self.texts[path] = json.dumps(entry, indent=2, sort_keys=False).replace("\n", "\n    ")
+
+    def write(self, durable: bool = True) -> None:
+        for path, entry in self.entries.items():
+            if path not in self.texts:
+                self._set(path, entry)
+        body = ",\n    ".join(self.texts[path] for path in sorted(self.entries))
+        head = f'{{\n  "tool": "handouts",\n  "version": "{generator.__version__}",\n  "artifacts": [\n'
+        text = head + (f"    {body}\n" if body else "") + "  ]\n}\n"
+        atomic_write(self.out / MANIFEST, text.encode(), durable=durable)

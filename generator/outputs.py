@@ -9,9 +9,12 @@ from pathlib import Path
 TEMP_MARK = ".tmp-handouts-"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a part."""
-    temp = write_temporary(path, data)
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` so readers see the old file or the whole new one, never a part.
+
+    `durable` also waits for the disk, which matters for a power cut; a killed process is covered without it.
+    """
+    temp = write_temporary(path, data, durable)
     try:
         os.replace(temp, path)
     except BaseException:
@@ -19,15 +22,16 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_temporary(path: Path, data: bytes) -> Path:
+def write_temporary(path: Path, data: bytes, durable: bool = True) -> Path:
     """Write `data` completely to a new temporary file beside `path` and return the temporary file's path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -589,6 +590,13 @@ class _CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size)
 
 
+@cache
+def _qr_shapes(url: str):  # type: ignore[no-untyped-def]
+    """Return the QR code's shapes and bounds for `url`: encoding is slow, so each address is encoded once."""
+    widget = QrCodeWidget(url, barLevel="M")
+    return widget.draw(), widget.getBounds()
+
+
 class _QrCode(Flowable):
     """A QR code for `url`, drawn with reportlab's own QR support, and a link on the same spot."""
 
@@ -598,12 +606,11 @@ class _QrCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
-        widget = QrCodeWidget(self.url, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
+        shapes, (x0, y0, x1, y1) = _qr_shapes(self.url)
         drawing = Drawing(
             self.width, self.height, transform=[self.width / (x1 - x0), 0, 0, self.height / (y1 - y0), 0, 0]
         )
-        drawing.add(widget)
+        drawing.add(shapes)
         drawing.drawOn(self.canv, 0, 0)
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidi overrides and isolates reorder what a reader sees without showing themselves (CVE-2021-42574).
@@ -34,3 +35,24 @@ def describe(ch: str) -> str:
     """Name a character the way a person can find it: U+202E (RIGHT-TO-LEFT OVERRIDE)."""
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+# Every character forbidden_reason() refuses, as one class, so a whole text is checked in one C-level search.
+_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\u202a-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ud800-\udfff"
+    + re.escape(_NONCHARACTERS)
+    + "]"
+)
+
+
+def first_forbidden(text: str) -> tuple[int, str, str] | None:
+    """Return (index, character, reason) of the first character of `text` that may not appear, or None."""
+    match = SUSPECT.search(text)
+    if match is None:
+        return None
+    for index in range(match.start(), len(text)):
+        reason = forbidden_reason(text[index])
+        if reason:
+            return index, text[index], reason
+    return None

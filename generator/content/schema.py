@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content.characters import describe, forbidden_reason
+from generator.content.characters import describe, first_forbidden
 from generator.content.yamlsource import YNode
 from generator.errors import Location, ProblemList
 
@@ -89,8 +89,9 @@ class TextType(SchemaType):
         value = node.value.rstrip("\n") if node.style in ("|", ">") else node.value
         if not value.strip():
             return _empty(node, problems, where)
-        for ch in value:
-            reason = forbidden_reason(ch)
+        found = first_forbidden(value)
+        if found:
+            _, ch, reason = found
             if reason:
                 problems.add(
                     node.loc,
