@@ -77,6 +77,21 @@ def test_patient_handout_has_call_us_box_and_qr_link(branded: Path, brand: str, 
     assert url in links
 
 
+@pytest.mark.parametrize("brand,url", [("riverside", "https://riverside-health.example/handouts/b12-neuropathy"),
+                                       ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy")])
+@pytest.mark.parametrize("paper", PAPERS)
+def test_qr_code_decodes_to_the_brand_page(branded: Path, brand: str, url: str, paper: str) -> None:
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(str(branded / brand / "b12-neuropathy" / f"patient-handout-{paper}.pdf"))
+    try:
+        found = [r.text for page in document for r in zxingcpp.read_barcodes(page.render(scale=3).to_pil())]
+    finally:
+        document.close()
+    assert found == [url]
+
+
 @pytest.mark.parametrize("variant", ["patient-handout", "clinician-onepager"])
 def test_document_properties(branded: Path, variant: str) -> None:
     reader = PdfReader(branded / "riverside" / "b12-neuropathy" / f"{variant}-letter.pdf")

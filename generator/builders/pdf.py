@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
@@ -591,14 +590,19 @@ class _CheckBox(Flowable):
 
 
 @cache
-def _qr_shapes(url: str):  # type: ignore[no-untyped-def]
-    """Return the QR code's shapes and bounds for `url`: encoding is slow, so each address is encoded once."""
-    widget = QrCodeWidget(url, barLevel="M")
-    return widget.draw(), widget.getBounds()
+def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
+    """Return the dark and light modules of the QR code for `url`, from reportlab's own QR encoder."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    count = code.getModuleCount()
+    return tuple(tuple(code.isDark(row, col) for col in range(count)) for row in range(count))
 
 
 class _QrCode(Flowable):
-    """A QR code for `url`, drawn with reportlab's own QR support, and a link on the same spot."""
+    """A QR code for `url` with its quiet zone, drawn as one filled path, and a link on the same spot."""
+
+    QUIET = 4  # modules of white border the QR standard asks for
 
     def __init__(self, url: str, size: float) -> None:
         super().__init__()
@@ -606,12 +610,18 @@ class _QrCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
-        shapes, (x0, y0, x1, y1) = _qr_shapes(self.url)
-        drawing = Drawing(
-            self.width, self.height, transform=[self.width / (x1 - x0), 0, 0, self.height / (y1 - y0), 0, 0]
-        )
-        drawing.add(shapes)
-        drawing.drawOn(self.canv, 0, 0)
+        modules = _qr_modules(self.url)
+        count = len(modules)
+        cell = self.width / (count + 2 * self.QUIET)
+        path = self.canv.beginPath()
+        for row, line in enumerate(modules):
+            for col, dark in enumerate(line):
+                if dark:
+                    x = (col + self.QUIET) * cell
+                    y = self.height - (row + 1 + self.QUIET) * cell
+                    path.rect(x, y, cell, cell)
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.drawPath(path, stroke=0, fill=1)
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 
 
