@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +101,16 @@ def _time_limit(seconds: float):  # type: ignore[no-untyped-def]
         signal.signal(signal.SIGALRM, previous)
 
 
+@lru_cache(maxsize=32)
+def _environment(search_path: tuple[Path, ...]) -> ImmutableSandboxedEnvironment:
+    # One environment per template search path, so each template is compiled once per process
+    # (Jinja still reloads a template whose file changed).
+    return make_environment(search_path)
+
+
 def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, Any]) -> str:
     """Render template `entry` with `context` and return the markup text, within time and size limits."""
-    env = make_environment(search_path)
+    env = _environment(tuple(search_path))
     try:
         with _time_limit(MAX_RENDER_SECONDS):
             return _render(env, entry, context)

@@ -23,12 +23,16 @@ def text_width(text: str, size: float, face: str = "regular") -> float:
 def wrap_lines(text: str, width: float, size: float, face: str = "regular") -> list[str]:
     """Return `text` broken into lines no wider than `width`, at spaces, breaking over-long words."""
     lines: list[str] = []
+    space = text_width(" ", size, face)
     for paragraph in text.split("\n"):
-        current = ""
+        current, current_width = "", 0.0
         for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if text_width(candidate, size, face) <= width + 1e-6:
-                current = candidate
+            # Widths add up (the font is measured without kerning), so a line is never measured twice.
+            word_width = text_width(word, size, face)
+            candidate_width = current_width + space + word_width if current else word_width
+            if candidate_width <= width + 1e-6:
+                current = f"{current} {word}" if current else word
+                current_width = candidate_width
                 continue
             if current:
                 lines.append(current)
@@ -38,7 +42,7 @@ def wrap_lines(text: str, width: float, size: float, face: str = "regular") -> l
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            current = word
+            current, current_width = word, text_width(word, size, face)
         lines.append(current)
     return lines
 
