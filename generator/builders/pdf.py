@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
@@ -589,7 +589,7 @@ class _CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     """Return the dark and light modules of the QR code for `url`, from reportlab's own QR encoder."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
