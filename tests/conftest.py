@@ -25,9 +25,20 @@ class CliResult:
 def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> CliResult:
     """Run `python -m generator ARGS` in a fresh process and return its exit code and output."""
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=600
+    )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project's content, templates and pyproject.toml into `dest`, for tests that change inputs."""
+    import shutil
+
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,11 @@ page budgets that fail loudly; clinic PowerPoint templates used by layout name."
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import ROOT, run_cli
+from conftest import copy_project, run_cli
 from pptx import Presentation
 from pypdf import PdfReader
 
@@ -24,13 +23,6 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.code == 0, result.err
     return out
-
-
-def _copy_project(dest: Path) -> Path:
-    shutil.copytree(ROOT / "content", dest / "content")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return dest
 
 
 @pytest.mark.parametrize(
@@ -77,8 +69,13 @@ def test_patient_handout_has_call_us_box_and_qr_link(branded: Path, brand: str, 
     assert url in links
 
 
-@pytest.mark.parametrize("brand,url", [("riverside", "https://riverside-health.example/handouts/b12-neuropathy"),
-                                       ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy")])
+@pytest.mark.parametrize(
+    "brand,url",
+    [
+        ("riverside", "https://riverside-health.example/handouts/b12-neuropathy"),
+        ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy"),
+    ],
+)
 @pytest.mark.parametrize("paper", PAPERS)
 def test_qr_code_decodes_to_the_brand_page(branded: Path, brand: str, url: str, paper: str) -> None:
     import pypdfium2
@@ -156,7 +153,7 @@ colors:
     ],
 )
 def test_brand_errors_are_located(tmp_path: Path, change: tuple[str, str], where: str, fragment: str) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     (project / "content" / "brands" / "testclinic.yaml").write_text(BRAND.replace(*change), encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("build", "--out", str(out), "--brand", "testclinic", "--only", "patient-handout", cwd=project)
@@ -168,7 +165,7 @@ def test_brand_errors_are_located(tmp_path: Path, change: tuple[str, str], where
 
 
 def test_logo_that_is_not_an_image_or_too_big_is_refused(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     fake = project / "content" / "brands" / "fake.png"
     fake.write_bytes(b"<svg>not a png</svg>")
     huge = project / "content" / "brands" / "huge.png"
@@ -199,7 +196,7 @@ def _lengthen(project: Path, audience: str, paragraphs: int) -> None:
 
 
 def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     _lengthen(project, "clinician", 12)
     result = run_cli(
         "build",
@@ -224,7 +221,7 @@ def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> 
 
 
 def test_over_long_patient_handout_never_gets_a_silent_third_page(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     _lengthen(project, "patient", 6)
     result = run_cli(
         "build",
@@ -256,7 +253,7 @@ def _clinic_template(path: Path) -> None:
 
 
 def test_clinic_template_layouts_are_used_by_name(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     _clinic_template(project / "content" / "brands" / "clinic.pptx")
     brand = BRAND + (
         "pptx_template: content/brands/clinic.pptx\n"
@@ -273,7 +270,7 @@ def test_clinic_template_layouts_are_used_by_name(tmp_path: Path) -> None:
 
 
 def test_broken_clinic_template_lists_its_layouts(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     _clinic_template(project / "content" / "brands" / "clinic.pptx")
     brand = BRAND + "pptx_template: content/brands/clinic.pptx\npptx_layouts:\n  content: Clinic Txt\n"
     (project / "content" / "brands" / "testclinic.yaml").write_text(brand, encoding="utf-8")

@@ -141,8 +141,10 @@ def test_check_accepts_the_real_topic_by_absolute_path() -> None:
 def test_check_accepts_the_fixture_topics() -> None:
     result = run_cli("check", "tests/fixtures/topics/minimal.yaml", "tests/fixtures/topics/audience-mix.yaml")
     assert result.code == 0, result.err
-    assert result.out.splitlines() == ["ok tests/fixtures/topics/minimal.yaml",
-                                       "ok tests/fixtures/topics/audience-mix.yaml"]
+    assert result.out.splitlines() == [
+        "ok tests/fixtures/topics/minimal.yaml",
+        "ok tests/fixtures/topics/audience-mix.yaml",
+    ]
 
 
 def test_check_of_a_missing_file_is_a_usage_error() -> None:
@@ -248,8 +250,11 @@ def test_list_prints_every_variant_of_the_b12_topic() -> None:
     assert set(neutral.values()) == concrete
     for path, variant in neutral.items():
         name = path.removeprefix("output/b12-neuropathy/")
-        assert name == f"{variant}.pptx" or (name.startswith(f"{variant}-") and name.endswith((
-            "-letter.pdf", "-a4.pdf")) and name.count("-") == variant.count("-") + 1), path
+        assert name == f"{variant}.pptx" or (
+            name.startswith(f"{variant}-")
+            and name.endswith(("-letter.pdf", "-a4.pdf"))
+            and name.count("-") == variant.count("-") + 1
+        ), path
     assert len(neutral) == len([row for row in rows if row[-1].startswith("output/b12-neuropathy/")])
 
 
@@ -266,8 +271,9 @@ print("reportlab" in sys.modules, "pptx" in sys.modules)
 
 @pytest.mark.parametrize("topic", [str(TOPIC), str(INVALID / "multi-error.yaml")], ids=["valid", "invalid"])
 def test_check_does_not_import_the_builders(topic: str) -> None:
-    proc = subprocess.run([sys.executable, "-c", _NO_BUILDERS, topic], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _NO_BUILDERS, topic], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     lines = proc.stdout.strip().splitlines()
     assert lines[-2] == ("exit 0" if topic == str(TOPIC) else "exit 2")
     assert lines[-1] == "False False", "check imported reportlab or pptx"

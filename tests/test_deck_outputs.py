@@ -68,8 +68,12 @@ def body_placeholder(slide):  # type: ignore[no-untyped-def]
 
 
 def tables(prs) -> list[tuple[int, object]]:  # type: ignore[no-untyped-def]
-    return [(number, shape.table) for number, slide in enumerate(prs.slides, start=1)
-            for shape in slide.shapes if getattr(shape, "has_table", False) and shape.has_table]
+    return [
+        (number, shape.table)
+        for number, slide in enumerate(prs.slides, start=1)
+        for shape in slide.shapes
+        if getattr(shape, "has_table", False) and shape.has_table
+    ]
 
 
 def cells(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -207,8 +211,11 @@ def test_every_run_has_an_explicit_size(b12: Path, name: str) -> None:
 # ----- the training deck -----------------------------------------------------------------------------------------
 def test_training_deck_has_notes_after_the_title_slide(b12: Path) -> None:
     slides = list(deck(b12, "training-deck").slides)
-    missing = [number for number, slide in enumerate(slides[1:], start=2)
-               if not (slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip())]
+    missing = [
+        number
+        for number, slide in enumerate(slides[1:], start=2)
+        if not (slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip())
+    ]
     assert missing == []
 
 
@@ -343,8 +350,22 @@ def test_reference_authors_end_with_a_full_stop(b12: Path) -> None:
 
 # ----- tricky text in decks --------------------------------------------------------------------------------------
 TRICKY_TOPIC = FIXTURES / "tricky" / "tricky-text.yaml"
-TRICKY = ["Q&A", "R&D", "B12 < 200 pg/mL", "a<b", "&copy", "<b>not bold</b>", "<font color=red>x</font>",
-          "<!-- not a comment -->", '"quotes"', "'apostrophes'", "50%", "500 µg", "≥ 300", "café"]
+TRICKY = [
+    "Q&A",
+    "R&D",
+    "B12 < 200 pg/mL",
+    "a<b",
+    "&copy",
+    "<b>not bold</b>",
+    "<font color=red>x</font>",
+    "<!-- not a comment -->",
+    '"quotes"',
+    "'apostrophes'",
+    "50%",
+    "500 µg",
+    "≥ 300",
+    "café",
+]
 MANGLED = ["©", "“", "”", "‘", "’", "450", "False", "[@", "&amp;", "&lt;", "&gt;", "&#"]
 
 
@@ -371,8 +392,13 @@ def test_tricky_text_not_mangled_in_decks(tricky: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(DECKS))
 def test_tricky_yaml_words_are_bullets(tricky: Path, name: str) -> None:
-    paragraphs = [p.text for slide in deck(tricky, name).slides for s in slide.shapes if s.has_text_frame
-                  for p in s.text_frame.paragraphs]
+    paragraphs = [
+        p.text
+        for slide in deck(tricky, name).slides
+        for s in slide.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+    ]
     assert "NO" in paragraphs and "7:30" in paragraphs
 
 
@@ -397,8 +423,9 @@ def test_tricky_line_break_is_a_real_line_break(tricky: Path, name: str) -> None
     prs = deck(tricky, name)
     raw = [t.text for slide in prs.slides for t in slide.shapes._spTree.iter(qn("a:t")) if "\n" in (t.text or "")]
     assert raw == [], "raw line feeds inside <a:t>"
-    paragraphs = [p.text for slide in prs.slides for s in slide.shapes if s.has_text_frame
-                  for p in s.text_frame.paragraphs]
+    paragraphs = [
+        p.text for slide in prs.slides for s in slide.shapes if s.has_text_frame for p in s.text_frame.paragraphs
+    ]
     assert "Line one.\vLine two." in paragraphs
 
 

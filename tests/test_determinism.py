@@ -13,9 +13,15 @@ from pptx import Presentation
 
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
 EXPECTED = {
-    "patient-handout-letter.pdf", "patient-handout-a4.pdf", "patient-handout-large-letter.pdf",
-    "patient-handout-large-a4.pdf", "clinician-onepager-letter.pdf", "clinician-onepager-a4.pdf",
-    "patient-deck.pptx", "training-deck.pptx", "clinician-deck.pptx",
+    "patient-handout-letter.pdf",
+    "patient-handout-a4.pdf",
+    "patient-handout-large-letter.pdf",
+    "patient-handout-large-a4.pdf",
+    "clinician-onepager-letter.pdf",
+    "clinician-onepager-a4.pdf",
+    "patient-deck.pptx",
+    "training-deck.pptx",
+    "clinician-deck.pptx",
 }
 
 
@@ -111,8 +117,9 @@ def test_no_temporary_files_left(unset: tuple[Path, Path]) -> None:
 def test_a_new_source_date_epoch_rebuilds_in_place(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for epoch in ("", EPOCH):
-        result = run_cli("build", str(TOPIC), "--only", "clinician-onepager", "--out", str(out),
-                         env={"SOURCE_DATE_EPOCH": epoch})
+        result = run_cli(
+            "build", str(TOPIC), "--only", "clinician-onepager", "--out", str(out), env={"SOURCE_DATE_EPOCH": epoch}
+        )
         assert result.code == 0, result.err
     created, _ = pdf_dates(out / "b12-neuropathy" / "clinician-onepager-letter.pdf")
     assert "20231114" in created

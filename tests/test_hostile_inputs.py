@@ -7,18 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TOPIC, run_cli
+from conftest import TOPIC, copy_project, run_cli
 
 from generator.content.model import load_topic
 from generator.errors import BuildError, InputError
 from generator.render import render_markup
-
-
-def _copy_project(dest: Path) -> Path:
-    shutil.copytree(ROOT / "content", dest / "content")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return dest
 
 
 def _with_patient_text(tmp_path: Path, text: str) -> Path:
@@ -68,7 +61,7 @@ def test_two_topic_files_with_one_id_in_different_case_are_refused(tmp_path: Pat
     "line,fragment", [("max_pages: 99999999999999999999", "max_pages"), ("min_font_size: 1e400", "min_font_size")]
 )
 def test_huge_numbers_in_template_data_are_located_errors(tmp_path: Path, line: str, fragment: str) -> None:
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path)
     variant = project / "templates" / "patient-handout" / "variant.yaml"
     text = variant.read_text(encoding="utf-8")
     key = line.split(":")[0]

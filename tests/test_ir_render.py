@@ -35,11 +35,11 @@ except ImportError:
     from conftest import ROOT
 
 LIBRARY = {
-    "smith2020": Reference("smith2020", "Smith J, Jones K", "A first study", "J Test", "2020", "12", "3",
-                           "45-67", doi="10.1000/first"),
+    "smith2020": Reference(
+        "smith2020", "Smith J, Jones K", "A first study", "J Test", "2020", "12", "3", "45-67", doi="10.1000/first"
+    ),
     "doe2021": Reference("doe2021", "Doe A", "Does it work?", "Test Rev", "2021", pmid="123456"),
-    "roe2019": Reference("roe2019", "Roe B, Poe C", "Web only", "Clinic Site", "2019",
-                         url="https://example.org/guide"),
+    "roe2019": Reference("roe2019", "Roe B, Poe C", "Web only", "Clinic Site", "2019", url="https://example.org/guide"),
 }
 
 
@@ -58,20 +58,23 @@ def only_paragraph(body: str) -> Paragraph:
 # --- markup_text: content text is text ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "markup"), [
-    ("Q&A", "Q&amp;A"),
-    ("R&D", "R&amp;D"),
-    ("B12 < 200 pg/mL", "B12 &lt; 200 pg/mL"),
-    ("a<b", "a&lt;b"),
-    ("<b>", "&lt;b&gt;"),
-    ("&copy", "&amp;copy"),
-    ("&copy;", "&amp;copy;"),
-    ("<!-- x -->", "&lt;!-- x --&gt;"),
-    ('say "hi"', "say &#34;hi&#34;"),
-    ("it's", "it&#39;s"),
-    ('<font color="red">x</font>', "&lt;font color=&#34;red&#34;&gt;x&lt;/font&gt;"),
-    ("50%", "50%"),
-])
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("Q&A", "Q&amp;A"),
+        ("R&D", "R&amp;D"),
+        ("B12 < 200 pg/mL", "B12 &lt; 200 pg/mL"),
+        ("a<b", "a&lt;b"),
+        ("<b>", "&lt;b&gt;"),
+        ("&copy", "&amp;copy"),
+        ("&copy;", "&amp;copy;"),
+        ("<!-- x -->", "&lt;!-- x --&gt;"),
+        ('say "hi"', "say &#34;hi&#34;"),
+        ("it's", "it&#39;s"),
+        ('<font color="red">x</font>', "&lt;font color=&#34;red&#34;&gt;x&lt;/font&gt;"),
+        ("50%", "50%"),
+    ],
+)
 def test_markup_text_escapes_everything(text: str, markup: str) -> None:
     result = markup_text(text)
     assert isinstance(result, Markup)
@@ -149,7 +152,7 @@ def test_neighbouring_spans_of_the_same_style_merge() -> None:
 
 
 def test_escaped_text_comes_back_exactly() -> None:
-    text = "Q&A, B12 < 200 pg/mL, <b>, &copy and <!-- x --> and \"quotes\""
+    text = 'Q&A, B12 < 200 pg/mL, <b>, &copy and <!-- x --> and "quotes"'
     assert plain(only_paragraph(f"<p>{markup_text(text)}</p>").spans) == text
 
 
@@ -172,9 +175,20 @@ def test_link_ends_with_its_element() -> None:
     assert paragraph.spans == (Span("see "), Span("the site", href="https://example.org/"), Span(" for more"))
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://example.org/", "JAVASCRIPT:alert(1)",
-                                 "data:text/html,<b>x</b>", "file:///etc/passwd", "", "https://example.org/a b",
-                                 " https://example.org/", "vbscript:x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "http://example.org/",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,<b>x</b>",
+        "file:///etc/passwd",
+        "",
+        "https://example.org/a b",
+        " https://example.org/",
+        "vbscript:x",
+    ],
+)
 def test_unsafe_link_in_a_is_a_build_error(url: str) -> None:
     from xml.sax.saxutils import quoteattr
 
@@ -266,7 +280,9 @@ def test_deck_with_slides_and_notes() -> None:
         "<deck><title>Deck</title><subtitle>Sub</subtitle>"
         "<slide kind='title'><title>First</title></slide>"
         "<slide><title>Second</title><bullets><item>a</item></bullets><notes>  say\n  this  </notes></slide>"
-        "</deck>", LIBRARY)
+        "</deck>",
+        LIBRARY,
+    )
     assert isinstance(result, Deck)
     assert result.title == (Span("Deck"),) and result.subtitle == (Span("Sub"),)
     first, second = result.slides
@@ -280,26 +296,39 @@ def test_deck_with_slides_and_notes() -> None:
 
 
 def test_citations_are_numbered_in_order_of_first_appearance() -> None:
-    result = doc('<p>First <cite ids="doe2021"/>, then <cite ids="smith2020 doe2021"/>.</p>'
-                 '<p>Later <cite ids="roe2019 smith2020"/> and again <cite ids="doe2021"/>.</p>'
-                 "<references/>")
+    result = doc(
+        '<p>First <cite ids="doe2021"/>, then <cite ids="smith2020 doe2021"/>.</p>'
+        '<p>Later <cite ids="roe2019 smith2020"/> and again <cite ids="doe2021"/>.</p>'
+        "<references/>"
+    )
     first, second, references = result.blocks
     assert plain(first.spans) == "First [1], then [1, 2]."
     assert plain(second.spans) == "Later [2, 3] and again [1]."
-    assert references == References((
-        ReferenceEntry(1, "Doe A. Does it work? Test Rev. 2021. PMID: 123456", "https://pubmed.ncbi.nlm.nih.gov/123456/"),
-        ReferenceEntry(2, "Smith J, Jones K. A first study. J Test. 2020;12(3):45-67. doi:10.1000/first",
-                       "https://doi.org/10.1000/first"),
-        ReferenceEntry(3, "Roe B, Poe C. Web only. Clinic Site. 2019. https://example.org/guide",
-                       "https://example.org/guide"),
-    ))
+    assert references == References(
+        (
+            ReferenceEntry(
+                1, "Doe A. Does it work? Test Rev. 2021. PMID: 123456", "https://pubmed.ncbi.nlm.nih.gov/123456/"
+            ),
+            ReferenceEntry(
+                2,
+                "Smith J, Jones K. A first study. J Test. 2020;12(3):45-67. doi:10.1000/first",
+                "https://doi.org/10.1000/first",
+            ),
+            ReferenceEntry(
+                3, "Roe B, Poe C. Web only. Clinic Site. 2019. https://example.org/guide", "https://example.org/guide"
+            ),
+        )
+    )
 
 
 def test_reference_list_before_the_citations_still_lists_them_in_order() -> None:
     result = doc('<references/><p><cite ids="roe2019"/> <cite ids="smith2020"/></p>')
     references, paragraph = result.blocks
     assert [entry.number for entry in references.entries] == [1, 2]
-    assert [entry.link for entry in references.entries] == ["https://example.org/guide", "https://doi.org/10.1000/first"]
+    assert [entry.link for entry in references.entries] == [
+        "https://example.org/guide",
+        "https://doi.org/10.1000/first",
+    ]
     assert plain(paragraph.spans) == "[1] [2]"
 
 
@@ -332,8 +361,10 @@ def test_real_library_citation_text() -> None:
     result = parse_markup('<document><p>X <cite ids="aroda2016 julian2020"/></p><references/></document>', library)
     paragraph, references = result.blocks
     assert plain(paragraph.spans) == "X [1, 2]"
-    assert [e.text for e in references.entries] == [library["aroda2016"].citation_text(),
-                                                   library["julian2020"].citation_text()]
+    assert [e.text for e in references.entries] == [
+        library["aroda2016"].citation_text(),
+        library["julian2020"].citation_text(),
+    ]
     assert references.entries[1].text.startswith("Julian T, Syeed R, Glascow N, et al. ")
     assert references.entries[1].link == "https://doi.org/10.3390/nu12082221"
 
@@ -361,8 +392,12 @@ def write(folder: Path, name: str, text: str) -> None:
 
 
 def test_content_text_reaches_the_ir_exactly(templates: Path) -> None:
-    write(templates, "doc.j2", "<document><title>{{ t.title }}</title>\n"
-                               "{% for p in t.paras %}<p>{{ p }}</p>\n{% endfor %}<references/></document>")
+    write(
+        templates,
+        "doc.j2",
+        "<document><title>{{ t.title }}</title>\n"
+        "{% for p in t.paras %}<p>{{ p }}</p>\n{% endfor %}<references/></document>",
+    )
     text = 'Q&A, B12 < 200 pg/mL, <b>bold?</b>, &copy and <!-- x --> "quoted" [@doe2021]'
     markup = render_markup([templates], "doc.j2", {"t": {"title": "A < B & C", "paras": [text, "one\ntwo"]}})
     result = parse_markup(markup, LIBRARY)
@@ -377,19 +412,23 @@ def test_content_text_reaches_the_ir_exactly(templates: Path) -> None:
 def test_text_filter_is_the_same_escaping(templates: Path) -> None:
     write(templates, "f.j2", "{{ t.a|text }}|{{ t.a }}")
     assert render_markup([templates], "f.j2", {"t": {"a": "a<b & [@x1]"}}) == (
-        'a&lt;b &amp; <cite ids="x1"/>|a&lt;b &amp; <cite ids="x1"/>')
+        'a&lt;b &amp; <cite ids="x1"/>|a&lt;b &amp; <cite ids="x1"/>'
+    )
 
 
-@pytest.mark.parametrize("source", [
-    "{{ ''.__class__.__mro__ }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ lipsum.__globals__ }}",
-    "{{ cycler.__init__.__globals__.os }}",
-    "{{ ''|attr('__class__') }}",
-    "{{ '{0.__class__}'.format('') }}",
-    "{% set x = t.seen.append(1) %}{{ t.seen }}",
-    "{{ t.__class__ }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ lipsum.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+        "{{ ''|attr('__class__') }}",
+        "{{ '{0.__class__}'.format('') }}",
+        "{% set x = t.seen.append(1) %}{{ t.seen }}",
+        "{{ t.__class__ }}",
+    ],
+)
 def test_sandbox_refuses_attribute_walks_and_mutation(templates: Path, source: str) -> None:
     write(templates, "evil.j2", source)
     with pytest.raises(BuildError) as info:

@@ -313,8 +313,6 @@ def _broken_words(path: Path, variant: str, paper: str) -> list[str]:
     return broken
 
 
-
-
 @pytest.mark.parametrize("name", PDF_FILES)
 def test_no_word_is_split_mid_word(b12: Path, name: str) -> None:
     variant, paper = name.removesuffix(".pdf").rsplit("-", 1)
@@ -363,8 +361,14 @@ def test_onepager_citations_numbered_in_order_of_first_use(b12: Path, paper: str
 @pytest.mark.parametrize("paper", list(PAPERS))
 def test_onepager_keeps_clinician_facts(b12: Path, paper: str) -> None:
     text = full_text(b12 / f"clinician-onepager-{paper}.pdf")
-    for fact in ("Bottom line", "Methylcobalamin", "Cyanocobalamin", "Work-up", "methylmalonic acid",
-                 "Reviewed 2026-11-01 · Version 1.0 · Page 1 of 1"):
+    for fact in (
+        "Bottom line",
+        "Methylcobalamin",
+        "Cyanocobalamin",
+        "Work-up",
+        "methylmalonic acid",
+        "Reviewed 2026-11-01 · Version 1.0 · Page 1 of 1",
+    ):
         assert fact in text
 
 
@@ -387,8 +391,10 @@ def test_catalog_language_and_display_title(request: pytest.FixtureRequest, wher
     assert str(root.get("/Lang")) == "en"
     preferences = root.get("/ViewerPreferences")
     assert preferences is not None
-    assert preferences.get_object().get("/DisplayDocTitle") is True or \
-        str(preferences.get_object().get("/DisplayDocTitle")).lower() == "true"
+    assert (
+        preferences.get_object().get("/DisplayDocTitle") is True
+        or str(preferences.get_object().get("/DisplayDocTitle")).lower() == "true"
+    )
 
 
 # ----- tricky text ----------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import ROOT, TOPIC, run_cli
+from conftest import ROOT, TOPIC, copy_project, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
@@ -30,13 +30,6 @@ from generator.errors import InputError
 from generator.outputs import TEMP_MARK
 from generator.pipeline import find_project, references_for, render_ir, source_epoch
 from generator.variants import discover_variants
-
-
-def _copy_project(dest: Path) -> Path:
-    shutil.copytree(ROOT / "content", dest / "content")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return dest
 
 
 def _sha(path: Path) -> str:
@@ -83,7 +76,7 @@ MATRIX = [
 
 
 def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     out = tmp_path / "out"
     reference = tmp_path / "reference"
     known: dict[str, set[str]] = {}

@@ -35,7 +35,7 @@ def mutate(tmp_path: Path, changes: dict[str, str | None], name: str = "minimal"
     for old, new in changes.items():
         assert lines.count(old) == 1, f"fixture line {old!r} not found exactly once in {base.name}"
         index = lines.index(old)
-        lines[index:index + 1] = [] if new is None else new.split("\n")
+        lines[index : index + 1] = [] if new is None else new.split("\n")
     path = tmp_path / f"{name}.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -119,8 +119,10 @@ def test_literal_block_keeps_line_breaks_and_drops_the_final_one(tmp_path: Path,
 
 
 def test_valid_citations_are_accepted(tmp_path: Path, ref_ids: set[str]) -> None:
-    path = mutate(tmp_path, {"main_message: One thing to remember.":
-                             "main_message: See [@julian2020] and [@aroda2016; @julian2020]."})
+    path = mutate(
+        tmp_path,
+        {"main_message: One thing to remember.": "main_message: See [@julian2020] and [@aroda2016; @julian2020]."},
+    )
     assert load_topic(path, ref_ids).id == "minimal"
 
 
@@ -165,11 +167,13 @@ def test_missing_required_key(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_missing_required_key_in_a_section(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"    heading: First section": None})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:11:5: 'sections[1]' is missing the required key 'heading'")
+        "minimal.yaml:11:5: 'sections[1]' is missing the required key 'heading'"
+    )
 
 
-@pytest.mark.parametrize(("line", "col"),
-                         [("version:", 9), ("version: ~", 10), ('version: ""', 10), ("version: null", 10)])
+@pytest.mark.parametrize(
+    ("line", "col"), [("version:", 9), ("version: ~", 10), ('version: ""', 10), ("version: null", 10)]
+)
 def test_empty_required_value(tmp_path: Path, ref_ids: set[str], line: str, col: int) -> None:
     path = mutate(tmp_path, {'version: "1.0"': line})
     problem = one_problem(path, ref_ids)
@@ -198,7 +202,8 @@ def test_empty_audience_mapping(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_list_where_text_is_expected(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"title: A minimal topic": "title: [one, two]"})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:2:8: 'title' must be text, or a mapping of audience to text, not a list")
+        "minimal.yaml:2:8: 'title' must be text, or a mapping of audience to text, not a list"
+    )
 
 
 def test_text_where_a_list_is_expected(tmp_path: Path, ref_ids: set[str]) -> None:
@@ -209,8 +214,15 @@ def test_text_where_a_list_is_expected(tmp_path: Path, ref_ids: set[str]) -> Non
 
 
 def test_mapping_where_a_list_is_expected(tmp_path: Path, ref_ids: set[str]) -> None:
-    path = mutate(tmp_path, {"  - id: first": "  first:", "    heading: First section": None,
-                             "    blocks:": None, "      - paragraph: Some text.": None})
+    path = mutate(
+        tmp_path,
+        {
+            "  - id: first": "  first:",
+            "    heading: First section": None,
+            "    blocks:": None,
+            "      - paragraph: Some text.": None,
+        },
+    )
     problem = one_problem(path, ref_ids)
     assert problem.location is not None
     assert (problem.location.line, problem.location.col) == (11, 3)
@@ -221,7 +233,8 @@ def test_mapping_where_a_list_is_expected(tmp_path: Path, ref_ids: set[str]) -> 
 def test_mapping_where_text_is_expected(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {'version: "1.0"': "version:\n  major: 1"})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:4:3: 'version' must be text, not a mapping (key: value lines)")
+        "minimal.yaml:4:3: 'version' must be text, not a mapping (key: value lines)"
+    )
 
 
 def test_block_without_a_kind_gets_a_suggestion(tmp_path: Path, ref_ids: set[str]) -> None:
@@ -251,8 +264,10 @@ def test_empty_for_list(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_invisible_character_written_as_an_escape_is_refused(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"title: A minimal topic": 'title: "A \\u202e topic"'})
     problem = one_problem(path, ref_ids)
-    assert located(problem) == ("minimal.yaml:2:8: 'title' contains U+202E (RIGHT-TO-LEFT OVERRIDE), "
-                                "an invisible bidirectional-override character")
+    assert located(problem) == (
+        "minimal.yaml:2:8: 'title' contains U+202E (RIGHT-TO-LEFT OVERRIDE), "
+        "an invisible bidirectional-override character"
+    )
 
 
 def test_control_character_written_as_an_escape_is_refused(tmp_path: Path, ref_ids: set[str]) -> None:
@@ -293,13 +308,16 @@ def test_unknown_citation_is_reported_with_a_suggestion(tmp_path: Path, ref_ids:
     path = mutate(tmp_path, {"main_message: One thing to remember.": "main_message: See this [@julian2021]."})
     found = problems(path, ref_ids)
     assert {located(p) for p in found} == {
-        "minimal.yaml:9:15: the citation [@julian2021] names no reference in content/references/"}
+        "minimal.yaml:9:15: the citation [@julian2021] names no reference in content/references/"
+    }
     assert {p.hint for p in found} == {"did you mean 'julian2020'?"}
 
 
 def test_unknown_citation_in_one_audience_is_reported_once(tmp_path: Path, ref_ids: set[str]) -> None:
-    path = mutate(tmp_path, {"main_message: One thing to remember.":
-                             "main_message:\n  patient: Plain.\n  clinician: See [@aroda2017]."})
+    path = mutate(
+        tmp_path,
+        {"main_message: One thing to remember.": "main_message:\n  patient: Plain.\n  clinician: See [@aroda2017]."},
+    )
     problem = one_problem(path, ref_ids)
     assert located(problem) == "minimal.yaml:11:14: the citation [@aroda2017] names no reference in content/references/"
     assert problem.hint == "did you mean 'aroda2016'?"
@@ -311,15 +329,20 @@ def test_unknown_citation_in_shared_text_is_reported_once(tmp_path: Path, ref_id
 
 
 def test_each_unknown_id_in_a_multi_citation_is_reported(tmp_path: Path, ref_ids: set[str]) -> None:
-    path = mutate(tmp_path, {"main_message: One thing to remember.": "main_message:\n"
-                             "  clinician: See [@nosuch; @julian2020; @other]."})
+    path = mutate(
+        tmp_path,
+        {"main_message: One thing to remember.": "main_message:\n  clinician: See [@nosuch; @julian2020; @other]."},
+    )
     messages = [p.message for p in problems(path, ref_ids)]
-    assert messages == ["the citation [@nosuch] names no reference in content/references/",
-                        "the citation [@other] names no reference in content/references/"]
+    assert messages == [
+        "the citation [@nosuch] names no reference in content/references/",
+        "the citation [@other] names no reference in content/references/",
+    ]
 
 
-@pytest.mark.parametrize("citation", ["[@julian2020, @aroda2016]", "[@Julian2020]", "[@ julian2020]",
-                                      "[@julian2020", "[@julian2020;]"])
+@pytest.mark.parametrize(
+    "citation", ["[@julian2020, @aroda2016]", "[@Julian2020]", "[@ julian2020]", "[@julian2020", "[@julian2020;]"]
+)
 def test_malformed_citation(tmp_path: Path, ref_ids: set[str], citation: str) -> None:
     text = f"main_message:\n  clinician: See {citation} here."
     path = mutate(tmp_path, {"main_message: One thing to remember.": text})
@@ -331,8 +354,10 @@ def test_malformed_citation(tmp_path: Path, ref_ids: set[str], citation: str) ->
 
 
 def test_table_rows_with_the_wrong_number_of_cells(tmp_path: Path, ref_ids: set[str]) -> None:
-    table = ("      - table:\n          columns: [A, B]\n          rows:\n"
-             "            - [a1, b1]\n            - [a2]\n            - [a3, b3, c3]")
+    table = (
+        "      - table:\n          columns: [A, B]\n          rows:\n"
+        "            - [a1, b1]\n            - [a2]\n            - [a3, b3, c3]"
+    )
     path = mutate(tmp_path, {"      - paragraph: Some text.": table})
     found = problems(path, ref_ids)
     assert [located(p) for p in found] == [
@@ -346,7 +371,8 @@ def test_table_without_columns(tmp_path: Path, ref_ids: set[str]) -> None:
     table = "      - table:\n          rows:\n            - [a1, b1]"
     path = mutate(tmp_path, {"      - paragraph: Some text.": table})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:15:11: 'sections[1].blocks[1].table' is missing the required key 'columns'")
+        "minimal.yaml:15:11: 'sections[1].blocks[1].table' is missing the required key 'columns'"
+    )
 
 
 # --- ids, dates and other cross-checks -----------------------------------------------------------------------
@@ -400,7 +426,8 @@ def test_duplicate_section_ids(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_bad_language_tag(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"language: en": "language: English"})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:6:11: 'language' must be a language tag like en or es-US, not 'English'")
+        "minimal.yaml:6:11: 'language' must be a language tag like en or es-US, not 'English'"
+    )
 
 
 # --- every problem at once -----------------------------------------------------------------------------------
@@ -433,8 +460,13 @@ def test_problems_reported_out_of_order_come_out_sorted(tmp_path: Path, ref_ids:
 
 
 def test_cross_checks_are_reported_together_with_schema_problems(tmp_path: Path, ref_ids: set[str]) -> None:
-    path = mutate(tmp_path, {"title: A minimal topic": "titel: A minimal topic",
-                             "main_message: One thing to remember.": "main_message:\n  clinician: See [@nosuch]."})
+    path = mutate(
+        tmp_path,
+        {
+            "title: A minimal topic": "titel: A minimal topic",
+            "main_message: One thing to remember.": "main_message:\n  clinician: See [@nosuch].",
+        },
+    )
     messages = [p.message for p in problems(path, ref_ids)]
     assert "unknown key 'titel'" in messages
     assert "the citation [@nosuch] names no reference in content/references/" in messages
@@ -487,7 +519,9 @@ def test_view_drops_faq_pairs_missing_a_part(mix: Topic) -> None:
     shared = {"question": "Shared question", "answer": "Shared answer"}
     assert audience_view(mix, "patient")["faq"] == [shared]
     assert audience_view(mix, "clinician")["faq"] == [
-        {"question": "A question for all", "answer": "Only clinicians get the answer"}, shared]
+        {"question": "A question for all", "answer": "Only clinicians get the answer"},
+        shared,
+    ]
 
 
 def test_for_filters_sections(mix: Topic) -> None:
@@ -512,7 +546,8 @@ def test_for_filters_blocks(mix: Topic) -> None:
     assert kinds("trainee") == ["paragraph", "bullets", "table"]
     hidden = {a: {s["id"]: s for s in audience_view(mix, a)["sections"]} for a in ("clinician", "trainee")}
     assert hidden["clinician"]["patient-blocks-hidden"]["blocks"] == [
-        {"kind": "paragraph", "text": "For clinicians and trainees."}]
+        {"kind": "paragraph", "text": "For clinicians and trainees."}
+    ]
 
 
 def test_section_with_nothing_left_for_the_audience_is_dropped(mix: Topic) -> None:
@@ -524,8 +559,12 @@ def test_table_columns_and_rows_missing_for_the_audience_are_dropped(mix: Topic)
         blocks = audience_view(mix, audience)["sections"][0]["blocks"]
         return next(b for b in blocks if b["kind"] == "table")
 
-    assert table("clinician") == {"kind": "table", "caption": "Doses", "columns": ["Form", "Dose"],
-                                  "rows": [["Tablet", "1 mg"], ["Injection", "1 mg IM"]]}
+    assert table("clinician") == {
+        "kind": "table",
+        "caption": "Doses",
+        "columns": ["Form", "Dose"],
+        "rows": [["Tablet", "1 mg"], ["Injection", "1 mg IM"]],
+    }
     # The trainee has the Dose column but no dose for the injection: that row is left out.
     assert table("trainee")["columns"] == ["Form", "Dose"]
     assert table("trainee")["rows"] == [["Tablet", "1 mg"]]
@@ -554,5 +593,12 @@ def test_minimal_view_has_empty_optional_parts(ref_ids: set[str]) -> None:
     view = audience_view(load_topic(MINIMAL, ref_ids), "patient")
     assert view["subtitle"] is None and view["source"] is None
     assert view["faq"] == [] and view["quiz"] == [] and view["learning_objectives"] == []
-    assert view["sections"] == [{"id": "first", "heading": "First section",
-                                 "blocks": [{"kind": "paragraph", "text": "Some text."}], "slide": [], "notes": None}]
+    assert view["sections"] == [
+        {
+            "id": "first",
+            "heading": "First section",
+            "blocks": [{"kind": "paragraph", "text": "Some text."}],
+            "slide": [],
+            "notes": None,
+        }
+    ]

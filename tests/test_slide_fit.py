@@ -27,9 +27,38 @@ SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_hea
 BODY = Box(36.0, 110.0, 880.0, 330.0)  # about the body area of a 16:9 slide, in points
 TITLE = Box(36.0, 30.0, 880.0, 92.0)
 VOCABULARY = [
-    "B12", "nerve", "myelin", "methylcobalamin", "cyanocobalamin", "homocysteine", "tingling", "numbness", "a", "of",
-    "to", "in", "pernicious", "anemia", "metformin", "PPIs", "gastrointestinal", "the", "and", "vegetarian",
-    "deficiency", "W", "i", "l", "supplementation", "intramuscular", "1000", "µg/day", "≥", "café", "Q&A", "<b>",
+    "B12",
+    "nerve",
+    "myelin",
+    "methylcobalamin",
+    "cyanocobalamin",
+    "homocysteine",
+    "tingling",
+    "numbness",
+    "a",
+    "of",
+    "to",
+    "in",
+    "pernicious",
+    "anemia",
+    "metformin",
+    "PPIs",
+    "gastrointestinal",
+    "the",
+    "and",
+    "vegetarian",
+    "deficiency",
+    "W",
+    "i",
+    "l",
+    "supplementation",
+    "intramuscular",
+    "1000",
+    "µg/day",
+    "≥",
+    "café",
+    "Q&A",
+    "<b>",
 ]
 
 words = st.sampled_from(VOCABULARY)
@@ -43,8 +72,12 @@ def all_words(items: list[BodyItem]) -> list[str]:
 
 # ----- measure.wrap_lines ---------------------------------------------------------------------------------------
 @SETTINGS
-@given(text=st.lists(st.one_of(words, long_words), min_size=0, max_size=60).map(" ".join),
-       width=st.floats(40, 900), size=st.sampled_from([10, 12, 18, 24, 32]), face=st.sampled_from(["regular", "bold"]))
+@given(
+    text=st.lists(st.one_of(words, long_words), min_size=0, max_size=60).map(" ".join),
+    width=st.floats(40, 900),
+    size=st.sampled_from([10, 12, 18, 24, 32]),
+    face=st.sampled_from(["regular", "bold"]),
+)
 def test_wrap_lines_never_exceeds_the_width(text: str, width: float, size: float, face: str) -> None:
     lines = wrap_lines(text, width, size, face)
     assert all(text_width(line, size, face) <= width for line in lines)
@@ -155,8 +188,11 @@ def test_fit_body_splits_a_too_tall_item_into_word_pieces() -> None:
 
 
 @SETTINGS
-@given(items=st.lists(st.builds(BodyItem, sentences, st.booleans(), st.booleans()), min_size=1, max_size=30),
-       height=st.floats(120, 420), size=st.sampled_from([(32, 24), (26, 20), (24, 18)]))
+@given(
+    items=st.lists(st.builds(BodyItem, sentences, st.booleans(), st.booleans()), min_size=1, max_size=30),
+    height=st.floats(120, 420),
+    size=st.sampled_from([(32, 24), (26, 20), (24, 18)]),
+)
 def test_fit_body_properties(items: list[BodyItem], height: float, size: tuple[float, float]) -> None:
     box = Box(BODY.left, BODY.top, BODY.width, height)
     pages = fit_body(items, box, *size)
@@ -216,8 +252,11 @@ HEADER = ["Feature", "Methylcobalamin", "Cyanocobalamin"]
 ROWS = [
     ["Source", "Natural; in food, active in the body", "Synthetic; not found in nature"],
     ["Activation", "Bioactive; no conversion needed", "Converted to active forms, including methylcobalamin"],
-    ["Nerve health benefits", "Often considered more effective; improved pain and sural nerve measures vs placebo",
-     "Less direct; not the active form in nerve metabolism"],
+    [
+        "Nerve health benefits",
+        "Often considered more effective; improved pain and sural nerve measures vs placebo",
+        "Less direct; not the active form in nerve metabolism",
+    ],
     ["Stability", "Less stable", "More stable, cost-effective; in fortified foods, multivitamins"],
     ["Retention", "May be retained better after absorption", "More of absorbed dose may be excreted"],
 ]
@@ -250,8 +289,12 @@ def test_fit_table_shrinks_then_repeats_the_header_on_more_slides() -> None:
 
 
 @SETTINGS
-@given(rows=st.lists(st.lists(sentences, min_size=3, max_size=3), min_size=1, max_size=12),
-       width=st.floats(400, 900), height=st.floats(150, 420), sizes=st.sampled_from([(18, 12), (24, 20), (16, 12)]))
+@given(
+    rows=st.lists(st.lists(sentences, min_size=3, max_size=3), min_size=1, max_size=12),
+    width=st.floats(400, 900),
+    height=st.floats(150, 420),
+    sizes=st.sampled_from([(18, 12), (24, 20), (16, 12)]),
+)
 def test_fit_table_properties(rows: list[list[str]], width: float, height: float, sizes: tuple[float, float]) -> None:
     box = Box(36, 110, width, height)
     fit = fit_table(HEADER, rows, box, *sizes)
@@ -269,8 +312,11 @@ def longest_word(column: list[str], size: float) -> float:
 
 
 @SETTINGS
-@given(columns=st.lists(st.lists(sentences, min_size=2, max_size=6), min_size=1, max_size=5),
-       total=st.floats(150, 1200), size=st.sampled_from([12, 18, 24]))
+@given(
+    columns=st.lists(st.lists(sentences, min_size=2, max_size=6), min_size=1, max_size=5),
+    total=st.floats(150, 1200),
+    size=st.sampled_from([12, 18, 24]),
+)
 def test_column_widths_respect_the_longest_word(columns: list[list[str]], total: float, size: float) -> None:
     rows = min(len(c) for c in columns)
     columns = [c[:rows] for c in columns]

@@ -114,7 +114,7 @@ def test_every_duplicate_key_is_reported_nested_ones_too() -> None:
 
 
 def test_duplicate_key_quoted_differently_is_still_a_duplicate() -> None:
-    [problem] = errors(b"title: one\n\"title\": two\n")
+    [problem] = errors(b'title: one\n"title": two\n')
     assert where(problem) == (2, 1)
     assert "appears twice" in problem.message
 
@@ -159,8 +159,15 @@ def test_custom_tag_is_refused_with_a_quoting_hint() -> None:
     assert "quotes" in problem.hint
 
 
-@pytest.mark.parametrize(("data", "tag"), [(b"a: !!map {b: 1}\n", "!!map"), (b"a: !!seq [b]\n", "!!seq"),
-                                           (b"a: !!str 012\n", "!!str"), (b"a: !!int 12\n", "!!int")])
+@pytest.mark.parametrize(
+    ("data", "tag"),
+    [
+        (b"a: !!map {b: 1}\n", "!!map"),
+        (b"a: !!seq [b]\n", "!!seq"),
+        (b"a: !!str 012\n", "!!str"),
+        (b"a: !!int 12\n", "!!int"),
+    ],
+)
 def test_standard_tags_are_refused_too(data: bytes, tag: str) -> None:
     [problem] = errors(data)
     assert where(problem) == (1, 4)
@@ -381,8 +388,10 @@ def test_bidi_override_is_reported() -> None:
     assert "bidirectional-override" in problem.message
 
 
-@pytest.mark.parametrize(("char", "words"), [("\u200b", "zero-width"), ("\ufeff", "zero-width"),
-                                              ("\ufffe", "noncharacter"), ("\u2066", "bidirectional")])
+@pytest.mark.parametrize(
+    ("char", "words"),
+    [("\u200b", "zero-width"), ("\ufeff", "zero-width"), ("\ufffe", "noncharacter"), ("\u2066", "bidirectional")],
+)
 def test_other_invisible_characters_are_reported(char: str, words: str) -> None:
     [problem] = errors(f"a: ok\nb: x{char}y\n".encode())
     assert where(problem) == (2, 5)

@@ -54,44 +54,32 @@ class Reference:
     def citation_text(self) -> str:
         """Return the reference in a compact Vancouver style."""
         title = self.title if self.title.endswith(("?", ".", "!")) else self.title + "."
-        where = f"{self.journal}." + (f" {self.year}" if self.year else "")
-        if self.volume:
-            where += f";{self.volume}"
-            if self.issue:
-                where += f"({self.issue})"
-        elif self.issue:
-            where += f";({self.issue})"
-        if self.pages:
-            where += f":{self.pages}"
         authors = self.authors if self.authors.endswith(".") else self.authors + "."
-        text = f"{authors} {title} {where}".rstrip(".") + "."
-        if self.doi:
-            text += f" doi:{self.doi}"
-        elif self.pmid:
-            text += f" PMID: {self.pmid}"
-        elif self.url:
-            text += f" {self.url}"
-        return text
+        text = f"{authors} {title} {self._source(f'{self.journal}.', with_issue=True)}".rstrip(".") + "."
+        return text + self._locator()
 
     def short_text(self) -> str:
         """Return a compact form for dense pages: first author, journal, year, volume, pages, DOI."""
         first = self.authors.split(",")[0].strip()
         author = f"{first}." if first == self.authors.strip().rstrip(".") else f"{first}, et al."
-        where = self.journal + (f" {self.year}" if self.year else "")
+        return f"{author} {self._source(self.journal, with_issue=False)}." + self._locator()
+
+    def _source(self, journal: str, with_issue: bool) -> str:
+        """Return journal, year, volume (issue) and pages as 'J. 2020;12(8):2221'."""
+        where = journal + (f" {self.year}" if self.year else "")
         if self.volume:
-            where += f";{self.volume}"
+            where += f";{self.volume}" + (f"({self.issue})" if self.issue and with_issue else "")
         elif self.issue:
             where += f";({self.issue})"
-        if self.pages:
-            where += f":{self.pages}"
-        text = f"{author} {where}."
+        return where + (f":{self.pages}" if self.pages else "")
+
+    def _locator(self) -> str:
+        """Return where to find the source: its DOI, else its PubMed id, else its web address."""
         if self.doi:
-            text += f" doi:{self.doi}"
-        elif self.pmid:
-            text += f" PMID: {self.pmid}"
-        elif self.url:
-            text += f" {self.url}"
-        return text
+            return f" doi:{self.doi}"
+        if self.pmid:
+            return f" PMID: {self.pmid}"
+        return f" {self.url}" if self.url else ""
 
     def link(self) -> str:
         """Return the best web address for the reference: its DOI, PubMed record or page."""
