@@ -144,29 +144,36 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             report.records.append(record)
             journal.keep(record)
     if stale:
-        validate(project, stale)
-        remove_stale_temporaries(out)
-        run = _run_dask if request.executor == "dask" else _run_local
         # Topic by topic, so a worker meets the same topic in a row and loads it once.
         stale.sort(key=lambda job: (job.topic_id, job.brand, job.variant, job.paper))
-        run(project, out, stale, inputs, request, report, progress, journal)
+        if request.executor == "dask":
+            validate(project, stale)
+            remove_stale_temporaries(out)
+            _run_dask(project, out, stale, inputs, request, report, progress, journal)
+        else:
+            workers = min(worker_count(request.jobs), len(stale))
+            # The workers start before any topic is read, so they do not inherit a heap full of topics,
+            # and they do the reading themselves: validation runs in parallel and warms their caches.
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) if workers > 1 else None
+            try:
+                validate(project, stale, pool)
+                remove_stale_temporaries(out)
+                _run_local(project, out, stale, inputs, request, report, progress, journal, pool)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
     if stale or not (out / "manifest.json").exists() or any(r.status != "reused" for r in report.records):
         journal.write()
     return report
 
 
-def validate(project: Project, jobs: list[JobSpec]) -> None:
-    """Load every topic and brand the jobs use and check the font draws all their text; report all problems."""
-    from generator.content.audience import audience_view
-    from generator.pipeline import check_font_coverage, load_topics
+def validate(project: Project, jobs: list[JobSpec], pool: ProcessPoolExecutor | None = None) -> None:
+    """Check every topic, brand and clinic template the jobs use, and that the font draws all their text.
 
+    Topics are checked one at a time (in `pool` when given): no process holds every topic of a large batch.
+    All problems of every file are reported together, and nothing has been written yet.
+    """
     problems = ProblemList()
-    topics = {}
-    try:
-        for topic in load_topics(project, sorted({Path(job.topic_path) for job in jobs})):
-            topics[topic.path] = topic
-    except InputError as exc:
-        problems.items.extend(exc.problems)
     brands = {}
     for name in sorted({job.brand for job in jobs}):
         try:
@@ -174,16 +181,18 @@ def validate(project: Project, jobs: list[JobSpec]) -> None:
         except InputError as exc:
             problems.items.extend(exc.problems)
     variants = discover_variants(project.templates)
-    for topic_path, audience, brand in sorted(
-        {(job.topic_path, variants[job.variant].audience, job.brand) for job in jobs}
-    ):
-        topic = topics.get(Path(topic_path))
-        if topic is None or brand not in brands:
-            continue
-        try:
-            check_font_coverage(audience_view(topic, audience), brands[brand])
-        except InputError as exc:
-            problems.items.extend(p for p in exc.problems if p not in problems.items)
+    needs: dict[str, tuple[set[str], set[str]]] = {}
+    for job in jobs:
+        audiences, brand_names = needs.setdefault(job.topic_path, (set(), set()))
+        audiences.add(variants[job.variant].audience)
+        if job.brand in brands:
+            brand_names.add(job.brand)
+    tasks = [(str(project.root), path, tuple(sorted(a)), tuple(sorted(b))) for path, (a, b) in sorted(needs.items())]
+    results = pool.map(_check_topic, *zip(*tasks, strict=True)) if pool else (_check_topic(*t) for t in tasks)
+    for found in results:
+        for problem in _problems_from(found):
+            if problem not in problems.items:
+                problems.items.append(problem)
     for brand_name, variant_name in sorted({(job.brand, job.variant) for job in jobs}):
         brand = brands.get(brand_name)
         if brand is not None and brand.pptx_template and variants[variant_name].builder == "pptx":
@@ -194,6 +203,37 @@ def validate(project: Project, jobs: list[JobSpec]) -> None:
             except InputError as exc:
                 problems.items.extend(p for p in exc.problems if p not in problems.items)
     problems.raise_if_any()
+
+
+def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
+    """Load one topic and check the font draws its text for each audience and brand; return the problems."""
+    from generator.content.audience import audience_view
+    from generator.pipeline import check_font_coverage
+
+    project = find_project(Path(root))
+    try:
+        topic = _cached_topic(project, topic_path, digest(Path(topic_path)))
+        for audience in audiences:
+            view = audience_view(topic, audience)
+            for name in brand_names:
+                check_font_coverage(view, load_brand_by_name(project, name))
+    except InputError as exc:
+        return _problems_to(exc.problems)
+    return []
+
+
+def _problems_to(problems: list[Problem]) -> list[dict]:
+    """Return problems as plain values, to travel between processes."""
+    return [
+        {"location": asdict(p.location) if p.location else None, "message": p.message, "hint": p.hint} for p in problems
+    ]
+
+
+def _problems_from(entries: list[dict]) -> list[Problem]:
+    return [
+        Problem(Location(**e["location"]) if e.get("location") else None, e["message"], e.get("hint", ""))
+        for e in entries
+    ]
 
 
 def load_brand_by_name(project: Project, name: str):  # type: ignore[no-untyped-def]
@@ -232,10 +272,7 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
         )
         return {"record": asdict(record), "temporary": str(temporary)}
     except HandoutError as exc:
-        return {
-            "error": [asdict(p) | {"location": asdict(p.location) if p.location else None} for p in exc.problems],
-            "exit_code": exc.exit_code,
-        }
+        return {"error": _problems_to(exc.problems), "exit_code": exc.exit_code}
     except Exception as exc:  # a bug: report it with its traceback rather than lose the other jobs
         return {
             "error": [
@@ -283,9 +320,9 @@ def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
 def _cached_topic(project: Project, path: str, _digest: str):  # type: ignore[no-untyped-def]
     from generator.content.model import load_topic
-    from generator.pipeline import references_for
+    from generator.pipeline import display_name, references_for
 
-    return load_topic(Path(path), set(references_for(project)))
+    return load_topic(Path(path), set(references_for(project)), display_name(Path(path)))
 
 
 def _warm_up() -> None:
@@ -299,9 +336,7 @@ def _warm_up() -> None:
 def _collect(result: dict, job: JobSpec, report: BuildReport, journal: ManifestJournal) -> str:
     if "error" in result:
         report.exit_code = max(report.exit_code, result.get("exit_code", 1))
-        for entry in result["error"]:
-            loc = Location(**entry["location"]) if entry.get("location") else None
-            report.failures.append(Problem(loc, entry["message"], entry.get("hint", "")))
+        report.failures.extend(_problems_from(result["error"]))
         return f"failed {job.output}"
     record = ArtifactRecord(**result["record"])
     journal.commit(record, Path(result["temporary"]))
@@ -322,10 +357,10 @@ def _run_local(
     report: BuildReport,
     progress: Progress | None,
     journal: ManifestJournal,
+    pool: ProcessPoolExecutor | None,
 ) -> None:
-    workers = min(worker_count(request.jobs), len(jobs))
     done = 0
-    if workers <= 1:
+    if pool is None:
         _warm_up()
         for job in jobs:
             line = _collect(execute(str(project.root), str(out), job, inputs[job.key]), job, report, journal)
@@ -335,26 +370,25 @@ def _run_local(
             if report.failures and not request.keep_going:
                 return
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-        futures: dict[Future, JobSpec] = {
-            pool.submit(execute, str(project.root), str(out), job, inputs[job.key]): job for job in jobs
-        }
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: futures[f].key):
-                line = _collect(future.result(), futures[future], report, journal)
-                done += 1
-                if progress:
-                    progress(line, done, len(jobs))
-            if report.failures and not request.keep_going:
-                for future in pending:
-                    future.cancel()
-                # Jobs already running finish and write complete files; nothing is left half-written.
-                for future in pending:
-                    if not future.cancelled():
-                        _collect(future.result(), futures[future], report, journal)
-                return
+    futures: dict[Future, JobSpec] = {
+        pool.submit(execute, str(project.root), str(out), job, inputs[job.key]): job for job in jobs
+    }
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(finished, key=lambda f: futures[f].key):
+            line = _collect(future.result(), futures[future], report, journal)
+            done += 1
+            if progress:
+                progress(line, done, len(jobs))
+        if report.failures and not request.keep_going:
+            for future in pending:
+                future.cancel()
+            # Jobs already running finish and write complete files; nothing is left half-written.
+            for future in pending:
+                if not future.cancelled():
+                    _collect(future.result(), futures[future], report, journal)
+            return
 
 
 def _run_dask(

@@ -36,14 +36,15 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     topics, problems = [], ProblemList()
     for path in paths:
         try:
-            topics.append(load_topic(path, set(library), _display(path)))
+            topics.append(load_topic(path, set(library), display_name(path)))
         except InputError as exc:
             problems.items.extend(exc.problems)
     problems.raise_if_any()
     return topics
 
 
-def _display(path: Path) -> str:
+def display_name(path: Path) -> str:
+    """Return `path` as messages show it: relative to the current folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
