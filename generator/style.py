@@ -170,7 +170,6 @@ pptx_style_type = RecordType(
         "table_min_size": Field(size, required=False),
         "subtitle_size": Field(size, required=False),
         "footer_size": Field(size, required=False),
-        "max_bullets": Field(NumberType(1, 20, integer=True), required=False),
         "layouts": Field(
             MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")), required=False
         ),

@@ -13,7 +13,6 @@ from typing import Any
 from generator.content.model import AUDIENCES
 from generator.content.schema import (
     INVALID,
-    BoolType,
     EnumType,
     Field,
     ListType,
@@ -44,7 +43,6 @@ variant_type = RecordType(
         ),
         "papers": Field(ListType(EnumType(PAPERS)), required=False),
         "max_pages": Field(NumberType(1, 50, integer=True), required=False),
-        "exact_pages": Field(BoolType(), required=False),
         "min_font_size": Field(NumberType(4, 72), required=False),
     }
 )
@@ -62,7 +60,6 @@ class Variant:
     style_files: tuple[Path, ...]
     papers: tuple[str, ...] = ()
     max_pages: int = 0
-    exact_pages: bool = False
     min_font_size: float = 0.0
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -147,17 +144,6 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         style_files=style_files,
         papers=tuple(merged.get("papers", ["letter"] if merged["builder"] == "pdf" else [])),
         max_pages=merged.get("max_pages", 0),
-        exact_pages=merged.get("exact_pages", False),
         min_font_size=merged.get("min_font_size", 0.0),
         style=style,
     )
-
-
-def require_variants(variants: dict[str, Variant], names: list[str]) -> list[Variant]:
-    """Return the variants called `names`, or raise InputError naming the unknown ones."""
-    problems = ProblemList()
-    for name in names:
-        if name not in variants:
-            problems.add(None, f"there is no variant '{name}'", suggest(name, variants))
-    problems.raise_if_any()
-    return [variants[n] for n in names]

@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -36,7 +36,7 @@ from generator.builders.slide_fit import (
     fit_title,
     text_fits_width,
 )
-from generator.errors import BuildError, InputError
+from generator.errors import InputError
 from generator.fonts import line_height_em
 
 FONT = "Open Sans"
@@ -69,7 +69,6 @@ class _Look:
     sheet: dict[str, Any]
     brand_primary: str
     built_in: bool
-    sizes: dict[str, float] = field(default_factory=dict)
 
     def size(self, key: str, default: float) -> float:
         return float(self.sheet.get(key, default))
@@ -569,6 +568,3 @@ def _normalise_zip(data: bytes, epoch: int) -> bytes:
             target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
-
-if BuildError is None:  # pragma: no cover - keeps the import for builders that raise it
-    raise SystemExit
