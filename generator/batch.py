@@ -1,11 +1,13 @@
 """Building the matrix: plan jobs, skip the fresh ones, validate what is left, build in worker processes.
 
 reportlab is not thread-safe with TrueType fonts, so parallel builds use processes. Each worker writes its
-output atomically and returns a manifest record; the manifest is written last, matching what is on disk.
+output completely under a temporary name and returns a manifest record; the main process records it in the
+manifest journal and renames the file into place, so the manifest matches the disk at every moment.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import traceback
 from collections.abc import Callable
@@ -136,20 +138,22 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
     previous = read_manifest(out)
     inputs = {job.key: inputs_of(project, job) for job in jobs}
     stale = [job for job in jobs if request.force or not is_fresh(previous.get(job.output), inputs[job.key], out)]
+    stale_set = set(stale)
     report = BuildReport()
     journal = ManifestJournal(out, previous)
     for job in jobs:
-        if job not in stale:
+        if job not in stale_set:
             record = record_from(previous[job.output], status="reused")
             report.records.append(record)
             journal.keep(record)
     if stale:
         # Topic by topic, so a worker meets the same topic in a row and loads it once.
         stale.sort(key=lambda job: (job.topic_id, job.brand, job.variant, job.paper))
+        run = _Run(project, out, inputs, request, report, journal, progress, total=len(stale))
         if request.executor == "dask":
             validate(project, stale)
             remove_stale_temporaries(out)
-            _run_dask(project, out, stale, inputs, request, report, progress, journal)
+            _run_dask(run, stale)
         else:
             workers = min(worker_count(request.jobs), len(stale))
             # The workers start before any topic is read, so they do not inherit a heap full of topics,
@@ -158,11 +162,11 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             try:
                 validate(project, stale, pool)
                 remove_stale_temporaries(out)
-                _run_local(project, out, stale, inputs, request, report, progress, journal, pool)
+                _run_local(run, stale, pool)
             finally:
                 if pool is not None:
                     pool.shutdown(cancel_futures=True)
-    if stale or not (out / "manifest.json").exists() or any(r.status != "reused" for r in report.records):
+    if stale or not (out / "manifest.json").exists():
         journal.write()
     return report
 
@@ -255,8 +259,6 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
         # The worker writes the whole file under a temporary name; the main process renames it into place.
         temporary = write_temporary(path, data)
         kind = "slides" if path.suffix == ".pptx" else "pages"
-        import hashlib
-
         record = ArtifactRecord(
             path=job.output,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -287,28 +289,13 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
 
 
 def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
-    from generator.builders import BuildContext, get_builder
     from generator.errors import BuildError
-    from generator.pipeline import labels_for, render_ir, source_epoch
+    from generator.pipeline import build_output
 
     topic = _cached_topic(project, job.topic_path, digest(Path(job.topic_path)))
     variant = discover_variants(project.templates)[job.variant]
-    brand = load_brand_by_name(project, job.brand)
     try:
-        document, view = render_ir(project, topic, variant, brand, job.paper)
-        meta = {
-            "title": str(view["title"]),
-            "continued": labels_for(project, str(topic.data["language"])).get("continued", "continued"),
-            "reviewed": topic.data["reviewed"],
-            "version": topic.data["version"],
-            "authors": [str(a) for a in topic.data["authors"]],
-            "language": str(topic.data["language"]),
-            "subject": variant.name.replace("-", " "),
-            "keywords": [topic.id, variant.audience, variant.name],
-            "topic": topic.id,
-        }
-        context = BuildContext(variant, job.paper, brand, meta, project.root, source_epoch(topic))
-        result = get_builder(variant.builder).build(document, context)
+        result = build_output(project, topic, variant, load_brand_by_name(project, job.brand), job.paper)
     except BuildError as exc:
         where = Location(job.topic_path)
         raise type(exc)(
@@ -333,77 +320,70 @@ def _warm_up() -> None:
     register_pdf_fonts()
 
 
-def _collect(result: dict, job: JobSpec, report: BuildReport, journal: ManifestJournal) -> str:
-    if "error" in result:
-        report.exit_code = max(report.exit_code, result.get("exit_code", 1))
-        report.failures.extend(_problems_from(result["error"]))
-        return f"failed {job.output}"
-    record = ArtifactRecord(**result["record"])
-    journal.commit(record, Path(result["temporary"]))
-    report.records.append(record)
-    return f"built {job.output} ({record.pages} {record.kind})"
-
-
 def worker_count(requested: int) -> int:
     return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-def _run_local(
-    project: Project,
-    out: Path,
-    jobs: list[JobSpec],
-    inputs: dict,
-    request: BuildRequest,
-    report: BuildReport,
-    progress: Progress | None,
-    journal: ManifestJournal,
-    pool: ProcessPoolExecutor | None,
-) -> None:
-    done = 0
+@dataclass
+class _Run:
+    """One build's shared state while its jobs run: where results go and how progress is told."""
+
+    project: Project
+    out: Path
+    inputs: dict
+    request: BuildRequest
+    report: BuildReport
+    journal: ManifestJournal
+    progress: Progress | None
+    total: int
+    done: int = 0
+
+    def submit_args(self, job: JobSpec) -> tuple[str, str, JobSpec, dict[str, str]]:
+        """Return the plain arguments of `execute` for `job`."""
+        return str(self.project.root), str(self.out), job, self.inputs[job.key]
+
+    def collect(self, result: dict, job: JobSpec) -> bool:
+        """Record one finished job and report it; return True when the build should stop."""
+        if "error" in result:
+            self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
+            self.report.failures.extend(_problems_from(result["error"]))
+            line = f"failed {job.output}"
+        else:
+            record = ArtifactRecord(**result["record"])
+            self.journal.commit(record, Path(result["temporary"]))
+            self.report.records.append(record)
+            line = f"built {job.output} ({record.pages} {record.kind})"
+        self.done += 1
+        if self.progress:
+            self.progress(line, self.done, self.total)
+        return bool(self.report.failures) and not self.request.keep_going
+
+
+def _run_local(run: _Run, jobs: list[JobSpec], pool: ProcessPoolExecutor | None) -> None:
     if pool is None:
         _warm_up()
         for job in jobs:
-            line = _collect(execute(str(project.root), str(out), job, inputs[job.key]), job, report, journal)
-            done += 1
-            if progress:
-                progress(line, done, len(jobs))
-            if report.failures and not request.keep_going:
+            if run.collect(execute(*run.submit_args(job)), job):
                 return
         return
-    futures: dict[Future, JobSpec] = {
-        pool.submit(execute, str(project.root), str(out), job, inputs[job.key]): job for job in jobs
-    }
+    futures: dict[Future, JobSpec] = {pool.submit(execute, *run.submit_args(job)): job for job in jobs}
     pending = set(futures)
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        stop = False
         for future in sorted(finished, key=lambda f: futures[f].key):
-            line = _collect(future.result(), futures[future], report, journal)
-            done += 1
-            if progress:
-                progress(line, done, len(jobs))
-        if report.failures and not request.keep_going:
+            stop |= run.collect(future.result(), futures[future])
+        if stop:
             for future in pending:
                 future.cancel()
             # Jobs already running finish and write complete files; nothing is left half-written.
             for future in pending:
                 if not future.cancelled():
-                    _collect(future.result(), futures[future], report, journal)
+                    run.collect(future.result(), futures[future])
             return
 
 
-def _run_dask(
-    project: Project,
-    out: Path,
-    jobs: list[JobSpec],
-    inputs: dict,
-    request: BuildRequest,
-    report: BuildReport,
-    progress: Progress | None,
-    journal: ManifestJournal,
-) -> None:
-    from functools import partial
-
+def _run_dask(run: _Run, jobs: list[JobSpec]) -> None:
     from generator.distributed import run_on_dask
 
-    collect = partial(_collect, journal=journal)
-    run_on_dask(request.scheduler, project, out, jobs, inputs, request.keep_going, report, progress, execute, collect)
+    run_on_dask(run.request.scheduler, jobs, run.submit_args, run.collect, execute)

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from generator.errors import InputError
 
 
-def run_on_dask(
-    scheduler: str,
-    project: Any,
-    out: Path,
-    jobs: list,
-    inputs: dict,
-    keep_going: bool,
-    report: Any,
-    progress: Callable | None,
-    execute: Callable,
-    collect: Callable,
-) -> None:
-    """Submit every job to the cluster at `scheduler`; workers must see the project and output folders."""
+def run_on_dask(scheduler: str, jobs: list, submit_args: Callable, collect: Callable, execute: Callable) -> None:
+    """Submit every job to the cluster at `scheduler`; workers must see the project and output folders.
+
+    `collect(result, job)` records each finished job and returns True when the build should stop.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -34,15 +24,9 @@ def run_on_dask(
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         futures = {
-            client.submit(
-                execute, str(project.root), str(out), job, inputs[job.key], key=f"handouts-{job.key}", pure=False
-            ): job
-            for job in jobs
+            client.submit(execute, *submit_args(job), key=f"handouts-{job.key}", pure=False): job for job in jobs
         }
-        for done, future in enumerate(as_completed(list(futures)), start=1):
-            line = collect(future.result(), futures[future], report)
-            if progress:
-                progress(line, done, len(jobs))
-            if report.failures and not keep_going:
+        for future in as_completed(list(futures)):
+            if collect(future.result(), futures[future]):
                 client.cancel([f for f in futures if not f.done()])
                 return

@@ -10,15 +10,16 @@ from typing import Any
 
 from generator.brand import Brand
 from generator.content.audience import audience_view
+from generator.content.characters import describe
 from generator.content.model import Topic, iter_texts, load_topic
 from generator.content.references import Reference, load_references
 from generator.content.schema import Text
 from generator.content.yamlsource import read_yaml
 from generator.errors import InputError, ProblemList
 from generator.project import Project, find_project
+from generator.variants import Variant
 
 __all__ = ["Project", "find_project"]  # re-exported: callers find the project through the pipeline
-from generator.variants import Variant
 
 
 @cache
@@ -107,19 +108,33 @@ def check_font_coverage(view: dict, brand: Brand) -> None:
     texts: list[Any] = list(iter_texts(view)) + [Text(v) for v in (brand.name, brand.address) if v]
     if not {ord(ch) for ch in set("".join(texts))} - covered - {10}:
         return  # the usual case: one set difference instead of a lookup per character
-    seen: set[tuple] = set()
     for text in texts:
-        for ch in str(text):
-            if ch != "\n" and ord(ch) not in covered:
-                key = (getattr(text, "loc", None), ch)
-                if key in seen:
-                    continue
-                seen.add(key)
-                import unicodedata
-
+        for ch in sorted(set(str(text)) - {"\n"}, key=str(text).index):
+            if ord(ch) not in covered:
                 problems.add(
                     getattr(text, "loc", None),
-                    f"the font cannot draw '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')})",
+                    f"the font cannot draw '{ch}', {describe(ch)}",
                     "replace it with a character the font has, or write it out in words",
                 )
     problems.raise_if_any()
+
+
+def build_output(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> Any:
+    """Return the BuildResult of one output: render its IR, describe it, and run its builder."""
+    from generator.builders import BuildContext, get_builder
+
+    document, view = render_ir(project, topic, variant, brand, paper)
+    language = str(topic.data["language"])
+    meta = {
+        "title": str(view["title"]),
+        "continued": labels_for(project, language).get("continued", "continued"),
+        "reviewed": topic.data["reviewed"],
+        "version": topic.data["version"],
+        "authors": [str(a) for a in topic.data["authors"]],
+        "language": language,
+        "subject": variant.name.replace("-", " "),
+        "keywords": [topic.id, variant.audience, variant.name],
+        "topic": topic.id,
+    }
+    context = BuildContext(variant, paper, brand, meta, project.root, source_epoch(topic))
+    return get_builder(variant.builder).build(document, context)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.brand import Brand
-
 
 @dataclass(frozen=True)
 class Project:
@@ -33,9 +31,6 @@ class Project:
     def topic_files(self) -> list[Path]:
         """Return every topic in content/, sorted (other YAML files live in subfolders or build.yaml)."""
         return sorted(p for p in self.content.glob("*.yaml") if p.name != "build.yaml")
-
-    def output_dir(self, out: Path, topic_id: str, brand: Brand) -> Path:
-        return out / brand.id / topic_id if brand.id else out / topic_id
 
 
 def find_project(start: Path | None = None) -> Project:

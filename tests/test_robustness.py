@@ -24,11 +24,10 @@ from hypothesis import strategies as st
 from pptx import Presentation
 
 from generator.brand import NEUTRAL
-from generator.builders import BuildContext, get_builder
 from generator.content.model import load_topic
 from generator.errors import InputError
 from generator.outputs import TEMP_MARK
-from generator.pipeline import find_project, references_for, render_ir, source_epoch
+from generator.pipeline import build_output, find_project, references_for
 from generator.variants import discover_variants
 
 
@@ -168,23 +167,9 @@ def test_random_topics_build_and_keep_their_text(
     project = find_project(ROOT)
     topic = load_topic(path, set(references_for(project)))
     variants = discover_variants(project.templates)
-    meta = {
-        "title": heading,
-        "continued": "continued",
-        "reviewed": "2026-11-01",
-        "version": "1.0",
-        "authors": ["Tester"],
-        "language": "en",
-        "subject": "test",
-        "keywords": ["test"],
-        "topic": "random-topic",
-    }
     for name in ("patient-handout", "patient-deck"):
         variant = variants[name]
-        paper = variant.papers[0] if variant.papers else ""
-        ir, _ = render_ir(project, topic, variant, NEUTRAL, paper)
-        context = BuildContext(variant, paper, NEUTRAL, meta, project.root, source_epoch(topic))
-        result = get_builder(variant.builder).build(ir, context)
+        result = build_output(project, topic, variant, NEUTRAL, variant.papers[0] if variant.papers else "")
         if name == "patient-handout":
             with pdfplumber.open(io.BytesIO(result.data)) as pdf:
                 text = _normalise(" ".join(page.extract_text() or "" for page in pdf.pages))

@@ -6,7 +6,7 @@ Importing lazily keeps `handouts check` and no-change rebuilds free of reportlab
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,7 +29,6 @@ class BuildContext:
     meta: dict[str, Any]
     project_root: Path
     epoch: int  # seconds since 1970 for every date written into the file
-    texts: tuple = field(default=(), compare=False)  # the located texts shown, for the font check
 
 
 @dataclass(frozen=True)

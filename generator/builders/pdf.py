@@ -107,6 +107,8 @@ class _Layout:
         self.width = self.page_w - self.margins[1] - self.margins[3]
         self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
         self.sections: list[tuple[str, list[Flowable]]] = []
+        self.pages = 0
+        self.placed: list[tuple[int, float]] = []  # (page, height) of every flowable as laid out
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -252,26 +254,25 @@ class _Layout:
                 self._startPage()
 
             def save(self) -> None:
-                total = len(self._pages)
+                total = layout.pages = len(self._pages)
                 for state in self._pages:
                     self.__dict__.update(state)
                     layout._draw_footer(self, self._pageNumber, total)
                     Canvas.showPage(self)
                 Canvas.save(self)
 
+        # Where each flowable lands tells, when the budget is exceeded, exactly how much spills over.
+        doc.afterFlowable = lambda flowable: self.placed.append((doc.page, _laid_height(flowable)))
         doc.build(self.story(), canvasmaker=NumberedCanvas)
-        data = buffer.getvalue()
-        return data, data.count(b"/Type /Page\n") or _count_pages(data)
+        return buffer.getvalue(), self.pages
 
     # ----- when it does not fit -------------------------------------------------------------------------------
     def overflow_message(self, pages: int) -> str:
         variant = self.context.variant
         body = self.style.para("body")
-        frames = self._frames(sum(h for _, h in self.header))
-        available = sum(f._aH for f in frames.first) + sum(f._aH for f in frames.later) * (variant.max_pages - 1)
+        spilled = sum(height for page, height in self.placed if page > variant.max_pages)
+        over_lines = max(1, round(spilled / body.leading))
         heights = [(heading, sum(_height(f, self.column_w) for f in flows)) for heading, flows in self.sections]
-        needed = sum(h for _, h in heights)
-        over_lines = max(1, round((needed - available) / body.leading))
         longest = sorted(heights, key=lambda item: -item[1])[:3]
         names = ", ".join(f"'{h}' ({round(v / body.leading)} lines)" for h, v in longest)
         size_note = (
@@ -281,7 +282,7 @@ class _Layout:
         )
         return (
             f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
-            f"about {over_lines} lines of {body.fontSize:g} pt text too many. Longest sections: {names}. "
+            f"about {over_lines} lines of {body.fontSize:.3g} pt text too many. Longest sections: {names}. "
             f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all"
         )
 
@@ -304,8 +305,9 @@ def _height(flowable: Flowable, width: float) -> float:
     return h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
-def _count_pages(data: bytes) -> int:
-    return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+def _laid_height(flowable: Flowable) -> float:
+    """Return the height a flowable took where it was laid out, its spacing included."""
+    return getattr(flowable, "height", 0) + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
 def _timestamp(epoch: int) -> TimeStamp:
@@ -442,7 +444,7 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
     padding = group.get("padding", 4)
     key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
     key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
-    key_style = ParagraphStyle_for(cell, "bold")
+    key_style = _style_in_face(cell, "bold")
     data, commands = (
         [],
         [
@@ -472,7 +474,7 @@ def _stacked_table(layout: _Layout, block: ir.Table, width: float) -> list[Flowa
     return out
 
 
-def ParagraphStyle_for(base, face: str):  # type: ignore[no-untyped-def]
+def _style_in_face(base, face: str):  # type: ignore[no-untyped-def]
     """Return a copy of `base` set in another face of the family."""
     from reportlab.lib.styles import ParagraphStyle
 

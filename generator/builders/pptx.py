@@ -567,4 +567,3 @@ def _normalise_zip(data: bytes, epoch: int) -> bytes:
             member.external_attr = 0o644 << 16
             target.writestr(member, source.read(info.filename))
     return out.getvalue()
-
