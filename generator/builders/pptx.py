@@ -188,10 +188,18 @@ class _DeckWriter:
             self._title_slide(slide)
             return
         tables = [b for b in slide.blocks if isinstance(b, ir.Table)]
-        if tables:
-            self._table_slides(slide, tables[0])
-        else:
-            self._content_slides(slide)
+        text = tuple(b for b in slide.blocks if not isinstance(b, ir.Table))
+        # Text and tables never share a slide: the text comes first, then each table on slides of its own.
+        if text or not tables:
+            self._content_slides(ir.Slide(slide.kind, slide.title, slide.subtitle, text, slide.notes))
+        for table in tables:
+            self._table_slides(slide, table)
+
+    def _continued(self, title: str, number: int) -> str:
+        """Return the title of the `number`-th slide a slide's content runs over (0 is the slide itself)."""
+        if number == 0:
+            return title
+        return f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
 
     def _unique_title(self, title: str) -> str:
         count = self.titles.get(title, 0) + 1
@@ -295,7 +303,7 @@ class _DeckWriter:
             items, body_area, self.look.size("body_size", 24), self.look.size("body_min_size", 18), _INSETS
         )
         for number, (page_items, size) in enumerate(pages):
-            text = title if number == 0 else f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
+            text = self._continued(title, number)
             new, box = self._new_slide("content", self._unique_title(text), slide.notes)
             body = self._body_placeholder(new)
             area = self._body_box(box.bottom) if self.look.built_in else _box_of(body)
@@ -324,7 +332,7 @@ class _DeckWriter:
                 )
             return
         for number, indices in enumerate(fit.pages):
-            text = title if number == 0 else f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
+            text = self._continued(title, number)
             new, box = self._new_slide("table", self._unique_title(text), slide.notes)
             for shape in list(new.placeholders):
                 if shape.placeholder_format.type in BODY_TYPES:
