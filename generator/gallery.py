@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import shutil
-import subprocess
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from generator.errors import InputError
+from generator.office import decks_to_pdf
 from generator.outputs import atomic_write
 
 THUMBS = ".gallery"
@@ -41,12 +39,13 @@ def write_gallery(out: Path) -> Path:
         for a in group
         if a["path"].endswith(".pptx") and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
     ]
-    rendered = _decks_as_pdf(decks) if decks else {}
     sections = []
-    for (brand, topic), artifacts in sorted(groups.items()):
-        cards = [_card(out, thumbs, artifact, rendered) for artifact in sorted(artifacts, key=lambda a: a["path"])]
-        title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
-        sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
+    with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
+        rendered = decks_to_pdf(decks, Path(work))
+        for (brand, topic), artifacts in sorted(groups.items()):
+            cards = [_card(out, thumbs, a, rendered) for a in sorted(artifacts, key=lambda a: a["path"])]
+            title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
+            sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
     _remove_unused_thumbnails(thumbs, manifest)
     page = _PAGE.format(body="\n".join(sections))
     index = out / "index.html"
@@ -105,61 +104,6 @@ def _png_bytes(image) -> bytes:  # type: ignore[no-untyped-def]
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
-
-
-def _decks_as_pdf(decks: list[Path]) -> dict[Path, Path]:
-    """Return PDFs of `decks` rendered by LibreOffice in one run, or {} when LibreOffice is not installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        return {}
-    from generator.fonts import FONT_DIR
-
-    work = Path(tempfile.mkdtemp(prefix="handouts-gallery-"))
-    conf = work / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{FONT_DIR}</dir>'
-        f"<cachedir>{work / 'fc-cache'}</cachedir></fontconfig>",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    rendered = {}
-    # Decks of different clinics share file names, so each goes through LibreOffice from a folder of its own.
-    for batch in _distinct_names(decks):
-        cmd = [
-            soffice,
-            f"-env:UserInstallation=file://{work / 'profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work / str(len(rendered))),
-            *map(str, batch),
-        ]
-        target = work / str(len(rendered))
-        try:
-            subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)
-        except subprocess.TimeoutExpired:
-            continue
-        for deck in batch:
-            result = target / (deck.stem + ".pdf")
-            if result.is_file():
-                rendered[deck] = result
-    return rendered
-
-
-def _distinct_names(decks: list[Path]) -> list[list[Path]]:
-    """Split `decks` into groups in which no two files share a name."""
-    groups: list[list[Path]] = []
-    for deck in decks:
-        for group in groups:
-            if all(other.name != deck.name for other in group):
-                group.append(deck)
-                break
-        else:
-            groups.append([deck])
-    return groups
 
 
 def _slide_titles(deck: Path) -> list[str]:

@@ -8,15 +8,12 @@ that overlap, and text that crossed from one shape into another.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.fonts import FONT_DIR
+from generator.office import decks_to_pdf, soffice
 
 EMU_PER_PT = 12700
 SOFFICE_TIMEOUT = 180  # seconds per deck
@@ -28,61 +25,17 @@ CROSSING_TOLERANCE = 2  # extra characters a box may hold beyond its own text (e
 
 # ----- rendering ------------------------------------------------------------------------------------------------
 def soffice_available() -> bool:
-    """Return True when LibreOffice's `soffice` is on the PATH."""
-    return shutil.which("soffice") is not None
-
-
-def _fonts_conf(out_dir: Path) -> Path:
-    """Write a fontconfig file: the system's fonts plus the project's Open Sans, with a private cache."""
-    cache = out_dir / "fontconfig-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    conf = out_dir / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?>\n'
-        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        "<fontconfig>\n"
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <dir>{FONT_DIR}</dir>\n"
-        f"  <cachedir>{cache}</cachedir>\n"
-        "</fontconfig>\n",
-        encoding="utf-8",
-    )
-    return conf
+    """Return True when LibreOffice is installed."""
+    return soffice() is not None
 
 
 def render_pptx_to_pdf(pptx: Path, out_dir: Path) -> Path:
-    """Convert `pptx` to a PDF in `out_dir` with LibreOffice and return the PDF's path.
-
-    LibreOffice runs with a private user profile and a fontconfig that sees the deck's Open Sans, so the
-    render neither touches the user's profile nor falls back to another typeface.
-    """
+    """Convert `pptx` to a PDF in `out_dir` with LibreOffice (as the gallery does) and return the PDF's path."""
     out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    conf = _fonts_conf(out_dir)
-    profile = out_dir / "lo-profile"
-    target = out_dir / f"{pptx.stem}.pdf"
-    target.unlink(missing_ok=True)
-    command = [
-        shutil.which("soffice") or "soffice",
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(out_dir),
-        str(Path(pptx).resolve()),
-    ]
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(out_dir)}
-    try:
-        proc = subprocess.run(
-            command, capture_output=True, text=True, env=env, timeout=SOFFICE_TIMEOUT, cwd=out_dir, check=False
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"soffice took longer than {SOFFICE_TIMEOUT} s to convert {pptx}") from exc
-    if proc.returncode != 0 or not target.is_file():
-        raise RuntimeError(f"soffice could not convert {pptx} (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return target
+    rendered = decks_to_pdf([Path(pptx)], out_dir, timeout=SOFFICE_TIMEOUT)
+    if Path(pptx) not in rendered:
+        raise RuntimeError(f"soffice could not convert {pptx} within {SOFFICE_TIMEOUT} s")
+    return rendered[Path(pptx)]
 
 
 # ----- what the deck holds --------------------------------------------------------------------------------------
