@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test check compile clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 # Byte-compile the package: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.

@@ -520,7 +520,7 @@ def measure_memory(project: Path, handout_topics: int, deck_topics: int) -> Memo
 
 TOPIC_MEMORY = """\
 import gc, sys, tracemalloc
-from generator.pipeline import find_project, load_topics
+from handouts.pipeline import find_project, load_topics
 project = find_project()
 paths = sorted(project.content.glob("b12-copy-*.yaml"))
 n = min(int(sys.argv[1]), len(paths) - 1)
@@ -608,7 +608,7 @@ KEY_FUNCTIONS = {
 
 def profile_command(title: str, cmd: list[str], cwd: Path, artifacts: int, out: Path) -> Profile:
     """Run a CLI command under cProfile (in one process) and summarise where the time goes."""
-    timed = run([PYTHON, "-m", "cProfile", "-o", str(out), "-m", "generator", *cmd], cwd)
+    timed = run([PYTHON, "-m", "cProfile", "-o", str(out), "-m", "handouts", *cmd], cwd)
     stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
     total = max(v[3] for v in stats.values())  # the outermost frame: the whole run
     by_area: dict[str, float] = defaultdict(float)

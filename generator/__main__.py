@@ -1,6 +1,6 @@
-"""Run the command line as `python -m generator`."""
+"""Run the command line as `python -m handouts`."""
 
-from generator.cli import main
+from handouts.cli import main
 
 if __name__ == "__main__":
     main()

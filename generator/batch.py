@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from generator.cache import ArtifactRecord, ManifestJournal, digest, is_fresh, job_inputs, read_manifest, record_from
-from generator.errors import HandoutError, InputError, Location, Problem, ProblemList
-from generator.matrix import (
+from handouts.cache import ArtifactRecord, ManifestJournal, digest, is_fresh, job_inputs, read_manifest, record_from
+from handouts.errors import HandoutError, InputError, Location, Problem, ProblemList
+from handouts.matrix import (
     NEUTRAL_BRAND,
     JobSpec,
     load_matrix,
@@ -28,9 +28,9 @@ from generator.matrix import (
     shard,
     topic_paths_by_id,
 )
-from generator.outputs import remove_stale_temporaries, write_temporary
-from generator.project import Project, find_project
-from generator.variants import discover_variants
+from handouts.outputs import remove_stale_temporaries, write_temporary
+from handouts.project import Project, find_project
+from handouts.variants import discover_variants
 
 
 @dataclass
@@ -200,7 +200,7 @@ def validate(project: Project, jobs: list[JobSpec], pool: ProcessPoolExecutor | 
     for brand_name, variant_name in sorted({(job.brand, job.variant) for job in jobs}):
         brand = brands.get(brand_name)
         if brand is not None and brand.pptx_template and variants[variant_name].builder == "pptx":
-            from generator.builders.pptx import check_template, wanted_layouts
+            from handouts.builders.pptx import check_template, wanted_layouts
 
             try:
                 check_template(brand.pptx_template, wanted_layouts(variants[variant_name].style, brand))
@@ -211,8 +211,8 @@ def validate(project: Project, jobs: list[JobSpec], pool: ProcessPoolExecutor | 
 
 def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
     """Load one topic and check the font draws its text for each audience and brand; return the problems."""
-    from generator.content.audience import audience_view
-    from generator.pipeline import check_font_coverage
+    from handouts.content.audience import audience_view
+    from handouts.pipeline import check_font_coverage
 
     project = find_project(Path(root))
     try:
@@ -241,7 +241,7 @@ def _problems_from(entries: list[dict]) -> list[Problem]:
 
 
 def load_brand_by_name(project: Project, name: str):  # type: ignore[no-untyped-def]
-    from generator.brand import NEUTRAL, find_brand
+    from handouts.brand import NEUTRAL, find_brand
 
     return find_brand(name, project.brands, project.root) if name else NEUTRAL
 
@@ -289,8 +289,8 @@ def execute(root: str, out: str, job: JobSpec, inputs: dict[str, str]) -> dict:
 
 
 def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
-    from generator.errors import BuildError
-    from generator.pipeline import build_output
+    from handouts.errors import BuildError
+    from handouts.pipeline import build_output
 
     topic = _cached_topic(project, job.topic_path, digest(Path(job.topic_path)))
     variant = discover_variants(project.templates)[job.variant]
@@ -306,16 +306,16 @@ def _build_bytes(project: Project, job: JobSpec) -> tuple[bytes, int]:
 
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
 def _cached_topic(project: Project, path: str, _digest: str):  # type: ignore[no-untyped-def]
-    from generator.content.model import load_topic
-    from generator.pipeline import display_name, references_for
+    from handouts.content.model import load_topic
+    from handouts.pipeline import display_name, references_for
 
     return load_topic(Path(path), set(references_for(project)), display_name(Path(path)))
 
 
 def _warm_up() -> None:
     """Import the builders once per worker, before the first job, so jobs pay only for their own work."""
-    from generator.builders import pdf, pptx  # noqa: F401
-    from generator.fonts import register_pdf_fonts
+    from handouts.builders import pdf, pptx  # noqa: F401
+    from handouts.fonts import register_pdf_fonts
 
     register_pdf_fonts()
 
@@ -384,6 +384,6 @@ def _run_local(run: _Run, jobs: list[JobSpec], pool: ProcessPoolExecutor | None)
 
 
 def _run_dask(run: _Run, jobs: list[JobSpec]) -> None:
-    from generator.distributed import run_on_dask
+    from handouts.distributed import run_on_dask
 
     run_on_dask(run.request.scheduler, jobs, run.submit_args, run.collect, execute)

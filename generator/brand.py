@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.model import IdentifierType
-from generator.content.schema import INVALID, Field, PatternType, RecordType, TextType
-from generator.content.yamlsource import read_yaml
-from generator.errors import InputError, ProblemList
-from generator.style import color
+from handouts.content.model import IdentifierType
+from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType
+from handouts.content.yamlsource import read_yaml
+from handouts.errors import InputError, ProblemList
+from handouts.style import color
 
 MAX_LOGO_PIXELS = 4_000_000
 _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
@@ -165,7 +165,7 @@ def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:
     """Return the brand called `name` from `brands_dir`, or raise InputError listing the brands there."""
     path = brands_dir / f"{name}.yaml"
     if not path.is_file():
-        from generator.content.schema import suggest
+        from handouts.content.schema import suggest
 
         raise InputError(
             f"there is no brand '{name}' in {brands_dir}; {suggest(name, [p.stem for p in brands_dir.glob('*.yaml')])}"

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 
-import generator
-from generator.matrix import JobSpec
-from generator.outputs import atomic_write
+import handouts
+from handouts.matrix import JobSpec
+from handouts.outputs import atomic_write
 
 MANIFEST = "manifest.json"
 
@@ -42,8 +42,8 @@ def digest_tree(folder: Path, pattern: str = "*") -> str:
 @cache
 def tool_digest() -> str:
     """Return a digest of the tool itself: its version and its code, so a changed builder rebuilds."""
-    h = hashlib.sha256(generator.__version__.encode())
-    package = Path(generator.__file__).parent
+    h = hashlib.sha256(handouts.__version__.encode())
+    package = Path(handouts.__file__).parent
     for path in sorted(package.rglob("*.py")):
         h.update(str(path.relative_to(package)).encode() + digest(path).encode())
     return h.hexdigest()
@@ -52,7 +52,7 @@ def tool_digest() -> str:
 @cache
 def fonts_digest() -> str:
     """Return a digest of the font files every output embeds or measures with."""
-    from generator.fonts import fonts_fingerprint
+    from handouts.fonts import fonts_fingerprint
 
     return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
 
@@ -155,6 +155,6 @@ class ManifestJournal:
             if path not in self.texts:
                 self._set(path, entry)
         body = ",\n    ".join(self.texts[path] for path in sorted(self.entries))
-        head = f'{{\n  "tool": "handouts",\n  "version": "{generator.__version__}",\n  "artifacts": [\n'
+        head = f'{{\n  "tool": "handouts",\n  "version": "{handouts.__version__}",\n  "artifacts": [\n'
         text = head + (f"    {body}\n" if body else "") + "  ]\n}\n"
         atomic_write(self.out / MANIFEST, text.encode(), durable=durable)

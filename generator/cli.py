@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-
-from generator.errors import HandoutError
+from handouts.errors import HandoutError
 
 EXIT_BAD_INPUT = 2
 
@@ -65,8 +64,8 @@ def _build_options(command):  # type: ignore[no-untyped-def]
 
 
 def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):  # type: ignore[no-untyped-def]
-    from generator.batch import BuildRequest
-    from generator.pipeline import find_project
+    from handouts.batch import BuildRequest
+    from handouts.pipeline import find_project
 
     for path in topic_files:
         if not Path(path).is_file():
@@ -98,8 +97,8 @@ def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
 
     Only outputs whose inputs changed are rebuilt. Exit codes: 0 success, 1 a build failed, 2 bad input or usage.
     """
-    from generator.batch import build as run_build
-    from generator.progress import Reporter
+    from handouts.batch import build as run_build
+    from handouts.progress import Reporter
 
     request = _request(**options)
     reporter = Reporter(quiet=as_json)
@@ -123,7 +122,7 @@ def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
 @click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
 def check(topics: tuple[str, ...]) -> None:
     """Validate TOPIC.yaml (default: every topic in content/) without building anything."""
-    from generator.pipeline import find_project, load_topics
+    from handouts.pipeline import find_project, load_topics
 
     project = find_project()
     for topic in load_topics(project, _topic_paths(project, topics)):
@@ -134,8 +133,8 @@ def check(topics: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the matrix as JSON.")
 def list_outputs(as_json: bool) -> None:
     """List the build matrix: every topic x variant x brand x paper and its output path."""
-    from generator.batch import BuildRequest, plan
-    from generator.pipeline import find_project
+    from handouts.batch import BuildRequest, plan
+    from handouts.pipeline import find_project
 
     project = find_project()
     _, jobs = plan(BuildRequest(root=project.root, out=project.root / "output"))
@@ -155,7 +154,7 @@ def list_outputs(as_json: bool) -> None:
 @click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
 def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-untyped-def]
     """Rebuild what a changed content, template or brand file affects, until interrupted."""
-    from generator.watch import watch_and_build
+    from handouts.watch import watch_and_build
 
     watch_and_build(_request(**options), interval, cycles)
 
@@ -169,8 +168,8 @@ def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-u
 )
 def gallery(out: Path | None) -> None:
     """Write output/index.html: a thumbnail of every page and slide, grouped by clinic and topic."""
-    from generator.gallery import write_gallery
-    from generator.pipeline import find_project
+    from handouts.gallery import write_gallery
+    from handouts.pipeline import find_project
 
     folder = (out or find_project().root / "output").resolve()
     click.echo(f"wrote {write_gallery(folder)}", err=True)

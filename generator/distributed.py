@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.errors import InputError
+from handouts.errors import InputError
 
 
 def run_on_dask(scheduler: str, jobs: list, submit_args: Callable, collect: Callable, execute: Callable) -> None:

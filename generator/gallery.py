@@ -13,9 +13,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from generator.errors import InputError
-from generator.office import decks_to_pdf
-from generator.outputs import atomic_write
+from handouts.errors import InputError
+from handouts.office import decks_to_pdf
+from handouts.outputs import atomic_write
 
 THUMBS = ".gallery"
 SCALE = 0.35

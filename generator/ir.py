@@ -11,9 +11,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from generator.content.references import Reference
-from generator.errors import BuildError
-from generator.links import is_safe_link
+from handouts.content.references import Reference
+from handouts.errors import BuildError
+from handouts.links import is_safe_link
 
 _LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.errors import BuildError
+from handouts.errors import BuildError
 
 _SAFE = re.compile(r"(https://[^\s<>\"'\\]+|mailto:[^\s<>\"'\\]+|tel:[0-9+()\-. ]+)")
 

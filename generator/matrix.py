@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.schema import INVALID, Field, ListType, PatternType, RecordType
-from generator.content.yamlsource import read_yaml
-from generator.errors import InputError, ProblemList
-from generator.variants import Variant
+from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType
+from handouts.content.yamlsource import read_yaml
+from handouts.errors import InputError, ProblemList
+from handouts.variants import Variant
 
 NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topic>/
 _name = PatternType(r"[a-z0-9_-]{1,64}", "a name of lower-case letters, digits, '-' or '_'", "for example riverside")
@@ -117,7 +117,7 @@ def shard(jobs: list[JobSpec], k: int, n: int) -> list[JobSpec]:
 
 def select(names: list[str] | None, wanted: tuple[str, ...], available: list[str], what: str) -> list[str]:
     """Return the names the matrix and the filters agree on, or raise InputError for unknown ones."""
-    from generator.content.schema import suggest
+    from handouts.content.schema import suggest
 
     problems = ProblemList()
     for name in [*(names or []), *wanted]:

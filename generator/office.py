@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from generator.fonts import FONT_DIR
+from handouts.fonts import FONT_DIR
 
 
 def soffice() -> str | None:

@@ -8,16 +8,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.brand import Brand
-from generator.content.audience import audience_view
-from generator.content.characters import describe
-from generator.content.model import Topic, iter_texts, load_topic
-from generator.content.references import Reference, load_references
-from generator.content.schema import Text
-from generator.content.yamlsource import read_yaml
-from generator.errors import InputError, ProblemList
-from generator.project import Project, find_project
-from generator.variants import Variant
+from handouts.brand import Brand
+from handouts.content.audience import audience_view
+from handouts.content.characters import describe
+from handouts.content.model import Topic, iter_texts, load_topic
+from handouts.content.references import Reference, load_references
+from handouts.content.schema import Text
+from handouts.content.yamlsource import read_yaml
+from handouts.errors import InputError, ProblemList
+from handouts.project import Project, find_project
+from handouts.variants import Variant
 
 __all__ = ["Project", "find_project"]  # re-exported: callers find the project through the pipeline
 
@@ -92,8 +92,8 @@ def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, pa
         "paper": paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
-    from generator.ir import parse_markup
-    from generator.render import render_markup  # Jinja is imported only when something is rendered
+    from handouts.ir import parse_markup
+    from handouts.render import render_markup  # Jinja is imported only when something is rendered
 
     markup = render_markup(variant.search_path, variant.entry, context)
     return parse_markup(markup, references_for(project)), view
@@ -101,7 +101,7 @@ def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, pa
 
 def check_font_coverage(view: dict, brand: Brand) -> None:
     """Raise InputError for every character of the shown text that the embedded font cannot draw."""
-    from generator.fonts import covered_characters
+    from handouts.fonts import covered_characters
 
     covered = covered_characters()
     problems = ProblemList()
@@ -121,7 +121,7 @@ def check_font_coverage(view: dict, brand: Brand) -> None:
 
 def build_output(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> Any:
     """Return the BuildResult of one output: render its IR, describe it, and run its builder."""
-    from generator.builders import BuildContext, get_builder
+    from handouts.builders import BuildContext, get_builder
 
     document, view = render_ir(project, topic, variant, brand, paper)
     language = str(topic.data["language"])

@@ -11,13 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from handouts.content.model import CITATION
+from handouts.errors import BuildError
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
-
-from generator.content.model import CITATION
-from generator.errors import BuildError
 
 MAX_OUTPUT_CHARS = 2_000_000
 MAX_RENDER_SECONDS = 10.0

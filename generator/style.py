@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.content.schema import (
+from handouts.content.schema import (
     INVALID,
     BoolType,
     EnumType,
@@ -17,8 +17,8 @@ from generator.content.schema import (
     SchemaType,
     suggest,
 )
-from generator.content.yamlsource import YNode, read_yaml
-from generator.errors import ProblemList
+from handouts.content.yamlsource import YNode, read_yaml
+from handouts.errors import ProblemList
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54}
 

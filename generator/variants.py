@@ -10,8 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.content.model import AUDIENCES
-from generator.content.schema import (
+from handouts.content.model import AUDIENCES
+from handouts.content.schema import (
     INVALID,
     EnumType,
     Field,
@@ -22,9 +22,9 @@ from generator.content.schema import (
     TextType,
     suggest,
 )
-from generator.content.yamlsource import read_yaml
-from generator.errors import Location, ProblemList
-from generator.style import load_style
+from handouts.content.yamlsource import read_yaml
+from handouts.errors import Location, ProblemList
+from handouts.style import load_style
 
 PAPERS = ("letter", "a4")
 BUILDERS = ("pdf", "pptx")

@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 
 import click
-
-from generator.batch import BuildRequest, build
-from generator.errors import HandoutError
+from handouts.batch import BuildRequest, build
+from handouts.errors import HandoutError
 
 
 def snapshot(root: Path, extra: tuple[str, ...] = ()) -> dict[Path, tuple[int, int]]:

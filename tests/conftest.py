@@ -23,10 +23,10 @@ class CliResult:
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> CliResult:
-    """Run `python -m generator ARGS` in a fresh process and return its exit code and output."""
+    """Run `python -m handouts ARGS` in a fresh process and return its exit code and output."""
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=600
+        [sys.executable, "-m", "handouts", *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=600
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

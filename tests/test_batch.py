@@ -149,7 +149,7 @@ def run_on_terminal(*args: str, cwd: Path = ROOT, env: dict[str, str]) -> tuple[
     leader, follower = pty.openpty()
     tty.setraw(follower, termios.TCSANOW)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "handouts", *args],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -305,7 +305,7 @@ def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
 # ----- the matrix: list and shards --------------------------------------------------------------------------------
 def expected_matrix() -> set[tuple[str, str, str, str]]:
     """Return (topic, variant, brand, paper) for the whole matrix, from build.yaml and the template folders."""
-    from generator.variants import discover_variants
+    from handouts.variants import discover_variants
 
     settings = yaml.safe_load((ROOT / "content" / "build.yaml").read_text(encoding="utf-8")) or {}
     topics = settings.get("topics") or sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.stem != "build")
@@ -345,7 +345,7 @@ def test_list_prints_the_whole_matrix() -> None:
 
 
 def test_three_shards_split_the_matrix_exactly(tmp_path: Path) -> None:
-    from generator.batch import BuildRequest, plan
+    from handouts.batch import BuildRequest, plan
 
     full = [job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path))[1]]
     shards = [[job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path, shard=f"{k}/3"))[1]] for k in (1, 2, 3)]
@@ -471,7 +471,7 @@ def test_up_to_date_build_imports_no_builder(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import json, sys
-        from generator.cli import main
+        from handouts.cli import main
         code = None
         try:
             main({argv!r})
@@ -583,7 +583,7 @@ def test_watch_rebuilds_after_a_topic_change(project: Path, tmp_path: Path) -> N
     out = tmp_path / "out"
     log = tmp_path / "watch.log"
     target = out / TOPIC_ID / "patient-handout-letter.pdf"
-    command = [sys.executable, "-m", "generator", "watch", "--out", str(out), "--topic", TOPIC_ID]
+    command = [sys.executable, "-m", "handouts", "watch", "--out", str(out), "--topic", TOPIC_ID]
     command += ["--only", "patient-handout", "--brand", "none", "--interval", "0.2", "--cycles", "1"]
     with open(log, "wb") as handle:
         proc = subprocess.Popen(command, cwd=project, stdout=handle, stderr=subprocess.STDOUT)
@@ -619,7 +619,7 @@ def test_watch_rebuilds_after_a_change_to_a_topic_named_on_the_command_line(proj
     out = tmp_path / "out"
     log = tmp_path / "watch.log"
     target = out / "minimal" / "patient-handout-letter.pdf"
-    command = [sys.executable, "-m", "generator", "watch", str(topic), "--out", str(out), "--only", "patient-handout"]
+    command = [sys.executable, "-m", "handouts", "watch", str(topic), "--out", str(out), "--only", "patient-handout"]
     command += ["--brand", "none", "--paper", "letter", "--interval", "0.2", "--cycles", "1"]
     with open(log, "wb") as handle:
         proc = subprocess.Popen(command, cwd=project, stdout=handle, stderr=subprocess.STDOUT)

@@ -216,7 +216,7 @@ def test_help_of_each_command(command: str) -> None:
     assert f" {command} " in result.out.splitlines()[0]
 
 
-def test_python_dash_m_generator_help() -> None:
+def test_python_dash_m_handouts_help() -> None:
     result = run_cli("--help")
     assert result.code == 0, result.err
     assert result.out.startswith("Usage: ")
@@ -260,7 +260,7 @@ def test_list_prints_every_variant_of_the_b12_topic() -> None:
 
 _NO_BUILDERS = """
 import sys
-from generator.cli import main
+from handouts.cli import main
 try:
     main(["check", sys.argv[1]])
 except SystemExit as exc:

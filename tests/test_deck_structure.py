@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from handouts.builders.slide_fit import BodyItem, Insets, body_height, fit_title
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
-
-from generator.builders.slide_fit import BodyItem, Insets, body_height, fit_title
 
 DECKS = ["patient-deck.pptx", "training-deck.pptx", "clinician-deck.pptx"]
 EMU_PER_PT = 12700
@@ -68,6 +67,6 @@ def test_every_text_frame_measured_fits_its_box(b12: Path, name: str) -> None:
 
 
 def _box(width: float, height: float):  # type: ignore[no-untyped-def]
-    from generator.builders.slide_fit import Box
+    from handouts.builders.slide_fit import Box
 
     return Box(0, 0, width, height)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import TOPIC, copy_project, run_cli
-
-from generator.content.model import load_topic
-from generator.errors import BuildError, InputError
-from generator.render import render_markup
+from handouts.content.model import load_topic
+from handouts.errors import BuildError, InputError
+from handouts.render import render_markup
 
 
 def _with_patient_text(tmp_path: Path, text: str) -> Path:
@@ -78,7 +77,7 @@ def test_huge_numbers_in_template_data_are_located_errors(tmp_path: Path, line: 
 
 
 def test_a_template_that_never_ends_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.render as render
+    import handouts.render as render
 
     monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
     (tmp_path / "slow.j2").write_text(

@@ -6,11 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup
-
-from generator.content.references import Reference, load_references
-from generator.errors import BuildError
-from generator.ir import (
+from handouts.content.references import Reference, load_references
+from handouts.errors import BuildError
+from handouts.ir import (
     Callout,
     Deck,
     Document,
@@ -27,7 +25,8 @@ from generator.ir import (
     parse_markup,
     plain,
 )
-from generator.render import MAX_OUTPUT_CHARS, markup_text, render_markup
+from handouts.render import MAX_OUTPUT_CHARS, markup_text, render_markup
+from markupsafe import Markup
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import ROOT

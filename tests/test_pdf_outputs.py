@@ -13,12 +13,11 @@ import pypdf
 import pytest
 import yaml
 from conftest import FIXTURES, ROOT, TOPIC, run_cli
-
-from generator import ir
-from generator.brand import NEUTRAL
-from generator.pipeline import find_project, load_topics, render_ir
-from generator.style import resolve_paragraph_styles
-from generator.variants import discover_variants
+from handouts import ir
+from handouts.brand import NEUTRAL
+from handouts.pipeline import find_project, load_topics, render_ir
+from handouts.style import resolve_paragraph_styles
+from handouts.variants import discover_variants
 
 INCH = 72.0
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}

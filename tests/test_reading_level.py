@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 import textstat
 from conftest import ROOT, TOPIC
-
-from generator import ir
-from generator.brand import NEUTRAL
-from generator.pipeline import find_project, load_topics, render_ir
-from generator.variants import discover_variants
+from handouts import ir
+from handouts.brand import NEUTRAL
+from handouts.pipeline import find_project, load_topics, render_ir
+from handouts.variants import discover_variants
 
 MAX_GRADE = 7.0
 MIN_SENTENCES = 30

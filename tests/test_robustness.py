@@ -19,16 +19,15 @@ import pdfplumber
 import pytest
 import yaml
 from conftest import ROOT, TOPIC, copy_project, run_cli
+from handouts.brand import NEUTRAL
+from handouts.content.model import load_topic
+from handouts.errors import InputError
+from handouts.outputs import TEMP_MARK
+from handouts.pipeline import build_output, find_project, references_for
+from handouts.variants import discover_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
-
-from generator.brand import NEUTRAL
-from generator.content.model import load_topic
-from generator.errors import InputError
-from generator.outputs import TEMP_MARK
-from generator.pipeline import build_output, find_project, references_for
-from generator.variants import discover_variants
 
 
 def _sha(path: Path) -> str:
@@ -95,7 +94,7 @@ def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path
         remember(reference)
         env = {**os.environ, "CI": "1"}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build", "--out", str(out), *MATRIX],
+            [sys.executable, "-m", "handouts", "build", "--out", str(out), *MATRIX],
             cwd=project,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -6,12 +6,11 @@ import copy
 from pathlib import Path
 
 import pytest
-
-from generator.content.audience import audience_view
-from generator.content.model import Topic, load_topic
-from generator.content.references import load_references
-from generator.content.schema import Text
-from generator.errors import InputError, Problem
+from handouts.content.audience import audience_view
+from handouts.content.model import Topic, load_topic
+from handouts.content.references import load_references
+from handouts.content.schema import Text
+from handouts.errors import InputError, Problem
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import FIXTURES, ROOT

@@ -5,11 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from generator.builders.measure import column_widths, narrowest_table, text_width, wrap_lines
-from generator.builders.slide_fit import (
+from handouts.builders.measure import column_widths, narrowest_table, text_width, wrap_lines
+from handouts.builders.slide_fit import (
     CELL_INSETS,
     SIZE_STEP,
     WIDTH_SAFETY,
@@ -22,6 +19,8 @@ from generator.builders.slide_fit import (
     lines_of,
     row_height,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 BODY = Box(36.0, 110.0, 880.0, 330.0)  # about the body area of a 16:9 slide, in points
@@ -206,8 +205,8 @@ def test_fit_body_properties(items: list[BodyItem], height: float, size: tuple[f
 
 # ----- slide_fit.fit_title --------------------------------------------------------------------------------------
 def title_height(text: str, size: float, box: Box) -> float:
-    from generator.builders.slide_fit import HEIGHT_SAFETY, Insets
-    from generator.fonts import line_height_em
+    from handouts.builders.slide_fit import HEIGHT_SAFETY, Insets
+    from handouts.fonts import line_height_em
 
     insets = Insets()
     lines = lines_of(text, box.width - insets.left - insets.right, size, bold=True)

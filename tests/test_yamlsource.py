@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from generator.content.model import load_topic
-from generator.content.yamlsource import (
+from handouts.content.model import load_topic
+from handouts.content.yamlsource import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,
@@ -17,7 +16,7 @@ from generator.content.yamlsource import (
     parse_yaml,
     read_yaml,
 )
-from generator.errors import InputError, Problem
+from handouts.errors import InputError, Problem
 
 NAME = "topic.yaml"
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.brand import Brand
-from generator.variants import Variant
+from handouts.brand import Brand
+from handouts.variants import Variant
 
 BUILDERS: dict[str, str] = {
-    "pdf": "generator.builders.pdf:PdfBuilder",
-    "pptx": "generator.builders.pptx:PptxBuilder",
+    "pdf": "handouts.builders.pdf:PdfBuilder",
+    "pptx": "handouts.builders.pptx:PptxBuilder",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from generator.fonts import font_name, register_pdf_fonts
+from handouts.fonts import font_name, register_pdf_fonts
 
 
 @cache

@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from handouts import ir
+from handouts.builders import BuildContext, BuildResult
+from handouts.builders.measure import column_widths, narrowest_table, text_width
+from handouts.builders.pdf_styles import PAGE_STYLES, PdfStyle, make_pdf_style
+from handouts.errors import BuildError
+from handouts.fonts import covered_characters, font_name, register_pdf_fonts
+from handouts.links import safe_link
+from handouts.style import resolve_paragraph_styles
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.utils import ImageReader, TimeStamp
@@ -25,15 +33,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-
-from generator import ir
-from generator.builders import BuildContext, BuildResult
-from generator.builders.measure import column_widths, narrowest_table, text_width
-from generator.builders.pdf_styles import PAGE_STYLES, PdfStyle, make_pdf_style
-from generator.errors import BuildError
-from generator.fonts import covered_characters, font_name, register_pdf_fonts
-from generator.links import safe_link
-from generator.style import resolve_paragraph_styles
 
 PAPERS = {"letter": LETTER, "a4": A4}
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from handouts.brand import Brand
+from handouts.errors import BuildError
+from handouts.fonts import font_name
+from handouts.style import resolve_paragraph_styles
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-
-from generator.brand import Brand
-from generator.errors import BuildError
-from generator.fonts import font_name
-from generator.style import resolve_paragraph_styles
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 

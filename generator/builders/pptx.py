@@ -16,17 +16,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from lxml import etree
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
-from pptx.util import Emu
-
-from generator import ir
-from generator.builders import BuildContext, BuildResult
-from generator.builders.slide_fit import (
+from handouts import ir
+from handouts.builders import BuildContext, BuildResult
+from handouts.builders.slide_fit import (
     BodyItem,
     BodyMetrics,
     Box,
@@ -36,8 +28,15 @@ from generator.builders.slide_fit import (
     fit_title,
     text_fits_width,
 )
-from generator.errors import InputError
-from generator.fonts import line_height_em
+from handouts.errors import InputError
+from handouts.fonts import line_height_em
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu
 
 FONT = "Open Sans"
 EMU_PER_PT = 12700

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.builders.measure import column_widths, text_width, wrap_lines
-from generator.fonts import line_height_em
+from handouts.builders.measure import column_widths, text_width, wrap_lines
+from handouts.fonts import line_height_em
 
 WIDTH_SAFETY = 1.06  # measure text this much wider than the font says
 HEIGHT_SAFETY = 1.04  # and boxes this much fuller

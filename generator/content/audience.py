@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.content.model import Topic
+from handouts.content.model import Topic
 
 
 def audience_view(topic: Topic, audience: str) -> dict[str, Any]:

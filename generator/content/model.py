@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.content.schema import (
+from handouts.content.schema import (
     INVALID,
     DateType,
     EnumType,
@@ -22,8 +22,8 @@ from generator.content.schema import (
     TextType,
     suggest,
 )
-from generator.content.yamlsource import YNode, read_yaml
-from generator.errors import ProblemList
+from handouts.content.yamlsource import YNode, read_yaml
+from handouts.errors import ProblemList
 
 AUDIENCES = ("patient", "clinician", "trainee")
 ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.schema import INVALID, Field, ListType, PatternType, RecordType, TextType
-from generator.content.yamlsource import read_yaml
-from generator.errors import InputError, ProblemList
+from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, TextType
+from handouts.content.yamlsource import read_yaml
+from handouts.errors import InputError, ProblemList
 
 _text = TextType()
 reference_type = RecordType(

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content.characters import describe, first_forbidden
-from generator.content.yamlsource import YNode
-from generator.errors import Location, ProblemList
+from handouts.content.characters import describe, first_forbidden
+from handouts.content.yamlsource import YNode
+from handouts.errors import Location, ProblemList
 
 
 class Text(str):

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from handouts.content.characters import SUSPECT, describe, forbidden_reason
+from handouts.errors import InputError, Location, ProblemList
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
-
-from generator.content.characters import SUSPECT, describe, forbidden_reason
-from generator.errors import InputError, Location, ProblemList
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
