@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
-from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType
+from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
 from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, ProblemList
 from handouts.style import color
 
-MAX_LOGO_PIXELS = 4_000_000
 _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
 
 brand_type = RecordType(
@@ -76,8 +76,7 @@ NEUTRAL = Brand(id="", name="", phone="")
 def load_brand(path: Path, project_root: Path) -> Brand:
     """Read and validate the brand in `path`; file paths in it must lie inside `project_root`."""
     problems = ProblemList()
-    root = read_yaml(path)
-    data = brand_type.check(root, problems, "")
+    data = brand_type.check(read_yaml(path), problems, "")
     if data is INVALID:
         problems.raise_if_any()
     if data["id"] != path.stem:
@@ -89,21 +88,9 @@ def load_brand(path: Path, project_root: Path) -> Brand:
     files: dict[str, Path | None] = {}
     for key in ("logo", "pptx_template"):
         value = data.get(key)
-        files[key] = None
-        if value is None:
-            continue
-        target = (project_root / value).resolve()
-        if not target.is_relative_to(project_root.resolve()):
-            problems.add(value.loc, f"'{key}' points outside the project", "put the file under content/brands/")
-        elif not target.is_file():
-            problems.add(
-                value.loc,
-                f"'{key}' names a file that does not exist: {value}",
-                "check the path; it is relative to the project folder",
-            )
-        elif key == "logo":
-            _check_image(target, value, problems)
-        files[key] = target
+        files[key] = None if value is None else resolve_inside(project_root, value, value.loc, key, problems)
+    if files["logo"] is not None:
+        check_image(files["logo"], data["logo"].loc, "the logo", problems)
     problems.raise_if_any()
     return Brand(
         id=str(data["id"]),
@@ -114,59 +101,21 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         address=str(data.get("address", "")),
         web=str(data.get("web", "")),
         logo=files["logo"],
-        logo_alt=str(data.get("logo_alt", f"{data['name']} logo")),
+        logo_alt=str(data.get("logo_alt", data["name"])),
         pptx_template=files["pptx_template"],
         pptx_layouts=tuple(sorted((role, str(name)) for role, name in data.get("pptx_layouts", {}).items())),
     )
 
 
-def _check_image(path: Path, value, problems: ProblemList) -> None:  # type: ignore[no-untyped-def]
-    """Accept only real PNG or JPEG files of a bounded pixel count, read from their headers."""
-    head = path.read_bytes()[: 64 * 1024]
-    size = (
-        _png_size(head)
-        if head.startswith(b"\x89PNG\r\n\x1a\n")
-        else _jpeg_size(head)
-        if head.startswith(b"\xff\xd8")
-        else None
-    )
-    if size is None:
-        problems.add(value.loc, "the logo is not a PNG or JPEG image", "export the logo as PNG")
-        return
-    width, height = size
-    if width * height > MAX_LOGO_PIXELS or width == 0 or height == 0:
-        problems.add(
-            value.loc,
-            f"the logo is {width}x{height} pixels; the limit is {MAX_LOGO_PIXELS:,} pixels",
-            "scale the logo down, for example to 1200 pixels wide",
-        )
-
-
-def _png_size(head: bytes) -> tuple[int, int] | None:
-    if len(head) < 24 or head[12:16] != b"IHDR":
-        return None
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-
-
-def _jpeg_size(head: bytes) -> tuple[int, int] | None:
-    i = 2
-    while i + 9 < len(head):
-        if head[i] != 0xFF:
-            return None
-        marker = head[i + 1]
-        length = int.from_bytes(head[i + 2 : i + 4], "big")
-        if marker in (0xC0, 0xC1, 0xC2):
-            return int.from_bytes(head[i + 7 : i + 9], "big"), int.from_bytes(head[i + 5 : i + 7], "big")
-        i += 2 + length
-    return None
+def brand_files(brand: Brand, path: Path) -> list[Path]:
+    """Return every file `brand` is made of: its YAML file and the pictures and template it names."""
+    return [path, *(p for p in (brand.logo, brand.pptx_template) if p is not None)]
 
 
 def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:
     """Return the brand called `name` from `brands_dir`, or raise InputError listing the brands there."""
     path = brands_dir / f"{name}.yaml"
     if not path.is_file():
-        from handouts.content.schema import suggest
-
         raise InputError(
             f"there is no brand '{name}' in {brands_dir}; {suggest(name, [p.stem for p in brands_dir.glob('*.yaml')])}"
         )

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import handouts
-from handouts.matrix import JobSpec
+from handouts.matrix import Target
 from handouts.outputs import atomic_write
 
 MANIFEST = "manifest.json"
@@ -57,7 +57,7 @@ def fonts_digest() -> str:
     return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
 
 
-def job_inputs(job: JobSpec, root: Path, variant_folders: list[Path], brand_files: list[Path]) -> dict[str, str]:
+def job_inputs(job: Target, root: Path, variant_folders: list[Path], brand_files: list[Path]) -> dict[str, str]:
     """Return the digest of every input of `job`, by a name a person can read in the manifest."""
     templates = root / "templates"
     inputs = {

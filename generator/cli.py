@@ -6,15 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from handouts.errors import HandoutError
+from handouts.errors import BuildFailed, HandoutError
 
 EXIT_BAD_INPUT = 2
-
-
-class BuildFailed(HandoutError):
-    """Some outputs could not be built; their problems are reported together."""
-
-    exit_code = 1
 
 
 def _topic_paths(project, topics: tuple[str, ...]) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -55,7 +49,9 @@ def _build_options(command):  # type: ignore[no-untyped-def]
             metavar="CLINIC",
             help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand).",
         ),
-        click.option("--paper", "papers", multiple=True, type=click.Choice(["letter", "a4"]), help="Only this paper."),
+        click.option(
+            "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
+        ),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
     ]
     for option in reversed(options):
@@ -65,7 +61,7 @@ def _build_options(command):  # type: ignore[no-untyped-def]
 
 def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):  # type: ignore[no-untyped-def]
     from handouts.batch import BuildRequest
-    from handouts.pipeline import find_project
+    from handouts.project import find_project
 
     for path in topic_files:
         if not Path(path).is_file():
@@ -122,7 +118,8 @@ def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
 @click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
 def check(topics: tuple[str, ...]) -> None:
     """Validate TOPIC.yaml (default: every topic in content/) without building anything."""
-    from handouts.pipeline import find_project, load_topics
+    from handouts.pipeline import load_topics
+    from handouts.project import find_project
 
     project = find_project()
     for topic in load_topics(project, _topic_paths(project, topics)):
@@ -134,7 +131,7 @@ def check(topics: tuple[str, ...]) -> None:
 def list_outputs(as_json: bool) -> None:
     """List the build matrix: every topic x variant x brand x paper and its output path."""
     from handouts.batch import BuildRequest, plan
-    from handouts.pipeline import find_project
+    from handouts.project import find_project
 
     project = find_project()
     _, jobs = plan(BuildRequest(root=project.root, out=project.root / "output"))
@@ -169,7 +166,7 @@ def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-u
 def gallery(out: Path | None) -> None:
     """Write output/index.html: a thumbnail of every page and slide, grouped by clinic and topic."""
     from handouts.gallery import write_gallery
-    from handouts.pipeline import find_project
+    from handouts.project import find_project
 
     folder = (out or find_project().root / "output").resolve()
     click.echo(f"wrote {write_gallery(folder)}", err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +56,27 @@ class BuildError(HandoutError):
     """The input is valid but an output could not be made (it does not fit, say): exit code 1."""
 
     exit_code = 1
+
+
+class BuildFailed(HandoutError):
+    """Some outputs could not be built; their problems are reported together."""
+
+    exit_code = 1
+
+
+def problems_to_dicts(problems: list[Problem]) -> list[dict]:
+    """Return problems as plain values, to travel between processes and into JSON."""
+    return [
+        {"location": asdict(p.location) if p.location else None, "message": p.message, "hint": p.hint} for p in problems
+    ]
+
+
+def problems_from_dicts(entries: list[dict]) -> list[Problem]:
+    """Return the problems `problems_to_dicts` made."""
+    return [
+        Problem(Location(**e["location"]) if e.get("location") else None, e["message"], e.get("hint", ""))
+        for e in entries
+    ]
 
 
 class ProblemList:

@@ -13,6 +13,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from handouts.builders.registry import format_of_file
 from handouts.errors import InputError
 from handouts.office import decks_to_pdf
 from handouts.outputs import atomic_write
@@ -37,7 +38,7 @@ def write_gallery(out: Path) -> Path:
         out / a["path"]
         for group in groups.values()
         for a in group
-        if a["path"].endswith(".pptx") and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
+        if _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
     ]
     sections = []
     with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
@@ -63,8 +64,10 @@ def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -
             f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{alt} page {n}" loading="lazy">'
             for n, name in enumerate(images, start=1)
         )
-    else:
+    elif _preview(path.name) == "office":
         pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _slide_titles(path)) + "</ol>"
+    else:
+        pictures = ""
     unit = artifact.get("kind", "pages")
     return (
         f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
@@ -78,11 +81,10 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) 
     existing = sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     if existing:
         return [p.name for p in existing]
-    pdf = path
-    if path.suffix == ".pptx":
-        pdf = rendered.get(path)
-        if pdf is None:
-            return []
+    preview = _preview(path.name)
+    pdf = rendered.get(path) if preview == "office" else path if preview == "pdf" else None
+    if pdf is None:
+        return []
     import pypdfium2
 
     names = []
@@ -96,6 +98,12 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) 
     finally:
         document.close()
     return names
+
+
+def _preview(file_name: str) -> str:
+    """Return how the gallery draws a file of this name: its format's `preview` ("pdf", "office" or "")."""
+    output_format = format_of_file(file_name)
+    return output_format.preview if output_format else ""
 
 
 def _png_bytes(image) -> bytes:  # type: ignore[no-untyped-def]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handouts.content.references import Reference
-from handouts.errors import BuildError
+from handouts.errors import BuildError, Location
 from handouts.links import is_safe_link
 
 _LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
@@ -40,12 +41,14 @@ def plain(spans: Inline) -> str:
 class Heading:
     spans: Inline
     level: int = 2
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
 class Paragraph:
     spans: Inline
     role: str = "body"
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class ListBlock:
 
     kind: str
     items: tuple[Inline, ...]
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,13 @@ class Table:
     header: tuple[Inline, ...]
     rows: tuple[tuple[Inline, ...], ...]
     caption: Inline = ()
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
 class Faq:
     pairs: tuple[tuple[Inline, Inline], ...]
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class ReferenceEntry:
 @dataclass(frozen=True)
 class References:
     entries: tuple[ReferenceEntry, ...]
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class Qr:
     """A QR code linking to `url` (https:, mailto: or tel: only)."""
 
     url: str
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
@@ -93,12 +101,14 @@ class Callout:
 
     kind: str
     blocks: tuple
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
     blocks: tuple
+    at: Location | None = field(default=None, compare=False)  # where its content was written
 
     @property
     def heading(self) -> str:
@@ -184,7 +194,7 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
         return Document(
             parser.inline(root.find("title")),
             parser.inline(root.find("subtitle")),
-            parser.blocks(root, skip={"title", "subtitle"}),
+            parser.blocks(root, skip=frozenset({"title", "subtitle"})),
         )
     if root.tag == "deck":
         slides = tuple(parser.slide(el) for el in root.findall("slide"))
@@ -193,10 +203,12 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
 
 
 class _Parser:
+    """Turn markup elements into IR blocks, one method per block tag (see `_BLOCK_PARSERS`)."""
+
     def __init__(self, citations: _Citations) -> None:
         self.citations = citations
 
-    def blocks(self, parent: ET.Element, skip: set[str] = frozenset()) -> tuple:  # type: ignore[assignment]
+    def blocks(self, parent: ET.Element, skip: frozenset[str] = frozenset()) -> tuple[Block, ...]:
         out = []
         for el in parent:
             if el.tag in skip:
@@ -206,41 +218,52 @@ class _Parser:
                 out.append(block)
         return tuple(out)
 
-    def block(self, el: ET.Element):  # type: ignore[no-untyped-def]
-        tag = el.tag
-        if tag == "h":
-            level = el.get("level", "2")
-            if level not in ("1", "2", "3", "4"):
-                raise BuildError(f"the template wrote <h level={level!r}>; the level must be 1 to 4")
-            return Heading(self.inline(el), int(level))
-        if tag == "p":
-            spans = self.inline(el)
-            return Paragraph(spans, el.get("role", "body")) if spans else None
-        if tag in ("bullets", "steps", "checklist"):
-            items = tuple(s for s in (self.inline(item) for item in el.findall("item")) if s)
-            return ListBlock(tag, items) if items else None
-        if tag == "table":
-            head = el.find("head")
-            header = tuple(self.inline(c) for c in head.findall("cell")) if head is not None else ()
-            rows = tuple(tuple(self.inline(c) for c in row.findall("cell")) for row in el.findall("row"))
-            return Table(header, rows, self.inline(el.find("caption")))
-        if tag == "faq":
-            qs, answers = el.findall("q"), el.findall("a")
-            if len(qs) != len(answers):
-                raise BuildError(f"the template wrote a <faq> with {len(qs)} questions and {len(answers)} answers")
-            return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)))
-        if tag == "callout":
-            return Callout(el.get("kind", "note"), self.blocks(el))
-        if tag == "section":
-            return Section(el.get("id", ""), self.blocks(el))
-        if tag == "qr":
-            url = plain(self.inline(el))
-            if not is_safe_link(url):
-                raise BuildError(f"the QR code link {url!r} is not allowed: only https:, mailto: and tel: links")
-            return Qr(url)
-        if tag == "references":
-            return References(self.citations.entries(short=el.get("form") == "short"))
-        raise BuildError(f"the template used an unknown element <{tag}>")
+    def block(self, el: ET.Element) -> Block | None:
+        parse = _BLOCK_PARSERS.get(el.tag)
+        if parse is None:
+            raise BuildError(f"the template used an unknown element <{el.tag}>")
+        return parse(self, el, _origin(el))
+
+    def heading(self, el: ET.Element, at: Location | None) -> Heading:
+        level = el.get("level", "2")
+        if level not in ("1", "2", "3", "4"):
+            raise BuildError(f"the template wrote <h level={level!r}>; the level must be 1 to 4")
+        return Heading(self.inline(el), int(level), at)
+
+    def paragraph(self, el: ET.Element, at: Location | None) -> Paragraph | None:
+        spans = self.inline(el)
+        return Paragraph(spans, el.get("role", "body"), at) if spans else None
+
+    def list_block(self, el: ET.Element, at: Location | None) -> ListBlock | None:
+        items = tuple(s for s in (self.inline(item) for item in el.findall("item")) if s)
+        return ListBlock(el.tag, items, at) if items else None
+
+    def table(self, el: ET.Element, at: Location | None) -> Table:
+        head = el.find("head")
+        header = tuple(self.inline(c) for c in head.findall("cell")) if head is not None else ()
+        rows = tuple(tuple(self.inline(c) for c in row.findall("cell")) for row in el.findall("row"))
+        return Table(header, rows, self.inline(el.find("caption")), at)
+
+    def faq(self, el: ET.Element, at: Location | None) -> Faq:
+        qs, answers = el.findall("q"), el.findall("a")
+        if len(qs) != len(answers):
+            raise BuildError(f"the template wrote a <faq> with {len(qs)} questions and {len(answers)} answers")
+        return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)), at)
+
+    def callout(self, el: ET.Element, at: Location | None) -> Callout:
+        return Callout(el.get("kind", "note"), self.blocks(el), at)
+
+    def section(self, el: ET.Element, at: Location | None) -> Section:
+        return Section(el.get("id", ""), self.blocks(el), at)
+
+    def qr(self, el: ET.Element, at: Location | None) -> Qr:
+        url = plain(self.inline(el))
+        if not is_safe_link(url):
+            raise BuildError(f"the QR code link {url!r} is not allowed: only https:, mailto: and tel: links")
+        return Qr(url, at)
+
+    def references(self, el: ET.Element, at: Location | None) -> References:
+        return References(self.citations.entries(short=el.get("form") == "short"), at)
 
     def slide(self, el: ET.Element) -> Slide:
         notes_el = el.find("notes")
@@ -249,7 +272,7 @@ class _Parser:
             kind=el.get("kind", "content"),
             title=self.inline(el.find("title")),
             subtitle=self.inline(el.find("subtitle")),
-            blocks=self.blocks(el, skip={"title", "subtitle", "notes"}),
+            blocks=self.blocks(el, skip=frozenset({"title", "subtitle", "notes"})),
             notes=notes,
         )
 
@@ -283,6 +306,32 @@ class _Parser:
                 raise BuildError(f"the template used an unknown inline element <{child.tag}>")
             if child.tail:
                 spans.append(Span(child.tail, bold, italic, href))
+
+
+# Every block tag the markup may hold, and the parser of each; tests/test_block_vocabulary.py checks that every
+# IR block type is made by one of these and drawn by every builder.
+_BLOCK_PARSERS: dict[str, Callable[[_Parser, ET.Element, Location | None], Block | None]] = {
+    "h": _Parser.heading,
+    "p": _Parser.paragraph,
+    "bullets": _Parser.list_block,
+    "steps": _Parser.list_block,
+    "checklist": _Parser.list_block,
+    "table": _Parser.table,
+    "faq": _Parser.faq,
+    "callout": _Parser.callout,
+    "section": _Parser.section,
+    "qr": _Parser.qr,
+    "references": _Parser.references,
+}
+
+
+def _origin(el: ET.Element) -> Location | None:
+    """Return the content location a template wrote on `el` as at="file:line:col", if any."""
+    text = el.get("at", "")
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return Location(parts[0], int(parts[1]), int(parts[2]))
+    return Location(text) if text else None
 
 
 def _normalise(spans: list[Span]) -> Inline:

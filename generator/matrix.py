@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType
+from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, suggest
 from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, ProblemList
+from handouts.style import paper_name
 from handouts.variants import Variant
 
 NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topic>/
@@ -20,14 +21,14 @@ matrix_type = RecordType(
         "topics": Field(_names_or_all, required=False),
         "variants": Field(_names_or_all, required=False),
         "brands": Field(_names_or_all, required=False),
-        "papers": Field(ListType(PatternType(r"letter|a4", "letter or a4", "write letter or a4")), required=False),
+        "papers": Field(ListType(paper_name), required=False),
     }
 )
 
 
 @dataclass(frozen=True)
-class JobSpec:
-    """One output to make, in plain values that travel to worker processes and cluster machines."""
+class Target:
+    """One output to make: topic, variant, brand and paper, in plain values that travel to worker processes."""
 
     topic_id: str
     topic_path: str
@@ -39,6 +40,15 @@ class JobSpec:
     @property
     def key(self) -> str:
         return self.output
+
+    @classmethod
+    def of(cls, topic_path: Path, variant: Variant, brand: str = "", paper: str = "") -> Target:
+        """Return the target for one output of the topic in `topic_path` (its id is the file's name)."""
+        topic_id = Path(topic_path).stem
+        paper = paper or (variant.papers[0] if variant.papers else "")
+        file_name = variant.format.file_name(variant.name, paper)
+        output = f"{brand}/{topic_id}/{file_name}" if brand else f"{topic_id}/{file_name}"
+        return cls(topic_id, str(topic_path), variant.name, brand, paper, output)
 
 
 @dataclass(frozen=True)
@@ -67,12 +77,12 @@ def load_matrix(path: Path) -> Matrix:
     )
 
 
-def plan_jobs(
+def plan_targets(
     topic_paths: dict[str, Path],
     variants: dict[str, Variant],
     brands: list[str],
     papers: list[str] | None,
-) -> list[JobSpec]:
+) -> list[Target]:
     """Return every job of the matrix in a stable order: brand, topic, variant, paper."""
     jobs = []
     for brand in brands:
@@ -84,7 +94,7 @@ def plan_jobs(
                     if paper and papers is not None and paper not in papers:
                         continue
                     output = f"{folder}/{file_name}"
-                    jobs.append(JobSpec(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, output))
+                    jobs.append(Target(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, output))
     return jobs
 
 
@@ -109,7 +119,7 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def shard(jobs: list[JobSpec], k: int, n: int) -> list[JobSpec]:
+def shard(jobs: list[Target], k: int, n: int) -> list[Target]:
     """Return shard `k` of `n`: every n-th job in the stable order, so the shards split the matrix exactly."""
     ordered = sorted(jobs, key=lambda job: job.key)
     return [job for index, job in enumerate(ordered) if index % n == k - 1]
@@ -117,8 +127,6 @@ def shard(jobs: list[JobSpec], k: int, n: int) -> list[JobSpec]:
 
 def select(names: list[str] | None, wanted: tuple[str, ...], available: list[str], what: str) -> list[str]:
     """Return the names the matrix and the filters agree on, or raise InputError for unknown ones."""
-    from handouts.content.schema import suggest
-
     problems = ProblemList()
     for name in [*(names or []), *wanted]:
         if name not in available:

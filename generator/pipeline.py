@@ -1,47 +1,41 @@
-"""The build of one topic: load, view per audience, render markup, parse to IR, check fonts."""
+"""One output end to end: load its topic and brand, view the topic for the audience, render markup, parse it to
+IR, check it, and run the format's builder. Every caller (a serial build, a worker process, a Dask worker, the
+tests) goes through here, so topics and brands are loaded and checked by one route.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from handouts.brand import Brand
+from handouts.brand import NEUTRAL, Brand, find_brand
+from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.registry import get_builder, get_format, load
 from handouts.content.audience import audience_view
 from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
-from handouts.content.yamlsource import read_yaml
-from handouts.errors import InputError, ProblemList
-from handouts.project import Project, find_project
-from handouts.variants import Variant
-
-__all__ = ["Project", "find_project"]  # re-exported: callers find the project through the pipeline
-
-
-@cache
-def _references(folder: Path) -> dict[str, Reference]:
-    return load_references(folder) if folder.is_dir() else {}
+from handouts.errors import BuildError, InputError, Location, Problem, ProblemList
+from handouts.labels import Labels, labels_for
+from handouts.matrix import Target
+from handouts.project import Project
+from handouts.variants import Variant, discover_variants
 
 
 def references_for(project: Project) -> dict[str, Reference]:
-    return _references(project.references_dir)
+    """Return the project's reference library, read again only when one of its files changed."""
+    from handouts.cache import digest_tree
+
+    return _references(project.references_dir, digest_tree(project.references_dir, "*.yaml"))
 
 
-def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
-    """Load every topic in `paths`, reporting the problems of all of them at once."""
-    library = references_for(project)
-    topics, problems = [], ProblemList()
-    for path in paths:
-        try:
-            topics.append(load_topic(path, set(library), display_name(path)))
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    problems.raise_if_any()
-    return topics
+@lru_cache(maxsize=2)
+def _references(folder: Path, _digest: str) -> dict[str, Reference]:
+    return load_references(folder) if folder.is_dir() else {}
 
 
 def display_name(path: Path) -> str:
@@ -52,19 +46,45 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-@cache
-def _labels(templates: Path) -> dict[str, dict[str, str]]:
-    path = templates / "labels.yaml"
-    if not path.is_file():
-        return {}
-    root = read_yaml(path)
-    return {lang.value: {k.value: v.value for k, v in node.items} for lang, node in root.items}
+def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
+    """Load every topic in `paths`, reporting the problems of all of them at once."""
+    topics, problems = [], ProblemList()
+    for path in paths:
+        try:
+            topics.append(cached_topic(project, str(path)))
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+    problems.raise_if_any()
+    return topics
 
 
-def labels_for(project: Project, language: str) -> dict[str, str]:
-    """Return the fixed words for `language`, English filling any gap."""
-    labels = _labels(project.templates)
-    return {**labels.get("en", {}), **labels.get(language.split("-")[0], {})}
+def cached_topic(project: Project, path: str) -> Topic:
+    """Return the topic in `path`, loaded once per process for each version of the file."""
+    from handouts.cache import digest
+
+    return _topic(project, path, digest(Path(path)))
+
+
+@lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
+def _topic(project: Project, path: str, _digest: str) -> Topic:
+    return load_topic(Path(path), set(references_for(project)), display_name(Path(path)))
+
+
+def brand_named(project: Project, name: str) -> Brand:
+    """Return the brand called `name` ('' is the neutral built-in brand), read again when its file changed."""
+    from handouts.cache import digest
+
+    return _brand(project, name, digest(project.brands / f"{name}.yaml")) if name else NEUTRAL
+
+
+@lru_cache(maxsize=16)
+def _brand(project: Project, name: str, _digest: str) -> Brand:
+    return find_brand(name, project.brands, project.root)
+
+
+def labels_of(project: Project, topic: Topic) -> Labels:
+    """Return the fixed words for the topic's language, or raise InputError at its `language:` line."""
+    return labels_for(project.templates, topic.data["language"])
 
 
 def source_epoch(topic: Topic) -> int:
@@ -82,14 +102,17 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
     return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
 
 
-def render_ir(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> tuple[Any, dict]:
+def render_ir(project: Project, target: Target) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from."""
+    topic = cached_topic(project, target.topic_path)
+    variant = discover_variants(project.templates)[target.variant]
+    brand = brand_named(project, target.brand)
     view = audience_view(topic, variant.audience)
     context = {
         "t": view,
         "brand": brand_context(brand, topic),
-        "labels": labels_for(project, str(topic.data["language"])),
-        "paper": paper,
+        "labels": labels_of(project, topic),
+        "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
     from handouts.ir import parse_markup
@@ -119,22 +142,53 @@ def check_font_coverage(view: dict, brand: Brand) -> None:
     problems.raise_if_any()
 
 
-def build_output(project: Project, topic: Topic, variant: Variant, brand: Brand, paper: str) -> Any:
-    """Return the BuildResult of one output: render its IR, describe it, and run its builder."""
-    from handouts.builders import BuildContext, get_builder
+def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
+    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it."""
+    topic = cached_topic(project, topic_path)
+    labels_of(project, topic)
+    for audience in audiences:
+        view = audience_view(topic, audience)
+        for name in brands:
+            check_font_coverage(view, brand_named(project, name))
 
-    document, view = render_ir(project, topic, variant, brand, paper)
-    language = str(topic.data["language"])
-    meta = {
-        "title": str(view["title"]),
-        "continued": labels_for(project, language).get("continued", "continued"),
-        "reviewed": topic.data["reviewed"],
-        "version": topic.data["version"],
-        "authors": [str(a) for a in topic.data["authors"]],
-        "language": language,
-        "subject": variant.name.replace("-", " "),
-        "keywords": [topic.id, variant.audience, variant.name],
-        "topic": topic.id,
-    }
-    context = BuildContext(variant, paper, brand, meta, project.root, source_epoch(topic))
-    return get_builder(variant.builder).build(document, context)
+
+def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
+    """Run the format's own check of a variant's inputs for a brand (a clinic's deck template, say)."""
+    hook = variant.format.check_inputs
+    if hook:
+        load(hook)(variant, brand_named(project, brand_name))
+
+
+def build_output(project: Project, target: Target) -> BuildResult:
+    """Return the BuildResult of one output: render its IR, describe it, and run its format's builder."""
+    topic = cached_topic(project, target.topic_path)
+    variant = discover_variants(project.templates)[target.variant]
+    labels = labels_of(project, topic)
+    try:
+        document, view = render_ir(project, target)
+        meta = {
+            "title": str(view["title"]),
+            "reviewed": topic.data["reviewed"],
+            "version": topic.data["version"],
+            "authors": [str(a) for a in topic.data["authors"]],
+            "language": str(topic.data["language"]),
+            "subject": labels[f"for_audience_{variant.audience}"],
+            "keywords": [topic.id, variant.audience, variant.name],
+            "topic": topic.id,
+        }
+        context = BuildContext(
+            variant, target.paper, brand_named(project, target.brand), meta, labels, project.root, source_epoch(topic)
+        )
+        return get_builder(variant.builder).build(document, context)
+    except BuildError as exc:
+        # A problem found while building belongs to this output: say which, and where in the topic if nothing
+        # more precise is known.
+        where = Location(display_name(Path(target.topic_path)))
+        raise type(exc)(
+            [Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems]
+        ) from None
+
+
+def unit_of(variant: Variant) -> str:
+    """Return what the manifest counts in `variant`'s outputs: pages or slides."""
+    return get_format(variant.builder).unit

@@ -44,6 +44,12 @@ def markup_text(value: Any) -> Markup:
     return Markup(text.replace("\n", "<br/>"))
 
 
+def origin(value: Any) -> str:
+    """Return where a content text was written, "file:line:col", for a block's at="" in the markup."""
+    loc = getattr(value, "loc", None)
+    return str(loc) if loc is not None else ""
+
+
 MAX_REPEAT = 100_000
 
 
@@ -74,6 +80,7 @@ def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironme
         lstrip_blocks=True,
     )
     env.filters["text"] = markup_text
+    env.filters["at"] = origin
     return env
 
 

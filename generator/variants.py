@@ -1,6 +1,8 @@
 """Variants: folders templates/<name>/ described by variant.yaml, with `extends:` chains.
 
-A folder whose name starts with '_' is an abstract base: others extend it, nothing is built from it.
+A folder whose name starts with '_' is an abstract base: others extend it, nothing is built from it. A variant
+names its format (`builder:`), which the format registry knows; the paper sizes it may name are the ones its
+style sheet declares.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from handouts.builders.registry import FORMATS, OutputFormat, get_format
 from handouts.content.model import AUDIENCES
 from handouts.content.schema import (
     INVALID,
@@ -22,12 +25,23 @@ from handouts.content.schema import (
     TextType,
     suggest,
 )
-from handouts.content.yamlsource import read_yaml
+from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import Location, ProblemList
-from handouts.style import load_style
+from handouts.style import load_style, paper_name
 
-PAPERS = ("letter", "a4")
-BUILDERS = ("pdf", "pptx")
+
+class FormatNameType(TextType):
+    """The name of a registered output format; checked when a file is read, so late registrations count."""
+
+    description = "the name of an output format"
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        value = super().check(node, problems, where)
+        if value is not INVALID and value not in FORMATS:
+            problems.add(node.loc, f"'{where}' cannot be '{value}'", suggest(value, FORMATS))
+            return INVALID
+        return value
+
 
 variant_type = RecordType(
     {
@@ -35,13 +49,13 @@ variant_type = RecordType(
         "extends": Field(
             PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
         ),
-        "builder": Field(EnumType(BUILDERS), required=False),
+        "builder": Field(FormatNameType(), required=False),
         "audience": Field(EnumType(AUDIENCES), required=False),
         "entry": Field(
             PatternType(r"[A-Za-z0-9_.-]+\.j2", "a template file name ending in .j2", "for example content.xml.j2"),
             required=False,
         ),
-        "papers": Field(ListType(EnumType(PAPERS)), required=False),
+        "papers": Field(ListType(paper_name), required=False),
         "max_pages": Field(NumberType(1, 50, integer=True), required=False),
         "min_font_size": Field(NumberType(4, 72), required=False),
     }
@@ -50,7 +64,7 @@ variant_type = RecordType(
 
 @dataclass(frozen=True)
 class Variant:
-    """One kind of output: who it is for, which builder makes it, and how it looks."""
+    """One kind of output: who it is for, which format makes it, and how it looks."""
 
     name: str
     builder: str
@@ -63,11 +77,20 @@ class Variant:
     min_font_size: float = 0.0
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def format(self) -> OutputFormat:
+        return get_format(self.builder)
+
     def output_names(self) -> list[tuple[str, str]]:
-        """Return (paper, file name) for every file this variant writes; paper is '' for decks."""
-        if self.builder == "pdf":
-            return [(paper, f"{self.name}-{paper}.pdf") for paper in self.papers]
-        return [("", f"{self.name}.pptx")]
+        """Return (paper, file name) for every file this variant writes; paper is '' for formats without one."""
+        if self.format.takes_papers:
+            return [(paper, self.format.file_name(self.name, paper)) for paper in self.papers]
+        return [("", self.format.file_name(self.name, ""))]
+
+    def page_size(self, paper: str) -> tuple[float, float]:
+        """Return the width and height in points of `paper`, as the variant's style declares it."""
+        size = self.style["papers"][paper]
+        return float(size["width"]), float(size["height"])
 
 
 def discover_variants(templates: Path) -> dict[str, Variant]:
@@ -75,12 +98,12 @@ def discover_variants(templates: Path) -> dict[str, Variant]:
     signature = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(templates.glob("*/*.yaml")) if p.is_file()
     )
-    return _discover(templates, signature)
+    return _discover(templates, signature, tuple(sorted(FORMATS)))
 
 
 @cache
-def _discover(templates: Path, _signature: tuple) -> dict[str, Variant]:
-    """Discover the variants; cached per state of the variant and style files, so a changed file is read again."""
+def _discover(templates: Path, _signature: tuple, _formats: tuple[str, ...]) -> dict[str, Variant]:
+    """Discover the variants; cached per state of the variant and style files and of the format registry."""
     problems = ProblemList()
     raw: dict[str, dict] = {}
     for variant_file in sorted(templates.glob("*/variant.yaml")):
@@ -99,7 +122,8 @@ def _discover(templates: Path, _signature: tuple) -> dict[str, Variant]:
     return variants
 
 
-def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: ProblemList) -> Variant | None:
+def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] | None:
+    """Return `name` and the variants it extends, nearest first, or None after reporting a loop or a gap."""
     chain: list[str] = []
     current: str | None = name
     while current is not None:
@@ -119,6 +143,13 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
             return None
         chain.append(current)
         current = raw[current].get("extends")
+    return chain
+
+
+def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: ProblemList) -> Variant | None:
+    chain = _chain(name, raw, problems)
+    if chain is None:
+        return None
     merged: dict[str, Any] = {}
     for link in reversed(chain):
         merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file")})
@@ -132,18 +163,40 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
             )
     if "builder" not in merged or "audience" not in merged:
         return None
+    output_format = get_format(merged["builder"])
     folders = [templates / link for link in chain]
     style_files = tuple(folder / "style.yaml" for folder in reversed(folders) if (folder / "style.yaml").is_file())
-    style = load_style(list(style_files), merged["builder"], problems)
-    return Variant(
+    style = load_style(list(style_files), output_format.style_schema, output_format.style_required, problems)
+    papers: tuple[str, ...] = ()
+    if output_format.takes_papers:
+        papers = tuple(merged.get("papers", []))
+        declared = style.get("papers", {})
+        if not papers:
+            problems.add(where, f"variant '{name}' names no paper sizes", f"add 'papers: [{', '.join(declared)}]'")
+        for paper in papers:
+            if declared and paper not in declared:
+                problems.add(
+                    getattr(paper, "loc", where),
+                    f"variant '{name}' names the paper '{paper}', which no style sheet declares",
+                    f"declare it under 'papers:' in its style.yaml, or {suggest(paper, declared)}",
+                )
+    variant = Variant(
         name=name,
         builder=merged["builder"],
         audience=merged["audience"],
         entry=merged.get("entry", "content.xml.j2"),
         search_path=(*folders, templates),
         style_files=style_files,
-        papers=tuple(merged.get("papers", ["letter"] if merged["builder"] == "pdf" else [])),
+        papers=papers,
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
         style=style,
     )
+    if output_format.check_variant is not None and not problems:
+        output_format.check_variant(variant, problems)
+    return variant
+
+
+def known_papers(variants: dict[str, Variant]) -> list[str]:
+    """Return every paper size some variant makes outputs on."""
+    return sorted({paper for variant in variants.values() for paper in variant.papers})

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import copy_project, run_cli
+from conftest import ROOT, copy_project, run_cli
+from handouts.labels import labels_for
 from pptx import Presentation
 from pypdf import PdfReader
 
@@ -95,7 +96,8 @@ def test_document_properties(branded: Path, variant: str) -> None:
     info = reader.metadata
     assert info.title and "Vitamin B12" in info.title
     assert info.author == "Riverside Family Health"
-    assert info.subject == variant.replace("-", " ")
+    audience = {"patient-handout": "patient", "clinician-onepager": "clinician"}[variant]
+    assert info.subject == labels_for(ROOT / "templates", "en")[f"for_audience_{audience}"]
     assert "b12-neuropathy" in str(info.get("/Keywords"))
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en"

@@ -14,8 +14,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, TOPIC, run_cli
 from handouts import ir
-from handouts.brand import NEUTRAL
-from handouts.pipeline import find_project, load_topics, render_ir
+from handouts.matrix import Target
+from handouts.pipeline import render_ir
+from handouts.project import find_project
 from handouts.style import resolve_paragraph_styles
 from handouts.variants import discover_variants
 
@@ -299,8 +300,7 @@ def _words(text: str) -> list[str]:
 def _broken_words(path: Path, variant: str, paper: str) -> list[str]:
     """Return the printed words that are no word of the output's text: pieces of a word split mid-word."""
     project = find_project(ROOT)
-    topic = load_topics(project, [TOPIC])[0]
-    document, _ = render_ir(project, topic, _variants()[variant], NEUTRAL, paper)
+    document, _ = render_ir(project, Target.of(TOPIC, _variants()[variant], paper=paper))
     known = {w for text in _ir_texts(document) for w in _words(text)}
     known |= set(_words("Reviewed 2026-11-01 · Version 1.0 · Page of")) | {str(n) for n in range(1, 10)}
     printed = [w for text in page_texts(path) for w in text.split()]

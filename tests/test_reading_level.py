@@ -6,8 +6,9 @@ import pytest
 import textstat
 from conftest import ROOT, TOPIC
 from handouts import ir
-from handouts.brand import NEUTRAL
-from handouts.pipeline import find_project, load_topics, render_ir
+from handouts.matrix import Target
+from handouts.pipeline import render_ir
+from handouts.project import find_project
 from handouts.variants import discover_variants
 
 MAX_GRADE = 7.0
@@ -49,9 +50,8 @@ def grade(items: list[str]) -> float:
 @pytest.fixture(scope="module")
 def handout_items() -> list[str]:
     project = find_project(ROOT)
-    topic = load_topics(project, [TOPIC])[0]
     variant = discover_variants(project.templates)["patient-handout"]
-    document, _ = render_ir(project, topic, variant, NEUTRAL, "letter")
+    document, _ = render_ir(project, Target.of(TOPIC, variant, paper="letter"))
     assert isinstance(document, ir.Document)
     return section_texts(document.blocks)
 

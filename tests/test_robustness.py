@@ -19,11 +19,12 @@ import pdfplumber
 import pytest
 import yaml
 from conftest import ROOT, TOPIC, copy_project, run_cli
-from handouts.brand import NEUTRAL
 from handouts.content.model import load_topic
 from handouts.errors import InputError
+from handouts.matrix import Target
 from handouts.outputs import TEMP_MARK
-from handouts.pipeline import build_output, find_project, references_for
+from handouts.pipeline import build_output, references_for
+from handouts.project import find_project
 from handouts.variants import discover_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -164,11 +165,9 @@ def test_random_topics_build_and_keep_their_text(
     path = tmp_path / "random-topic.yaml"
     path.write_text(_topic_text(heading, paragraph, bullets, main), encoding="utf-8")
     project = find_project(ROOT)
-    topic = load_topic(path, set(references_for(project)))
     variants = discover_variants(project.templates)
     for name in ("patient-handout", "patient-deck"):
-        variant = variants[name]
-        result = build_output(project, topic, variant, NEUTRAL, variant.papers[0] if variant.papers else "")
+        result = build_output(project, Target.of(path, variants[name]))
         if name == "patient-handout":
             with pdfplumber.open(io.BytesIO(result.data)) as pdf:
                 text = _normalise(" ".join(page.extract_text() or "" for page in pdf.pages))

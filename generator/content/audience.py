@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handouts.content.model import Topic
+from handouts.content.blocks import CONTENT_BLOCKS, Pick, PickAll
+from handouts.content.model import Topic, iter_texts
 
 
 def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
@@ -66,28 +67,16 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
     }
 
 
-def _block(block: dict, pick, pick_all) -> dict | None:  # type: ignore[no-untyped-def]
-    kind, value = block["kind"], block["value"]
-    if kind in ("paragraph", "callout"):
-        text = pick(value)
-        return None if text is None else {"kind": kind, "text": text}
-    if kind == "bullets":
-        items = pick_all(value)
-        return {"kind": kind, "items": items} if items else None
-    if kind == "table":
-        columns = [pick(c) for c in value["columns"]]
-        keep = [i for i, c in enumerate(columns) if c is not None]
-        rows = []
-        for row in value["rows"]:
-            cells = [pick(row[i]) for i in keep]
-            if all(c is not None for c in cells):
-                rows.append(cells)
-        if not keep or not rows:
-            return None
-        return {
-            "kind": kind,
-            "caption": pick(value.get("caption")),
-            "columns": [columns[i] for i in keep],
-            "rows": rows,
-        }
-    raise AssertionError(f"unknown block kind {kind}")
+def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
+    picked = CONTENT_BLOCKS[block["kind"]].pick(block["value"], pick, pick_all)
+    if picked is not None:
+        picked["at"] = _first_location(picked)
+    return picked
+
+
+def _first_location(value: Any) -> str:
+    """Return where the first text inside `value` was written, for error messages about the block."""
+    for text in iter_texts(value):
+        if text.loc is not None:
+            return str(text.loc)
+    return ""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handouts.content.blocks import CONTENT_BLOCKS
 from handouts.content.schema import (
     INVALID,
     DateType,
@@ -17,52 +18,18 @@ from handouts.content.schema import (
     OneOfKeysType,
     PatternType,
     RecordType,
-    SchemaType,
     Text,
     TextType,
     suggest,
 )
+from handouts.content.texts import AUDIENCES, audience_text
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import ProblemList
 
-AUDIENCES = ("patient", "clinician", "trainee")
 ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)((?:;\s*@[a-z0-9][a-z0-9-]*)*)\]")
 
 
-class AudienceTextType(SchemaType):
-    """One text for every audience, or a mapping of audience to its own text; returns {audience: Text}."""
-
-    description = "text, or a mapping of audience to text"
-
-    def __init__(self) -> None:
-        self.text = TextType()
-
-    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
-        if node.kind == "scalar":
-            value = self.text.check(node, problems, where)
-            return INVALID if value is INVALID else dict.fromkeys(AUDIENCES, value)
-        if node.kind != "map":
-            return self._wrong_kind(node, problems, where)
-        result = {}
-        bad = False
-        for key, value in node.items:
-            if key.value not in AUDIENCES:
-                problems.add(key.loc, f"'{key.value}' is not an audience in '{where}'", suggest(key.value, AUDIENCES))
-                bad = True
-                continue
-            checked = self.text.check(value, problems, f"{where}.{key.value}")
-            bad |= checked is INVALID
-            result[key.value] = checked
-        if bad:
-            return INVALID
-        if not result:
-            problems.add(node.loc, f"'{where}' is empty", "write the text, or one text per audience")
-            return INVALID
-        return result
-
-
-audience_text = AudienceTextType()
 audience_list = ListType(EnumType(AUDIENCES))
 text_list = ListType(audience_text)
 # Names Windows reserves for devices: an output folder called "con" cannot be created there.
@@ -94,34 +61,8 @@ class IdentifierType(PatternType):
 identifier = IdentifierType("b12-neuropathy")
 
 
-def _check_table(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
-    width = len(table["columns"])
-    for number, row in enumerate(table["rows"], start=1):
-        if len(row) != width:
-            row_loc = node.items[[k.value for k, _ in node.items].index("rows")][1].items[number - 1].loc
-            problems.add(
-                row_loc,
-                f"row {number} of '{where}' has {len(row)} cells but there are {width} columns",
-                "give every row one cell per column",
-            )
-
-
-table_type = RecordType(
-    {
-        "caption": Field(audience_text, required=False),
-        "columns": Field(ListType(audience_text, max_items=8)),
-        "rows": Field(ListType(ListType(audience_text, max_items=8), max_items=60)),
-    },
-    check_extra=_check_table,
-)
-
 block_type = OneOfKeysType(
-    {
-        "paragraph": audience_text,
-        "bullets": ListType(audience_text, max_items=40),
-        "callout": audience_text,
-        "table": table_type,
-    },
+    {kind: block.schema for kind, block in CONTENT_BLOCKS.items()},
     shared={"for": Field(audience_list, required=False)},
 )
 

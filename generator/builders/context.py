@@ -1,0 +1,36 @@
+"""What a builder is given and what it returns: the contract between the pipeline and every builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from handouts.brand import Brand
+from handouts.labels import Labels
+from handouts.variants import Variant
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """Everything a builder needs besides the IR: the variant, paper and brand, the topic's facts and words."""
+
+    variant: Variant
+    paper: str
+    brand: Brand
+    meta: dict[str, Any]  # title, reviewed, version, authors, subject, keywords, topic: facts, never fixed words
+    labels: Labels  # every fixed word an output prints, in the topic's language
+    project_root: Path
+    epoch: int  # seconds since 1970 for every date written into the file
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The bytes of one output and what a reader needs to know about it."""
+
+    data: bytes
+    pages: int
+
+
+class Builder(Protocol):
+    def build(self, ir: Any, context: BuildContext) -> BuildResult: ...

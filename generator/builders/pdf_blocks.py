@@ -1,0 +1,287 @@
+"""One handler per IR block for the PDF builder: (layout, block, width) -> reportlab flowables.
+
+The handlers read the layout only through `BlockLayout`: its style and its way of turning nested blocks into
+flowables, so they never depend on how pages are laid out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+from xml.sax.saxutils import escape
+
+from handouts import ir
+from handouts.builders.measure import column_widths, narrowest_table, text_width
+from handouts.builders.pdf_furniture import CheckBox, QrCode, face_of
+from handouts.builders.pdf_styles import PdfStyle
+from handouts.errors import BuildError
+from handouts.fonts import covered_characters, font_name
+from handouts.links import safe_link
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+
+
+class BlockLayout(Protocol):
+    style: PdfStyle
+
+    def flowables(self, block: ir.Block, width: float) -> list[Flowable]: ...
+
+
+def markup(spans: ir.Inline, style: PdfStyle) -> str:
+    """Return reportlab paragraph markup for `spans`: the text escaped, styles as tags we write ourselves."""
+    allow_italic = style.sheet["allow_italic"]
+    parts = []
+    for span in spans:
+        text = escape(span.text).replace("\n", "<br/>")
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic and allow_italic:
+            text = f"<i>{text}</i>"
+        if span.href:
+            href = escape(safe_link(span.href), {chr(34): "&quot;"})
+            link_color = "#" + style.color("link").hexval()[2:]
+            text = f'<a href="{href}" color="{link_color}"><u>{text}</u></a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def table_style(commands: list) -> TableStyle:
+    """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
+
+
+def _no_padding() -> list[tuple]:
+    return [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
+
+
+def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
+    return [Paragraph(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"))]
+
+
+def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
+    return [Paragraph(markup(block.spans, layout.style), layout.style.para(block.role))]
+
+
+def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
+    style = layout.style
+    body = style.para("item") if "item" in style.paragraphs else style.para("body")
+    bullets = style.group("bullets")
+    indent = bullets.get("indent") or body.fontSize * bullets["indent_em"]
+    if block.kind == "checklist":
+        box = style.sheet["checkbox"]
+        rows = [
+            [
+                CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"]),
+                Paragraph(markup(item, style), body),
+            ]
+            for item in block.items
+        ]
+        table = Table(rows, colWidths=[indent + 2, width - indent - 2])
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (0, -1), body.fontSize * 0.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter),
+                ]
+            )
+        )
+        return [table]
+    items = [ListItem(Paragraph(markup(item, style), body), leftIndent=indent) for item in block.items]
+    if block.kind == "steps":
+        return [
+            ListFlowable(
+                items,
+                bulletType="1",
+                leftIndent=indent,
+                bulletFontName=font_name("bold"),
+                bulletFontSize=body.fontSize,
+                bulletColor=style.color("accent"),
+            )
+        ]
+    symbol = bullets["symbol"]
+    if any(ord(ch) not in covered_characters() for ch in symbol):
+        raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
+    scale = bullets["size"]
+    # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
+    return [
+        ListFlowable(
+            items,
+            bulletType="bullet",
+            start=symbol,
+            leftIndent=indent,
+            bulletFontName=font_name("regular"),
+            bulletFontSize=body.fontSize * scale,
+            bulletColor=style.color("accent"),
+            bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
+        )
+    ]
+
+
+def _cell_padding(padding: float) -> list[tuple]:
+    return [
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+
+
+def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
+    style = layout.style
+    group = style.group("table")
+    cell, head = style.para("cell"), style.para("cell_head")
+    padding = group["padding"]
+    texts = [[ir.plain(c) for c in col] for col in zip(block.header, *block.rows, strict=True)]
+    head_face = face_of(head.fontName)
+    if narrowest_table(texts, cell.fontSize, padding, head_face=head_face) > width:
+        return _stacked_table(layout, block, width)
+    widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
+    data = [[Paragraph(markup(c, style), head) for c in block.header]]
+    data += [[Paragraph(markup(c, style), cell) for c in row] for row in block.rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
+        *_cell_padding(padding),
+    ]
+    if group.get("stripe"):
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
+    table.setStyle(table_style(commands))
+    return _captioned(block, table, style)
+
+
+def _captioned(block: ir.Table, table: Table, style: PdfStyle) -> list[Flowable]:
+    out: list[Flowable] = []
+    if block.caption:
+        out.append(Paragraph(markup(block.caption, style), style.para("caption")))
+    return [*out, table, Spacer(1, style.para("body").spaceAfter)]
+
+
+def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
+    """Set a table too wide for its column as one small card per row: the row's label, then header: value.
+
+    Used only when the columns cannot fit without breaking words, as on a narrow page column; the reader
+    still meets every header beside every value.
+    """
+    style = layout.style
+    group = style.group("table")
+    cell, head = style.para("cell"), style.para("cell_head")
+    padding = group["padding"]
+    key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
+    key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
+    key_style = _style_in_face(cell, "bold")
+    data: list[list[Any]] = []
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *_cell_padding(padding),
+        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
+    ]
+    for row in block.rows:
+        start = len(data)
+        data.append([Paragraph(markup(row[0], style), head), ""])
+        commands += [
+            ("SPAN", (0, start), (1, start)),
+            ("BACKGROUND", (0, start), (1, start), style.color(group["header_background"])),
+        ]
+        for header, value in zip(block.header[1:], row[1:], strict=True):
+            data.append([Paragraph(markup(header, style), key_style), Paragraph(markup(value, style), cell)])
+    table = Table(data, colWidths=[key_w, width - key_w])
+    table.setStyle(table_style(commands))
+    return _captioned(block, table, style)
+
+
+def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
+    """Return a copy of `base` set in another face of the family."""
+    return ParagraphStyle(f"{base.name}-{face}", parent=base, fontName=font_name(face))
+
+
+def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
+    style = layout.style
+    return [
+        KeepTogether(
+            [
+                Paragraph(markup(question, style), style.para("question")),
+                Paragraph(markup(answer, style), style.para("body")),
+            ]
+        )
+        for question, answer in block.pairs
+    ]
+
+
+def _references(layout: BlockLayout, block: ir.References, width: float) -> list[Flowable]:
+    style = layout.style.para("reference")
+    out: list[Flowable] = []
+    for entry in block.entries:
+        text = escape(entry.text)
+        if entry.link:
+            # The whole entry links to the source, so the printed text stays exactly the reference.
+            text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
+        out.append(Paragraph(text, style, bulletText=f"{entry.number}."))
+    return out
+
+
+def qr_size(style: PdfStyle) -> float:
+    return float(style.para("body").fontSize * style.sheet["qr"]["size"])
+
+
+def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowable]:
+    style = layout.style
+    callouts = style.group("callouts")
+    look = {**callouts["default"], **callouts.get(block.kind, {})}
+    padding = look["padding"]
+    inner_w = width - 2 * padding - look["border_width"] * 2
+    qr_blocks = [b for b in block.blocks if isinstance(b, ir.Qr)]
+    text_blocks = [b for b in block.blocks if not isinstance(b, ir.Qr)]
+    size = qr_size(style)
+    text_w = inner_w - (size + padding if qr_blocks else 0)
+    content: list[Flowable] = []
+    for inner in text_blocks:
+        content.extend(layout.flowables(inner, text_w))
+    if qr_blocks:
+        cell = Table([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
+        cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
+        content = [cell]
+    box = Table([[content]], colWidths=[width])
+    commands = [
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5),
+    ]
+    if look.get("background"):
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
+    if look.get("border"):
+        commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
+    box.setStyle(table_style(commands))
+    return [box, Spacer(1, style.para("body").spaceAfter + 2)]
+
+
+def _section(layout: BlockLayout, block: ir.Section, width: float) -> list[Flowable]:
+    out: list[Flowable] = []
+    for inner in block.blocks:
+        out.extend(layout.flowables(inner, width))
+    return out
+
+
+def _qr(layout: BlockLayout, block: ir.Qr, width: float) -> list[Flowable]:
+    return [QrCode(block.url, qr_size(layout.style))]
+
+
+Handler = Callable[[BlockLayout, Any, float], list[Flowable]]
+
+# Every IR block type has a handler here; tests/test_block_vocabulary.py fails when one is missing.
+HANDLERS: dict[type, Handler] = {
+    ir.Heading: _heading,
+    ir.Paragraph: _paragraph,
+    ir.ListBlock: _list,
+    ir.Table: _table,
+    ir.Faq: _faq,
+    ir.References: _references,
+    ir.Callout: _callout,
+    ir.Section: _section,
+    ir.Qr: _qr,
+}

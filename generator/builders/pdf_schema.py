@@ -1,0 +1,131 @@
+"""The style schema of the "pdf" format: what a PDF variant's style.yaml may say (data only, no reportlab)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handouts.content.schema import BoolType, Field, NumberType, PatternType, RecordType
+from handouts.errors import Location, ProblemList
+from handouts.style import (
+    MapOfType,
+    color,
+    length,
+    palette,
+    paper_name,
+    paper_size,
+    paragraph_style,
+    resolve_paragraph_styles,
+)
+
+if TYPE_CHECKING:
+    from handouts.variants import Variant
+
+_optional = {"required": False}
+
+
+def _record(**fields: object) -> RecordType:
+    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})  # type: ignore[arg-type]
+
+
+rule = _record(width=length, color=color)
+
+pdf_style_type = _record(
+    papers=MapOfType(paper_size, paper_name),
+    page=_record(
+        margin_top=length,
+        margin_bottom=length,
+        margin_left=length,
+        margin_right=length,
+        columns=NumberType(1, 3, integer=True),
+        column_gap=length,
+        footer_height=length,
+        min_body_height=length,
+        brand_bar=BoolType(),  # the clinic's logo, name, address and phone above the title of a branded output
+        title_block=BoolType(),  # the title and subtitle at the top of the first page
+        running_header=BoolType(),  # the title (and clinic) at the top of later pages
+        footer=BoolType(),  # review date, version, page X of Y (and the clinic) at the foot of every page
+        header_rule=rule,
+        footer_rule=rule,
+        rule_gap=length,
+    ),
+    colors=palette,
+    paragraphs=MapOfType(paragraph_style, PatternType(r"[a-z][a-z0-9_-]*", "a style name", "for example 'body'")),
+    bullets=_record(
+        symbol=PatternType(r".{1,2}", "one or two characters", "for example •"),
+        size=NumberType(0.5, 3.0),  # a multiple of the text size
+        indent=length,  # when absent, indent_em times the text size
+        indent_em=NumberType(0.5, 4.0),
+    ),
+    table=_record(
+        header_background=color,
+        header_text=color,
+        stripe=color,
+        grid=color,
+        grid_width=length,
+        padding=length,
+    ),
+    callouts=MapOfType(
+        _record(background=color, border=color, border_width=length, padding=length),
+        PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
+    ),
+    checkbox=_record(size=NumberType(0.3, 2.0), line_width=length, color=color),  # size: a multiple of the text
+    qr=_record(size=NumberType(2, 20)),  # a multiple of the body size
+    allow_italic=BoolType(),
+)
+
+# Every key a complete PDF sheet defines: templates/_pdf/style.yaml gives them all, so builders read them directly.
+PDF_REQUIRED = (
+    "papers",
+    *(
+        f"page.{key}"
+        for key in [
+            "margin_top",
+            "margin_bottom",
+            "margin_left",
+            "margin_right",
+            "columns",
+            "column_gap",
+            "footer_height",
+            "min_body_height",
+            "brand_bar",
+            "title_block",
+            "running_header",
+            "footer",
+            "header_rule.width",
+            "header_rule.color",
+            "footer_rule.width",
+            "footer_rule.color",
+            "rule_gap",
+        ]
+    ),
+    *(f"colors.{key}" for key in ("text", "accent", "link")),
+    *(f"paragraphs.{key}" for key in ("body", "title", "subtitle", "page_header", "page_footer", "page_brand")),
+    "bullets.symbol",
+    "bullets.size",
+    "bullets.indent_em",
+    *(f"table.{key}" for key in ("header_background", "grid", "grid_width", "padding")),
+    "callouts.default",
+    "checkbox.size",
+    "checkbox.line_width",
+    "checkbox.color",
+    "qr.size",
+    "allow_italic",
+)
+
+PAGE_STYLES = ("page_", "title", "subtitle")  # the page furniture: never scaled with the body
+
+
+def check_pdf_variant(variant: Variant, problems: ProblemList) -> None:
+    """Report text styles set smaller than the variant's minimum font size, at the variant's style file."""
+    minimum = variant.min_font_size
+    if not minimum:
+        return
+    paragraphs = resolve_paragraph_styles(variant.style.get("paragraphs", {}))
+    for name, spec in paragraphs.items():
+        if not name.startswith(PAGE_STYLES) and spec.get("size", minimum) < minimum:
+            problems.add(
+                Location(str(variant.style_files[-1])) if variant.style_files else None,
+                f"variant '{variant.name}': the style '{name}' is {spec['size']:g} pt, "
+                f"under the variant's minimum of {minimum:g} pt",
+                "raise its size, or lower min_font_size in variant.yaml",
+            )

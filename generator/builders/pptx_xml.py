@@ -1,0 +1,149 @@
+"""The OOXML the deck builder writes itself: text paragraphs, the slide-number field, alt text, core
+properties, and the package's fixed timestamps.
+
+Paragraphs are written as XML in one go because python-pptx's property setters search the tree on every call,
+which made them most of a deck's build time.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from handouts.builders.slide_fit import BodyItem, BodyMetrics, Insets
+from lxml import etree
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+EMU_PER_PT = 12700
+INSETS = Insets()
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+def emu(points: float) -> Emu:
+    return Emu(round(points * EMU_PER_PT))
+
+
+@dataclass(frozen=True)
+class RunLook:
+    """How text runs are written: their language, typeface (None keeps the template's) and bullet colour."""
+
+    language: str
+    typeface: str | None
+    text_color: str | None
+    bullet_color: str
+    bullet_typeface: str
+
+
+def fill(
+    frame: Any,
+    items: list[BodyItem],
+    size: float,
+    look: RunLook,
+    color: str | None = None,
+    anchor: Any = None,
+    autosize: bool = True,
+) -> None:
+    """Write `items` into a text frame: one paragraph each, explicit size, indents we measured with."""
+    frame.word_wrap = True
+    if autosize:
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.margin_left, frame.margin_right = emu(INSETS.left), emu(INSETS.right)
+        frame.margin_top, frame.margin_bottom = emu(INSETS.top), emu(INSETS.bottom)
+    if anchor is not None:
+        frame.vertical_anchor = anchor
+    body = frame._txBody
+    for old in body.findall(qn("a:p")):
+        body.remove(old)
+    metrics = BodyMetrics(size)
+    fill_color = color or look.text_color
+    run_props = (
+        f'<a:rPr lang="{escape(look.language)}" sz="{round(size * 100)}" b="{{bold}}" dirty="0">'
+        + (f'<a:solidFill><a:srgbClr val="{fill_color.lstrip("#").upper()}"/></a:solidFill>' if fill_color else "")
+        + (f'<a:latin typeface="{escape(look.typeface)}"/>' if look.typeface else "")
+        + "</a:rPr>"
+    )
+    paragraphs = []
+    for number, item in enumerate(items):
+        props = run_props.replace("{bold}", "1" if item.bold else "0")
+        # A line break written in the content stays a line break inside the same paragraph.
+        runs = f"<a:br>{props}</a:br>".join(
+            f"<a:r>{props}<a:t>{escape(line)}</a:t></a:r>" for line in item.text.split("\n")
+        )
+        before = 0 if number == 0 else round(metrics.space_before * 100)
+        paragraphs.append(f"<a:p>{_paragraph_props(item.bullet, metrics, look, before)}{runs}</a:p>")
+    for paragraph in etree.fromstring(f'<t xmlns:a="{_A}">{"".join(paragraphs) or "<a:p/>"}</t>'):
+        body.append(paragraph)
+
+
+def _paragraph_props(bullet: bool, metrics: BodyMetrics, look: RunLook, space_before: int) -> str:
+    """Return the pPr of a body paragraph: single spacing, space above, and a bullet or none."""
+    spacing = f'<a:lnSpc><a:spcPct val="100000"/></a:lnSpc><a:spcBef><a:spcPts val="{space_before}"/></a:spcBef>'
+    spacing += '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
+    if not bullet:
+        return f'<a:pPr marL="0" indent="0">{spacing}<a:buNone/></a:pPr>'
+    indent = round(metrics.indent * EMU_PER_PT)
+    color = look.bullet_color.lstrip("#").upper()
+    return (
+        f'<a:pPr marL="{indent}" indent="{-indent}">{spacing}<a:buClr><a:srgbClr val="{color}"/></a:buClr>'
+        f'<a:buFont typeface="{escape(look.bullet_typeface)}"/><a:buChar char="•"/></a:pPr>'
+    )
+
+
+def make_slide_number_field(paragraph: Any) -> None:
+    """Turn the paragraph's run into PowerPoint's slide-number field, so it renumbers when slides move."""
+    run = paragraph.runs[0]._r
+    field_el = copy.deepcopy(run)
+    field_el.tag = qn("a:fld")
+    field_el.set("id", "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
+    field_el.set("type", "slidenum")
+    run.addprevious(field_el)
+    run.getparent().remove(run)
+
+
+def set_description(shape: Any, text: str) -> None:
+    """Write alt text into the shape's description, where screen readers look for it."""
+    c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
+    c_nv_pr.set("descr", text)
+    if not text:
+        c_nv_pr.set("title", "decorative")
+
+
+def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any], comments: str, epoch: int) -> None:
+    """Set the deck's document properties; every date is `epoch`, so equal inputs give equal bytes."""
+    props = prs.core_properties
+    moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.subject = meta["subject"]
+    props.keywords = ", ".join(meta["keywords"])
+    props.language = meta["language"]
+    props.revision = 1
+    props.created = props.modified = props.last_printed = moment
+    props.comments = comments
+
+
+def normalise_zip(data: bytes, epoch: int) -> bytes:
+    """Rewrite the package with fixed member times, so equal inputs give equal bytes."""
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()

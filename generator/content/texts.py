@@ -1,0 +1,58 @@
+"""Text a topic writes once for every audience or once per audience, and checks shared by content blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handouts.content.schema import INVALID, SchemaType, TextType, suggest
+from handouts.content.yamlsource import YNode
+from handouts.errors import ProblemList
+
+AUDIENCES = ("patient", "clinician", "trainee")
+
+
+class AudienceTextType(SchemaType):
+    """One text for every audience, or a mapping of audience to its own text; returns {audience: Text}."""
+
+    description = "text, or a mapping of audience to text"
+
+    def __init__(self) -> None:
+        self.text = TextType()
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        if node.kind == "scalar":
+            value = self.text.check(node, problems, where)
+            return INVALID if value is INVALID else dict.fromkeys(AUDIENCES, value)
+        if node.kind != "map":
+            return self._wrong_kind(node, problems, where)
+        result = {}
+        bad = False
+        for key, value in node.items:
+            if key.value not in AUDIENCES:
+                problems.add(key.loc, f"'{key.value}' is not an audience in '{where}'", suggest(key.value, AUDIENCES))
+                bad = True
+                continue
+            checked = self.text.check(value, problems, f"{where}.{key.value}")
+            bad |= checked is INVALID
+            result[key.value] = checked
+        if bad:
+            return INVALID
+        if not result:
+            problems.add(node.loc, f"'{where}' is empty", "write the text, or one text per audience")
+            return INVALID
+        return result
+
+
+audience_text = AudienceTextType()
+
+
+def check_table_shape(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
+    width = len(table["columns"])
+    for number, row in enumerate(table["rows"], start=1):
+        if len(row) != width:
+            row_loc = node.items[[k.value for k, _ in node.items].index("rows")][1].items[number - 1].loc
+            problems.add(
+                row_loc,
+                f"row {number} of '{where}' has {len(row)} cells but there are {width} columns",
+                "give every row one cell per column",
+            )
