@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check compile clean
+.PHONY: build test check compile typecheck clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ build: compile
 check: compile
 	$(BIN)/handouts check
 
-test: compile
-	$(BIN)/ruff check generator tests
+# mypy reads the package as `handouts` through a link, because it cannot follow the editable install's import hook.
+typecheck: $(STAMP)
+	mkdir -p $(VENV)/mypy-path && ln -sfn "$(CURDIR)/generator" $(VENV)/mypy-path/handouts
+	$(BIN)/mypy
+
+test: compile typecheck
+	$(BIN)/ruff check generator tests benchmarks setup.py
+	$(BIN)/ruff format --check generator tests benchmarks setup.py
 	$(BIN)/python -m pytest -q
 
 clean:

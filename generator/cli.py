@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from handouts.errors import BuildFailed, HandoutError
 
+if TYPE_CHECKING:
+    from handouts.batch import BuildRequest
+
 EXIT_BAD_INPUT = 2
 
 
-def _topic_paths(project, topics: tuple[str, ...]) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Return the topic files named on the command line, or every topic of the project."""
-    if topics:
-        missing = [t for t in topics if not Path(t).is_file()]
-        if missing:
-            raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="TOPIC")
-        return [Path(t) for t in topics]
-    paths = project.topic_files()
-    if not paths:
-        raise click.UsageError(f"no topics found in {project.content}")
-    return paths
+def _topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
+    missing = [t for t in topics if not Path(t).is_file()]
+    if missing:
+        raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="TOPIC")
+    return [Path(t) for t in topics] or None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +29,7 @@ def cli() -> None:
     """Build patient handouts, clinician one-pagers and decks from YAML topics."""
 
 
-def _build_options(command):  # type: ignore[no-untyped-def]
+def _build_options(command: Callable[..., None]) -> Callable[..., None]:
     """Add the options that choose what to build, shared by `build` and `watch`."""
     options = [
         click.argument("topic_files", nargs=-1, metavar="[TOPIC.yaml ...]"),
@@ -59,7 +58,16 @@ def _build_options(command):  # type: ignore[no-untyped-def]
     return command
 
 
-def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):  # type: ignore[no-untyped-def]
+def _request(
+    topic_files: tuple[str, ...],
+    out: Path | None,
+    topics: tuple[str, ...],
+    variants: tuple[str, ...],
+    brands: tuple[str, ...],
+    papers: tuple[str, ...],
+    jobs: int,
+    **extra: Any,
+) -> BuildRequest:
     from handouts.batch import BuildRequest
     from handouts.project import find_project
 
@@ -88,7 +96,7 @@ def _request(topic_files, out, topics, variants, brands, papers, jobs, **extra):
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
-def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
+def build(as_json: bool, **options: Any) -> None:
     """Build the outputs of TOPIC.yaml, or of the whole matrix in content/build.yaml.
 
     Only outputs whose inputs changed are rebuilt. Exit codes: 0 success, 1 a build failed, 2 bad input or usage.
@@ -117,13 +125,11 @@ def build(as_json: bool, **options) -> None:  # type: ignore[no-untyped-def]
 @cli.command()
 @click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
 def check(topics: tuple[str, ...]) -> None:
-    """Validate TOPIC.yaml (default: every topic in content/) without building anything."""
-    from handouts.pipeline import load_topics
-    from handouts.project import find_project
+    """Validate TOPIC.yaml (default: every topic in content/), the templates and styles, without building."""
+    from handouts.pipeline import check_project
 
-    project = find_project()
-    for topic in load_topics(project, _topic_paths(project, topics)):
-        click.echo(f"ok {topic.path}")
+    for path in check_project(_topic_paths_for_check(topics)):
+        click.echo(f"ok {path}")
 
 
 @cli.command(name="list")
@@ -149,7 +155,7 @@ def list_outputs(as_json: bool) -> None:
 @_build_options
 @click.option("--interval", type=float, default=0.5, help="Seconds between looks at the files.")
 @click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
-def watch(interval: float, cycles: int, **options) -> None:  # type: ignore[no-untyped-def]
+def watch(interval: float, cycles: int, **options: Any) -> None:
     """Rebuild what a changed content, template or brand file affects, until interrupted."""
     from handouts.watch import watch_and_build
 

@@ -12,6 +12,7 @@ import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from handouts.builders.registry import format_of_file
 from handouts.errors import InputError
@@ -106,7 +107,7 @@ def _preview(file_name: str) -> str:
     return output_format.preview if output_format else ""
 
 
-def _png_bytes(image) -> bytes:  # type: ignore[no-untyped-def]
+def _png_bytes(image: Any) -> bytes:
     import io
 
     buffer = io.BytesIO()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,7 +33,7 @@ class Labels(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self.words[key]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]  # Mapping's own signature
+    def __iter__(self) -> Iterator[str]:
         return iter(self.words)
 
     def __len__(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -18,7 +19,7 @@ class Reporter:
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
-        self.bar = None
+        self.bar: Any = None  # click's progress bar, made on the first job
         self.color = "NO_COLOR" not in os.environ and interactive()
 
     def progress(self, line: str, done: int, total: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -13,8 +13,9 @@ from typing import Any
 
 from handouts.content.model import CITATION
 from handouts.errors import BuildError
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -25,7 +26,7 @@ MAX_RENDER_SECONDS = 10.0
 class ConfinedLoader(FileSystemLoader):
     """Load templates only from files that really lie inside the search folders, symlinks resolved."""
 
-    def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
@@ -58,7 +59,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**"])
 
-    def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
             raise SecurityError("exponents above 64 are not allowed in templates")
         if operator == "*":
@@ -89,13 +90,13 @@ class _TooSlow(Exception):
 
 
 @contextmanager
-def _time_limit(seconds: float):  # type: ignore[no-untyped-def]
+def _time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after `seconds` (only in a main thread, where signals arrive; elsewhere no limit)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
-    def expire(_signum, _frame):  # type: ignore[no-untyped-def]
+    def expire(_signum: int, _frame: object) -> None:
         raise _TooSlow
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -140,7 +141,6 @@ def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, A
     except SecurityError as exc:
         raise BuildError(f"template '{entry}' tried something the sandbox forbids: {exc}") from None
     except TemplateError as exc:
-        where = (
-            f"{exc.filename}:{exc.lineno}: " if getattr(exc, "lineno", None) and getattr(exc, "filename", None) else ""
-        )
+        filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        where = f"{filename}:{lineno}: " if filename and lineno else ""
         raise BuildError(f"{where}template error in '{entry}': {exc.message}") from None

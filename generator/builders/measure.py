@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from handouts.fonts import font_name, register_pdf_fonts
 
 
 @cache
-def _string_width_fn():  # type: ignore[no-untyped-def]
+def _string_width_fn() -> Callable[[str, str, float], float]:
     register_pdf_fonts()
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -246,7 +246,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
     box = Table([[content]], colWidths=[width])
-    commands = [
+    commands: list[tuple] = [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),

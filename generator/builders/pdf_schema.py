@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handouts.content.schema import BoolType, Field, NumberType, PatternType, RecordType
+from handouts.content.schema import BoolType, Field, NumberType, PatternType, RecordType, SchemaType
 from handouts.errors import Location, ProblemList
 from handouts.style import (
     MapOfType,
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 _optional = {"required": False}
 
 
-def _record(**fields: object) -> RecordType:
-    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})  # type: ignore[arg-type]
+def _record(**fields: SchemaType) -> RecordType:
+    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
+    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
 
 
 rule = _record(width=length, color=color)

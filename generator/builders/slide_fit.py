@@ -114,7 +114,8 @@ def _split_to_fit(item: BodyItem, box: Box, size: float, insets: Insets) -> list
     if body_height([item], box.width, size, insets) <= box.height:
         return [item]
     words = item.text.split()
-    pieces, current = [], []
+    pieces: list[BodyItem] = []
+    current: list[str] = []
     for word in words:
         candidate = " ".join([*current, word])
         if current and body_height([BodyItem(candidate, item.bullet, item.bold)], box.width, size, insets) > box.height:

@@ -18,7 +18,7 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
     def pick_all(values: list | None) -> list[str]:
         return [text for text in (pick(v) for v in values or []) if text is not None]
 
-    def pick_pairs(pairs: list | None) -> list[dict[str, str]]:
+    def pick_pairs(pairs: list | None) -> list[dict[str, Any]]:
         picked = ({"question": pick(p["question"]), "answer": pick(p["answer"])} for p in pairs or [])
         return [p for p in picked if p["question"] is not None and p["answer"] is not None]
 

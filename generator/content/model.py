@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,15 +157,16 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
     seen: dict[str, Text] = {}
     for section in data["sections"]:
         if section["id"] in seen:
+            first = getattr(seen[section["id"]].loc, "line", 0)
             problems.add(
                 section["id"].loc,
-                f"two sections have the id '{section['id']}' (first at line {seen[section['id']].loc.line})",
+                f"two sections have the id '{section['id']}' (first at line {first})",
                 "give every section its own id",
             )
         seen[section["id"]] = section["id"]
 
 
-def _raw_texts(node: YNode):  # type: ignore[no-untyped-def]
+def _raw_texts(node: YNode) -> Iterator[Text]:
     """Yield every scalar value of the tree as a located Text, keys excluded."""
     if node.kind == "scalar":
         yield Text(node.value, node.loc)

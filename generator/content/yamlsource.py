@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from handouts.content.characters import SUSPECT, describe, forbidden_reason
@@ -144,7 +145,7 @@ class _TooBig(Exception):
 try:  # libyaml's parser is ten times faster than PyYAML's own; the composing stays ours either way
     from yaml._yaml import CParser as _Parser
 
-    def _init_parser(self: object, text: str) -> None:
+    def _init_parser(self: Any, text: str) -> None:
         _Parser.__init__(self, text)
         yaml.composer.Composer.__init__(self)
         yaml.resolver.Resolver.__init__(self)
@@ -153,11 +154,11 @@ try:  # libyaml's parser is ten times faster than PyYAML's own; the composing st
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Bases = (yaml.SafeLoader,)
 
-    def _init_parser(self: object, text: str) -> None:
+    def _init_parser(self: Any, text: str) -> None:
         yaml.SafeLoader.__init__(self, text)
 
 
-class _LocatingLoader(*_Bases):  # type: ignore[misc]
+class _LocatingLoader(*_Bases):  # type: ignore[misc]  # mypy cannot see bases chosen at import time
     """A composer that refuses anchors, aliases and tags and bounds the size of what it builds."""
 
     def __init__(self, text: str, name: str, problems: ProblemList) -> None:
@@ -179,7 +180,7 @@ class _LocatingLoader(*_Bases):  # type: ignore[misc]
             )
         return root
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         if self.check_event(AliasEvent):
             event = self.get_event()
             self.problems.add(

@@ -1,0 +1,102 @@
+"""The format registry: a new output format is one builder and one registry entry, and the rest of the tool
+(variants, the matrix, the manifest, the gallery, the command line) learns of it from the registry alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import copy_project
+from handouts import ir
+from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.registry import FORMATS, OutputFormat, format_of_file, register, unregister
+from handouts.cli import cli
+from handouts.content.schema import RecordType
+
+
+class PlainTextBuilder:
+    """A test-only builder: the document's text, one block a line, and the footer's words from the labels."""
+
+    def build(self, document: ir.Document, context: BuildContext) -> BuildResult:
+        lines = [ir.plain(document.title)]
+        pending = list(document.blocks)
+        while pending:
+            block = pending.pop(0)
+            if isinstance(block, ir.Callout | ir.Section):
+                pending[:0] = block.blocks
+            elif isinstance(block, ir.Heading | ir.Paragraph):
+                lines.append(ir.plain(block.spans))
+            elif isinstance(block, ir.ListBlock):
+                lines += [f"- {ir.plain(item)}" for item in block.items]
+        lines.append(context.labels.format("footer_version", version=context.meta["version"]))
+        return BuildResult("\n".join(lines).encode("utf-8") + b"\n", 1)
+
+
+TEXT = OutputFormat(
+    name="text",
+    builder="test_formats:PlainTextBuilder",
+    suffix=".txt",
+    unit="pages",
+    takes_papers=False,
+    style_schema=RecordType({}),
+)
+
+
+@pytest.fixture
+def text_format():  # type: ignore[no-untyped-def]
+    register(TEXT)
+    yield TEXT
+    unregister("text")
+
+
+def test_a_registered_builder_builds_through_the_command_line(
+    tmp_path: Path, text_format: OutputFormat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "project")
+    folder = project / "templates" / "plain-text"
+    folder.mkdir()
+    (folder / "variant.yaml").write_text("builder: text\naudience: patient\n", encoding="utf-8")
+    (folder / "content.xml.j2").write_text(
+        (project / "templates" / "patient-handout" / "content.xml.j2").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    monkeypatch.chdir(project)
+    args = ["build", "--only", "plain-text", "--brand", "none", "-j", "1", "--out", str(out), "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = (out / "b12-neuropathy" / "plain-text.txt").read_text(encoding="utf-8")
+    assert text.startswith("Vitamin B12 and Nerve Pain in Your Feet\n")
+    assert "Version 1.0" in text
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(a for a in manifest["artifacts"] if a["path"].endswith(".txt"))
+    assert entry["variant"] == "plain-text" and entry["kind"] == "pages" and entry["paper"] == ""
+
+
+def test_a_variant_naming_an_unknown_format_is_located(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    folder = project / "templates" / "wallet"
+    folder.mkdir()
+    (folder / "variant.yaml").write_text("builder: pfd\naudience: patient\n", encoding="utf-8")
+    from handouts.errors import InputError
+    from handouts.variants import discover_variants
+
+    with pytest.raises(InputError) as caught:
+        discover_variants(project / "templates")
+    problem = caught.value.problems[0]
+    assert problem.location.file.endswith("wallet/variant.yaml") and problem.location.line == 1
+    assert "did you mean 'pdf'" in problem.hint
+
+
+def test_the_registry_refuses_a_name_or_suffix_twice() -> None:
+    with pytest.raises(ValueError, match="registered already"):
+        register(FORMATS["pdf"])
+    with pytest.raises(ValueError, match=r"\.pptx"):
+        register(OutputFormat("slides2", "x:Y", ".pptx", "slides", False, RecordType({})))
+
+
+def test_files_are_told_apart_by_their_format() -> None:
+    assert format_of_file("a/b/patient-handout-letter.pdf") is FORMATS["pdf"]
+    assert format_of_file("training-deck.pptx") is FORMATS["pptx"]
+    assert format_of_file("notes.md") is None
