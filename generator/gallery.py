@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from handouts.builders.registry import format_of_file
+from handouts.builders.registry import format_of_file, load
 from handouts.errors import InputError
 from handouts.office import decks_to_pdf
 from handouts.outputs import atomic_write
@@ -65,10 +65,8 @@ def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -
             f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{alt} page {n}" loading="lazy">'
             for n, name in enumerate(images, start=1)
         )
-    elif _preview(path.name) == "office":
-        pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _slide_titles(path)) + "</ol>"
     else:
-        pictures = ""
+        pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _outline(path)) + "</ol>"
     unit = artifact.get("kind", "pages")
     return (
         f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
@@ -101,6 +99,12 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) 
     return names
 
 
+def _outline(path: Path) -> list[str]:
+    """Return the titles of a file's pages or slides, from its format's `outline` hook, when it has one."""
+    output_format = format_of_file(path.name)
+    return load(output_format.outline)(path) if output_format and output_format.outline else []
+
+
 def _preview(file_name: str) -> str:
     """Return how the gallery draws a file of this name: its format's `preview` ("pdf", "office" or "")."""
     output_format = format_of_file(file_name)
@@ -113,16 +117,6 @@ def _png_bytes(image: Any) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
-
-
-def _slide_titles(deck: Path) -> list[str]:
-    from pptx import Presentation
-
-    titles = []
-    for slide in Presentation(str(deck)).slides:
-        shape = slide.shapes.title
-        titles.append(shape.text_frame.text if shape is not None else "(untitled)")
-    return titles
 
 
 def _remove_unused_thumbnails(thumbs: Path, manifest: dict) -> None:

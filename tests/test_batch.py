@@ -250,6 +250,22 @@ def test_changed_brand_rebuilds_only_that_brands_outputs(project: Path, tmp_path
     assert paths_with(second, "reused") == paths_with(first, "built") - riverside
 
 
+def test_changed_logo_rebuilds_only_what_shows_it(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("--topic", TOPIC_ID, "--only", "patient-handout", "--paper", "letter", *BRANDS, "--brand", "lakeview")
+    first = build_json(out, *args, cwd=project)
+    assert first["built"] == 3
+    logo = project / "content" / "brands" / "riverside-logo.png"
+    from PIL import Image
+
+    image = Image.open(logo)
+    image.putpixel((0, 0), (0, 0, 0, 255) if image.mode == "RGBA" else 0)
+    image.save(logo)
+    second = build_json(out, *args, cwd=project)
+    assert paths_with(second, "built") == {f"riverside/{TOPIC_ID}/patient-handout-letter.pdf"}
+    assert len(paths_with(second, "reused")) == 2
+
+
 def test_changed_style_rebuilds_the_variant_and_those_extending_it(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     variants = ("patient-handout", "patient-handout-large", "patient-deck", "clinician-onepager")

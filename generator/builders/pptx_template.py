@@ -52,6 +52,15 @@ def check_template(template: Path, wanted: dict[str, str]) -> None:
             )
 
 
+def slide_titles(deck: Path) -> list[str]:
+    """Return the title of every slide of `deck`, for a gallery that cannot draw it."""
+    titles = []
+    for slide in Presentation(str(deck)).slides:
+        shape = slide.shapes.title
+        titles.append(shape.text_frame.text if shape is not None else "")
+    return titles
+
+
 def remove_all_slides(prs: Any) -> None:
     """Drop the sample slides a clinic's template may carry, keeping its masters and layouts."""
     slide_ids = prs.slides._sldIdLst

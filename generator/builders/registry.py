@@ -39,6 +39,7 @@ class OutputFormat:
     warm_up: str = ""  # "module:function" called once in each worker before its first job
     preview: str = ""  # how the gallery draws it: "pdf" (pages), "office" (through LibreOffice), "" (not drawn)
     check_variant: Callable[[Variant, ProblemList], None] | None = None  # style rules a schema cannot say
+    outline: str = ""  # "module:function" giving a file's page or slide titles, for a gallery without previews
 
     def file_name(self, variant: str, paper: str) -> str:
         """Return the name of the file a variant writes on `paper` ('' when the format takes no papers)."""
@@ -111,5 +112,6 @@ register(
         check_inputs="handouts.builders.pptx_template:check_variant_inputs",
         warm_up="handouts.builders.pptx:warm_up",
         preview="office",
+        outline="handouts.builders.pptx_template:slide_titles",
     )
 )
