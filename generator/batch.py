@@ -111,7 +111,9 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
     out = request.out
     previous = read_manifest(out)
     inputs = {t.key: inputs_of(project, t) for t in targets}
-    stale = [t for t in targets if request.force or not is_fresh(previous.get(t.output), inputs[t.key], out)]
+    stale = [
+        t for t in targets if request.force or not is_fresh(previous.get(t.output), inputs[t.key], out, project.root)
+    ]
     stale_set = set(stale)
     report = BuildReport()
     journal = ManifestJournal(out, previous)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -91,6 +91,9 @@ class ArtifactRecord:
     variant: str = ""
     brand: str = ""
     paper: str = ""
+    # Files the output was found to use while it was built (a topic's pictures), project-relative, with their
+    # digests: the topic names them, so only the build knows them, and a changed one makes the output stale.
+    depends: dict[str, str] = field(default_factory=dict)
 
 
 def record_from(entry: dict, **changes: str) -> ArtifactRecord:
@@ -108,9 +111,11 @@ def read_manifest(out: Path) -> dict[str, dict]:
         return {}
 
 
-def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path) -> bool:
+def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path, root: Path) -> bool:
     """Return True when the output on disk is the one the previous build made from these same inputs."""
     if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
+        return False
+    if any(digest(root / path) != sha for path, sha in previous.get("depends", {}).items()):
         return False
     return digest(out / previous["path"]) == previous.get("sha256")
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from handouts.builders.registry import FORMATS, load
-from handouts.cache import ArtifactRecord, ManifestJournal
+from handouts.cache import ArtifactRecord, ManifestJournal, digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.matrix import Target
 from handouts.outputs import write_temporary
@@ -76,6 +76,7 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
             variant=target.variant,
             brand=target.brand,
             paper=target.paper,
+            depends={_relative(path, project.root): digest(path) for path in result.depends},
         )
         return {"record": asdict(record), "temporary": str(temporary)}
     except HandoutError as exc:
@@ -91,6 +92,10 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
             ],
             "exit_code": 1,
         }
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.resolve().relative_to(root.resolve()))
 
 
 def warm_up(formats: Iterable[str] = ()) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from handouts.content.references import Reference
@@ -41,6 +41,7 @@ def plain(spans: Inline) -> str:
 class Heading:
     spans: Inline
     level: int = 2
+    icon: str = ""  # the name of an icon drawn before the heading (handouts.icons)
     at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
@@ -57,6 +58,7 @@ class ListBlock:
 
     kind: str
     items: tuple[Inline, ...]
+    icon: str = ""
     at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
@@ -97,10 +99,26 @@ class Qr:
 
 @dataclass(frozen=True)
 class Callout:
-    """A box that stands out: the main message, when to call, a summary."""
+    """A box that stands out: the main message, when to call, a summary; urgent, warning, tip or note.
+
+    `label` is the word that says the box's level without colour ("Get help now"); `icon` names its icon.
+    """
 
     kind: str
     blocks: tuple
+    label: str = ""
+    icon: str = ""
+    at: Location | None = field(default=None, compare=False)  # where its content was written
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture: a checked file of the topic, its alt text, an optional caption and a size hint."""
+
+    path: str  # the file, resolved and checked by the pipeline
+    alt: str
+    caption: Inline = ()
+    size: str = "medium"  # small, medium, large or full (of the column or the slide's body)
     at: Location | None = field(default=None, compare=False)  # where its content was written
 
 
@@ -123,7 +141,7 @@ class Section:
         return self.id
 
 
-Block = Heading | Paragraph | ListBlock | Table | Faq | References | Qr | Callout | Section
+Block = Heading | Paragraph | ListBlock | Table | Faq | References | Qr | Callout | Section | Figure
 
 
 @dataclass(frozen=True)
@@ -170,8 +188,10 @@ class _Citations:
         )
 
 
-def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
-    """Parse template markup into a Document or a Deck."""
+def parse_markup(
+    markup: str, library: dict[str, Reference], pictures: Mapping[str, str] | None = None
+) -> Document | Deck:
+    """Parse template markup into a Document or a Deck; `pictures` maps each figure's name to its checked file."""
     try:
         root = ET.fromstring(markup)
     except ET.ParseError as exc:
@@ -184,7 +204,7 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
     for cite in root.iter("cite"):
         for ref_id in cite.get("ids", "").split():
             citations.number(ref_id)
-    parser = _Parser(citations)
+    parser = _Parser(citations, pictures or {})
     if citations.numbers and root.find(".//references") is None:
         raise BuildError(
             "the text cites references but this output prints no reference list; "
@@ -205,8 +225,9 @@ def parse_markup(markup: str, library: dict[str, Reference]) -> Document | Deck:
 class _Parser:
     """Turn markup elements into IR blocks, one method per block tag (see `_BLOCK_PARSERS`)."""
 
-    def __init__(self, citations: _Citations) -> None:
+    def __init__(self, citations: _Citations, pictures: Mapping[str, str]) -> None:
         self.citations = citations
+        self.pictures = pictures
 
     def blocks(self, parent: ET.Element, skip: frozenset[str] = frozenset()) -> tuple[Block, ...]:
         out = []
@@ -228,7 +249,7 @@ class _Parser:
         level = el.get("level", "2")
         if level not in ("1", "2", "3", "4"):
             raise BuildError(f"the template wrote <h level={level!r}>; the level must be 1 to 4")
-        return Heading(self.inline(el), int(level), at)
+        return Heading(self.inline(el), int(level), el.get("icon", ""), at)
 
     def paragraph(self, el: ET.Element, at: Location | None) -> Paragraph | None:
         spans = self.inline(el)
@@ -236,7 +257,7 @@ class _Parser:
 
     def list_block(self, el: ET.Element, at: Location | None) -> ListBlock | None:
         items = tuple(s for s in (self.inline(item) for item in el.findall("item")) if s)
-        return ListBlock(el.tag, items, at) if items else None
+        return ListBlock(el.tag, items, el.get("icon", ""), at) if items else None
 
     def table(self, el: ET.Element, at: Location | None) -> Table:
         head = el.find("head")
@@ -251,7 +272,17 @@ class _Parser:
         return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)), at)
 
     def callout(self, el: ET.Element, at: Location | None) -> Callout:
-        return Callout(el.get("kind", "note"), self.blocks(el), at)
+        return Callout(el.get("kind", "note"), self.blocks(el), el.get("label", ""), el.get("icon", ""), at)
+
+    def figure(self, el: ET.Element, at: Location | None) -> Figure:
+        name = el.get("src", "")
+        if name not in self.pictures:
+            raise BuildError(f"the template shows a picture {name!r} that is not one of the topic's checked figures")
+        alt = plain(self.inline(el.find("alt")))
+        if not alt:
+            raise BuildError(f"the picture {name!r} has no alt text for this audience")
+        size = el.get("size", "medium")
+        return Figure(self.pictures[name], alt, self.inline(el.find("caption")), size, at)
 
     def section(self, el: ET.Element, at: Location | None) -> Section:
         return Section(el.get("id", ""), self.blocks(el), at)
@@ -320,6 +351,7 @@ _BLOCK_PARSERS: dict[str, Callable[[_Parser, ET.Element, Location | None], Block
     "faq": _Parser.faq,
     "callout": _Parser.callout,
     "section": _Parser.section,
+    "figure": _Parser.figure,
     "qr": _Parser.qr,
     "references": _Parser.references,
 }

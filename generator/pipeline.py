@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
+from handouts.content.texts import AUDIENCES
 from handouts.errors import BuildError, InputError, Location, Problem, ProblemList
 from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
@@ -76,7 +78,7 @@ def check_project(topic_paths: list[Path] | None = None, project: Project | None
             problems.items.extend(exc.problems)
     for path in paths:
         try:
-            labels_of(project, cached_topic(project, str(path)))
+            check_topic(project, str(path), AUDIENCES, ())
         except InputError as exc:
             problems.items.extend(exc.problems)
     problems.raise_if_any()
@@ -112,6 +114,39 @@ def labels_of(project: Project, topic: Topic) -> Labels:
     return labels_for(project.templates, topic.data["language"])
 
 
+def topic_pictures(project: Project, topic: Topic) -> dict[str, Path]:
+    """Return every figure file the topic names (as written, relative to its folder) with its checked path,
+    or raise InputError at each figure that is missing, outside the project, of the wrong type or unsafe."""
+    from handouts.assets import check_figure, resolve_inside
+
+    problems = ProblemList()
+    pictures: dict[str, Path] = {}
+    for section in topic.data["sections"]:
+        for block in section["blocks"]:
+            if block["kind"] != "figure":
+                continue
+            name = block["value"]["file"]
+            path = resolve_inside(project.root, str((topic.path.parent / name).resolve()), name.loc, "file", problems)
+            if path is not None and check_figure(path, name.loc, problems):
+                pictures[str(name)] = path
+    problems.raise_if_any()
+    return pictures
+
+
+def check_figures_have_alt(topic: Topic, view: dict[str, Any]) -> None:
+    """Raise InputError for a figure an audience sees without alt text in that audience's words."""
+    problems = ProblemList()
+    for section in view["sections"]:
+        for block in section["blocks"]:
+            if block["kind"] == "figure" and not block["alt"]:
+                problems.add(
+                    getattr(block["file"], "loc", None),
+                    f"the figure {block['file']} has no alt text for the {view['audience']} audience",
+                    f"add 'alt: {{{view['audience']}: ...}}' saying what the picture shows, or hide it with 'for:'",
+                )
+    problems.raise_if_any()
+
+
 def source_epoch(topic: Topic) -> int:
     """Return the time written into outputs: SOURCE_DATE_EPOCH when set, else the topic's review date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -144,7 +179,8 @@ def render_ir(project: Project, target: Target) -> tuple[Any, dict[str, Any]]:
     from handouts.render import render_markup  # Jinja is imported only when something is rendered
 
     markup = render_markup(variant.search_path, variant.entry, context)
-    return parse_markup(markup, references_for(project)), view
+    pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
+    return parse_markup(markup, references_for(project), pictures), view
 
 
 def check_font_coverage(view: dict, brand: Brand) -> None:
@@ -171,8 +207,10 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
     """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it."""
     topic = cached_topic(project, topic_path)
     labels_of(project, topic)
+    topic_pictures(project, topic)
     for audience in audiences:
         view = audience_view(topic, audience)
+        check_figures_have_alt(topic, view)
         for name in brands:
             check_font_coverage(view, brand_named(project, name))
 
@@ -204,7 +242,8 @@ def build_output(project: Project, target: Target) -> BuildResult:
         context = BuildContext(
             variant, target.paper, brand_named(project, target.brand), meta, labels, project.root, source_epoch(topic)
         )
-        return get_builder(variant.builder).build(document, context)
+        result = get_builder(variant.builder).build(document, context)
+        return replace(result, depends=tuple(topic_pictures(project, topic).values()))
     except BuildError as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.

@@ -36,14 +36,16 @@ SAMPLES = {
     "section": "<section><p>Inside</p></section>",
     "qr": "<qr>https://example.org/x</qr>",
     "references": "<references/>",
+    "figure": '<figure src="dot.svg"><alt>A dot</alt><caption>A caption</caption></figure>',
 }
+PICTURE = str(ROOT / "generator" / "icons" / "info.svg")
 
 
 def test_every_ir_block_is_made_by_a_markup_tag() -> None:
     assert set(SAMPLES) == set(ir._BLOCK_PARSERS), "add a sample of the new tag"
     made = set()
     for sample in SAMPLES.values():
-        document = ir.parse_markup(f"<document><title>T</title>{sample}</document>", {})
+        document = ir.parse_markup(f"<document><title>T</title>{sample}</document>", {}, {"dot.svg": PICTURE})
         made |= {type(b) for b in document.blocks}
     assert made == IR_BLOCKS
 
@@ -62,17 +64,28 @@ def test_content_block_kinds_agree_across_schema_view_and_macro() -> None:
 @pytest.mark.parametrize("kind", sorted(CONTENT_BLOCKS))
 def test_the_shared_macro_renders_every_content_kind(tmp_path: Path, kind: str) -> None:
     (tmp_path / "entry.xml.j2").write_text(
-        '{% import "_macros.xml.j2" as m %}<document><title>T</title>{{ m.block(b) }}</document>', encoding="utf-8"
+        '{% import "_macros.xml.j2" as m %}<document><title>T</title>{{ m.block(b, labels) }}</document>',
+        encoding="utf-8",
     )
     sample = {
         "paragraph": {"kind": "paragraph", "text": "Words", "at": "t.yaml:4:7"},
-        "callout": {"kind": "callout", "text": "Words", "at": "t.yaml:4:7"},
+        "callout": {"kind": "callout", "text": "Words", "level": "urgent", "icon": None, "at": "t.yaml:4:7"},
         "bullets": {"kind": "bullets", "items": ["One", "Two"], "at": "t.yaml:4:7"},
+        "steps": {"kind": "steps", "items": ["One", "Two"], "icon": "foot", "at": "t.yaml:4:7"},
+        "figure": {
+            "kind": "figure",
+            "file": "dot.svg",
+            "alt": "A dot",
+            "caption": None,
+            "size": "small",
+            "at": "t.yaml:4:7",
+        },
         "table": {"kind": "table", "caption": None, "columns": ["A", "B"], "rows": [["1", "2"]], "at": "t.yaml:4:7"},
     }
     assert set(sample) == set(CONTENT_BLOCKS), "add a sample for the new block kind"
-    markup = render_markup([tmp_path, ROOT / "templates"], "entry.xml.j2", {"b": sample[kind]})
-    document = ir.parse_markup(markup, {})
+    labels = labels_for(ROOT / "templates", "en")
+    markup = render_markup([tmp_path, ROOT / "templates"], "entry.xml.j2", {"b": sample[kind], "labels": labels})
+    document = ir.parse_markup(markup, {}, {"dot.svg": PICTURE})
     assert document.blocks and document.blocks[0].at == Location("t.yaml", 4, 7)
 
 

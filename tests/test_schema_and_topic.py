@@ -609,6 +609,7 @@ def test_minimal_view_has_empty_optional_parts(ref_ids: set[str]) -> None:
         {
             "id": "first",
             "heading": "First section",
+            "icon": None,
             "blocks": [{"kind": "paragraph", "text": "Some text."}],
             "slide": [],
             "notes": None,

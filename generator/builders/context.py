@@ -30,6 +30,7 @@ class BuildResult:
 
     data: bytes
     pages: int
+    depends: tuple[Path, ...] = ()  # files the output used that its target does not name (a topic's pictures)
 
 
 class Builder(Protocol):

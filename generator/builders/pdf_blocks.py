@@ -7,12 +7,14 @@ flowables, so they never depend on how pages are laid out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
 from handouts.builders.pdf_furniture import CheckBox, QrCode, face_of
+from handouts.builders.pdf_pictures import icon, picture
 from handouts.builders.pdf_styles import PdfStyle
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
@@ -55,7 +57,26 @@ def _no_padding() -> list[tuple]:
 
 
 def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
-    return [Paragraph(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"))]
+    para = Paragraph(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"))
+    if not block.icon:
+        return [para]
+    row = _with_icon(layout.style, block.icon, para.style, para, width, layout.style.sheet["icon"]["color"])
+    row.keepWithNext = True  # a heading never ends a column, with or without its icon
+    return [row]
+
+
+def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any, width: float, color: str) -> Table:
+    """Return `content` with icon `name` at its left, sized to the text beside it, in `color`."""
+    size = beside.fontSize * style.sheet["icon"]["size"]
+    gap = beside.fontSize * 0.5
+    hexcolor = "#" + style.color(color).hexval()[2:]
+    table = Table([[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap])
+    table.setStyle(
+        table_style(
+            [*_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore)]
+        )
+    )
+    return table
 
 
 def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
@@ -91,16 +112,17 @@ def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowab
         return [table]
     items = [ListItem(Paragraph(markup(item, style), body), leftIndent=indent) for item in block.items]
     if block.kind == "steps":
-        return [
-            ListFlowable(
-                items,
-                bulletType="1",
-                leftIndent=indent,
-                bulletFontName=font_name("bold"),
-                bulletFontSize=body.fontSize,
-                bulletColor=style.color("accent"),
-            )
-        ]
+        steps = ListFlowable(
+            items,
+            bulletType="1",
+            leftIndent=indent,
+            bulletFontName=font_name("bold"),
+            bulletFontSize=body.fontSize,
+            bulletColor=style.color("accent"),
+        )
+        if block.icon:
+            return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
+        return [steps]
     symbol = bullets["symbol"]
     if any(ord(ch) not in covered_characters() for ch in symbol):
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
@@ -238,9 +260,20 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     text_blocks = [b for b in block.blocks if not isinstance(b, ir.Qr)]
     size = qr_size(style)
     text_w = inner_w - (size + padding if qr_blocks else 0)
+    # A callout with a level says it three ways: its colour, its label word and its icon.
+    icon_name = block.icon or look.get("icon", "")
+    body = style.para("body")
+    icon_w = body.fontSize * style.sheet["icon"]["size"] * 1.35 if icon_name else 0
     content: list[Flowable] = []
+    if block.label:
+        label_style = ParagraphStyle(
+            f"callout_label-{block.kind}", parent=style.para("callout_label"), textColor=style.color(look["accent"])
+        )
+        content.append(Paragraph(escape(block.label), label_style))
     for inner in text_blocks:
-        content.extend(layout.flowables(inner, text_w))
+        content.extend(layout.flowables(inner, text_w - icon_w))
+    if icon_name:
+        content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
     if qr_blocks:
         cell = Table([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
@@ -258,6 +291,19 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
     box.setStyle(table_style(commands))
     return [box, Spacer(1, style.para("body").spaceAfter + 2)]
+
+
+def _figure(layout: BlockLayout, block: ir.Figure, width: float) -> list[Flowable]:
+    style = layout.style
+    sizes = style.sheet["figure"]
+    drawing = picture(Path(block.path), width * sizes[block.size], sizes["max_height"])
+    drawing.hAlign = "CENTER"
+    parts: list[Flowable] = [drawing, Spacer(1, style.para("body").fontSize * 0.3)]
+    if block.caption:
+        parts.append(Paragraph(markup(block.caption, style), style.para("figure_caption")))
+    else:
+        parts.append(Spacer(1, style.para("figure_caption").spaceAfter))
+    return [KeepTogether(parts)]
 
 
 def _section(layout: BlockLayout, block: ir.Section, width: float) -> list[Flowable]:
@@ -284,4 +330,5 @@ HANDLERS: dict[type, Handler] = {
     ir.Callout: _callout,
     ir.Section: _section,
     ir.Qr: _qr,
+    ir.Figure: _figure,
 }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handouts.content.schema import BoolType, Field, NumberType, PatternType, RecordType, SchemaType
+from handouts.content.schema import BoolType, EnumType, Field, NumberType, PatternType, RecordType, SchemaType
 from handouts.errors import Location, ProblemList
+from handouts.icons import NAMES as ICON_NAMES
 from handouts.style import (
     MapOfType,
     color,
@@ -66,11 +67,26 @@ pdf_style_type = _record(
         padding=length,
     ),
     callouts=MapOfType(
-        _record(background=color, border=color, border_width=length, padding=length),
+        _record(
+            background=color,
+            border=color,
+            border_width=length,
+            padding=length,
+            icon=EnumType(ICON_NAMES),  # drawn at the box's left, with its label word, unless the block names one
+            accent=color,  # the colour of the label word and the icon
+        ),
         PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
     ),
     checkbox=_record(size=NumberType(0.3, 2.0), line_width=length, color=color),  # size: a multiple of the text
     qr=_record(size=NumberType(2, 20)),  # a multiple of the body size
+    figure=_record(  # widths as shares of the column, by the figure's size hint; the tallest a figure may be
+        small=NumberType(0.1, 1.0),
+        medium=NumberType(0.1, 1.0),
+        large=NumberType(0.1, 1.0),
+        full=NumberType(0.1, 1.0),
+        max_height=length,
+    ),
+    icon=_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text size beside it
     allow_italic=BoolType(),
 )
 
@@ -110,6 +126,11 @@ PDF_REQUIRED = (
     "checkbox.line_width",
     "checkbox.color",
     "qr.size",
+    *(f"figure.{key}" for key in ("small", "medium", "large", "full", "max_height")),
+    "icon.size",
+    "icon.color",
+    "paragraphs.figure_caption",
+    "paragraphs.callout_label",
     "allow_italic",
 )
 

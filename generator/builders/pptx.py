@@ -430,4 +430,5 @@ BODY_HANDLERS: dict[type, Callable[[Any], list[BodyItem]]] = {
     ir.Section: _inside_box,
     ir.Table: lambda block: _cannot_show(block, "a table inside a box"),
     ir.Qr: lambda block: _cannot_show(block, "a QR code"),
+    ir.Figure: lambda block: _cannot_show(block, "a picture in its text"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handouts.content.blocks import CONTENT_BLOCKS, Pick, PickAll
-from handouts.content.model import Topic, iter_texts
+from handouts.content.model import URGENCY_TIERS, Topic, iter_texts
 
 
 def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
@@ -38,6 +38,7 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
             {
                 "id": str(section["id"]),
                 "heading": heading,
+                "icon": section.get("icon"),
                 "blocks": blocks,
                 "slide": slide,
                 "notes": pick(section.get("notes")),
@@ -47,6 +48,7 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
         "audience": audience,
         "id": topic.id,
         "title": pick(data["title"]),
+        "short_title": pick(data.get("short_title")) or pick(data["title"]),
         "subtitle": pick(data.get("subtitle")),
         "version": data["version"],
         "reviewed": data["reviewed"],
@@ -58,11 +60,17 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
         "main_message": pick(data["main_message"]),
         "sections": sections,
         "key_points": pick_all(data["key_points"]),
-        "when_to_call": pick_all(data["when_to_call"]),
+        # Every tier is there, empty when the topic has none; a plain list of when_to_call is the "call" tier.
+        "when_to_call": {tier: pick_all(data["when_to_call"].get(tier)) for tier in URGENCY_TIERS},
         "questions_to_ask": pick_all(data["questions_to_ask"]),
         "faq": pick_pairs(data.get("faq")),
         "learning_objectives": pick_all(data.get("learning_objectives")),
         "quiz": pick_pairs(data.get("quiz")),
+        "glossary": [
+            {"term": entry["term"], "meaning": meaning}
+            for entry in data.get("glossary") or []
+            if (meaning := pick(entry["meaning"])) is not None
+        ],
         "disclaimer": pick(data["disclaimer"]),
     }
 
@@ -71,6 +79,10 @@ def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
     picked = CONTENT_BLOCKS[block["kind"]].pick(block["value"], pick, pick_all)
     if picked is not None:
         picked["at"] = _first_location(picked)
+        if block["kind"] == "callout":
+            picked["level"] = block.get("level", "note")
+        if block["kind"] in ("callout", "steps"):
+            picked["icon"] = block.get("icon")
     return picked
 
 

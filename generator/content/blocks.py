@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handouts.content.schema import Field, ListType, RecordType, SchemaType
+from handouts.content.schema import EnumType, Field, ListType, PatternType, RecordType, SchemaType
 from handouts.content.texts import audience_text, check_table_shape
 
 Pick = Callable[[Any], Any]  # one audience's text of an {audience: text} value, or None
@@ -56,6 +56,33 @@ def _pick_table(value: Any, pick: Pick, pick_all: PickAll) -> dict[str, Any] | N
     return {"kind": "table", "caption": pick(value.get("caption")), "columns": [columns[i] for i in keep], "rows": rows}
 
 
+def _pick_figure(value: Any, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
+    # The alt text may be missing for an audience that sees the figure: the topic check reports it there.
+    return {
+        "kind": "figure",
+        "file": value["file"],
+        "alt": pick(value["alt"]),
+        "caption": pick(value.get("caption")),
+        "size": str(value.get("size", "medium")),
+    }
+
+
+FIGURE_SIZES = ("small", "medium", "large", "full")
+figure_type = RecordType(
+    {
+        "file": Field(
+            PatternType(
+                r"[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}\.(svg|png|jpg|jpeg)",
+                "a picture file (SVG, PNG or JPEG) beside the topic",
+                "write a path relative to the topic's folder, for example figures/nerve.svg",
+            )
+        ),
+        "alt": Field(audience_text),  # what a reader who cannot see the picture needs to know from it
+        "caption": Field(audience_text, required=False),
+        "size": Field(EnumType(FIGURE_SIZES), required=False),
+    }
+)
+
 table_type = RecordType(
     {
         "caption": Field(audience_text, required=False),
@@ -68,6 +95,14 @@ table_type = RecordType(
 CONTENT_BLOCKS: dict[str, ContentBlock] = {
     "paragraph": ContentBlock(audience_text, _text_block("paragraph"), "a paragraph of text"),
     "bullets": ContentBlock(ListType(audience_text, max_items=40), _list_block("bullets"), "a bulleted list"),
-    "callout": ContentBlock(audience_text, _text_block("callout"), "a short text in a box that stands out"),
+    "steps": ContentBlock(
+        ListType(audience_text, max_items=12), _list_block("steps"), "a numbered list of things to do, in order"
+    ),
+    "callout": ContentBlock(
+        audience_text,
+        _text_block("callout"),
+        "a short text in a box that stands out; `level:` urgent, warning, tip or note",
+    ),
+    "figure": ContentBlock(figure_type, _pick_figure, "a picture (SVG, PNG or JPEG) with its alt text and a caption"),
     "table": ContentBlock(table_type, _pick_table, "a table with a header row (columns) and rows of cells"),
 }

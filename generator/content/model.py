@@ -19,6 +19,7 @@ from handouts.content.schema import (
     OneOfKeysType,
     PatternType,
     RecordType,
+    SchemaType,
     Text,
     TextType,
     suggest,
@@ -26,6 +27,7 @@ from handouts.content.schema import (
 from handouts.content.texts import AUDIENCES, audience_text
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import ProblemList
+from handouts.icons import NAMES as ICON_NAMES
 
 ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)((?:;\s*@[a-z0-9][a-z0-9-]*)*)\]")
@@ -62,15 +64,47 @@ class IdentifierType(PatternType):
 identifier = IdentifierType("b12-neuropathy")
 
 
+CALLOUT_LEVELS = ("urgent", "warning", "tip", "note")  # get help now; be careful; a helpful hint; for interest
+URGENCY_TIERS = ("urgent", "call", "next_visit")  # get help right away; call your doctor; mention at the next visit
+icon_name = EnumType(ICON_NAMES)
+
 block_type = OneOfKeysType(
     {kind: block.schema for kind, block in CONTENT_BLOCKS.items()},
-    shared={"for": Field(audience_list, required=False)},
+    shared={
+        "for": Field(audience_list, required=False),
+        "level": Field(EnumType(CALLOUT_LEVELS), required=False),  # callouts only
+        "icon": Field(icon_name, required=False),  # callouts and steps only
+    },
 )
+BLOCK_KEYS_ALLOWED = {"level": ("callout",), "icon": ("callout", "steps")}
+
+
+class UrgencyListType(SchemaType):
+    """When to get help: a list (call your doctor), or lists by urgency: urgent, call and next_visit."""
+
+    description = "a list, or a mapping of urgent / call / next_visit to lists"
+
+    def __init__(self) -> None:
+        self.tiers = RecordType({tier: Field(text_list, required=False) for tier in URGENCY_TIERS})
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        if node.kind == "seq":
+            value = text_list.check(node, problems, where)
+            return INVALID if value is INVALID else {"call": value}
+        value = self.tiers.check(node, problems, where)
+        if value is not INVALID and not value:
+            problems.add(node.loc, f"'{where}' is empty", "write at least one of: " + ", ".join(URGENCY_TIERS))
+            return INVALID
+        return value
+
+
+glossary_type = ListType(RecordType({"term": Field(TextType()), "meaning": Field(audience_text)}), max_items=40)
 
 section_type = RecordType(
     {
         "id": Field(identifier),
         "heading": Field(audience_text),
+        "icon": Field(icon_name, required=False),
         "for": Field(audience_list, required=False),
         "blocks": Field(ListType(block_type, max_items=60)),
         "slide": Field(ListType(audience_text, max_items=12), required=False),
@@ -85,6 +119,7 @@ topic_type = RecordType(
     {
         "id": Field(identifier),
         "title": Field(audience_text),
+        "short_title": Field(audience_text, required=False),  # for running headers and footers
         "subtitle": Field(audience_text, required=False),
         "version": Field(TextType()),
         "reviewed": Field(DateType()),
@@ -98,11 +133,12 @@ topic_type = RecordType(
         "main_message": Field(audience_text),
         "sections": Field(ListType(section_type, max_items=60)),
         "key_points": Field(text_list),
-        "when_to_call": Field(text_list),
+        "when_to_call": Field(UrgencyListType()),
         "questions_to_ask": Field(text_list),
         "faq": Field(ListType(qa_type, max_items=40), required=False),
         "learning_objectives": Field(text_list, required=False),
         "quiz": Field(ListType(qa_type, max_items=20), required=False),
+        "glossary": Field(glossary_type, required=False),  # words a patient may not know, in plain words
         "disclaimer": Field(audience_text),
     }
 )
@@ -154,6 +190,15 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
         problems.add(
             data["next_review"].loc, "'next_review' must be after 'reviewed'", "set the date of the next review"
         )
+    for section in data["sections"]:
+        for block, node in zip(section["blocks"], _block_nodes(root, section), strict=False):
+            for key, kinds in BLOCK_KEYS_ALLOWED.items():
+                if key in block and block["kind"] not in kinds:
+                    problems.add(
+                        _key_loc(node, key),
+                        f"'{key}' does not apply to a {block['kind']} block",
+                        f"'{key}' is for {' and '.join(kinds)} blocks; remove it here",
+                    )
     seen: dict[str, Text] = {}
     for section in data["sections"]:
         if section["id"] in seen:
@@ -164,6 +209,24 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
                 "give every section its own id",
             )
         seen[section["id"]] = section["id"]
+
+
+def _block_nodes(root: YNode, section: dict) -> list[YNode]:
+    """Return the YAML nodes of `section`'s blocks, to locate a problem at a key inside one."""
+    sections = _value(root, "sections")
+    for node in sections.items if sections is not None else ():
+        if any(k.value == "id" and v.value == section["id"] for k, v in node.items):
+            blocks = _value(node, "blocks")
+            return list(blocks.items) if blocks is not None else []
+    return []
+
+
+def _value(node: YNode, key: str) -> YNode | None:
+    return next((v for k, v in node.items if k.value == key), None) if node.kind == "map" else None
+
+
+def _key_loc(node: YNode, key: str) -> Any:
+    return next((k.loc for k, _ in node.items if k.value == key), node.loc) if node.kind == "map" else node.loc
 
 
 def _raw_texts(node: YNode) -> Iterator[Text]:
