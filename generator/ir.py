@@ -178,14 +178,9 @@ class _Citations:
             raise BuildError(f"the citation [@{ref_id}] names no reference in content/references/")
         return self.numbers.setdefault(ref_id, len(self.numbers) + 1)
 
-    def entries(self, short: bool = False) -> tuple[ReferenceEntry, ...]:
+    def entries(self) -> tuple[ReferenceEntry, ...]:
         ordered = sorted(self.numbers.items(), key=lambda item: item[1])
-        return tuple(
-            ReferenceEntry(
-                n, self.library[i].short_text() if short else self.library[i].citation_text(), self.library[i].link()
-            )
-            for i, n in ordered
-        )
+        return tuple(ReferenceEntry(n, self.library[i].citation_text(), self.library[i].link()) for i, n in ordered)
 
 
 def parse_markup(
@@ -217,7 +212,7 @@ def parse_markup(
             parser.blocks(root, skip=frozenset({"title", "subtitle"})),
         )
     if root.tag == "deck":
-        slides = tuple(parser.slide(el) for el in root.findall("slide"))
+        slides = tuple(s for s in (parser.slide(el) for el in root.findall("slide")) if s is not None)
         return Deck(parser.inline(root.find("title")), parser.inline(root.find("subtitle")), slides)
     raise BuildError(f"template markup must start with <document> or <deck>, not <{root.tag}>")
 
@@ -284,8 +279,11 @@ class _Parser:
         size = el.get("size", "medium")
         return Figure(self.pictures[name], alt, self.inline(el.find("caption")), size, at)
 
-    def section(self, el: ET.Element, at: Location | None) -> Section:
-        return Section(el.get("id", ""), self.blocks(el), at)
+    def section(self, el: ET.Element, at: Location | None) -> Section | None:
+        blocks = self.blocks(el)
+        if all(isinstance(b, Heading) for b in blocks):
+            return None  # a heading over nothing (a reference list with nothing cited, say) is not printed
+        return Section(el.get("id", ""), blocks, at)
 
     def qr(self, el: ET.Element, at: Location | None) -> Qr:
         url = plain(self.inline(el))
@@ -293,17 +291,22 @@ class _Parser:
             raise BuildError(f"the QR code link {url!r} is not allowed: only https:, mailto: and tel: links")
         return Qr(url, at)
 
-    def references(self, el: ET.Element, at: Location | None) -> References:
-        return References(self.citations.entries(short=el.get("form") == "short"), at)
+    def references(self, el: ET.Element, at: Location | None) -> References | None:
+        # One citation style for every output: authors, title, source and where to find it.
+        entries = self.citations.entries()
+        return References(entries, at) if entries else None
 
-    def slide(self, el: ET.Element) -> Slide:
+    def slide(self, el: ET.Element) -> Slide | None:
         notes_el = el.find("notes")
         notes = plain(self.inline(notes_el)) if notes_el is not None else ""
+        blocks = self.blocks(el, skip=frozenset({"title", "subtitle", "notes"}))
+        if not blocks and el.find("references") is not None:
+            return None  # a reference slide with nothing cited is left out
         return Slide(
             kind=el.get("kind", "content"),
             title=self.inline(el.find("title")),
             subtitle=self.inline(el.find("subtitle")),
-            blocks=self.blocks(el, skip=frozenset({"title", "subtitle", "notes"})),
+            blocks=blocks,
             notes=notes,
         )
 

@@ -231,6 +231,7 @@ def build_output(project: Project, target: Target) -> BuildResult:
         document, view = render_ir(project, target)
         meta = {
             "title": str(view["title"]),
+            "short_title": str(view["short_title"]),
             "reviewed": topic.data["reviewed"],
             "version": topic.data["version"],
             "authors": [str(a) for a in topic.data["authors"]],

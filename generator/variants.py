@@ -16,6 +16,7 @@ from handouts.builders.registry import FORMATS, OutputFormat, get_format
 from handouts.content.model import AUDIENCES
 from handouts.content.schema import (
     INVALID,
+    BoolType,
     EnumType,
     Field,
     ListType,
@@ -58,6 +59,10 @@ variant_type = RecordType(
         "papers": Field(ListType(paper_name), required=False),
         "max_pages": Field(NumberType(1, 50, integer=True), required=False),
         "min_font_size": Field(NumberType(4, 72), required=False),
+        # Body text may grow up to this size to use the page before it shrinks toward min_font_size.
+        "max_font_size": Field(NumberType(4, 72), required=False),
+        # A single page that should look full: the space between blocks grows, within limits, to use it.
+        "fill_page": Field(BoolType(), required=False),
     }
 )
 
@@ -75,6 +80,8 @@ class Variant:
     papers: tuple[str, ...] = ()
     max_pages: int = 0
     min_font_size: float = 0.0
+    max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
+    fill_page: bool = False
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -190,6 +197,8 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         papers=papers,
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
+        max_font_size=merged.get("max_font_size", 0.0),
+        fill_page=merged.get("fill_page", False),
         style=style,
     )
     if output_format.check_variant is not None and not problems:

@@ -1,8 +1,9 @@
 """Builder "pdf": an IR Document to a print-ready PDF with reportlab, within the variant's page budget.
 
-This module lays out pages: frames, the first page's header, later pages' running header, the footer, and the
-type scale that makes the text fit. What each block looks like is in pdf_blocks.py, the furniture in
-pdf_furniture.py, and the paper sizes, margins and which furniture a page carries are the variant's style data.
+This module lays out pages: frames, the first page's header, later pages' running header, the footer. How large
+the type is set and how the last page is arranged is chosen in pdf_fit.py; what each block looks like is in
+pdf_blocks.py, the furniture in pdf_furniture.py; paper sizes, margins and which furniture a page carries are the
+variant's style data.
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ from typing import Any
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
 from handouts.builders.pdf_blocks import HANDLERS, markup
+from handouts.builders.pdf_flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf_furniture import (
     BrandBar,
     draw_footer,
     draw_rule,
     draw_running_header,
+    fitted_title,
     footer_text,
     timestamp,
 )
-from handouts.builders.pdf_styles import PdfStyle, make_pdf_style
+from handouts.builders.pdf_styles import PdfStyle
 from handouts.errors import BuildError
 from handouts.fonts import font_name, register_pdf_fonts
-from handouts.style import resolve_paragraph_styles
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import LayoutError
 
 
 def warm_up() -> None:
@@ -36,50 +39,48 @@ def warm_up() -> None:
 
 
 class PdfBuilder:
-    """Lay out a Document on the variant's paper, shrinking type down to the variant's minimum if it must."""
+    """Lay out a Document on the variant's paper, with the largest type that fits its page budget."""
 
     def build(self, doc: ir.Document, context: BuildContext) -> BuildResult:
+        from handouts.builders.pdf_fit import fit
+
         register_pdf_fonts()
-        sheet = context.variant.style
-        last = None
-        for scale in _scales(sheet, context):
-            style = make_pdf_style(sheet, context.brand, scale, context.variant.min_font_size)
-            layout = _Layout(doc, context, style)
-            data, pages = layout.render()
-            budget = context.variant.max_pages
-            if not budget or pages <= budget:
-                return BuildResult(data, pages)
-            last = (layout, pages)
-        assert last is not None
-        raise BuildError(last[0].overflow_message(last[1]))
+        attempt = fit(doc, context)
+        return BuildResult(attempt.data, attempt.pages)
 
 
-def _scales(sheet: dict, context: BuildContext) -> list[float]:
-    """Return the type scales to try, largest first, until the body text reaches the variant's minimum.
+@dataclass(frozen=True)
+class Options:
+    """How one attempt lays the document out, besides the type scale."""
 
-    Styles already at the minimum stay there (make_pdf_style clamps them); the body shrinks at most to 80%.
-    """
-    minimum = context.variant.min_font_size
-    paragraphs = resolve_paragraph_styles(sheet["paragraphs"])
-    body = paragraphs["body"]["size"]
-    scales, scale = [1.0], 1.0
-    while minimum and body * (scale - 0.03) >= minimum - 1e-6 and scale - 0.03 >= 0.8:
-        scale = round(scale - 0.03, 4)
-        scales.append(scale)
-    return scales
+    last_page: int = 0  # when set, the page that gets frames `last_height` tall (a balanced last page)
+    last_height: float = 0.0
+    keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one flowable landed: its page, its column and the height it took."""
+
+    page: int
+    column: int
+    height: float
+    section: str
 
 
 @dataclass
 class _Frames:
     first: list[Frame]
     later: list[Frame]
+    first_last: list[Frame]  # the first page when it is also the last, balanced
+    later_last: list[Frame]
 
 
-class _Layout:
+class Layout:
     """One attempt at laying out the document at one type scale."""
 
-    def __init__(self, doc: ir.Document, context: BuildContext, style: PdfStyle) -> None:
-        self.doc, self.context, self.style = doc, context, style
+    def __init__(self, doc: ir.Document, context: BuildContext, style: PdfStyle, options: Options) -> None:
+        self.doc, self.context, self.style, self.options = doc, context, style, options
         self.page_w, self.page_h = context.variant.page_size(context.paper)
         self.page = page = style.sheet["page"]
         self.margins = (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"])
@@ -90,8 +91,9 @@ class _Layout:
         self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
         self.sections: list[tuple[str, list[Flowable]]] = []
         self.pages = 0
-        self.placed: list[tuple[int, float]] = []  # (page, height) of every flowable as laid out
+        self.placed: list[Placement] = []
         self.header: list[tuple[Flowable, float]] = []
+        self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -111,16 +113,16 @@ class _Layout:
 
     def _frames(self, header_h: float) -> _Frames:
         top, _right, bottom, left = self.margins
-        rule = self.page["rule_gap"]
 
-        def row(offset: float) -> list[Frame]:
-            height = self.page_h - top - bottom - self.footer_h - offset
-            if height < self.page["min_body_height"]:
+        def row(offset: float, height: float | None = None) -> list[Frame]:
+            full = self.page_h - top - bottom - self.footer_h - offset
+            if full < self.page["min_body_height"]:
                 raise BuildError("the title and header leave no room for the text; shorten the title")
+            height = min(height or full, full)
             return [
                 Frame(
                     left + i * (self.column_w + self.gap),
-                    bottom + self.footer_h,
+                    bottom + self.footer_h + full - height,  # a shorter frame hangs from the top of the body
                     self.column_w,
                     height,
                     leftPadding=0,
@@ -132,9 +134,15 @@ class _Layout:
                 for i in range(self.columns)
             ]
 
+        rule = self.page["rule_gap"]
         first_h = header_h + rule if self.header else 0.0
         later_h = self.style.para("page_header").leading + rule if self.page["running_header"] else 0.0
-        return _Frames(row(first_h), row(later_h))
+        self.column_heights = (
+            self.page_h - top - bottom - self.footer_h - first_h,
+            self.page_h - top - bottom - self.footer_h - later_h,
+        )
+        last = self.options.last_height or None
+        return _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
 
     def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
@@ -151,8 +159,9 @@ class _Layout:
         if not self.page["running_header"]:
             return
         top, _, _, left = self.margins
-        title = ir.plain(self.doc.title)
-        y = draw_running_header(canvas, self.style, title, self.context.brand, left, self.page_h - top, self.width)
+        brand = self.context.brand
+        title = fitted_title(self.context.meta["short_title"], self.style, brand, self.width)
+        y = draw_running_header(canvas, self.style, title, brand, left, self.page_h - top, self.width)
         draw_rule(canvas, self.style, "header_rule", left, y, self.width)
 
     def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
@@ -168,7 +177,14 @@ class _Layout:
             flowables = self.flowables(block, self.column_w)
             if isinstance(block, ir.Section):
                 self.sections.append((block.heading, flowables))
+                for flowable in flowables:
+                    flowable._handouts_section = block.heading
             story.extend(flowables)
+        gap = self.column_heights[1] * MAX_GAP
+        story = [_flowing(f, gap) for f in story]
+        story = keep_with_next(story)
+        if self.options.keep_tail:
+            story = _keep_tail_together(story, self.options.keep_tail, self.column_w)
         return story
 
     def flowables(self, block: ir.Block, width: float) -> list[Flowable]:
@@ -182,8 +198,10 @@ class _Layout:
         frames = self._frames(sum(h for _, h in self.header))
         buffer = io.BytesIO()
         meta = self.context.meta
-        doc = BaseDocTemplate(
+        last_page = self.options.last_page
+        doc = _Document(
             buffer,
+            last_page=last_page,
             pagesize=(self.page_w, self.page_h),
             leftMargin=self.margins[3],
             rightMargin=self.margins[1],
@@ -198,37 +216,93 @@ class _Layout:
             lang=meta["language"],
             invariant=1,
             pageTemplates=[
-                PageTemplate("first", frames.first, onPage=self._draw_first, autoNextPageTemplate="later"),
+                PageTemplate(
+                    "first",
+                    frames.first_last if last_page == 1 else frames.first,
+                    onPage=self._draw_first,
+                    autoNextPageTemplate="later",
+                ),
                 PageTemplate("later", frames.later, onPage=self._draw_later),
+                PageTemplate("last", frames.later_last, onPage=self._draw_later),
             ],
         )
-        # Where each flowable lands tells, when the budget is exceeded, exactly how much spills over.
-        doc.afterFlowable = lambda flowable: self.placed.append((doc.page, _laid_height(flowable)))
-        doc.build(self.story(), canvasmaker=_numbered_canvas(self))
+
+        def record(flowable: Flowable) -> None:
+            frame_id = str(getattr(getattr(doc, "frame", None), "id", "col0"))
+            column = int(frame_id.removeprefix("col")) if frame_id.startswith("col") else 0
+            section = getattr(flowable, "_handouts_section", "")
+            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section))
+
+        # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
+        doc.afterFlowable = record
+        try:
+            doc.build(self.story(), canvasmaker=_numbered_canvas(self))
+        except LayoutError as exc:
+            raise BuildError(_too_large_message(str(exc), self.context)) from None
         return buffer.getvalue(), self.pages
 
-    # ----- when it does not fit -------------------------------------------------------------------------------
-    def overflow_message(self, pages: int) -> str:
-        variant = self.context.variant
-        body = self.style.para("body")
-        spilled = sum(height for page, height in self.placed if page > variant.max_pages)
-        over_lines = max(1, round(spilled / body.leading))
-        heights = [(heading, sum(_height(f, self.column_w) for f in flows)) for heading, flows in self.sections]
-        longest = sorted(heights, key=lambda item: -item[1])[:3]
-        names = ", ".join(f"'{h}' ({round(v / body.leading)} lines)" for h, v in longest)
-        size_note = (
-            f" even with its text shrunk to {body.fontSize:.3g} pt (minimum {variant.min_font_size:g} pt)"
-            if variant.min_font_size
-            else ""
-        )
-        return (
-            f"{variant.name} on {self.context.paper} needs {pages} pages but may have {variant.max_pages}{size_note}: "
-            f"about {over_lines} lines of {body.fontSize:.3g} pt text too many. Longest sections: {names}. "
-            f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all"
-        )
+    def column_fill(self, page: int) -> list[float]:
+        """Return how much of each column of `page` its content takes, in points."""
+        fill = [0.0] * self.columns
+        for placement in self.placed:
+            if placement.page == page:
+                fill[placement.column] += placement.height
+        return fill
+
+    def column_height(self, page: int) -> float:
+        """Return the height of a column's frame on `page` (the first page has the title above it)."""
+        return self.column_heights[0] if page == 1 else self.column_heights[1]
 
 
-def _numbered_canvas(layout: _Layout) -> type[Canvas]:
+class _Document(BaseDocTemplate):
+    """A document that switches to the 'last' page template for its last page, when it knows which it is."""
+
+    def __init__(self, *args: Any, last_page: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_page = last_page
+
+    def afterPage(self) -> None:
+        if self._last_page > 1 and self.page == self._last_page - 1:
+            self.handle_nextPageTemplate("last")
+
+
+MAX_GAP = 0.35  # a box or row that would leave more than this share of a column empty by moving on splits instead
+
+
+def _flowing(flowable: Flowable, gap: float) -> Flowable:
+    """Return `flowable` wrapped in the rule it follows where a column ends: boxes stay whole, tables fill."""
+    if getattr(flowable, "_handouts_box", False):
+        return KeepWhole(flowable, gap)
+    if getattr(flowable, "_handouts_rows", False):
+        return RowsThatFill(flowable, gap)
+    return flowable
+
+
+def _keep_tail_together(story: list[Flowable], height: float, width: float) -> list[Flowable]:
+    """Return `story` with its last flowables, at least `height` tall in all, kept together on one page."""
+    total, start = 0.0, len(story)
+    while start > 0 and total < height:
+        next_height = _height(story[start - 1], width)
+        if total + next_height > 2 * height:
+            break  # a block much taller than the share wanted stays where it flows: it would move a whole column
+        start -= 1
+        total += next_height
+    if start >= len(story) - 1:
+        return story
+    return [*story[:start], KeepTogether(story[start:])]
+
+
+def _too_large_message(detail: str, context: BuildContext) -> str:
+    variant = context.variant
+    what = detail.split("containing", 1)[-1].split("(", 1)[0].strip(" \n'\"<>") if "containing" in detail else ""
+    return (
+        f"{variant.name} on {context.paper}: one block is taller than a whole page and cannot be split"
+        + (f" ({what[:80]})" if what else "")
+        + "; shorten it or split it into several blocks"
+    )
+
+
+def _numbered_canvas(layout: Layout) -> type[Canvas]:
     """Return a canvas class that holds each page back so its footer can say 'Page X of Y'."""
     epoch = layout.context.epoch
 
@@ -257,9 +331,18 @@ def _numbered_canvas(layout: _Layout) -> type[Canvas]:
 
 def _height(flowable: Flowable, width: float) -> float:
     _, h = flowable.wrapOn(Canvas(io.BytesIO()), width, 10_000)
+    if isinstance(flowable, KeepTogether):
+        h = flowable._H  # KeepTogether reports a huge height to force reportlab to split it
     return float(h + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def height_of(flowable: Flowable, width: float) -> float:
+    """Return the height `flowable` takes in a column `width` wide, its spacing included."""
+    return _height(flowable, width)
 
 
 def _laid_height(flowable: Flowable) -> float:
     """Return the height a flowable took where it was laid out, its spacing included."""
-    return float(getattr(flowable, "height", 0) + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+    # A table keeps its height as _height; most flowables as height.
+    height = getattr(flowable, "height", None) or getattr(flowable, "_height", 0)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())

@@ -47,6 +47,12 @@ def markup(spans: ir.Inline, style: PdfStyle) -> str:
     return "".join(parts)
 
 
+def block_gap(style: PdfStyle) -> float:
+    """Return the space below a box or a table: enough that the next box never seems to touch it."""
+    body = style.para("body")
+    return float(max(body.spaceAfter, body.fontSize * 0.4) + 2)
+
+
 def table_style(commands: list) -> TableStyle:
     """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
@@ -70,7 +76,7 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
     size = beside.fontSize * style.sheet["icon"]["size"]
     gap = beside.fontSize * 0.5
     hexcolor = "#" + style.color(color).hexval()[2:]
-    table = Table([[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap])
+    table = Table([[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap], splitInRow=1)
     table.setStyle(
         table_style(
             [*_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore)]
@@ -80,10 +86,29 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
 
 
 def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
-    return [Paragraph(markup(block.spans, layout.style), layout.style.para(block.role))]
+    para = Paragraph(markup(block.spans, layout.style), layout.style.para(block.role))
+    if ir.plain(block.spans).rstrip().endswith(":"):
+        para.keepWithNext = 1  # a sentence that introduces a list or a table stays with it
+    return [para]
 
 
 def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
+    return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
+
+
+def introduced(flowable: Flowable) -> Flowable:
+    """Mark `flowable` as one a sentence just before it introduces: the two stay together (pdf_flow)."""
+    flowable._handouts_introduced = True
+    return flowable
+
+
+def rows(table: Table) -> Table:
+    """Mark `table` as one whose rows may split where moving them on would leave a column mostly empty."""
+    table._handouts_rows = True
+    return table
+
+
+def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
     style = layout.style
     body = style.para("item") if "item" in style.paragraphs else style.para("body")
     bullets = style.group("bullets")
@@ -104,7 +129,8 @@ def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowab
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (0, -1), body.fontSize * 0.2),
+                    # The box stands on the first line's baseline, which reportlab puts one leading down.
+                    ("TOPPADDING", (0, 0), (0, -1), max(body.leading - body.fontSize * box["size"], 0)),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter),
                 ]
             )
@@ -146,7 +172,7 @@ def _cell_padding(padding: float) -> list[tuple]:
     return [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]
 
@@ -173,14 +199,14 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
     if group.get("stripe"):
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
     table.setStyle(table_style(commands))
-    return _captioned(block, table, style)
+    return _captioned(block, introduced(rows(table)), style)
 
 
 def _captioned(block: ir.Table, table: Table, style: PdfStyle) -> list[Flowable]:
     out: list[Flowable] = []
-    if block.caption:
-        out.append(Paragraph(markup(block.caption, style), style.para("caption")))
-    return [*out, table, Spacer(1, style.para("body").spaceAfter)]
+    if block.caption:  # a sentence before the caption introduces the table as much as the caption does
+        out.append(introduced(Paragraph(markup(block.caption, style), style.para("caption"))))
+    return [*out, table, Spacer(1, block_gap(style))]
 
 
 def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
@@ -213,7 +239,7 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
             data.append([Paragraph(markup(header, style), key_style), Paragraph(markup(value, style), cell)])
     table = Table(data, colWidths=[key_w, width - key_w])
     table.setStyle(table_style(commands))
-    return _captioned(block, table, style)
+    return _captioned(block, introduced(rows(table)), style)
 
 
 def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
@@ -278,7 +304,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         cell = Table([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
-    box = Table([[content]], colWidths=[width])
+    box = Table([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
     commands: list[tuple] = [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -290,7 +316,8 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     if look.get("border"):
         commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
     box.setStyle(table_style(commands))
-    return [box, Spacer(1, style.para("body").spaceAfter + 2)]
+    box._handouts_box = True  # kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise
+    return [box, Spacer(1, block_gap(style))]
 
 
 def _figure(layout: BlockLayout, block: ir.Figure, width: float) -> list[Flowable]:

@@ -57,6 +57,24 @@ def draw_running_header(
     return y - 6
 
 
+def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str:
+    """Return `title` cut at a word boundary, with an ellipsis, so it fits the running header's width."""
+    para = style.para("page_header")
+    face = face_of(para.fontName)
+    room = width - (text_width(brand.name, para.fontSize, face) + 3 * para.fontSize if brand.name else 0)
+    if text_width(title, para.fontSize, face) <= room or not brand.name:
+        room = width
+    if text_width(title, para.fontSize, face) <= room:
+        return title
+    words = title.split()
+    while len(words) > 1 and text_width(" ".join(words) + "…", para.fontSize, face) > room:
+        words.pop()
+    cut = " ".join(words).rstrip(",;:.-–—") + "…"
+    while text_width(cut, para.fontSize, face) > room and len(cut) > 2:  # one word longer than the line
+        cut = cut[:-2] + "…"
+    return cut
+
+
 def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int) -> str:
     """Return the footer line: review date, version and page number, in the topic's language."""
     return " · ".join(

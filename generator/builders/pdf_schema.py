@@ -87,6 +87,14 @@ pdf_style_type = _record(
         max_height=length,
     ),
     icon=_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text size beside it
+    # How far a layout may be tightened to save a nearly empty last page: space between blocks, line spacing
+    # (a multiple of each style's, never under min_leading) and type size.
+    tighten=_record(
+        spacing=NumberType(0.3, 1.0),
+        leading=NumberType(0.8, 1.0),
+        min_leading=NumberType(1.0, 2.0),
+        scale=NumberType(0.8, 1.0),
+    ),
     allow_italic=BoolType(),
 )
 
@@ -128,6 +136,7 @@ PDF_REQUIRED = (
     "qr.size",
     *(f"figure.{key}" for key in ("small", "medium", "large", "full", "max_height")),
     "icon.size",
+    *(f"tighten.{key}" for key in ("spacing", "leading", "min_leading", "scale")),
     "icon.color",
     "paragraphs.figure_caption",
     "paragraphs.callout_label",

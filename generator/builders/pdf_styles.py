@@ -36,8 +36,17 @@ class PdfStyle:
         return self.sheet.get(name, {})
 
 
-def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0, floor: float = 0.0) -> PdfStyle:
-    """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`."""
+def make_pdf_style(
+    sheet: dict[str, Any],
+    brand: Brand,
+    scale: float = 1.0,
+    floor: float = 0.0,
+    spacing: float = 1.0,
+    tight: bool = False,
+) -> PdfStyle:
+    """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`, and the
+    space around paragraphs times `spacing` as well; `tight` sets lines closer, as the sheet's `tighten` allows."""
+    tighten = sheet["tighten"]
     resolved = resolve_paragraph_styles(sheet["paragraphs"])  # parents were checked when the sheet was loaded
     allow_italic = sheet["allow_italic"]
     style = PdfStyle({}, sheet, brand, scale)
@@ -52,11 +61,11 @@ def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0, floo
             name,
             fontName=font_name(face),
             fontSize=size,
-            leading=size * spec.get("leading", 1.25),
+            leading=size * _leading(spec.get("leading", 1.25), tighten if tight else None),
             textColor=style.color(spec.get("color", "text")),
             backColor=style.color(spec["background"]) if "background" in spec else None,
-            spaceBefore=spec.get("space_before", 0) * scale,
-            spaceAfter=spec.get("space_after", 0) * scale,
+            spaceBefore=spec.get("space_before", 0) * scale * spacing,
+            spaceAfter=spec.get("space_after", 0) * scale * spacing,
             alignment=_ALIGN[spec.get("align", "left")],
             leftIndent=spec.get("indent", 0),
             allowWidows=0,
@@ -67,3 +76,10 @@ def make_pdf_style(sheet: dict[str, Any], brand: Brand, scale: float = 1.0, floo
             keepWithNext=name.startswith("h") or name in ("caption", "question"),
         )
     return style
+
+
+def _leading(leading: float, tighten: dict[str, Any] | None) -> float:
+    """Return a style's line spacing, set closer when tightening but never under the sheet's minimum."""
+    if tighten is None:
+        return leading
+    return max(leading * tighten["leading"], min(leading, tighten["min_leading"]))

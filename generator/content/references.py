@@ -58,12 +58,6 @@ class Reference:
         text = f"{authors} {title} {self._source(f'{self.journal}.', with_issue=True)}".rstrip(".") + "."
         return text + self._locator()
 
-    def short_text(self) -> str:
-        """Return a compact form for dense pages: first author, journal, year, volume, pages, DOI."""
-        first = self.authors.split(",")[0].strip()
-        author = f"{first}." if first == self.authors.strip().rstrip(".") else f"{first}, et al."
-        return f"{author} {self._source(self.journal, with_issue=False)}." + self._locator()
-
     def _source(self, journal: str, with_issue: bool) -> str:
         """Return journal, year, volume (issue) and pages as 'J. 2020;12(8):2221'."""
         where = journal + (f" {self.year}" if self.year else "")

@@ -1,0 +1,204 @@
+"""How a document is set: the largest type that fits the page budget, then a last page that is balanced and
+never holds only a few lines. Each choice is tried by laying the document out and reading where things landed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handouts import ir
+from handouts.builders.context import BuildContext
+from handouts.builders.pdf import Layout, Options
+from handouts.builders.pdf_styles import make_pdf_style
+from handouts.errors import BuildError
+from handouts.style import resolve_paragraph_styles
+
+SCALE_TOLERANCE = 0.01  # stop searching for the best type scale when within 1% of it
+MAX_SPACING = 1.6  # a page that should look full may space its blocks up to this much more widely
+MIN_SHRINK = 0.8  # type never shrinks below 80% of its style's size, whatever the variant's minimum
+BALANCE_MARGIN = 0.15  # columns of the last page differing by more than this share of a column are balanced
+MIN_LAST_FILL = 0.25  # a last page holding less than this share of a column is reflowed
+MAX_EMPTY = 0.40  # ... but never so far that the page before it is left more than this share empty
+FULL_ENOUGH = 0.06  # a page whose content leaves less than this share empty is not grown or spaced further
+
+
+@dataclass
+class Attempt:
+    layout: Layout
+    data: bytes
+    pages: int
+    scale: float
+    spacing: float = 1.0
+
+    def fits(self, budget: int) -> bool:
+        return not budget or self.pages <= budget
+
+
+Try = Callable[..., Attempt]  # lays the document out at a scale (and options, spacing) and returns the attempt
+
+
+def fit(doc: ir.Document, context: BuildContext) -> Attempt:
+    """Return the best layout of `doc`: the largest scale within the budget, then its last page improved."""
+    variant = context.variant
+    budget = variant.max_pages
+    body = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
+    low = max(variant.min_font_size / body, MIN_SHRINK) if variant.min_font_size else 1.0
+    high = max(variant.max_font_size / body, 1.0) if variant.max_font_size else 1.0
+    cache: dict[tuple[float, float, bool, Options], Attempt] = {}
+
+    def attempt(scale: float, options: Options | None = None, spacing: float = 1.0, tight: bool = False) -> Attempt:
+        options = options or Options()
+        key = (round(scale, 4), round(spacing, 3), tight, options)
+        if key not in cache:
+            style = make_pdf_style(variant.style, context.brand, key[0], variant.min_font_size, key[1], tight)
+            layout = Layout(doc, context, style, options)
+            data, pages = layout.render()
+            cache[key] = Attempt(layout, data, pages, key[0], key[1])
+        return cache[key]
+
+    best = attempt(1.0)
+    if best.fits(budget):
+        if high > 1.0:
+            best = _grow(best, attempt, high, budget)
+    elif low >= 1.0:
+        raise BuildError(overflow_message(best))
+    else:
+        best = _shrink(best, attempt, low, budget)
+    if variant.fill_page and budget == 1:
+        best = _fill_page(best, attempt)
+    return _improve_last_page(best, attempt, low)
+
+
+# Each try lays the whole document out, so the searches below predict the next scale from how much of the pages
+# the last try used, instead of halving a range: two or three layouts instead of six to ten.
+def _used(attempt: Attempt, budget: int) -> float:
+    """Return the share of the budget's pages (every page when there is no budget) the content takes."""
+    layout = attempt.layout
+    pages = budget or attempt.pages
+    capacity = sum(layout.column_height(page) * layout.columns for page in range(1, pages + 1))
+    return sum(p.height for p in layout.placed) / capacity
+
+
+def _next_scale(scale: float, used: float, margin: float) -> float:
+    # Set text takes area in proportion to about the square of its size: line height and line count both grow.
+    return scale * (1 / used) ** 0.5 * margin
+
+
+def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
+    """Return the attempt at the largest scale up to `high` that still fits, from a fitting `best`."""
+    for _ in range(3):
+        used = _used(best, budget)
+        if used > 1 - FULL_ENOUGH:
+            break
+        scale = min(high, _next_scale(best.scale, used, 0.99))
+        if scale <= best.scale + SCALE_TOLERANCE:
+            break
+        trial = attempt(scale)
+        if not trial.fits(budget):
+            break
+        best = trial
+        if scale >= high:
+            break
+    return best
+
+
+def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
+    """Return a fitting attempt at a scale down to `low`, from `over`, which does not fit."""
+    trial = over
+    for _ in range(4):
+        scale = max(low, min(_next_scale(trial.scale, _used(trial, budget), 0.99), trial.scale - SCALE_TOLERANCE))
+        trial = attempt(scale)
+        if trial.fits(budget):
+            return trial
+        if scale <= low:
+            break
+    floor = attempt(low)
+    if floor.fits(budget):
+        return floor
+    raise BuildError(overflow_message(floor))
+
+
+def _fill_page(best: Attempt, attempt: Try) -> Attempt:
+    """Return `best` with the space between its blocks widened, within limits, to use more of its one page."""
+    used = _used(best, 1)
+    if used > 1 - FULL_ENOUGH:
+        return best
+    for spacing in (min(MAX_SPACING, 1 + (1 - used) * 3), min(MAX_SPACING, 1 + (1 - used) * 1.5)):
+        trial = attempt(best.scale, spacing=spacing)
+        if trial.pages == 1:
+            return trial
+    return best
+
+
+def _tighten(best: Attempt, attempt: Try, low: float) -> Attempt | None:
+    """Return a layout with one page fewer, its spacing and then its type set a little tighter within the
+    style's limits, or None when that takes more than a small change."""
+    tighten = best.layout.style.sheet["tighten"]
+    for scale, tight in ((best.scale, False), (best.scale, True), (max(low, best.scale * tighten["scale"]), True)):
+        trial = attempt(scale, spacing=tighten["spacing"], tight=tight)
+        if trial.pages < best.pages:
+            return trial
+    return None
+
+
+def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
+    """Return `best`, or a layout of it whose last page is balanced or holds more than a few lines."""
+    layout, pages = best.layout, best.pages
+    column = layout.column_height(pages)
+    fill = layout.column_fill(pages)
+    if pages > 1 and sum(fill) < MIN_LAST_FILL * column:
+        # A last page with only a few lines: keep enough of the story's end together to give it a proper share,
+        # as long as the page before keeps most of its last column.
+        before = layout.column_fill(pages - 1)[-1]
+        room = before - (1 - MAX_EMPTY) * layout.column_height(pages - 1)
+        moved = min(MIN_LAST_FILL * column - sum(fill), room)
+        tail = attempt(best.scale, Options(keep_tail=sum(fill) + moved), best.spacing) if moved > 0 else None
+        left = tail.layout.column_fill(pages - 1) if tail else []
+        if tail and tail.pages == pages and min(left) >= (1 - MAX_EMPTY) * tail.layout.column_height(pages - 1):
+            best, layout, fill = tail, tail.layout, tail.layout.column_fill(pages)
+        else:
+            tighter = _tighten(best, attempt, low)
+            if tighter is not None:
+                best, layout, pages = tighter, tighter.layout, tighter.pages
+                column, fill = layout.column_height(pages), layout.column_fill(pages)
+    if layout.columns > 1 and max(fill) - min(fill) > BALANCE_MARGIN * column:
+        # Shorter frames on the last page share its content between the columns: an even share and a line,
+        # then a little more each time something is pushed onto a new page.
+        line = layout.style.para("body").leading
+        height = sum(fill) / layout.columns + line
+        for _ in range(4):
+            if height >= column:
+                break
+            options = Options(last_page=pages, last_height=height, keep_tail=layout.options.keep_tail)
+            trial = attempt(best.scale, options, best.spacing)
+            if trial.pages == pages:
+                return trial
+            spilled = sum(p.height for p in trial.layout.placed if p.page > pages)
+            height += max(spilled / layout.columns, line)
+    return best
+
+
+def overflow_message(attempt: Attempt) -> str:
+    """Return what an author needs when the document does not fit: how much is over, and where."""
+    layout = attempt.layout
+    context = layout.context
+    variant = context.variant
+    body = layout.style.para("body")
+    spilled = sum(p.height for p in layout.placed if p.page > variant.max_pages)
+    over_lines = max(1, round(spilled / body.leading))
+    by_section: dict[str, float] = {}
+    for placement in layout.placed:
+        by_section[placement.section] = by_section.get(placement.section, 0.0) + placement.height
+    longest = sorted(((h, s) for s, h in by_section.items() if s), reverse=True)[:3]
+    names = ", ".join(f"'{s}' ({round(h / body.leading)} lines)" for h, s in longest)
+    size_note = (
+        f" even with its text shrunk to {body.fontSize:.3g} pt (minimum {variant.min_font_size:g} pt)"
+        if variant.min_font_size
+        else ""
+    )
+    return (
+        f"{variant.name} on {context.paper} needs {attempt.pages} pages but may have {variant.max_pages}{size_note}: "
+        f"about {over_lines} lines of {body.fontSize:.3g} pt text too many. Longest sections: {names}. "
+        f"Shorten the {variant.audience} text of these sections by about {over_lines} lines in all"
+    )

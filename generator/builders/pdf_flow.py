@@ -1,0 +1,152 @@
+"""Flow rules reportlab does not have: a heading, a caption or an introducing sentence never ends a column
+without the first lines of what it introduces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph
+
+
+class KeepWithNext(Flowable):
+    """`head` kept with the start of `body`: both move to the next column unless the head and at least
+    `min_body` points of the body fit here; the rest of the body then flows on as usual."""
+
+    def __init__(self, head: Flowable, body: Flowable, min_body: float) -> None:
+        super().__init__()
+        self.head, self.body, self.min_body = head, body, min_body
+        self._handouts_section = getattr(head, "_handouts_section", "")
+
+    def _gap(self) -> float:
+        # Frames overlap one flowable's space after with the next one's space before: so does this pair.
+        return float(max(self.head.getSpaceAfter(), self.body.getSpaceBefore()))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, head_h = self.head.wrapOn(self.canv, available_width, available_height)
+        _, body_h = self.body.wrapOn(self.canv, available_width, max(available_height - head_h - self._gap(), 0))
+        self.head_height, self.body_height = head_h, body_h
+        self.width, self.height = available_width, head_h + self._gap() + body_h
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.head.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.body.getSpaceAfter())
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        canvas = self.canv
+        _, head_h = self.head.wrapOn(canvas, available_width, available_height)
+        rest = available_height - head_h - self._gap()
+        _, body_h = self.body.wrapOn(canvas, available_width, max(rest, 0))
+        if rest < min(self.min_body, body_h):
+            return []  # not even the start of the body fits: the pair moves on together
+        parts = self.body.splitOn(canvas, available_width, rest)
+        # What of the body lands here: the parts that fit, one after another (a list splits into its items).
+        fitted = 0.0
+        for part in parts:
+            _, part_h = part.wrapOn(canvas, available_width, rest - fitted)
+            if fitted + part_h > rest + 0.01:
+                break
+            fitted += part_h + part.getSpaceAfter()
+        if fitted < min(self.min_body, body_h) - 0.01:
+            return []
+        return [self.head, *parts]
+
+    def draw(self) -> None:
+        self.head.drawOn(self.canv, 0, self.height - self.head_height)
+        self.body.drawOn(self.canv, 0, 0)
+
+
+def _wants_next(flowable: Any, following: Any) -> bool:
+    """Return True when `flowable` must not end a column without `following`: it says so itself (a heading,
+    a caption), or it is a paragraph just before a list or table it introduces."""
+    if flowable.getKeepWithNext():
+        return True
+    first = following.head if isinstance(following, KeepWithNext) else following  # what a reader meets next
+    introduces = getattr(first, "_handouts_introduced", False)
+    return introduces and isinstance(flowable, Paragraph)
+
+
+def keep_with_next(story: list[Flowable], min_lines: int = 2) -> list[Flowable]:
+    """Return `story` with every flowable that must stay with its successor grouped with it."""
+    out: list[Flowable] = []
+    for flowable in reversed(story):
+        if out and _wants_next(flowable, out[-1]):
+            flowable.keepWithNext = 0  # handled here; reportlab's own grouping would keep the whole next block
+            body = out.pop()
+            leading = getattr(getattr(flowable, "style", None), "leading", 14)
+            out.append(KeepWithNext(flowable, body, min_lines * leading))
+        else:
+            out.append(flowable)
+    return list(reversed(out))
+
+
+class KeepWhole(Flowable):
+    """A box kept whole, moving to the next column, unless that would leave more than `max_gap` points of this
+    column empty: then it splits here (its table splits inside its row) rather than leave a column bare."""
+
+    def __init__(self, content: Flowable, max_gap: float) -> None:
+        super().__init__()
+        self.content, self.max_gap = content, max_gap
+        self._handouts_section = getattr(content, "_handouts_section", "")
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.content.wrapOn(self.canv, available_width, available_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.content.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.content.getSpaceAfter())
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if available_height <= self.max_gap:
+            return []  # the space left is small: the box moves on whole
+        return self.content.splitOn(self.canv, available_width, available_height)
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, 0)
+
+
+class RowsThatFill(Flowable):
+    """A table that splits between rows, or inside a row when moving the row on would leave more than `max_gap`
+    points of this column empty (a table of a few tall rows, in large print say)."""
+
+    def __init__(self, table: Any, max_gap: float) -> None:
+        super().__init__()
+        self.table, self.max_gap = table, max_gap
+        self._handouts_section = getattr(table, "_handouts_section", "")
+        self._handouts_introduced = getattr(table, "_handouts_introduced", False)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.table.wrapOn(self.canv, available_width, available_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.table.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.table.getSpaceAfter())
+
+    def _first_height(self, parts: list[Flowable], width: float, height: float) -> float:
+        return float(parts[0].wrapOn(self.canv, width, height)[1]) if parts else 0.0
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = self.table.splitOn(self.canv, available_width, available_height)
+        if available_height - self._first_height(parts, available_width, available_height) <= self.max_gap:
+            return list(parts)
+        self.table.splitInRow = 1
+        try:
+            inside = self.table.splitOn(self.canv, available_width, available_height)
+        finally:
+            self.table.splitInRow = 0
+        if self._first_height(inside, available_width, available_height) > self._first_height(
+            parts, available_width, available_height
+        ):
+            return list(inside)
+        return list(parts)
+
+    def draw(self) -> None:
+        self.table.drawOn(self.canv, 0, 0)

@@ -1,0 +1,227 @@
+"""A layout checker for PDF pages, measured from the rendered file (pdfplumber), never from the layout's own
+numbers: the variant's margins and columns say where text may go; where it went is read from the PDF.
+
+It finds what a designer would not leave on a page: a column or page mostly empty before the last page, an
+unbalanced last page, a last page holding only a few lines, a heading as the last line of a column, boxes that
+touch each other or text that touches a box, text outside the margins or above the running header's rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from handouts.style import resolve_paragraph_styles
+from handouts.variants import Variant
+
+MAX_EMPTY = 0.40  # of a column's height, on every page but the last
+MAX_LAST_IMBALANCE = 0.30  # difference between the last page's columns, of a column's height
+MIN_LAST_FILL = 0.15  # the last page holds at least this share of one column
+MIN_BOX_GAP = 3.0  # points between two boxes, one above the other
+MIN_TEXT_INSET = 1.0  # points between text (its font box) and the edge of the box around it
+TOLERANCE = 1.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    page: int
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"page {self.page}: {self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the variant's style says text may go on a page of this size."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    footer: float
+    columns: int
+    gap: float
+
+    @property
+    def column_width(self) -> float:
+        return (self.right - self.left - self.gap * (self.columns - 1)) / self.columns
+
+    def column_of(self, x: float) -> int:
+        for index in range(self.columns):
+            start = self.left + index * (self.column_width + self.gap)
+            if x <= start + self.column_width + self.gap / 2:
+                return index
+        return self.columns - 1
+
+
+def geometry(variant: Variant, width: float, height: float) -> Geometry:
+    page = variant.style["page"]
+    footer = page["footer_height"] if page["footer"] else 0.0
+    return Geometry(
+        width,
+        height,
+        page["margin_left"],
+        width - page["margin_right"],
+        page["margin_top"],
+        height - page["margin_bottom"],
+        footer,
+        page["columns"],
+        page["column_gap"],
+    )
+
+
+def heading_sizes(variant: Variant) -> set[float]:
+    styles = resolve_paragraph_styles(variant.style["paragraphs"])
+    return {round(styles[name]["size"], 1) for name in ("h2", "h3") if name in styles}
+
+
+def _rules(page: Any, geo: Geometry) -> list[float]:
+    """Return the tops of the full-width horizontal rules on the page (header and footer rules)."""
+    found = []
+    for line in [*page.lines, *page.rects]:
+        wide = line["x1"] - line["x0"] >= (geo.right - geo.left) * 0.95
+        thin = abs(line["bottom"] - line["top"]) <= 2.5
+        if wide and thin:
+            found.append(float(line["top"]))
+    return sorted(found)
+
+
+def check_pdf(path: Path, variant: Variant) -> list[Finding]:
+    """Return every layout finding in the PDF at `path`, made by `variant`."""
+    findings: list[Finding] = []
+    headings = heading_sizes(variant)
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages
+        last_fill: list[float] = []
+        for number, page in enumerate(pages, start=1):
+            geo = geometry(variant, float(page.width), float(page.height))
+            rules = _rules(page, geo)
+            footer_rule = max((r for r in rules if r > geo.height / 2), default=geo.bottom - geo.footer)
+            body_top, body_bottom = _body_top(page, number, rules, variant, geo), footer_rule
+            column_h = body_bottom - body_top
+            chars = [c for c in page.chars if c["text"].strip()]
+            body_chars = [c for c in chars if body_top + TOLERANCE < c["top"] and c["bottom"] < body_bottom - TOLERANCE]
+            boxes = [r for r in page.rects if r["x1"] - r["x0"] > 20 and r["bottom"] - r["top"] > 8]
+            findings += _outside_margins(number, chars, geo)
+            findings += _box_findings(number, boxes, body_chars, geo)
+            bottoms = [body_top] * geo.columns
+            for obj in [*body_chars, *boxes, *page.images, *page.curves]:
+                if body_top < obj["top"] and obj["bottom"] < body_bottom:
+                    column = geo.column_of((obj["x0"] + obj["x1"]) / 2)
+                    bottoms[column] = max(bottoms[column], obj["bottom"])
+            fills = [(b - body_top) / column_h for b in bottoms]
+            is_last = number == len(pages)
+            if not is_last:
+                for column, fill in enumerate(fills):
+                    if 1 - fill > MAX_EMPTY:
+                        findings.append(Finding(number, "mostly empty", f"column {column + 1} is {1 - fill:.0%} empty"))
+            else:
+                last_fill = fills
+            findings += _heading_at_bottom(number, body_chars, bottoms, headings, geo)
+        if last_fill and len(pages) > 1 and sum(last_fill) < MIN_LAST_FILL:
+            findings.append(Finding(len(pages), "last page nearly empty", f"it holds {sum(last_fill):.0%} of a column"))
+        if len(last_fill) > 1 and min(last_fill) > 0.02 and max(last_fill) - min(last_fill) > MAX_LAST_IMBALANCE:
+            findings.append(
+                Finding(len(pages), "unbalanced last page", " / ".join(f"{f:.0%}" for f in last_fill) + " full")
+            )
+        if len(last_fill) > 1 and min(last_fill) <= 0.02 and max(last_fill) > 0.5 and len(pages) > 1:
+            findings.append(Finding(len(pages), "unbalanced last page", "one column is empty, the other half full"))
+    return findings
+
+
+def _body_top(page: Any, number: int, rules: list[float], variant: Variant, geo: Geometry) -> float:
+    """Return where the body starts: under the header's rule, when the page has a header."""
+    furniture = variant.style["page"]
+    if (number == 1 and not furniture["title_block"]) or (number > 1 and not furniture["running_header"]):
+        return geo.top
+    # The header's rule is the first full-width rule with the header's words above it (a box's top edge
+    # further down is no rule).
+    tops = sorted(c["top"] for c in page.chars if c["text"].strip())
+    for rule in rules:
+        if tops and tops[0] < rule:
+            return rule
+    return geo.top
+
+
+def _outside_margins(number: int, chars: list[dict], geo: Geometry) -> list[Finding]:
+    out = [
+        c
+        for c in chars
+        if c["x0"] < geo.left - TOLERANCE
+        or c["x1"] > geo.right + TOLERANCE
+        or c["top"] < geo.top - TOLERANCE
+        or c["bottom"] > geo.bottom + TOLERANCE
+    ]
+    if not out:
+        return []
+    text = "".join(c["text"] for c in out[:20])
+    return [Finding(number, "text outside the margins", repr(text))]
+
+
+def _box_findings(number: int, boxes: list[dict], chars: list[dict], geo: Geometry) -> list[Finding]:
+    findings = []
+    boxes = _merge_split_rows(boxes)
+    by_column: dict[int, list[dict]] = {}
+    for box in boxes:
+        by_column.setdefault(geo.column_of((box["x0"] + box["x1"]) / 2), []).append(box)
+    for column, column_boxes in by_column.items():
+        ordered = sorted(column_boxes, key=lambda b: b["top"])
+        for upper, lower in itertools.pairwise(ordered):
+            nested = lower["top"] < upper["bottom"] - TOLERANCE
+            gap = lower["top"] - upper["bottom"]
+            if not nested and gap < MIN_BOX_GAP:
+                findings.append(Finding(number, "boxes too close", f"{gap:.1f} pt apart in column {column + 1}"))
+    for box in boxes:
+        inside = [
+            c
+            for c in chars
+            if box["x0"] <= c["x0"] and c["x1"] <= box["x1"] and box["top"] <= c["top"] and c["bottom"] <= box["bottom"]
+        ]
+        for char in inside:
+            inset = min(
+                char["top"] - box["top"], box["bottom"] - char["bottom"], char["x0"] - box["x0"], box["x1"] - char["x1"]
+            )
+            if inset < MIN_TEXT_INSET - 0.01:
+                findings.append(
+                    Finding(number, "text touches a box", f"{char['text']!r} is {inset:.1f} pt from its edge")
+                )
+                break
+    return findings
+
+
+def _merge_split_rows(boxes: list[dict]) -> list[dict]:
+    """Return `boxes` with the pieces of one box joined: a box split inside its row is drawn as touching rects
+    of one colour, one above the other."""
+    merged: list[dict] = []
+    for box in sorted(boxes, key=lambda b: (round(b["x0"]), b["top"])):
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and abs(last["x0"] - box["x0"]) < 0.5
+            and abs(last["x1"] - box["x1"]) < 0.5
+            and abs(box["top"] - last["bottom"]) < 0.5
+            and last.get("non_stroking_color") == box.get("non_stroking_color")
+        ):
+            merged[-1] = {**last, "bottom": box["bottom"]}
+        else:
+            merged.append(dict(box))
+    return merged
+
+
+def _heading_at_bottom(
+    number: int, chars: list[dict], bottoms: list[float], headings: set[float], geo: Geometry
+) -> list[Finding]:
+    findings = []
+    for column, bottom in enumerate(bottoms):
+        last_line = [c for c in chars if geo.column_of((c["x0"] + c["x1"]) / 2) == column and c["bottom"] >= bottom - 2]
+        if last_line and all(round(c["size"], 1) in headings and "Bold" in c["fontname"] for c in last_line):
+            text = "".join(c["text"] for c in sorted(last_line, key=lambda c: c["x0"]))
+            findings.append(Finding(number, "heading at the bottom of a column", repr(text)))
+    return findings
