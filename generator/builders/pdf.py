@@ -175,7 +175,7 @@ class Layout:
         story: list[Flowable] = []
         for block in self.doc.blocks:
             flowables = self.flowables(block, self.column_w)
-            if isinstance(block, ir.Section):
+            if isinstance(block, ir.Section) and block.at is not None:  # a section of the topic, not of the template
                 self.sections.append((block.heading, flowables))
                 for flowable in flowables:
                     flowable._handouts_section = block.heading
