@@ -37,6 +37,10 @@ def register_pdf_fonts() -> None:
 
     # Images go into the PDF as compressed binary rather than ASCII85 text: smaller and faster to write.
     rl_config.useA85 = 0
+    # Vector drawings (icons, SVG figures) start in Helvetica, which is never embedded; start them in ours.
+    from reportlab.graphics import renderbase
+
+    renderbase.STATE_DEFAULTS["fontName"] = font_name("regular")
 
     for face in _FILES:
         pdfmetrics.registerFont(TTFont(font_name(face), str(font_path(face))))
