@@ -27,6 +27,7 @@ from handouts.content.schema import (
 )
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import Location, ProblemList
+from handouts.literacy.settings import LiteracySettings, literacy_type, resolve_literacy
 from handouts.style import load_style, paper_name
 
 
@@ -58,6 +59,7 @@ variant_type = RecordType(
         "papers": Field(ListType(paper_name), required=False),
         "max_pages": Field(NumberType(1, 50, integer=True), required=False),
         "min_font_size": Field(NumberType(4, 72), required=False),
+        "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.literacy.settings
     }
 )
 
@@ -75,6 +77,7 @@ class Variant:
     papers: tuple[str, ...] = ()
     max_pages: int = 0
     min_font_size: float = 0.0
+    literacy: LiteracySettings = field(default_factory=LiteracySettings)
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -190,6 +193,7 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         papers=papers,
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
+        literacy=resolve_literacy([raw[link].get("literacy") for link in reversed(chain)], merged["audience"]),
         style=style,
     )
     if output_format.check_variant is not None and not problems:
