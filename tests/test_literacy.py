@@ -266,6 +266,23 @@ def test_thresholds_are_read_from_the_variant_data(project: Path, tmp_path: Path
     assert not output(card, "patient-handout").checked and output(card, "patient-deck").checked
 
 
+def test_settings_merge_along_the_chain_nearest_first_and_audience_sections_win() -> None:
+    from handouts.literacy.settings import resolve_literacy
+
+    base = {
+        "max_list_items": 9,
+        "patient": {"max_list_items": 7, "reading_level": {"en": {"formula": "flesch-kincaid", "max": 6}}},
+        "clinician": {"check": False},
+    }
+    child = {"max_words_per_sentence": 12, "reading_level": {"es": {"formula": "szigriszt-pazos", "min": 65}}}
+    patient = resolve_literacy([base, child], "patient")
+    assert (patient.check, patient.max_list_items, patient.max_words_per_sentence) == (True, 7, 12)
+    assert dict(patient.reading_level).keys() == {"en", "es"}  # languages merge one by one
+    assert resolve_literacy([base, {"max_list_items": 0}], "patient").max_list_items == 0  # 0: not checked
+    assert not resolve_literacy([base, child], "clinician").check
+    assert not resolve_literacy([None, None], "patient").check  # no settings: not checked
+
+
 def test_variant_literacy_data_is_checked_where_it_is_written(tmp_path: Path) -> None:
     tmp = copy_project(tmp_path / "project")
     variant_file = tmp / "templates" / "patient-handout" / "variant.yaml"

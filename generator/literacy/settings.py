@@ -112,8 +112,8 @@ reading_limit_type = RecordType(
 _setting_fields = {
     "check": Field(BoolType(), required=False),
     "reading_level": Field(LanguageMapType(reading_limit_type), required=False),
-    "max_words_per_sentence": Field(NumberType(3, 100, integer=True), required=False),
-    "max_list_items": Field(NumberType(2, 50, integer=True), required=False),
+    "max_words_per_sentence": Field(NumberType(0, 100, integer=True), required=False),  # 0: not checked
+    "max_list_items": Field(NumberType(0, 50, integer=True), required=False),  # 0: not checked
     "medical_terms": Field(BoolType(), required=False),
     "pemat": Field(ListType(EnumType(PEMAT_ITEMS), min_items=0), required=False),
 }
