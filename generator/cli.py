@@ -12,6 +12,7 @@ from handouts.errors import BuildFailed, HandoutError
 
 if TYPE_CHECKING:
     from handouts.batch import BuildRequest
+    from handouts.literacy.report import LiteracyRun
 
 EXIT_BAD_INPUT = 2
 
@@ -150,7 +151,7 @@ def check(topics: tuple[str, ...], literacy: bool, literacy_json: bool, strict: 
             click.echo(f"ok {path}")
 
 
-def _report_literacy(run: Any, card: bool, as_json: bool) -> None:
+def _report_literacy(run: LiteracyRun, card: bool, as_json: bool) -> None:
     """Print the literacy warnings on stderr and the score card on stdout, as text or JSON."""
     for problem in run.warnings:
         where = f"{problem.location}: " if problem.location else ""
