@@ -12,6 +12,7 @@ from handouts.errors import BuildFailed, HandoutError
 
 if TYPE_CHECKING:
     from handouts.batch import BuildRequest
+    from handouts.literacy.report import LiteracyRun
 
 EXIT_BAD_INPUT = 2
 
@@ -124,12 +125,48 @@ def build(as_json: bool, **options: Any) -> None:
 
 @cli.command()
 @click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
-def check(topics: tuple[str, ...]) -> None:
-    """Validate TOPIC.yaml (default: every topic in content/), the templates and styles, without building."""
+@click.option("--literacy", is_flag=True, help="Run the health-literacy check and print its score card.")
+@click.option("--literacy-json", is_flag=True, help="Run the health-literacy check; print the card as JSON on stdout.")
+@click.option("--strict", is_flag=True, help="Run the health-literacy check and make its warnings errors (exit 2).")
+def check(topics: tuple[str, ...], literacy: bool, literacy_json: bool, strict: bool) -> None:
+    """Validate TOPIC.yaml (default: every topic in content/), the templates and styles, without building.
+
+    With --literacy, --literacy-json or --strict, each output's text is scored for health literacy against its
+    variant's `literacy:` thresholds (docs/health-literacy-check.md); findings are warnings unless --strict.
+    """
     from handouts.pipeline import check_project
 
-    for path in check_project(_topic_paths_for_check(topics)):
-        click.echo(f"ok {path}")
+    run = None
+    if literacy or literacy_json or strict:
+        from handouts.literacy.report import LiteracyRun
+
+        run = LiteracyRun(strict=strict)
+    try:
+        paths = check_project(_topic_paths_for_check(topics), literacy=run)
+    finally:
+        if run is not None:
+            _report_literacy(run, literacy, literacy_json)
+    if not literacy_json:
+        for path in paths:
+            click.echo(f"ok {path}")
+
+
+def _report_literacy(run: LiteracyRun, card: bool, as_json: bool) -> None:
+    """Print the literacy warnings on stderr and the score card on stdout, as text or JSON."""
+    for problem in run.warnings:
+        where = f"{problem.location}: " if problem.location else ""
+        click.echo(f"{where}warning: {problem.message}" + (f"; {problem.hint}" if problem.hint else ""), err=True)
+    if run.warnings:
+        click.echo(f"{len(run.warnings)} health-literacy warnings (--strict makes them errors)", err=True)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(run.as_json(), indent=2, ensure_ascii=False))
+    elif card:
+        from handouts.literacy.report import format_card
+
+        for topic_card in run.cards:
+            click.echo(format_card(topic_card))
 
 
 @cli.command(name="list")

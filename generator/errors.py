@@ -26,6 +26,7 @@ class Problem:
     location: Location | None
     message: str
     hint: str = ""
+    severity: str = "error"  # "error" stops the command; "warning" is reported and, without --strict, allowed
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

@@ -10,7 +10,7 @@ import os
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handouts.brand import NEUTRAL, Brand, find_brand
 from handouts.builders.context import BuildContext, BuildResult
@@ -26,6 +26,9 @@ from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.variants import Variant, discover_variants
+
+if TYPE_CHECKING:
+    from handouts.literacy.report import LiteracyRun
 
 
 def references_for(project: Project) -> dict[str, Reference]:
@@ -60,9 +63,12 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     return topics
 
 
-def check_project(topic_paths: list[Path] | None = None, project: Project | None = None) -> list[Path]:
+def check_project(
+    topic_paths: list[Path] | None = None, project: Project | None = None, literacy: LiteracyRun | None = None
+) -> list[Path]:
     """Check the variants and their styles, the labels and the topics (all of them unless named); return the
-    topics checked, or raise InputError with every problem of every file at once."""
+    topics checked, or raise InputError with every problem of every file at once. With `literacy`, each topic
+    that checks clean is scored too: its warnings stay in `literacy`, its errors are raised with the rest."""
     from handouts.labels import check_labels
     from handouts.project import find_project
 
@@ -76,11 +82,15 @@ def check_project(topic_paths: list[Path] | None = None, project: Project | None
             check()
         except InputError as exc:
             problems.items.extend(exc.problems)
+    templates_sound = not problems  # a topic is scored only against variants and labels that check clean
     for path in paths:
         try:
             check_topic(project, str(path), AUDIENCES, ())
         except InputError as exc:
             problems.items.extend(exc.problems)
+            continue
+        if literacy is not None and templates_sound:
+            problems.items.extend(literacy.check(project, str(path)))
     problems.raise_if_any()
     return paths
 
@@ -162,12 +172,12 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
     return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
 
 
-def render_ir(project: Project, target: Target) -> tuple[Any, dict[str, Any]]:
-    """Return the IR of one output and the audience view it was made from."""
+def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    """Return the IR of one output and the audience view it was made from (`view` when given)."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
-    view = audience_view(topic, variant.audience)
+    view = audience_view(topic, variant.audience) if view is None else view
     context = {
         "t": view,
         "brand": brand_context(brand, topic),

@@ -28,6 +28,7 @@ from handouts.content.schema import (
 )
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import Location, ProblemList
+from handouts.literacy.settings import LiteracySettings, literacy_type, resolve_literacy
 from handouts.style import load_style, paper_name
 
 
@@ -63,6 +64,7 @@ variant_type = RecordType(
         "max_font_size": Field(NumberType(4, 72), required=False),
         # A single page that should look full: the space between blocks grows, within limits, to use it.
         "fill_page": Field(BoolType(), required=False),
+        "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.literacy.settings
     }
 )
 
@@ -82,6 +84,7 @@ class Variant:
     min_font_size: float = 0.0
     max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
     fill_page: bool = False
+    literacy: LiteracySettings = field(default_factory=LiteracySettings)
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -199,6 +202,7 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         min_font_size=merged.get("min_font_size", 0.0),
         max_font_size=merged.get("max_font_size", 0.0),
         fill_page=merged.get("fill_page", False),
+        literacy=resolve_literacy([raw[link].get("literacy") for link in reversed(chain)], merged["audience"]),
         style=style,
     )
     if output_format.check_variant is not None and not problems:
