@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pdfplumber
 import pypdf
-import pytest
 import yaml
 from conftest import ROOT, TOPIC
 from handouts import ir
@@ -69,7 +68,8 @@ def test_steps_are_the_first_section_and_numbered_on_page_one(b12: Path) -> None
     assert len(words) >= 5 and all(words)
     page_one = squash(pypdf.PdfReader(b12 / HANDOUT).pages[0].extract_text())
     positions = [page_one.find(f"{number} {step}") for number, step in enumerate(words, start=1)]
-    assert -1 not in positions, f"steps missing from page 1: {[w for w, p in zip(words, positions) if p < 0]}"
+    missing = [w for w, p in zip(words, positions, strict=True) if p < 0]
+    assert not missing, f"steps missing from page 1: {missing}"
     assert positions == sorted(positions), "the steps are printed in their order"
     lists = [b for b in walk(handout_ir().blocks) if isinstance(b, ir.ListBlock) and b.kind == "steps"]
     assert [ir.plain(item) for item in lists[0].items] == words
