@@ -611,7 +611,7 @@ def test_watch_rebuilds_after_a_topic_change(project: Path, tmp_path: Path) -> N
             time.sleep(0.1)
         before = sha256(target)
 
-        edit(project / "content" / f"{TOPIC_ID}.yaml", "build and fix nerve cells", "build and mend nerve cells")
+        edit(project / "content" / f"{TOPIC_ID}.yaml", "like the plastic on a wire", "like the plastic on a cable")
         try:
             code = proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -625,7 +625,7 @@ def test_watch_rebuilds_after_a_topic_change(project: Path, tmp_path: Path) -> N
     assert f"changed: content/{TOPIC_ID}.yaml" in text
     assert sha256(target) != before, f"the PDF did not change:\n{text}"
     words = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in pypdf.PdfReader(target).pages))
-    assert "build and mend nerve cells" in words
+    assert "like the plastic on a cable" in words
 
 
 def test_watch_rebuilds_after_a_change_to_a_topic_named_on_the_command_line(project: Path, tmp_path: Path) -> None:

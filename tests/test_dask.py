@@ -106,8 +106,8 @@ def test_dask_keep_going_reports_failures_from_workers(cluster, project: Path, t
 def test_dask_build_of_a_relative_topic_path_uses_that_file(cluster, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     topic = project / "content" / f"{TOPIC_ID}.yaml"
     text = topic.read_text(encoding="utf-8")
-    assert "build and fix nerve cells" in text, "the test's edit needs updating"
-    topic.write_text(text.replace("build and fix nerve cells", "build and mend nerve cells"), encoding="utf-8")
+    assert "like the plastic on a wire" in text, "the test's edit needs updating"
+    topic.write_text(text.replace("like the plastic on a wire", "like the plastic on a cable"), encoding="utf-8")
     args = (f"content/{TOPIC_ID}.yaml", "--only", "patient-handout", "--brand", "none", "--paper", "letter")
     local = run_cli("build", "--out", str(tmp_path / "local"), *args, cwd=project)
     assert local.code == 0, local.err

@@ -14,10 +14,11 @@ from handouts.render import render_markup
 
 
 def _with_patient_text(tmp_path: Path, text: str) -> Path:
+    """Return the B12 topic, in a copy of the project (its figures are beside it), with `text` in a patient line."""
     source = TOPIC.read_text(encoding="utf-8")
-    old = "            Vitamin B12 (cobalamin) helps make myelin, the coating that protects your nerves."
+    old = " " * 12 + "Vitamin B12 helps make myelin, the coating that protects your nerves, like the plastic on a wire."
     assert old in source
-    path = tmp_path / "b12-neuropathy.yaml"
+    path = copy_project(tmp_path / "project") / "content" / "b12-neuropathy.yaml"
     path.write_text(source.replace(old, f"            {text}"), encoding="utf-8")
     return path
 
@@ -26,10 +27,12 @@ def _with_patient_text(tmp_path: Path, text: str) -> Path:
 def test_a_character_the_font_lacks_is_an_error_with_its_place(tmp_path: Path, text: str, char: str) -> None:
     path = _with_patient_text(tmp_path, text)
     out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out), "--only", "patient-handout", "--brand", "none")
+    project = path.parent.parent
+    result = run_cli("build", str(path), "--out", str(out), "--only", "patient-handout", "--brand", "none", cwd=project)
     assert result.code == 2, result.err
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in row)
-    assert f"{path}:{line - 2}:" in result.err or f"{path}:{line - 1}:" in result.err, result.err
+    shown = path.relative_to(project)  # a topic inside the project is named from the project folder
+    assert f"{shown}:{line - 2}:" in result.err or f"{shown}:{line - 1}:" in result.err, result.err
     assert f"the font cannot draw '{char}'" in result.err
     assert "Traceback" not in result.err
     assert not out.exists() or not list(out.rglob("*.pdf"))
