@@ -37,9 +37,7 @@ SLIDE_FONT_DIR = Path(__file__).resolve().parent / "typefaces"
 
 # The typefaces a deck's style may name (`font:`), each with the open font that has its metrics.
 SLIDE_TYPEFACES = {
-    "Calibri": Typeface(
-        "Carlito", SLIDE_FONT_DIR, (("regular", "Carlito-Regular.ttf"), ("bold", "Carlito-Bold.ttf"))
-    ),
+    "Calibri": Typeface("Carlito", SLIDE_FONT_DIR, (("regular", "Carlito-Regular.ttf"), ("bold", "Carlito-Bold.ttf"))),
 }
 # LibreOffice is told to draw each slide typeface with its open twin (office.py).
 METRIC_TWINS = {name: typeface.family for name, typeface in SLIDE_TYPEFACES.items()}

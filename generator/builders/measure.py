@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from handouts.fonts import OPEN_SANS, Typeface, font_name, register_typeface
 
@@ -29,6 +29,12 @@ def text_width(text: str, size: float, face: str = "regular", typeface: Typeface
     return _string_width_fn(typeface)(text, font_name(face, typeface), size)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_width(word: str, size: float, face: str, typeface: Typeface) -> float:
+    # Wrapping measures the same words over and over (slides are fitted at several sizes): each once.
+    return text_width(word, size, face, typeface)
+
+
 def words_of(text: str) -> list[str]:
     """Return the pieces of `text` a line may break between (no-break spaces stay inside a piece)."""
     return [w for w in _BREAKABLE.split(text.replace("\n", " ")) if w]
@@ -44,7 +50,7 @@ def wrap_lines(
         current, current_width = "", 0.0
         for word in words_of(paragraph):
             # Widths add up (the font is measured without kerning), so a line is never measured twice.
-            word_width = text_width(word, size, face, typeface)
+            word_width = _word_width(word, size, face, typeface)
             candidate_width = current_width + space + word_width if current else word_width
             if candidate_width <= width + 1e-6:
                 current = f"{current} {word}" if current else word

@@ -19,7 +19,7 @@ HEIGHT_SAFETY = 1.04  # and boxes this much fuller
 SIZE_STEP = 1.0
 ELLIPSIS = "…"
 NO_BREAK = "\u00a0"  # keeps "(continued 2)" on one line
-_BALANCE_STEPS = 24  # bisection steps when balancing pages: far below a point on any slide
+_BALANCE_STEPS = 16  # bisection steps when balancing pages: a 65536th of a slide
 
 U = TypeVar("U")
 
@@ -124,19 +124,26 @@ def body_height(
 
 
 def split_item(item: BodyItem, fits: Callable[[BodyItem], bool]) -> list[BodyItem]:
-    """Return `item`, or pieces of it cut between words, each of which `fits` alone."""
+    """Return `item`, or pieces of it cut between words, each of which `fits` alone.
+
+    Each piece takes as many words as fit, found by bisection over the word count (a long paragraph is not
+    measured once per word).
+    """
     if fits(item):
         return [item]
+    words = words_of(item.text)
     pieces: list[BodyItem] = []
-    current: list[str] = []
-    for word in words_of(item.text):
-        if current and not fits(replace(item, text=" ".join([*current, word]))):
-            pieces.append(replace(item, text=" ".join(current)))
-            current = [word]
-        else:
-            current.append(word)
-    if current:
-        pieces.append(replace(item, text=" ".join(current)))
+    start = 0
+    while start < len(words):
+        low, high = start + 1, len(words)  # a piece holds at least one word, even one too wide alone
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(replace(item, text=" ".join(words[start:middle]))):
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(replace(item, text=" ".join(words[start:low])))
+        start = low
     return pieces
 
 
@@ -146,8 +153,8 @@ def page_count(
     limit: float,
     split: Callable[[U, float], list[U]],
 ) -> int:
-    """Return how many pages `paginate` would make (without balancing them)."""
-    return len(_pack(units, height_of, limit, split))
+    """Return how many pages `paginate` makes of `units`."""
+    return len(_pack(_pieces(units, height_of, limit, split), height_of, limit))
 
 
 def paginate(
@@ -158,19 +165,53 @@ def paginate(
 ) -> list[list[U]]:
     """Return `units` in pages no taller than `limit`, as few pages as possible and as even as possible.
 
-    A unit taller than a page alone is cut by `split(unit, limit)`. The pages are balanced: the smallest height
-    that still needs no more pages is found by bisection, so a split never leaves a line or a row alone.
+    Only a unit taller than a page alone is cut (by `split(unit, limit)`), into pieces of even size. The pages
+    are balanced: the smallest page height that still needs no more pages is found by bisection, so a split
+    never leaves a line or a row alone on a slide when the slide before it could have given some away.
     """
-    if not units:
-        return []
-    fewest = _pack(units, height_of, limit, split)
-    if len(fewest) == 1:
+    pieces = _pieces(units, height_of, limit, split)
+    fewest = _pack(pieces, height_of, limit)
+    if len(fewest) <= 1:
         return fewest
-    low, high = 0.0, limit
-    best = fewest
+    lowest = _bisect(fewest, lambda middle: _pack(pieces, height_of, middle), height_of, limit)
+    tallest = max(height_of(page) for page in lowest)
+    return _even_pack(pieces, height_of, tallest, len(lowest))
+
+
+def _even_pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit: float, count: int) -> list[list[U]]:
+    """Return `units` in `count` pages no taller than `limit`, each as near the average height as can be.
+
+    Filling each page to the limit would leave the remainder, perhaps one row, to the last; instead each page
+    ends where it comes nearest the share of what is left, as long as the rest still fits the pages left.
+    """
+    pages: list[list[U]] = []
+    start = 0
+    for left in range(count, 0, -1):
+        rest = list(units[start:])
+        if left == 1 or not rest:
+            if rest:
+                pages.append(rest)
+            break
+        target = sum(height_of([u]) for u in rest) / left
+        end = start + 1
+        while end < len(units) and height_of(list(units[start : end + 1])) <= limit:
+            now, more = height_of(list(units[start:end])), height_of(list(units[start : end + 1]))
+            if abs(more - target) >= abs(now - target) and len(_pack(units[end:], height_of, limit)) <= left - 1:
+                break
+            end += 1
+        pages.append(list(units[start:end]))
+        start = end
+    return pages
+
+
+def _bisect(
+    fewest: list[list[U]], pack: Callable[[float], list[list[U]]], height_of: Callable[[list[U]], float], limit: float
+) -> list[list[U]]:
+    """Return the packing with as many pages as `fewest` whose tallest page is the lowest."""
+    low, high, best = 0.0, limit, fewest
     for _ in range(_BALANCE_STEPS):
         middle = (low + high) / 2
-        attempt = _pack(units, height_of, middle, split)
+        attempt = pack(middle)
         if len(attempt) <= len(fewest) and all(height_of(page) <= middle + 1e-6 for page in attempt):
             best, high = attempt, middle
         else:
@@ -178,15 +219,35 @@ def paginate(
     return best
 
 
-def _pack(
+def _pieces(
     units: Sequence[U], height_of: Callable[[list[U]], float], limit: float, split: Callable[[U, float], list[U]]
-) -> list[list[U]]:
+) -> list[U]:
+    """Return `units` with each one taller than `limit` cut into as few pieces as fit, of even size."""
+    out: list[U] = []
+    for unit in units:
+        if height_of([unit]) <= limit:
+            out.append(unit)
+            continue
+        fewest = split(unit, limit)
+        low, high, best = 0.0, limit, fewest
+        for _ in range(_BALANCE_STEPS):
+            middle = (low + high) / 2
+            attempt = split(unit, middle)
+            if len(attempt) <= len(fewest) and all(height_of([piece]) <= middle + 1e-6 for piece in attempt):
+                best, high = attempt, middle
+            else:
+                low = middle
+        out.extend(best)
+    return out
+
+
+def _pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit: float) -> list[list[U]]:
+    """Return `units` in order, each page filled before the next begins."""
     pages: list[list[U]] = [[]]
     for unit in units:
-        for piece in split(unit, limit) if height_of([unit]) > limit else [unit]:
-            if pages[-1] and height_of([*pages[-1], piece]) > limit:
-                pages.append([])
-            pages[-1].append(piece)
+        if pages[-1] and height_of([*pages[-1], unit]) > limit:
+            pages.append([])
+        pages[-1].append(unit)
     return [page for page in pages if page]
 
 
@@ -221,11 +282,20 @@ def spread_spacing(
 
 
 def largest_size(fits: Callable[[float], bool], size: float, min_size: float) -> float:
-    """Return the largest size from `size` down to `min_size` (in steps) for which `fits` holds, else `min_size`."""
-    current = size
-    while current - SIZE_STEP >= min_size - 1e-9 and not fits(current):
-        current -= SIZE_STEP
-    return current
+    """Return the largest size from `size` down to `min_size` (in steps) for which `fits` holds, else `min_size`.
+
+    `fits` holds for every size below one it holds for (less text per line, fewer lines), so the sizes are
+    searched by bisection.
+    """
+    steps = max(round((size - min_size) / SIZE_STEP), 0)
+    low, high = 0, steps  # in steps below `size`: `high` is known to be chosen when nothing larger fits
+    while low < high:
+        middle = (low + high) // 2
+        if fits(size - middle * SIZE_STEP):
+            high = middle
+        else:
+            low = middle + 1
+    return size - low * SIZE_STEP
 
 
 def title_height(text: str, width: float, size: float, font: Typeface, insets: Insets = Insets()) -> float:
@@ -237,17 +307,25 @@ def title_height(text: str, width: float, size: float, font: Typeface, insets: I
 def shorten(text: str, suffix: str, fits: Callable[[str], bool]) -> str:
     """Return `text` + `suffix` if it fits, else `text` cut at a word boundary with an ellipsis, then `suffix`.
 
-    At least the first word is kept, so a title always says what it is about.
+    At least the first word is kept, so a title always says what it is about. The cut is found by bisection
+    over the word count: fewer words never need more room.
     """
     whole = f"{text}{suffix}"
     if fits(whole):
         return whole
     words = text.split(" ")
-    for count in range(len(words) - 1, 0, -1):
-        candidate = " ".join(words[:count]).rstrip(",;:.–—-") + ELLIPSIS + suffix
-        if fits(candidate):
-            return candidate
-    return words[0].rstrip(",;:.–—-") + ELLIPSIS + suffix
+
+    def cut(count: int) -> str:
+        return " ".join(words[:count]).rstrip(",;:.–—-") + ELLIPSIS + suffix
+
+    low, high = 1, len(words) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(cut(middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return cut(max(low, 1))
 
 
 @dataclass(frozen=True)
