@@ -319,14 +319,21 @@ class _DeckWriter:
 
         if isinstance(unit, BodyItem):
             return list(split_item(unit, lambda piece: fits([piece])))
-        # A box taller than a slide continues in boxes of the same level; its word only in the first.
-        items = [piece for item in unit.items for piece in split_item(item, lambda p: fits([Panel(unit.kind, (p,))]))]
+        # A box taller than a slide continues in boxes of the same level, each opening with its level word or
+        # heading again, so a continued box still says how urgent it is.
+        heading = unit.items[:1] if unit.items and unit.items[0].bold and not unit.items[0].bullet else ()
+        body = unit.items[len(heading) :]
+        items = [
+            piece
+            for item in body
+            for piece in split_item(item, lambda p: fits([Panel(unit.kind, (*heading, p), unit.icon, unit.label)]))
+        ]
 
-        def panel_of(group: list[BodyItem], first: bool) -> Panel:
-            return Panel(unit.kind, tuple(group), unit.icon, unit.label if first else "")
+        def panel_of(group: list[BodyItem]) -> Panel:
+            return Panel(unit.kind, (*heading, *group), unit.icon, unit.label)
 
-        groups = paginate(items, lambda group: self._page_height([panel_of(group, True)], width, size), limit, _whole)
-        return [panel_of(group, number == 0) for number, group in enumerate(groups)]
+        groups = paginate(items, lambda group: self._page_height([panel_of(group)], width, size), limit, _whole)
+        return [panel_of(group) for group in groups]
 
     def _text_pages(self, units: list[Unit], box: Box, size: float) -> list[list[Unit]]:
         return paginate(

@@ -17,7 +17,7 @@ def _record(**fields: SchemaType) -> RecordType:
 
 pptx_style_type = _record(
     font=EnumType(SLIDE_TYPEFACES),  # a typeface every PowerPoint has, measured with its open twin
-    slide=RecordType({"width": Field(length), "height": Field(length)}),  # type: ignore[arg-type]
+    slide=RecordType({"width": Field(length), "height": Field(length)}),
     colors=palette,
     cover_title_size=size,
     title_size=size,  # every title of a deck is set at one size: the largest its titles fit at, down to the minimum
