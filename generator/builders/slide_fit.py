@@ -174,7 +174,8 @@ def paginate(
     if len(fewest) <= 1:
         return fewest
     lowest = _bisect(fewest, lambda middle: _pack(pieces, height_of, middle), height_of, limit)
-    tallest = max(height_of(page) for page in lowest)
+    # A unit taller than a page alone (a table row) stands on a page of its own and sets no limit for the rest.
+    tallest = min(max(height_of(page) for page in lowest), limit)
     return _even_pack(pieces, height_of, tallest, len(lowest))
 
 
@@ -192,7 +193,9 @@ def _even_pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit:
             if rest:
                 pages.append(rest)
             break
-        target = sum(height_of([u]) for u in rest) / left
+        # What every page carries anyway (a table's header, a frame's insets) counts once a page, not a unit.
+        overhead = height_of([])
+        target = overhead + sum(height_of([u]) - overhead for u in rest) / left
         end = start + 1
         while end < len(units) and height_of(list(units[start : end + 1])) <= limit:
             now, more = height_of(list(units[start:end])), height_of(list(units[start : end + 1]))
@@ -201,6 +204,24 @@ def _even_pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit:
             end += 1
         pages.append(list(units[start:end]))
         start = end
+    return _settle(pages, height_of, limit)
+
+
+def _settle(pages: list[list[U]], height_of: Callable[[list[U]], float], limit: float) -> list[list[U]]:
+    """Move a page's last unit to the next page wherever that makes the taller of the two lower."""
+    for _ in range(len(pages)):
+        moved = False
+        for index in range(len(pages) - 2, -1, -1):
+            first, second = pages[index], pages[index + 1]
+            if len(first) < 2:
+                continue
+            before = max(height_of(first), height_of(second))
+            after = max(height_of(first[:-1]), height_of([first[-1], *second]))
+            if after < before - 1e-6 and after <= limit + 1e-6:
+                pages[index], pages[index + 1] = first[:-1], [first[-1], *second]
+                moved = True
+        if not moved:
+            break
     return pages
 
 
