@@ -1,4 +1,4 @@
-"""Rendering decks to PDF with LibreOffice, with the project's Open Sans visible to it, when it is installed."""
+"""Rendering decks to PDF with LibreOffice, with the project's fonts visible to it, when it is installed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from handouts.fonts import FONT_DIR
+from handouts.fonts import FONT_DIR, METRIC_TWINS, SLIDE_FONT_DIR
 
 
 def soffice() -> str | None:
@@ -18,8 +18,9 @@ def soffice() -> str | None:
 def decks_to_pdf(decks: list[Path], work: Path, timeout: float = 600) -> dict[Path, Path]:
     """Render `decks` to PDFs under `work` and return each deck's PDF; decks that fail are left out.
 
-    LibreOffice runs with a private profile and a fontconfig that adds the decks' Open Sans, so it neither
-    touches the user's profile nor measures with a substitute typeface.
+    LibreOffice runs with a private profile and a fontconfig that adds the project's fonts and draws each
+    typeface a deck names with its metric twin (Calibri with Carlito), as a clinic PC draws it with the
+    original: it neither touches the user's profile nor lays text out with a substitute of other widths.
     """
     command = soffice()
     if command is None or not decks:
@@ -27,10 +28,15 @@ def decks_to_pdf(decks: list[Path], work: Path, timeout: float = 600) -> dict[Pa
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "fontconfig-cache"
     conf = work / "fonts.conf"
+    aliases = "".join(
+        f'  <alias binding="same"><family>{name}</family><prefer><family>{twin}</family></prefer></alias>\n'
+        for name, twin in METRIC_TWINS.items()
+    )
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
         '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <dir>{FONT_DIR}</dir>\n  <cachedir>{cache}</cachedir>\n</fontconfig>\n",
+        f"  <dir>{FONT_DIR}</dir>\n  <dir>{SLIDE_FONT_DIR}</dir>\n{aliases}"
+        f"  <cachedir>{cache}</cachedir>\n</fontconfig>\n",
         encoding="utf-8",
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
