@@ -50,7 +50,7 @@ def markup(spans: ir.Inline, style: PdfStyle) -> str:
 def block_gap(style: PdfStyle) -> float:
     """Return the space below a box or a table: enough that the next box never seems to touch it."""
     body = style.para("body")
-    return float(max(body.spaceAfter, body.fontSize * 0.4) + 2)
+    return float(max(body.spaceAfter, body.fontSize * 0.3) + 1.5)
 
 
 def table_style(commands: list) -> TableStyle:

@@ -61,8 +61,6 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
     if best.fits(budget):
         if high > 1.0:
             best = _grow(best, attempt, high, budget)
-    elif low >= 1.0:
-        raise BuildError(overflow_message(best))
     else:
         best = _shrink(best, attempt, low, budget)
     if variant.fill_page and budget == 1:
@@ -106,7 +104,7 @@ def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
 def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     """Return a fitting attempt at a scale down to `low`, from `over`, which does not fit."""
     trial = over
-    for _ in range(4):
+    for _ in range(4 if low < 1.0 else 0):
         scale = max(low, min(_next_scale(trial.scale, _used(trial, budget), 0.99), trial.scale - SCALE_TOLERANCE))
         trial = attempt(scale)
         if trial.fits(budget):
@@ -116,6 +114,10 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     floor = attempt(low)
     if floor.fits(budget):
         return floor
+    # Last, the closer spacing and line spacing the style allows for tightening, before saying it does not fit.
+    tight = attempt(low, spacing=floor.layout.style.sheet["tighten"]["spacing"], tight=True)
+    if tight.fits(budget):
+        return tight
     raise BuildError(overflow_message(floor))
 
 
