@@ -520,7 +520,8 @@ def measure_memory(project: Path, handout_topics: int, deck_topics: int) -> Memo
 
 TOPIC_MEMORY = """\
 import gc, sys, tracemalloc
-from handouts.pipeline import find_project, load_topics
+from handouts.pipeline import load_topics
+from handouts.project import find_project
 project = find_project()
 paths = sorted(project.content.glob("b12-copy-*.yaml"))
 n = min(int(sys.argv[1]), len(paths) - 1)

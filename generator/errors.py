@@ -26,6 +26,7 @@ class Problem:
     location: Location | None
     message: str
     hint: str = ""
+    severity: str = "error"  # as --json and CI annotations name it; every problem found today is an error
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -43,6 +44,7 @@ class HandoutError(Exception):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        self.result: dict = {}  # what the command had done when it failed, for its --json document
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -67,14 +69,25 @@ class BuildFailed(HandoutError):
 def problems_to_dicts(problems: list[Problem]) -> list[dict]:
     """Return problems as plain values, to travel between processes and into JSON."""
     return [
-        {"location": asdict(p.location) if p.location else None, "message": p.message, "hint": p.hint} for p in problems
+        {
+            "location": asdict(p.location) if p.location else None,
+            "message": p.message,
+            "hint": p.hint,
+            "severity": p.severity,
+        }
+        for p in problems
     ]
 
 
 def problems_from_dicts(entries: list[dict]) -> list[Problem]:
     """Return the problems `problems_to_dicts` made."""
     return [
-        Problem(Location(**e["location"]) if e.get("location") else None, e["message"], e.get("hint", ""))
+        Problem(
+            Location(**e["location"]) if e.get("location") else None,
+            e["message"],
+            e.get("hint", ""),
+            e.get("severity", "error"),
+        )
         for e in entries
     ]
 

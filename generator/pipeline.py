@@ -58,31 +58,6 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     return topics
 
 
-def check_project(topic_paths: list[Path] | None = None, project: Project | None = None) -> list[Path]:
-    """Check the variants and their styles, the labels and the topics (all of them unless named); return the
-    topics checked, or raise InputError with every problem of every file at once."""
-    from handouts.labels import check_labels
-    from handouts.project import find_project
-
-    project = project or find_project()
-    problems = ProblemList()
-    paths = topic_paths if topic_paths is not None else project.topic_files()
-    if not paths:
-        problems.add(None, f"no topics found in {project.content}", "write a topic there, or name one")
-    for check in (lambda: discover_variants(project.templates), lambda: check_labels(project.templates)):
-        try:
-            check()
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    for path in paths:
-        try:
-            labels_of(project, cached_topic(project, str(path)))
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    problems.raise_if_any()
-    return paths
-
-
 def cached_topic(project: Project, path: str) -> Topic:
     """Return the topic in `path`, loaded once per process for each version of the file."""
     from handouts.cache import digest
