@@ -63,7 +63,7 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
     else:
         available = {p.stem: p for p in project.topic_files()}
         if not available:
-            from handouts.pipeline import display_name
+            from handouts.errors import display_name
 
             raise InputError(
                 Problem(
@@ -120,7 +120,7 @@ def _what_matched_nothing(request: BuildRequest) -> str:
         for value in values
     ]
     if given:
-        return f"no output matches {' '.join(given)} within the matrix in handouts.yaml"
+        return f"no output matches {' '.join(given)}"
     return "the matrix in handouts.yaml selects no output (its variants make none on its papers)"
 
 

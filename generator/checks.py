@@ -60,7 +60,7 @@ def check_project(project: Project, topic_paths: list[Path] | None = None) -> li
 def check_templates(roots: tuple[Path, ...]) -> None:
     """Compile every Jinja template in the template roots, and check that each variant's entry template and the
     templates it imports, includes or extends exist where the variant looks; raise InputError at their lines."""
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
     from handouts.render import make_environment
     from handouts.variants import discover_variants
     from jinja2 import TemplateSyntaxError
@@ -84,7 +84,7 @@ def check_templates(roots: tuple[Path, ...]) -> None:
 def _check_references(variant: Variant, roots: tuple[Path, ...], problems: ProblemList) -> None:
     """Follow the variant's entry template and every template it names, reporting a name that no folder of its
     search path holds."""
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
     from handouts.render import make_environment
     from handouts.variants import first_found
     from jinja2 import nodes

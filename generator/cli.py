@@ -154,7 +154,7 @@ def init(directory: Path) -> None:
     It writes handouts.yaml, an example topic, an example clinic brand with its logo, a references file,
     .gitignore and a GitHub Actions workflow, and refuses to write over any file that exists.
     """
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
     from handouts.scaffold import init_project
 
     for path in init_project(directory):
@@ -173,7 +173,7 @@ def new() -> None:
 @_project_option
 def new_topic(topic_id: str, project_dir: Path | None) -> None:
     """Write content/ID.yaml: a commented starter topic that passes `handouts check`."""
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
     from handouts.scaffold import new_topic as write_topic
 
     path = write_topic(_project(project_dir), topic_id)
@@ -225,7 +225,7 @@ def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool) -> d
     """Validate the whole project without building: handouts.yaml, the topics (or TOPIC.yaml), brands,
     references, variants, styles, labels and templates."""
     from handouts.checks import check_project
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
 
     missing = [t for t in topics if not Path(t).is_file()]
     if missing:
@@ -243,7 +243,8 @@ def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool) -> d
 def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     """List the build matrix: every topic x variant x brand x paper and its output path."""
     from handouts.batch import BuildRequest, plan
-    from handouts.pipeline import display_name, unit_of
+    from handouts.errors import display_name
+    from handouts.pipeline import unit_of
     from handouts.variants import discover_variants
 
     project = _project(project_dir)

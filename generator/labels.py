@@ -17,7 +17,7 @@ from pathlib import Path
 
 from handouts.content.schema import INVALID, Text, TextType, suggest
 from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import InputError, Problem, ProblemList
+from handouts.errors import InputError, Problem, ProblemList, display_name
 from handouts.variants import first_found, template_roots
 
 REFERENCE_LANGUAGE = "en"  # every other language must have each label this one has
@@ -79,7 +79,7 @@ def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels
             [
                 Problem(
                     getattr(language, "loc", None),
-                    f"there are no labels for the language '{language}' in {path}",
+                    f"there are no labels for the language '{language}' in {display_name(path)}",
                     f"add a '{primary}:' section with every label '{REFERENCE_LANGUAGE}' has, or "
                     + suggest(primary, table),
                 )
@@ -100,8 +100,8 @@ def check_labels(templates: Path | Sequence[Path]) -> None:
 def _load(path: Path) -> dict[str, dict[str, str]]:
     problems = ProblemList()
     if not path.is_file():
-        raise InputError(f"{path}: the labels file is missing; copy templates/labels.yaml from the tool")
-    root = read_yaml(path)
+        raise InputError(f"{display_name(path)}: the labels file is missing; copy templates/labels.yaml from the tool")
+    root = read_yaml(path, display_name(path))
     if root.kind != "map":
         problems.add(root.loc, "labels.yaml must map languages to their labels", "start with 'en:'")
         problems.raise_if_any()

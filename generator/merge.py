@@ -21,7 +21,7 @@ def merge_outputs(shards: list[Path], out: Path) -> list[ArtifactRecord]:
     Raise InputError, having written nothing, when a shard has no manifest, a listed file is missing or changed,
     or two shards list one output with different contents.
     """
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
 
     problems = ProblemList()
     chosen: dict[str, tuple[Path, ArtifactRecord]] = {}

@@ -19,7 +19,7 @@ from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
-from handouts.errors import BuildError, InputError, Location, Problem, ProblemList
+from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
 from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
 from handouts.project import Project
@@ -36,14 +36,6 @@ def references_for(project: Project) -> dict[str, Reference]:
 @lru_cache(maxsize=2)
 def _references(folder: Path, _digest: str) -> dict[str, Reference]:
     return load_references(folder) if folder.is_dir() else {}
-
-
-def display_name(path: Path) -> str:
-    """Return `path` as messages show it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_topics(project: Project, paths: list[Path]) -> list[Topic]:

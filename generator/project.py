@@ -13,7 +13,7 @@ from pathlib import Path
 
 from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType
 from handouts.content.yamlsource import read_yaml
-from handouts.errors import InputError, Location, Problem, ProblemList
+from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.matrix import Matrix, matrix_from, matrix_type
 from handouts.resources import packaged_templates
 
@@ -123,14 +123,14 @@ def _settings(root: Path, _digest: str) -> Settings:
         folders = {key: root / value for key, value in DEFAULT_FOLDERS.items()}
         return Settings(root.name, folders["content"], folders["output"], folders["templates"], matrix_from(None))
     problems = ProblemList()
-    data = project_type.check(read_yaml(path), problems, "")
+    data = project_type.check(read_yaml(path, display_name(path)), problems, "")
     if data is INVALID:
         problems.raise_if_any()
     folders = {}
     for key, default in DEFAULT_FOLDERS.items():
         value = data.get(key, default)
         folder = (root / value).resolve()
-        where = getattr(value, "loc", None) or Location(str(path))
+        where = getattr(value, "loc", None) or Location(display_name(path))
         if not folder.is_relative_to(root.resolve()) or folder == root.resolve():
             problems.add(where, f"'{key}' must be a folder inside the project, not '{value}'", "for example " + default)
         folders[key] = root / value
@@ -138,7 +138,7 @@ def _settings(root: Path, _digest: str) -> Settings:
     legacy = folders["content"] / LEGACY_MATRIX
     if legacy.is_file():
         problems.add(
-            Location(str(legacy)),
+            Location(display_name(legacy)),
             f"{LEGACY_MATRIX} is no longer read: the build matrix now lives in {PROJECT_FILE}",
             f"move its keys under 'matrix:' in {path.name} and delete it",
         )
@@ -157,7 +157,7 @@ def _check_folders_apart(folders: dict[str, Path], data: dict, path: Path, probl
     for key in ("content", "templates"):
         source = folders[key].resolve()
         if output == source or output.is_relative_to(source) or source.is_relative_to(output):
-            where = getattr(data.get("output"), "loc", None) or Location(str(path))
+            where = getattr(data.get("output"), "loc", None) or Location(display_name(path))
             problems.add(where, f"the output folder must be apart from the {key} folder", "for example 'output'")
 
 

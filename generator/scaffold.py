@@ -59,7 +59,7 @@ def new_topic(project: Project, topic_id: str) -> Path:
 
 def write_new_files(files: dict[Path, bytes]) -> None:
     """Create every file of `files`, or none of them if any already exists (InputError naming each)."""
-    from handouts.pipeline import display_name
+    from handouts.errors import display_name
 
     existing = [path for path in files if path.exists() or path.is_symlink()]
     if existing:

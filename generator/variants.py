@@ -31,7 +31,7 @@ from handouts.content.schema import (
     suggest,
 )
 from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import Location, ProblemList
+from handouts.errors import Location, ProblemList, display_name
 from handouts.style import load_style, paper_name
 
 
@@ -132,7 +132,7 @@ def _discover(roots: tuple[Path, ...], _signature: tuple, _formats: tuple[str, .
     for name in names:
         variant_file = first_found(roots, f"{name}/variant.yaml")
         assert variant_file is not None
-        data = variant_type.check(read_yaml(variant_file), problems, "")
+        data = variant_type.check(read_yaml(variant_file, display_name(variant_file)), problems, "")
         if data is not INVALID:
             raw[name] = {**data, "_file": variant_file}
     problems.raise_if_any()
@@ -154,14 +154,14 @@ def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] 
     while current is not None:
         if current in chain:
             problems.add(
-                Location(str(raw[name]["_file"])),
+                Location(display_name(raw[name]["_file"])),
                 f"variant '{name}' extends itself through {' -> '.join(chain)}",
                 "break the loop",
             )
             return None
         if current not in raw:
             problems.add(
-                Location(str(raw[chain[-1]]["_file"])),
+                Location(display_name(raw[chain[-1]]["_file"])),
                 f"variant '{chain[-1]}' extends unknown '{current}'",
                 suggest(current, raw),
             )
@@ -178,7 +178,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
     merged: dict[str, Any] = {}
     for link in reversed(chain):
         merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file")})
-    where = Location(str(raw[name]["_file"]))
+    where = Location(display_name(raw[name]["_file"]))
     for required in ("builder", "audience"):
         if required not in merged:
             problems.add(
