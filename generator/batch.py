@@ -20,7 +20,7 @@ from handouts.matrix import NEUTRAL_BRAND, Target, parse_shard, plan_targets, se
 from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
 from handouts.retire import refresh_gallery, retire_outputs
-from handouts.variants import discover_variants, known_papers
+from handouts.variants import Variant, discover_variants, known_papers
 
 __all__ = ["BuildReport", "BuildRequest", "build", "plan"]
 
@@ -130,15 +130,15 @@ def inputs_of(project: Project, target: Target) -> dict[str, str]:
     return job_inputs(
         target,
         project.references_dir,
-        _variant_folders(roots, target.variant),
+        _variant_folders(discover_variants(roots)[target.variant], roots),
         roots,
         _brand_files(project, target.brand),
     )
 
 
 @cache
-def _variant_folders(roots: tuple[Path, ...], name: str) -> list[Path]:
-    variant = discover_variants(roots)[name]
+def _variant_folders(variant: Variant, roots: tuple[Path, ...]) -> list[Path]:
+    """Return the variant's own folders (its chain's, in every root), without the roots themselves."""
     return [p for p in variant.search_path if p not in roots]
 
 

@@ -114,10 +114,12 @@ def first_found(roots: Sequence[Path], relative: str) -> Path | None:
 def discover_variants(templates: Path | Sequence[Path]) -> dict[str, Variant]:
     """Return every concrete variant under the template roots, by name, or raise InputError listing every problem."""
     roots = template_roots(templates)
+    # Every file of every variant folder, not only the YAML: a template a project adds to override a packaged one
+    # changes the variant's search path, which a long-running `watch` must see.
     signature = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
         for root in roots
-        for p in sorted(root.glob("*/*.yaml"))
+        for p in sorted(root.glob("*/*"))
         if p.is_file()
     )
     return _discover(roots, signature, tuple(sorted(FORMATS)))
