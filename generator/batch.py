@@ -14,7 +14,14 @@ from pathlib import Path
 
 from handouts.brand import brand_files
 from handouts.cache import ManifestJournal, is_fresh, job_inputs, read_manifest, record_from
-from handouts.errors import InputError, Problem, ProblemList, problems_from_dicts, problems_to_dicts
+from handouts.errors import (
+    InputError,
+    Problem,
+    ProblemList,
+    display_name,
+    problems_from_dicts,
+    problems_to_dicts,
+)
 from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, warm_up
 from handouts.matrix import NEUTRAL_BRAND, Target, parse_shard, plan_targets, select, shard, topic_paths_by_id
 from handouts.outputs import remove_stale_temporaries
@@ -63,8 +70,6 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
     else:
         available = {p.stem: p for p in project.topic_files()}
         if not available:
-            from handouts.errors import display_name
-
             raise InputError(
                 Problem(
                     None,

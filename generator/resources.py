@@ -7,6 +7,7 @@ templates/ in the repository changes what the tool uses without reinstalling.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from handouts.errors import BuildError
@@ -17,10 +18,8 @@ _INSTALLED = PACKAGE / "_data"
 # site-packages, whose neighbours belong to other packages and must never be mistaken for ours.
 _CHECKOUT = PACKAGE.parent if PACKAGE.name == "generator" and (PACKAGE.parent / "pyproject.toml").is_file() else None
 
-# What setup.py copies into the wheel, as (folder in the repository, folder under _data/).
-SHIPPED = (("templates", "templates"), ("examples", "examples"))
 
-
+@cache  # where the tool is installed does not change while it runs
 def _locate(relative: str) -> Path:
     """Return the shipped file or folder `relative` (a path under _data/), or fail as a broken installation."""
     for base in (_INSTALLED, _CHECKOUT):
