@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from handouts.cache import ManifestJournal, digest
-from handouts.gallery import THUMBS
 
 
 def retire_outputs(out: Path, previous: dict[str, dict], retired: list[str], journal: ManifestJournal) -> list[str]:
@@ -28,7 +27,9 @@ def retire_outputs(out: Path, previous: dict[str, dict], retired: list[str], jou
             _remove_empty_folders(file.parent, out)
             removed.append(path)
         journal.forget(path)
-    kept = {e.get("sha256", "")[:20] for p, e in journal.entries.items()}
+    from handouts.gallery import THUMBS  # here, not above: the gallery's imports (fonts, images) are slow to load
+
+    kept = {e.get("sha256", "")[:20] for e in journal.entries.values()}
     for path in removed:
         prefix = previous[path].get("sha256", "")[:20]
         if prefix and prefix not in kept:
