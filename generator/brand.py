@@ -9,7 +9,7 @@ from handouts.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
 from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
 from handouts.content.yamlsource import read_yaml
-from handouts.errors import InputError, ProblemList
+from handouts.errors import InputError, ProblemList, display_name
 from handouts.style import color
 
 _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
@@ -76,7 +76,7 @@ NEUTRAL = Brand(id="", name="", phone="")
 def load_brand(path: Path, project_root: Path) -> Brand:
     """Read and validate the brand in `path`; file paths in it must lie inside `project_root`."""
     problems = ProblemList()
-    data = brand_type.check(read_yaml(path), problems, "")
+    data = brand_type.check(read_yaml(path, display_name(path)), problems, "")
     if data is INVALID:
         problems.raise_if_any()
     if data["id"] != path.stem:

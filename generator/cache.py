@@ -49,6 +49,26 @@ def tool_digest() -> str:
     return h.hexdigest()
 
 
+# The libraries whose releases can change an output's bytes: the two renderers, the template engine, the YAML
+# reader, and the package that ships the fonts. Their versions are part of every output's key, so upgrading one
+# rebuilds everything rather than leaving outputs made by the old release beside new ones.
+RENDERERS = ("jinja2", "python-pptx", "pyyaml", "reportlab", "ttf-opensans")
+
+
+@cache
+def renderer_versions() -> str:
+    """Return "name version" of each renderer library, read once per process from the installed metadata."""
+    from importlib import metadata
+
+    found = []
+    for name in RENDERERS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return ", ".join(found)
+
+
 @cache
 def fonts_digest() -> str:
     """Return a digest of the font files every output embeds or measures with."""
@@ -57,16 +77,26 @@ def fonts_digest() -> str:
     return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
 
 
-def job_inputs(job: Target, root: Path, variant_folders: list[Path], brand_files: list[Path]) -> dict[str, str]:
-    """Return the digest of every input of `job`, by a name a person can read in the manifest."""
-    templates = root / "templates"
+def job_inputs(
+    job: Target,
+    references: Path,
+    variant_folders: list[Path],
+    template_roots: tuple[Path, ...],
+    brand_files: list[Path],
+) -> dict[str, str]:
+    """Return the digest of every input of `job`, by a name a person can read in the manifest.
+
+    `variant_folders` are the folders of the variant's chain in every template root, `template_roots` the roots
+    themselves (their own files: labels, shared macros): a file a project adds to override a packaged one counts.
+    """
     inputs = {
         "topic": digest(Path(job.topic_path)),
-        "references": digest_tree(root / "content" / "references", "*.yaml"),
+        "references": digest_tree(references, "*.yaml"),
         "templates": hashlib.sha256("".join(digest_tree(f) for f in variant_folders).encode()).hexdigest(),
-        "shared_templates": digest_tree(templates),
+        "shared_templates": hashlib.sha256("".join(digest_tree(r) for r in template_roots).encode()).hexdigest(),
         "brand": hashlib.sha256("".join(digest(p) for p in brand_files).encode()).hexdigest(),
         "fonts": fonts_digest(),
+        "renderers": renderer_versions(),
         "tool": tool_digest(),
         "job": hashlib.sha256(json.dumps(asdict(job), sort_keys=True).encode()).hexdigest(),
         # The dates written into every file come from here when it is set.
@@ -136,6 +166,11 @@ class ManifestJournal:
 
     def keep(self, record: ArtifactRecord) -> None:
         self._set(record.path, asdict(record))
+
+    def forget(self, path: str) -> None:
+        """Drop the entry of an output that was removed; the next write no longer lists it."""
+        self.entries.pop(path, None)
+        self.texts.pop(path, None)
 
     def commit(self, record: ArtifactRecord, temporary: Path) -> None:
         """Record `record`, then move its finished temporary file into place."""

@@ -31,6 +31,7 @@ class BuildReport:
     records: list[ArtifactRecord] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     exit_code: int = 0  # 2 when a failure was bad input found only while building, else 1
+    removed: list[str] = field(default_factory=list)  # outputs that left the matrix, deleted by this run
 
     @property
     def built(self) -> int:
@@ -41,12 +42,14 @@ class BuildReport:
         return sum(r.status == "reused" for r in self.records)
 
     def as_json(self) -> dict:
+        """Return the counts and the artifacts; the failures travel as structured problems beside them."""
         return {
             "built": self.built,
             "reused": self.reused,
+            "removed": len(self.removed),
             "failed": len(self.failures),
             "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
-            "failures": [str(p) for p in self.failures],
+            "removed_outputs": list(self.removed),
         }
 
 

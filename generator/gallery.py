@@ -23,8 +23,12 @@ THUMBS = ".gallery"
 SCALE = 0.35
 
 
-def write_gallery(out: Path) -> Path:
-    """Write out/index.html for the artifacts in out/manifest.json and return its path."""
+def write_gallery(out: Path, draw: bool = True) -> Path:
+    """Write out/index.html for the artifacts in out/manifest.json and return its path.
+
+    With `draw` False no page is drawn: outputs without a thumbnail yet are listed by their titles (a build that
+    removed outputs refreshes the page this way, without LibreOffice's cost; `handouts gallery` draws them).
+    """
     try:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -39,13 +43,13 @@ def write_gallery(out: Path) -> Path:
         out / a["path"]
         for group in groups.values()
         for a in group
-        if _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
+        if draw and _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
     ]
     sections = []
     with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
         rendered = decks_to_pdf(decks, Path(work))
         for (brand, topic), artifacts in sorted(groups.items()):
-            cards = [_card(out, thumbs, a, rendered) for a in sorted(artifacts, key=lambda a: a["path"])]
+            cards = [_card(out, thumbs, a, rendered, draw) for a in sorted(artifacts, key=lambda a: a["path"])]
             title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
             sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
     _remove_unused_thumbnails(thumbs, manifest)
@@ -55,10 +59,10 @@ def write_gallery(out: Path) -> Path:
     return index
 
 
-def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -> str:
+def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path], draw: bool) -> str:
     path = out / artifact["path"]
     link = html.escape(artifact["path"], quote=True)
-    images = _thumbnails(path, thumbs, artifact["sha256"], rendered)
+    images = _thumbnails(path, thumbs, artifact["sha256"], rendered, draw)
     if images:
         alt = html.escape(path.name)
         pictures = "".join(
@@ -75,10 +79,10 @@ def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -
     )
 
 
-def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) -> list[str]:
+def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], draw: bool) -> list[str]:
     """Return the thumbnail file names of every page of `path`, drawing the ones not already there."""
     existing = sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    if existing:
+    if existing or not draw:
         return [p.name for p in existing]
     preview = _preview(path.name)
     pdf = rendered.get(path) if preview == "office" else path if preview == "pdf" else None

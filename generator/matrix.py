@@ -1,4 +1,4 @@
-"""The build matrix: topics x variants x brands x papers, from content/build.yaml and the command line's filters."""
+"""The build matrix: topics x variants x brands x papers, from handouts.yaml's `matrix:` and the command line."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, suggest
-from handouts.content.yamlsource import read_yaml
+from handouts.content.schema import Field, ListType, PatternType, RecordType, suggest
 from handouts.errors import InputError, ProblemList
 from handouts.style import paper_name
 from handouts.variants import Variant
@@ -53,7 +52,10 @@ class Target:
 
 @dataclass(frozen=True)
 class Matrix:
-    """What `build.yaml` asks for, before the command line narrows it."""
+    """What handouts.yaml's `matrix:` asks for, before the command line narrows it.
+
+    The names keep where they were written, so a typo in the matrix is reported at its line in handouts.yaml.
+    """
 
     topics: list[str] | None
     variants: list[str] | None
@@ -61,19 +63,14 @@ class Matrix:
     papers: list[str] | None
 
 
-def load_matrix(path: Path) -> Matrix:
-    """Return the matrix in `path`, or the default (everything, neutral brand only) when it does not exist."""
-    if not path.is_file():
-        return Matrix(None, None, [NEUTRAL_BRAND], None)
-    problems = ProblemList()
-    data = matrix_type.check(read_yaml(path), problems, "")
-    problems.raise_if_any()
-    assert data is not INVALID
+def matrix_from(data: dict | None) -> Matrix:
+    """Return the matrix a checked `matrix:` mapping describes; a key left out means all of it (brands: none)."""
+    data = data or {}
     return Matrix(
-        topics=[str(t) for t in data["topics"]] if "topics" in data else None,
-        variants=[str(v) for v in data["variants"]] if "variants" in data else None,
-        brands=[str(b) for b in data.get("brands", [NEUTRAL_BRAND])],
-        papers=[str(p) for p in data["papers"]] if "papers" in data else None,
+        topics=list(data["topics"]) if "topics" in data else None,
+        variants=list(data["variants"]) if "variants" in data else None,
+        brands=list(data.get("brands", [NEUTRAL_BRAND])),
+        papers=list(data["papers"]) if "papers" in data else None,
     )
 
 
@@ -130,8 +127,13 @@ def select(names: list[str] | None, wanted: tuple[str, ...], available: list[str
     problems = ProblemList()
     for name in [*(names or []), *wanted]:
         if name not in available:
-            problems.add(None, f"there is no {what} '{name}'", suggest(name, available) if available else "")
+            # A name from handouts.yaml knows its line there; one from the command line has no place to point at.
+            problems.add(
+                getattr(name, "loc", None),
+                f"there is no {what} '{name}'",
+                suggest(name, available) if available else "",
+            )
     problems.raise_if_any()
     if wanted:
-        return sorted(set(wanted), key=wanted.index)
-    return list(names) if names is not None else list(available)
+        return [str(n) for n in sorted(set(wanted), key=wanted.index)]
+    return [str(n) for n in (names if names is not None else available)]

@@ -20,15 +20,14 @@ from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
-from handouts.content.texts import AUDIENCES
-from handouts.errors import BuildError, InputError, Location, Problem, ProblemList
+from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
 from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.variants import Variant, discover_variants
 
 if TYPE_CHECKING:
-    from handouts.literacy.report import LiteracyRun
+    pass
 
 
 def references_for(project: Project) -> dict[str, Reference]:
@@ -43,14 +42,6 @@ def _references(folder: Path, _digest: str) -> dict[str, Reference]:
     return load_references(folder) if folder.is_dir() else {}
 
 
-def display_name(path: Path) -> str:
-    """Return `path` as messages show it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     """Load every topic in `paths`, reporting the problems of all of them at once."""
     topics, problems = [], ProblemList()
@@ -61,38 +52,6 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
             problems.items.extend(exc.problems)
     problems.raise_if_any()
     return topics
-
-
-def check_project(
-    topic_paths: list[Path] | None = None, project: Project | None = None, literacy: LiteracyRun | None = None
-) -> list[Path]:
-    """Check the variants and their styles, the labels and the topics (all of them unless named); return the
-    topics checked, or raise InputError with every problem of every file at once. With `literacy`, each topic
-    that checks clean is scored too: its warnings stay in `literacy`, its errors are raised with the rest."""
-    from handouts.labels import check_labels
-    from handouts.project import find_project
-
-    project = project or find_project()
-    problems = ProblemList()
-    paths = topic_paths if topic_paths is not None else project.topic_files()
-    if not paths:
-        problems.add(None, f"no topics found in {project.content}", "write a topic there, or name one")
-    for check in (lambda: discover_variants(project.templates), lambda: check_labels(project.templates)):
-        try:
-            check()
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    templates_sound = not problems  # a topic is scored only against variants and labels that check clean
-    for path in paths:
-        try:
-            check_topic(project, str(path), AUDIENCES, ())
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-            continue
-        if literacy is not None and templates_sound:
-            problems.items.extend(literacy.check(project, str(path)))
-    problems.raise_if_any()
-    return paths
 
 
 def cached_topic(project: Project, path: str) -> Topic:

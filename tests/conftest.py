@@ -32,12 +32,12 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> 
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy the project's content, templates and pyproject.toml into `dest`, for tests that change inputs."""
+    """Copy the project (handouts.yaml, content, templates) into `dest`, for tests that change inputs."""
     import shutil
 
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    shutil.copy(ROOT / "handouts.yaml", dest / "handouts.yaml")
     return dest
 
 

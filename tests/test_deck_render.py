@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import DeckRenders, run_cli
+from conftest import DeckRenders, copy_project, run_cli
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -123,9 +123,10 @@ def test_stress_patient_deck_body_never_under_24pt(stress: dict[str, Path]) -> N
 
 def test_long_topic_title_footer_stays_on_the_slide(tmp_path: Path, render_dir: Path) -> None:
     data = {**stress_topic(), "title": LONG_TITLE}
-    topic = tmp_path / "stress-topic.yaml"
+    project = copy_project(tmp_path / "project")  # a topic file is built only inside its project
+    topic = project / "stress-topic.yaml"
     topic.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    result = run_cli("build", str(topic), "--out", str(tmp_path / "out"), "--only", "clinician-deck")
+    result = run_cli("build", str(topic), "--out", str(tmp_path / "out"), "--only", "clinician-deck", cwd=project)
     assert result.code == 0, result.err
     deck = tmp_path / "out" / "stress-topic" / "clinician-deck.pptx"
     problems, _ = _problems(deck, render_dir, "long-title")

@@ -25,9 +25,9 @@ def _with_patient_text(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("text,char", [("Eat well 🥦 every day.", "🥦"), ("维生素 B12 helps.", "维")])
 def test_a_character_the_font_lacks_is_an_error_with_its_place(tmp_path: Path, text: str, char: str) -> None:
-    path = _with_patient_text(tmp_path, text)
-    out = tmp_path / "out"
+    path = _with_patient_text(tmp_path, text)  # inside a copy of the project: a topic is built only inside one
     project = path.parent.parent
+    out = tmp_path / "out"
     result = run_cli("build", str(path), "--out", str(out), "--only", "patient-handout", "--brand", "none", cwd=project)
     assert result.code == 2, result.err
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in row)
@@ -49,12 +49,14 @@ def test_ids_that_would_escape_or_collide_are_refused(tmp_path: Path, bad_id: st
 
 
 def test_two_topic_files_with_one_id_in_different_case_are_refused(tmp_path: Path) -> None:
-    first = tmp_path / "a" / "b12-neuropathy.yaml"
-    second = tmp_path / "b" / "B12-Neuropathy.yaml"
+    project = copy_project(tmp_path / "project")
+    first = project / "a" / "b12-neuropathy.yaml"
+    second = project / "b" / "B12-Neuropathy.yaml"
     for path in (first, second):
         path.parent.mkdir()
         shutil.copy(TOPIC, path)
-    result = run_cli("build", str(first), str(second), "--out", str(tmp_path / "out"), "--only", "patient-handout")
+    out = tmp_path / "out"
+    result = run_cli("build", str(first), str(second), "--out", str(out), "--only", "patient-handout", cwd=project)
     assert result.code == 2
     assert "would write the same outputs" in result.err
 

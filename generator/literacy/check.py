@@ -32,7 +32,7 @@ from handouts.literacy.settings import PEMAT_ITEMS, LiteracySettings
 from handouts.literacy.terms import TermList, is_explained, load_terms, matches_term
 from handouts.matrix import Target
 from handouts.project import Project
-from handouts.variants import Variant, discover_variants
+from handouts.variants import Variant, discover_variants, first_found
 
 HARDEST_SHOWN = 3  # the hardest sentences a reading-level finding points to
 MIN_WORDS_TO_RANK = 5  # a sentence this short is not "hard", whatever its syllables
@@ -87,7 +87,7 @@ def check_topic_literacy(project: Project, topic_path: str) -> TopicCard:
     language = labels_of(project, topic).run_language
     terms = load_terms(project.content)
     keys = _key_locations(topic, display_name(Path(topic_path)))
-    labels_file = project.templates / "labels.yaml"
+    labels_file = first_found(project.templates, "labels.yaml") or Path("labels.yaml")
     for _, variant in sorted(discover_variants(project.templates).items()):
         target = Target.of(Path(topic_path), variant)
         output = OutputCard(variant.name, variant.audience, target.output, variant.literacy.check)
