@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
+from handouts.checks import check_project
 from handouts.errors import InputError, Location
 from handouts.literacy.check import OutputCard, TopicCard, check_topic_literacy
 from handouts.literacy.readability import measure, reading_level, split_sentences
 from handouts.literacy.report import LiteracyRun, card_as_json, findings_as_problems, format_card
 from handouts.literacy.settings import PEMAT_ITEMS
 from handouts.literacy.terms import TermList, is_explained, load_terms
-from handouts.pipeline import check_project
 from handouts.project import Project
 from handouts.variants import discover_variants
 
@@ -36,7 +36,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with the clean fixture topic and its figure in content/."""
     root = copy_project(tmp_path_factory.mktemp("literacy") / "project")
     shutil.copy(CLEAN, root / "content" / "clean.yaml")
-    shutil.copytree(FIXTURES / "literacy" / "figures", root / "content" / "figures")
+    shutil.copytree(FIXTURES / "literacy" / "figures", root / "content" / "figures", dirs_exist_ok=True)
     return root
 
 
@@ -230,7 +230,7 @@ def test_a_main_message_that_is_not_first_is_found(project: Path) -> None:
     # The training deck opens with its learning objectives; a patient template that did the same fails the item.
     tmp = copy_project(project.parent / "main-late")
     shutil.copy(CLEAN, tmp / "content" / "clean.yaml")
-    shutil.copytree(FIXTURES / "literacy" / "figures", tmp / "content" / "figures")
+    shutil.copytree(FIXTURES / "literacy" / "figures", tmp / "content" / "figures", dirs_exist_ok=True)
     template = tmp / "templates" / "patient-handout" / "content.xml.j2"
     text = template.read_text(encoding="utf-8")
     main = '<callout kind="main"><p role="lead">{{ t.main_message }}</p></callout>\n'
@@ -244,7 +244,7 @@ def test_a_main_message_that_is_not_first_is_found(project: Path) -> None:
 def test_thresholds_are_read_from_the_variant_data(project: Path, tmp_path: Path) -> None:
     tmp = copy_project(tmp_path / "project")
     shutil.copy(CLEAN, tmp / "content" / "clean.yaml")
-    shutil.copytree(FIXTURES / "literacy" / "figures", tmp / "content" / "figures")
+    shutil.copytree(FIXTURES / "literacy" / "figures", tmp / "content" / "figures", dirs_exist_ok=True)
     topic = tmp / "content" / "clean.yaml"
     assert output(card_of(tmp, topic), "patient-handout").findings == []
     variant_file = tmp / "templates" / "patient-handout" / "variant.yaml"
@@ -336,7 +336,7 @@ def test_warnings_are_printed_located_and_check_still_passes(project: Path, warn
     long = rf"{name}:{term[0]}:\d+: warning: [a-z, -]*patient-handout[a-z, -]*: a sentence of 2\d words"
     assert re.search(long, result.err)
     assert "health-literacy warnings (--strict makes them errors)" in result.err
-    assert f"ok {warned}" in result.out and "patient-handout (patient)" in result.out
+    assert f"ok content/{warned.name}" in result.out and "patient-handout (patient)" in result.out
 
 
 def test_strict_turns_warnings_into_errors(project: Path, warned: Path) -> None:
@@ -367,19 +367,20 @@ def test_the_score_card(project: Path, warned: Path) -> None:
     assert "PEMAT-P items       5 of 5 met: main message first yes, action list yes, summary yes, visual yes" in (
         handout_block
     )
-    deck_block = text.split("  patient-deck (patient)\n")[1]
-    assert "visual NO" in deck_block
+    deck_block = text.split("  patient-deck (patient)\n")[1].split("\n  patient-handout")[0]
+    assert "visual yes" in deck_block  # the patient deck shows the topic's figure too
 
 
 def test_the_score_card_as_json(project: Path, warned: Path) -> None:
-    result = run_cli("check", "--literacy-json", str(warned), cwd=project)
+    result = run_cli("check", "--literacy", "--json", str(warned), cwd=project)
     assert result.code == 0, result.err
-    data = json.loads(result.out)  # nothing but JSON on stdout
+    document = json.loads(result.out)  # nothing but JSON on stdout: the findings are its problems
+    data = document["literacy"]
     (topic,) = data["topics"]
     handout = next(v for v in topic["variants"] if v["variant"] == "patient-handout")
     assert handout["reading"]["formula"] == "flesch-kincaid" and handout["reading"]["limit"] == 6
     assert handout["terms"]["unexplained"] == ["homocysteine"] and handout["pemat"]["action_list"] is True
-    finding = next(f for f in data["findings"] if "homocysteine" in f["message"])
+    finding = next(f for f in document["problems"] if "homocysteine" in f["message"])
     assert set(finding) == {"file", "line", "column", "severity", "message", "hint"}
     assert (finding["line"], finding["column"], finding["severity"]) == (*place(warned, "homocysteine"), "warning")
 
@@ -394,10 +395,10 @@ def test_findings_shared_by_variants_are_reported_once(project: Path, warned: Pa
 
 def test_check_project_scores_only_with_a_literacy_run(project: Path, warned: Path) -> None:
     run = LiteracyRun()
-    assert check_project([warned], Project(project), literacy=run) == [warned]
+    assert check_project(Project(project), [warned], literacy=run) == [warned]
     assert [card.topic for card in run.cards] == ["warned"] and run.warnings
     with pytest.raises(InputError) as raised:
-        check_project([warned], Project(project), literacy=LiteracyRun(strict=True))
+        check_project(Project(project), [warned], literacy=LiteracyRun(strict=True))
     assert all(p.severity == "error" for p in raised.value.problems)
 
 
@@ -406,7 +407,8 @@ def test_check_without_literacy_imports_no_textstat(project: Path) -> None:
         "import sys\nfrom handouts.cli import main\n"
         "try:\n    main(['check', 'content/clean.yaml'])\n"
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
-        "loaded = [m for m in ('textstat', 'pyphen', 'handouts.literacy.check', 'jinja2') if m in sys.modules]\n"
+        # Jinja is loaded: check compiles every template. The literacy check and its libraries are not.
+        "loaded = [m for m in ('textstat', 'pyphen', 'handouts.literacy.check') if m in sys.modules]\n"
         "assert not loaded, loaded\n"
     )
     import subprocess
@@ -440,10 +442,7 @@ def test_foot_care_meets_the_items_in_the_handout() -> None:
     assert handout.pemat == dict.fromkeys(PEMAT_ITEMS, True)
     assert handout.reading is not None and handout.reading["ok"]
     assert output(card, "patient-handout-large").pemat == handout.pemat
-    deck = output(card, "patient-deck")  # decks do not show figures yet: the finding says so, at the figure
-    visual = next(f for f in deck.findings if f.item == "visual")
-    assert "does not show the topic's figures" in visual.hint
-    assert at(visual.location) == place(FOOT, "figures/wire.svg")
+    assert output(card, "patient-deck").pemat["visual"]  # the deck shows the topic's figure too
 
 
 # ----- readability: the formulas, the guards, Spanish ----------------------------------------------------------

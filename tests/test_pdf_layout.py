@@ -33,7 +33,7 @@ def other_topics(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("layout"))
     for topic in TOPICS:
         shutil.copy(FIXTURES / "topics" / f"{topic}.yaml", project / "content" / f"{topic}.yaml")
-    shutil.copytree(FIXTURES / "topics" / "figures", project / "content" / "figures")
+    shutil.copytree(FIXTURES / "topics" / "figures", project / "content" / "figures", dirs_exist_ok=True)
     out = project / "out"
     args = [arg for name in PDF_VARIANTS for arg in ("--only", name)]
     topics = [arg for topic in TOPICS for arg in ("--topic", topic)]
