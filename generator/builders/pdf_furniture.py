@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from handouts.brand import Brand
-from handouts.builders.measure import text_width
+from handouts.builders.measure import break_word, text_width
 from handouts.builders.pdf_styles import PdfStyle
 from handouts.fonts import font_name
 from handouts.labels import Labels
@@ -51,10 +51,26 @@ def draw_running_header(
     canvas.setFont(para.fontName, para.fontSize)
     canvas.setFillColor(para.textColor)
     y = top - para.fontSize
+    title = _shortened(title, para, width)
     canvas.drawString(left, y, title)
     if brand.name and fits_beside(title, brand.name, para, width):
         canvas.drawRightString(left + width, y, brand.name)
     return y - 6
+
+
+def _shortened(text: str, style: ParagraphStyle, width: float) -> str:
+    """Return `text`, or as much of it as fits `width` followed by an ellipsis, cut between words if it can be."""
+    face = face_of(style.fontName)
+    if text_width(text, style.fontSize, face) <= width:
+        return text
+    room = width - text_width("…", style.fontSize, face)
+    words = text.split()
+    while len(words) > 1 and text_width(" ".join(words), style.fontSize, face) > room:
+        words.pop()
+    kept = " ".join(words)
+    if text_width(kept, style.fontSize, face) > room:
+        kept = break_word(kept, room, style.fontSize, face)[0]
+    return kept + "…"
 
 
 def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int) -> str:

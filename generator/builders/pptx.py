@@ -116,9 +116,17 @@ class _DeckWriter:
         top = self.height * (self.look.geometry("band") + self.look.geometry("title_gap"))
         return Box(self.margin, top, self.width - 2 * self.margin, self.height * self.look.geometry("title_height"))
 
+    def _logo_box(self) -> Box:
+        return Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15)
+
     def _body_box(self, title_bottom: float) -> Box:
         top = title_bottom + self.height * self.look.geometry("body_gap")
         bottom = self.footer_top - self.height * self.look.geometry("footer_gap")
+        if bottom - top < self.look.size("body_min_size") * 2:
+            # Never a box of no or negative height: a title this long is a fit problem the author can act on.
+            raise BuildError(
+                "a slide title is so long that it leaves no room for the slide's text; shorten the title"
+            )
         return Box(self.margin, top, self.width - 2 * self.margin, bottom - top)
 
     # ----- slides ---------------------------------------------------------------------------------------------
@@ -167,7 +175,13 @@ class _DeckWriter:
             self.look.size("title_size") * (1.2 if role == "title" else 1),
             self.look.size("title_min_size"),
         )
-        box = Box(box.left, box.top, box.width, height)
+        if role == "title" and self.look.built_in:
+            # A cover title that needs more room grows upwards as far as the logo, before it pushes the subtitle
+            # down; the title is anchored at its bottom, so a short one stays where it was.
+            top = max(min(box.top, box.bottom - height), self._logo_box().bottom)
+            box = Box(box.left, top, box.width, height)
+        else:
+            box = Box(box.left, box.top, box.width, height)
         _place(title_shape, box)
         fill(
             title_shape.text_frame,
@@ -199,7 +213,7 @@ class _DeckWriter:
         subtitle += [BodyItem(ir.plain(b.spans), bullet=False) for b in slide.blocks if isinstance(b, ir.Paragraph)]
         body = self._body_placeholder(new)
         if self.look.built_in and self.context.brand.logo:
-            self._logo(new, Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15))
+            self._logo(new, self._logo_box())
         if not subtitle:
             body._element.getparent().remove(body._element)
             return

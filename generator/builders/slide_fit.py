@@ -115,16 +115,20 @@ def _split_to_fit(item: BodyItem, box: Box, size: float, insets: Insets) -> list
         return [item]
     words = item.text.split()
     pieces: list[BodyItem] = []
-    current: list[str] = []
-    for word in words:
-        candidate = " ".join([*current, word])
-        if current and body_height([BodyItem(candidate, item.bullet, item.bold)], box.width, size, insets) > box.height:
-            pieces.append(BodyItem(" ".join(current), item.bullet, item.bold))
-            current = [word]
-        else:
-            current.append(word)
-    if current:
-        pieces.append(BodyItem(" ".join(current), item.bullet, item.bold))
+    start = 0
+    while start < len(words):
+        # The most words that fit, by bisection: a piece's height only grows with its words, and measuring
+        # each longer candidate in turn would take time quadratic in the paragraph's length.
+        low, high = start + 1, len(words)
+        while low < high:
+            middle = (low + high + 1) // 2
+            candidate = BodyItem(" ".join(words[start:middle]), item.bullet, item.bold)
+            if body_height([candidate], box.width, size, insets) <= box.height:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(BodyItem(" ".join(words[start:low]), item.bullet, item.bold))
+        start = low
     return pieces
 
 
