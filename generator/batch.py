@@ -6,6 +6,7 @@ there is one), so nothing is written when any input is bad. Where the jobs run i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,14 +15,17 @@ from pathlib import Path
 
 from handouts.brand import brand_files
 from handouts.cache import ManifestJournal, is_fresh, job_inputs, read_manifest, record_from
+from handouts.epoch import source_date_epoch
 from handouts.errors import InputError, ProblemList, problems_from_dicts, problems_to_dicts
-from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, warm_up
+from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
+from handouts.lock import output_lock
 from handouts.matrix import (
     NEUTRAL_BRAND,
     Target,
     load_matrix,
     parse_shard,
     plan_targets,
+    project_relative,
     select,
     shard,
     topic_paths_by_id,
@@ -50,6 +54,7 @@ class BuildRequest:
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
+    wait: bool = True  # for another build writing to the same output folder; False: fail at once
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -57,8 +62,8 @@ def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
     project = find_project(request.root)
     matrix = load_matrix(project.content / "build.yaml")
     if request.topic_files:
-        # Absolute paths: workers elsewhere resolve them alike, and one file named two ways is one input.
-        topic_paths = topic_paths_by_id([Path(p).resolve() for p in request.topic_files])
+        # Absolute, with ".." gone: one file named two ways is one input (and one job digest).
+        topic_paths = topic_paths_by_id([Path(os.path.abspath(p)) for p in request.topic_files])
     else:
         available = {p.stem: p for p in project.topic_files()}
         names = select(matrix.topics, request.topics, sorted(available), "topic")
@@ -72,7 +77,9 @@ def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
         if (matrix.papers or request.papers)
         else None
     )
-    targets = plan_targets(topic_paths, {n: variants[n] for n in chosen}, brands, papers)
+    # Topics are named relative to the project, so the manifest and the digests do not depend on where it lies.
+    named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
+    targets = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers)
     if request.shard:
         targets = shard(targets, *parse_shard(request.shard))
     return project, targets
@@ -104,7 +111,23 @@ def _brand_files(project: Project, name: str) -> list[Path]:
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
-    """Build every stale output of the request; raise InputError before writing anything if an input is bad."""
+    """Build every stale output of the request; raise InputError before writing anything if an input is bad.
+
+    The output folder is locked throughout, so builds into one folder run one after another.
+    """
+    with output_lock(request.out, wait=request.wait):
+        try:
+            return _build(request, progress)
+        except BaseException:
+            # Interrupted, or the disk failed: no temporary file stays behind. Holding the lock, every temporary
+            # file in the folder is this build's or a killed build's.
+            with contextlib.suppress(OSError):
+                remove_stale_temporaries(request.out)
+            raise
+
+
+def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
+    source_date_epoch()  # checked before anything else: InputError for a value no output can record
     if request.executor == "dask" and not request.scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
     project, targets = plan(request)
@@ -135,7 +158,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             # The workers start before any topic is read, so they do not inherit a heap full of topics,
             # and they do the reading themselves: validation runs in parallel and warms their caches.
             pool = (
-                ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(formats,))
+                ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(formats, os.getpid()))
                 if workers > 1
                 else None
             )
@@ -146,6 +169,10 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
                     run_serial(run, stale, formats)
                 else:
                     run_pool(run, stale, pool)
+            except BaseException:
+                if pool is not None:
+                    stop_workers(pool)  # now, rather than after the jobs they are running
+                raise
             finally:
                 if pool is not None:
                     pool.shutdown(cancel_futures=True)

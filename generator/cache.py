@@ -5,30 +5,52 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 
 import handouts
+from handouts.epoch import source_date_epoch
+from handouts.errors import InputError
+from handouts.inputfiles import MAX_INPUT_BYTES, open_input
 from handouts.matrix import Target
-from handouts.outputs import atomic_write
+from handouts.outputs import atomic_write, write_failure
 
 MANIFEST = "manifest.json"
 
 
 @cache
 def file_digest(path: Path, size: int, mtime_ns: int) -> str:
-    """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again.
+
+    A file that cannot be read raises (InputError or OSError), so the failure is not remembered.
+    """
+    h = hashlib.sha256()
+    with open_input(path, links_inside_project=False) as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def digest(path: Path) -> str:
-    """Return the sha256 of the file at `path`, or a marker for a missing file."""
+    """Return the sha256 of the file at `path`, or a marker for one that is missing or cannot be read.
+
+    Only a regular file of bounded size is read: a named pipe, a device or a folder named like an input gets a
+    marker here and is reported, with its path, by the check that reads it.
+    """
     try:
-        stat = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
         return "missing"
-    return file_digest(path, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return "unreadable"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INPUT_BYTES:
+        return "unreadable"
+    try:
+        return file_digest(path, info.st_size, info.st_mtime_ns)
+    except (InputError, OSError):
+        return "unreadable"
 
 
 def digest_tree(folder: Path, pattern: str = "*") -> str:
@@ -60,8 +82,9 @@ def fonts_digest() -> str:
 def job_inputs(job: Target, root: Path, variant_folders: list[Path], brand_files: list[Path]) -> dict[str, str]:
     """Return the digest of every input of `job`, by a name a person can read in the manifest."""
     templates = root / "templates"
+    epoch = source_date_epoch()
     inputs = {
-        "topic": digest(Path(job.topic_path)),
+        "topic": digest(root / job.topic_path),
         "references": digest_tree(root / "content" / "references", "*.yaml"),
         "templates": hashlib.sha256("".join(digest_tree(f) for f in variant_folders).encode()).hexdigest(),
         "shared_templates": digest_tree(templates),
@@ -69,8 +92,8 @@ def job_inputs(job: Target, root: Path, variant_folders: list[Path], brand_files
         "fonts": fonts_digest(),
         "tool": tool_digest(),
         "job": hashlib.sha256(json.dumps(asdict(job), sort_keys=True).encode()).hexdigest(),
-        # The dates written into every file come from here when it is set.
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        # The dates written into every file come from here when it is set (checked: InputError when invalid).
+        "source_date_epoch": "" if epoch is None else str(epoch),
     }
     inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
     return inputs
@@ -142,7 +165,10 @@ class ManifestJournal:
         self._set(record.path, entry)
         # No fsync here: the rename is atomic against a killed process, which is what this guards against.
         self.write(durable=False)
-        os.replace(temporary, final)
+        try:
+            os.replace(temporary, final)
+        except OSError as exc:
+            raise write_failure(final, exc) from None
         if entry.pop("replacing", None) is not None:
             self._set(record.path, entry)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -9,15 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from handouts.errors import BuildFailed, HandoutError
+from handouts.interrupts import Interrupted, stop_on_signals
 
 if TYPE_CHECKING:
     from handouts.batch import BuildRequest
 
 EXIT_BAD_INPUT = 2
+# A Dask scheduler address: tcp:// (or tls://, ws://, wss://) then a host name or address and a port.
+SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss)://)?(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):[0-9]{1,5}")
 
 
 def _topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
-    missing = [t for t in topics if not Path(t).is_file()]
+    # Only a name that is not there at all is a usage error; a folder or a pipe so named is reported by the reading.
+    missing = [t for t in topics if not os.path.lexists(t)]
     if missing:
         raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="TOPIC")
     return [Path(t) for t in topics] or None
@@ -27,6 +33,13 @@ def _topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
 @click.version_option(package_name="handouts")
 def cli() -> None:
     """Build patient handouts, clinician one-pagers and decks from YAML topics."""
+
+
+_no_wait_option = click.option(
+    "--no-wait",
+    is_flag=True,
+    help="When another build is writing to the output folder, exit with code 2 at once instead of waiting.",
+)
 
 
 def _build_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -52,6 +65,7 @@ def _build_options(command: Callable[..., None]) -> Callable[..., None]:
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
         ),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
+        _no_wait_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -66,13 +80,17 @@ def _request(
     brands: tuple[str, ...],
     papers: tuple[str, ...],
     jobs: int,
+    no_wait: bool,
     **extra: Any,
 ) -> BuildRequest:
     from handouts.batch import BuildRequest
+    from handouts.epoch import source_date_epoch
     from handouts.project import find_project
 
+    source_date_epoch()  # a value no output can record is a usage error before anything starts
+    _check_scheduler(extra.get("executor", "local"), extra.get("scheduler", ""))
     for path in topic_files:
-        if not Path(path).is_file():
+        if not os.path.lexists(path):
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = find_project()
     return BuildRequest(
@@ -84,8 +102,19 @@ def _request(
         brands=brands,
         papers=papers,
         jobs=jobs,
+        wait=not no_wait,
         **extra,
     )
+
+
+def _check_scheduler(executor: str, scheduler: str) -> None:
+    """Refuse --scheduler without --executor dask, and an address Dask could not use."""
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
+    if executor == "dask" and scheduler and not SCHEDULER.fullmatch(scheduler):
+        raise click.BadParameter(
+            f"'{scheduler}' is not a scheduler address; write it as tcp://HOST:PORT", param_hint="--scheduler"
+        )
 
 
 @cli.command()
@@ -169,19 +198,24 @@ def watch(interval: float, cycles: int, **options: Any) -> None:
     default=None,
     help="Output folder holding manifest.json (default: output/).",
 )
-def gallery(out: Path | None) -> None:
+@_no_wait_option
+def gallery(out: Path | None, no_wait: bool) -> None:
     """Write output/index.html: a thumbnail of every page and slide, grouped by clinic and topic."""
     from handouts.gallery import write_gallery
+    from handouts.lock import output_lock
+    from handouts.paths import shown
     from handouts.project import find_project
 
     folder = (out or find_project().root / "output").resolve()
-    click.echo(f"wrote {write_gallery(folder)}", err=True)
+    with output_lock(folder, wait=not no_wait):
+        click.echo(f"wrote {shown(write_gallery(folder))}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code; a HandoutError prints its problems, never a traceback."""
     try:
-        code = cli.main(args=argv, standalone_mode=False)
+        with stop_on_signals():
+            code = cli.main(args=argv, standalone_mode=False)
     except HandoutError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -194,6 +228,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
+        click.echo(f"stopped by {name}: workers stopped, temporary files removed, finished outputs kept", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, Interrupted) else 130)
+    except OSError as exc:  # the machine failed where no code expected it: one line, never a traceback
+        from handouts.inputfiles import reason
+        from handouts.paths import shown
+
+        where = f"{shown(exc.filename)}: " if exc.filename else ""
+        click.echo(f"{where}{reason(exc)}", err=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -58,6 +58,12 @@ class BuildError(HandoutError):
     exit_code = 1
 
 
+class EnvironmentFailure(HandoutError):
+    """The machine, not the input, failed: a full disk, a folder that may not be written, a signal: exit code 1."""
+
+    exit_code = 1
+
+
 class BuildFailed(HandoutError):
     """Some outputs could not be built; their problems are reported together."""
 

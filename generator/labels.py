@@ -8,6 +8,7 @@ its `language:` line, never English text on a Spanish page.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,7 @@ from pathlib import Path
 from handouts.content.schema import INVALID, Text, TextType, suggest
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import InputError, Problem, ProblemList
+from handouts.paths import shown
 
 REFERENCE_LANGUAGE = "en"  # every other language must have each label this one has
 _text = TextType()
@@ -91,8 +93,8 @@ def check_labels(templates: Path) -> None:
 @cache
 def _load(path: Path) -> dict[str, dict[str, str]]:
     problems = ProblemList()
-    if not path.is_file():
-        raise InputError(f"{path}: the labels file is missing; copy templates/labels.yaml from the tool")
+    if not os.path.lexists(path):
+        raise InputError(f"{shown(path)}: the labels file is missing; copy templates/labels.yaml from the tool")
     root = read_yaml(path)
     if root.kind != "map":
         problems.add(root.loc, "labels.yaml must map languages to their labels", "start with 'en:'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ class Target:
     """One output to make: topic, variant, brand and paper, in plain values that travel to worker processes."""
 
     topic_id: str
-    topic_path: str
+    topic_path: str  # relative to the project root when the topic lies inside it (so it travels), else absolute
     variant: str
     brand: str  # "" for the neutral brand
     paper: str  # "" for decks
@@ -63,7 +64,7 @@ class Matrix:
 
 def load_matrix(path: Path) -> Matrix:
     """Return the matrix in `path`, or the default (everything, neutral brand only) when it does not exist."""
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else so named (a folder, a pipe) is reported by the reading
         return Matrix(None, None, [NEUTRAL_BRAND], None)
     problems = ProblemList()
     data = matrix_type.check(read_yaml(path), problems, "")
@@ -96,6 +97,15 @@ def plan_targets(
                     output = f"{folder}/{file_name}"
                     jobs.append(Target(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, output))
     return jobs
+
+
+def project_relative(root: Path, path: Path) -> Path:
+    """Return `path` relative to the project `root` when it lies inside it, else absolute.
+
+    A link keeps its own name: what it points to is the reading's business (and its messages name the link).
+    """
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
 
 
 def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:

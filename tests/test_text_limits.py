@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,9 @@ def test_a_link_breaks_where_a_reader_expects() -> None:
     pieces = break_word(url, 130, 12)
     assert "".join(pieces) == url and len(pieces) > 1
     assert all(text_width(p, 12) <= 130 for p in pieces)
-    for piece, following in zip(pieces, pieces[1:], strict=False):
+    for piece, following in itertools.pairwise(pieces):
         assert piece[-1] in "/-?&=_" or following[0] == ".", pieces
-    assert not any(p.endswith("/") and f.startswith("/") for p, f in zip(pieces, pieces[1:], strict=False))
+    assert not any(p.endswith("/") and f.startswith("/") for p, f in itertools.pairwise(pieces))
 
 
 def test_a_word_without_break_points_breaks_between_letters() -> None:

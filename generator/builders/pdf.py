@@ -23,11 +23,12 @@ from handouts.builders.pdf_furniture import (
     timestamp,
 )
 from handouts.builders.pdf_styles import PdfStyle, make_pdf_style
-from handouts.errors import BuildError
+from handouts.errors import BuildError, Problem
 from handouts.fonts import font_name, register_pdf_fonts
 from handouts.style import resolve_paragraph_styles
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus.doctemplate import LayoutError
 
 
 def warm_up() -> None:
@@ -42,15 +43,22 @@ class PdfBuilder:
         register_pdf_fonts()
         sheet = context.variant.style
         last = None
+        too_tall = None
         for scale in _scales(sheet, context):
             style = make_pdf_style(sheet, context.brand, scale, context.variant.min_font_size)
             layout = _Layout(doc, context, style)
-            data, pages = layout.render()
+            try:
+                data, pages = layout.render()
+            except LayoutError:  # a block that cannot be split is taller than a page: smaller type may fit it
+                too_tall = layout
+                continue
             budget = context.variant.max_pages
             if not budget or pages <= budget:
                 return BuildResult(data, pages)
             last = (layout, pages)
-        assert last is not None
+        if last is None:
+            assert too_tall is not None
+            raise BuildError(too_tall.too_tall_problem())
         raise BuildError(last[0].overflow_message(last[1]))
 
 
@@ -208,6 +216,27 @@ class _Layout:
         return buffer.getvalue(), self.pages
 
     # ----- when it does not fit -------------------------------------------------------------------------------
+    def too_tall_problem(self) -> Problem:
+        """Return the problem of the first block that cannot be split and is taller than any page's room."""
+        frames = self._frames(sum(h for _, h in self.header))
+        room = max(frame._aH for frame in [*frames.first, *frames.later])
+        where = f"{self.context.variant.name} on {self.context.paper}"
+        for block in _leaf_blocks(self.doc.blocks):
+            for flowable in self.flowables(block, self.column_w):
+                if not isinstance(flowable, Table):
+                    continue
+                flowable.wrap(self.column_w, 1e9)
+                tallest = max(flowable._rowHeights, default=0)
+                if tallest > room:
+                    what = "a row of this table is" if isinstance(block, ir.Table) else "this block is"
+                    return Problem(
+                        block.at,
+                        f"{where}: {what} {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
+                        "even in the smallest type allowed",
+                        "shorten its text, or split it into several rows or blocks",
+                    )
+        return Problem(None, f"{where}: a block is taller than a page", "shorten the longest block")
+
     def overflow_message(self, pages: int) -> str:
         variant = self.context.variant
         body = self.style.para("body")
@@ -253,6 +282,14 @@ def _numbered_canvas(layout: _Layout) -> type[Canvas]:
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:
+    """Return `blocks` in order with every section replaced by the blocks it holds."""
+    found: list[ir.Block] = []
+    for block in blocks:
+        found.extend(_leaf_blocks(block.blocks) if isinstance(block, ir.Section) else [block])
+    return found
 
 
 def _height(flowable: Flowable, width: float) -> float:

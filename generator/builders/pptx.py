@@ -124,9 +124,7 @@ class _DeckWriter:
         bottom = self.footer_top - self.height * self.look.geometry("footer_gap")
         if bottom - top < self.look.size("body_min_size") * 2:
             # Never a box of no or negative height: a title this long is a fit problem the author can act on.
-            raise BuildError(
-                "a slide title is so long that it leaves no room for the slide's text; shorten the title"
-            )
+            raise BuildError("a slide title is so long that it leaves no room for the slide's text; shorten the title")
         return Box(self.margin, top, self.width - 2 * self.margin, bottom - top)
 
     # ----- slides ---------------------------------------------------------------------------------------------
