@@ -13,7 +13,7 @@ from pathlib import Path
 import handouts
 from handouts.epoch import source_date_epoch
 from handouts.errors import InputError
-from handouts.inputfiles import MAX_INPUT_BYTES, open_input
+from handouts.inputfiles import MAX_INPUT_BYTES, open_input, read_input
 from handouts.matrix import Target
 from handouts.outputs import atomic_write, write_failure
 
@@ -124,11 +124,22 @@ def record_from(entry: dict, **changes: str) -> ArtifactRecord:
 
 def read_manifest(out: Path) -> dict[str, dict]:
     """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable."""
+    return {entry["path"]: entry for entry in load_manifest(out) or []}
+
+
+def load_manifest(out: Path) -> list[dict] | None:
+    """Return the artifacts out/manifest.json lists (only paths inside `out`), or None when there is no readable
+    manifest; it is read as an input is, so a pipe or a link put in its place cannot hang or mislead a build."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["path"]: entry for entry in data.get("artifacts", [])}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        text = read_input(out / MANIFEST, MAX_INPUT_BYTES, links_inside_project=False).decode("utf-8")
+        return [entry for entry in json.loads(text)["artifacts"] if _inside(entry["path"])]
+    except (InputError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _inside(path: object) -> bool:
+    """Return True for a manifest path that stays inside the output folder (relative, no '..')."""
+    return isinstance(path, str) and not Path(path).is_absolute() and ".." not in Path(path).parts
 
 
 def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path) -> bool:

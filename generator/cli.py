@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from handouts.errors import BuildFailed, HandoutError
+from handouts.errors import BuildFailed, HandoutError, InputError
 from handouts.interrupts import Interrupted, stop_on_signals
 
 if TYPE_CHECKING:
@@ -108,13 +108,11 @@ def _request(
 
 
 def _check_scheduler(executor: str, scheduler: str) -> None:
-    """Refuse --scheduler without --executor dask, and an address Dask could not use."""
+    """Refuse --scheduler without --executor dask, and an address Dask could not use (InputError: exit 2)."""
     if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler needs --executor dask")
+        raise InputError("--scheduler needs --executor dask; add --executor dask, or leave out --scheduler")
     if executor == "dask" and scheduler and not SCHEDULER.fullmatch(scheduler):
-        raise click.BadParameter(
-            f"'{scheduler}' is not a scheduler address; write it as tcp://HOST:PORT", param_hint="--scheduler"
-        )
+        raise InputError(f"--scheduler: '{scheduler}' is not a scheduler address; write it as tcp://HOST:PORT")
 
 
 @cli.command()

@@ -8,13 +8,13 @@ output is not drawn again.
 from __future__ import annotations
 
 import html
-import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from handouts.builders.registry import format_of_file, load
+from handouts.cache import load_manifest
 from handouts.errors import InputError
 from handouts.office import decks_to_pdf
 from handouts.outputs import atomic_write, real_folders
@@ -26,10 +26,10 @@ SCALE = 0.35
 
 def write_gallery(out: Path) -> Path:
     """Write out/index.html for the artifacts in out/manifest.json and return its path."""
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InputError(f"{shown(out / 'manifest.json')}: no build found here; run 'handouts build' first") from None
+    artifacts = load_manifest(out)
+    if artifacts is None:
+        raise InputError(f"{shown(out / 'manifest.json')}: no build found here; run 'handouts build' first")
+    manifest = {"artifacts": artifacts}
     thumbs = out / THUMBS
     real_folders(out, thumbs)  # never through a link: the thumbnails folder is written to and cleaned
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)

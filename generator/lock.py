@@ -87,9 +87,10 @@ def output_lock(folder: Path, wait: bool = True, notify: Callable[[str], None] =
             raise
         os.close(descriptor)  # the holder removed the file as we waited: lock the file that is there now
     try:
-        os.ftruncate(descriptor, 0)
-        os.lseek(descriptor, 0, os.SEEK_SET)
-        os.write(descriptor, f"{os.getpid()}\n".encode())
+        with suppress(OSError):  # the process id is only for others' messages: a full disk does not stop the build
+            os.ftruncate(descriptor, 0)
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
         yield
     finally:
         # Removed while still held, so whoever waits on this file sees it go and locks the next one.

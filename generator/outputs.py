@@ -7,6 +7,7 @@ folder) removes its temporary file and raises EnvironmentFailure naming the file
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -29,10 +30,10 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, root: Path | Non
     try:
         os.replace(temp, path)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise write_failure(path, exc) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise
 
 
@@ -48,12 +49,18 @@ def write_temporary(path: Path, data: bytes, durable: bool = True, root: Path | 
                 handle.flush()
                 os.fsync(handle.fileno())
     except OSError as exc:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise write_failure(path, exc) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise
     return temp
+
+
+def _discard(temp: Path) -> None:
+    """Remove a temporary file after a failure, if it is there and can be (a read-only folder holds none)."""
+    with contextlib.suppress(OSError):
+        temp.unlink(missing_ok=True)
 
 
 def real_folders(root: Path, folder: Path) -> None:
@@ -78,6 +85,7 @@ def write_failure(path: Path, exc: OSError) -> EnvironmentFailure:
         errno.EPERM: "choose an output folder you may write to (--out)",
         errno.EEXIST: "remove what is in the way",
         errno.ENOTDIR: "remove the file that is in the way of the folder",
+        errno.EISDIR: "remove the folder that is in the way of the file",
     }
     return EnvironmentFailure(
         Problem(Location(shown(path)), f"cannot write the file: {reason(exc)}", hints.get(exc.errno or 0, ""))
@@ -92,6 +100,6 @@ def remove_stale_temporaries(folder: Path) -> int:
     for temp in folder.rglob(f".*{TEMP_MARK}*"):
         if temp.is_dir() and not temp.is_symlink():
             continue  # a folder that only looks like one of ours is someone else's
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         count += 1
     return count

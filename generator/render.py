@@ -167,8 +167,25 @@ def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, A
     except TemplateNotFound as exc:
         raise BuildError(f"template '{exc.name}' not found in the template folders") from None
     except SecurityError as exc:
-        raise BuildError(f"template '{entry}' tried something the sandbox forbids: {exc}") from None
+        where = _template_frame(exc)
+        raise BuildError(Problem(where, f"template '{entry}' tried something the sandbox forbids: {exc}")) from None
     except TemplateError as exc:
         filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-        where = Location(shown(filename), lineno or 0) if filename else None
+        where = Location(shown(filename), lineno) if filename and lineno else _template_frame(exc)
         raise BuildError(Problem(where, f"template error in '{entry}': {exc.message}")) from None
+    except BuildError as exc:  # raised by our filters while the template ran: the template's line is the place
+        where = _template_frame(exc)
+        raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+
+
+def _template_frame(exc: BaseException) -> Location | None:
+    """Return the template line an error was raised at while rendering (Jinja writes the template's own lines
+    into the traceback), or None."""
+    found = None
+    frame = exc.__traceback__
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and Path(filename).is_file():
+            found = Location(shown(filename), frame.tb_lineno)
+        frame = frame.tb_next
+    return found

@@ -11,7 +11,7 @@ from handouts.builders.measure import break_word, text_width, wrap_lines
 from handouts.builders.slide_fit import BodyItem, Box, fit_body
 from handouts.content.model import load_topic
 from handouts.content.schema import MAX_TEXT_CHARS, MAX_WORD_CHARS
-from handouts.content.texts import MAX_TITLE_CHARS
+from handouts.content.texts import MAX_HEADING_CHARS, MAX_TITLE_CHARS
 from handouts.errors import InputError
 
 try:  # tests/ may be a package or a plain folder of test modules
@@ -120,7 +120,8 @@ def test_a_title_over_the_limit_is_a_located_error(tmp_path: Path) -> None:
     assert problem.startswith("minimal.yaml:2:8: 'title' is 122 characters long, more than the limit of 120")
 
 
-def test_a_heading_over_the_title_limit_is_a_located_error(tmp_path: Path) -> None:
-    path = _topic(tmp_path, "heading: First section", "heading: " + "Long heading " * 12)
+def test_a_heading_over_its_limit_is_a_located_error(tmp_path: Path) -> None:
+    path = _topic(tmp_path, "heading: First section", "heading: " + "Long heading " * 16)
     [problem] = _problems(path)
-    assert problem.startswith("minimal.yaml:12:14: 'sections[1].heading' is 155 characters long")
+    assert problem.startswith("minimal.yaml:12:14: 'sections[1].heading' is 207 characters long")
+    assert f"more than the limit of {MAX_HEADING_CHARS}" in problem

@@ -228,10 +228,12 @@ class _Layout:
                 flowable.wrap(self.column_w, 1e9)
                 tallest = max(flowable._rowHeights, default=0)
                 if tallest > room:
-                    what = "a row of this table is" if isinstance(block, ir.Table) else "this block is"
+                    subject = "a row of this table" if isinstance(block, ir.Table) else "this block"
+                    if block.at is None:  # a block the template adds has no place: say how it starts
+                        subject = f"the block that starts '{_first_words(flowable)}'"
                     return Problem(
                         block.at,
-                        f"{where}: {what} {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
+                        f"{where}: {subject} is {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
                         "even in the smallest type allowed",
                         "shorten its text, or split it into several rows or blocks",
                     )
@@ -282,6 +284,21 @@ def _numbered_canvas(layout: _Layout) -> type[Canvas]:
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def _first_words(flowable: Flowable) -> str:
+    """Return the first words of the text in a table's cells, for a message about the table."""
+    pending: list = [flowable]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, Paragraph):
+            text = item.getPlainText()
+            return text if len(text) <= 40 else text[:40] + "..."
+        if isinstance(item, Table):
+            pending.extend(cell for row in item._cellvalues for cell in row)
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return ""
 
 
 def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:

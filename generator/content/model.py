@@ -23,7 +23,7 @@ from handouts.content.schema import (
     TextType,
     suggest,
 )
-from handouts.content.texts import AUDIENCES, audience_text, title_text
+from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import ProblemList
 
@@ -70,7 +70,7 @@ block_type = OneOfKeysType(
 section_type = RecordType(
     {
         "id": Field(identifier),
-        "heading": Field(title_text),
+        "heading": Field(heading_text),
         "for": Field(audience_list, required=False),
         "blocks": Field(ListType(block_type, max_items=60)),
         "slide": Field(ListType(audience_text, max_items=12), required=False),

@@ -49,6 +49,11 @@ audience_text = AudienceTextType()
 # slide at its smallest title size (tests/test_reliability.py builds every variant with such a title).
 MAX_TITLE_CHARS = 120
 title_text = AudienceTextType(MAX_TITLE_CHARS)
+# A section's heading heads each of its slides, below the top band, with room to spare: 180 of the widest letters
+# fit every deck, and real words far more (the stress fixture's headings have 188 characters). Past what fits, the
+# build says the title leaves no room for the slide's text.
+MAX_HEADING_CHARS = 200
+heading_text = AudienceTextType(MAX_HEADING_CHARS)
 
 
 def check_table_shape(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
