@@ -10,6 +10,7 @@ from pathlib import Path
 from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, suggest
 from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, ProblemList
+from handouts.paths import shown
 from handouts.style import paper_name
 from handouts.variants import Variant
 
@@ -115,7 +116,8 @@ def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
     for path in paths:
         key = path.stem.casefold()
         if key in found and found[key].resolve() != path.resolve():
-            problems.add(None, f"{found[key]} and {path} would write the same outputs", "give every topic its own id")
+            clash = f"{shown(found[key])} and {shown(path)} would write the same outputs"
+            problems.add(None, clash, "give every topic its own id")
         found.setdefault(key, path)
     problems.raise_if_any()
     return {path.stem: path for path in found.values()}

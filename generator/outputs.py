@@ -70,9 +70,8 @@ def real_folders(root: Path, folder: Path) -> None:
     for part in folder.relative_to(root).parts:
         current = current / part
         if current.is_symlink():
-            current.unlink()  # the link only: whatever it points at is left alone
-        if not current.is_dir():
-            current.mkdir()
+            current.unlink(missing_ok=True)  # the link only, never what it points at (another worker may race us)
+        current.mkdir(exist_ok=True)  # workers make the same folders at once; a file in the way still fails
 
 
 def write_failure(path: Path, exc: OSError) -> EnvironmentFailure:

@@ -66,7 +66,7 @@ def check_project(topic_paths: list[Path] | None = None, project: Project | None
     problems = ProblemList()
     paths = topic_paths if topic_paths is not None else project.topic_files()
     if not paths:
-        problems.add(None, f"no topics found in {project.content}", "write a topic there, or name one")
+        problems.add(None, f"no topics found in {shown(project.content)}", "write a topic there, or name one")
     for check in (lambda: discover_variants(project.templates), lambda: check_labels(project.templates)):
         try:
             check()
