@@ -40,6 +40,7 @@ _HINTS = {
     "size": "save it again from PowerPoint with its pictures compressed (File > Compress Pictures)",
     "code": "save it from PowerPoint as a PowerPoint Presentation (.pptx), not a macro-enabled one",
     "link": "embed the picture or object instead of linking it, or remove the link, then save the template again",
+    "hyperlink": "point the link at an https:// address, or remove it, then save the template again",
     "file": _REPAIR,
 }
 
@@ -55,7 +56,7 @@ def package_problems(template: Path) -> list[tuple[str, str]]:
                 sizes = [(p, _HINTS["size"]) for p in _sizes(package)]
                 return sizes or [
                     *((p, _HINTS["code"]) for p in _code(package)),
-                    *((p, _HINTS["link"]) for p in _external_links(package)),
+                    *_external_links(package),
                 ]
     except InputError as exc:
         return [(exc.problems[0].message.replace("cannot read the file", "cannot be read"), exc.problems[0].hint)]
@@ -98,8 +99,8 @@ def _code(package: zipfile.ZipFile) -> list[str]:
     return [f"holds macros or ActiveX controls ({', '.join(found[:3])}), code that would go into every deck"]
 
 
-def _external_links(package: zipfile.ZipFile) -> list[str]:
-    """Return a problem for every external relationship other than an https, mailto or tel hyperlink."""
+def _external_links(package: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Return a problem and its hint for every external relationship but an https, mailto or tel hyperlink."""
     problems = []
     for name in sorted(n for n in package.namelist() if n.endswith(".rels")):
         rels = _xml(package, name)
@@ -113,7 +114,9 @@ def _external_links(package: zipfile.ZipFile) -> list[str]:
             if kind == "hyperlink" and _SAFE_LINK.match(target):
                 continue
             shown = target if len(target) <= 80 else target[:80] + "..."
-            problems.append(f"links to an outside {kind or 'resource'} '{shown}' ({_part_of(name)})")
+            what = "has a link to" if kind == "hyperlink" else f"links to an outside {kind or 'resource'}"
+            hint = _HINTS["hyperlink" if kind == "hyperlink" else "link"]
+            problems.append((f"{what} '{shown}' ({_part_of(name)})", hint))
     return problems
 
 
