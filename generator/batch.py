@@ -6,6 +6,7 @@ there is one), so nothing is written when any input is bad. Where the jobs run i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from handouts.brand import brand_files
 from handouts.cache import ManifestJournal, is_fresh, job_inputs, read_manifest, record_from
+from handouts.epoch import source_date_epoch
 from handouts.errors import (
     InputError,
     Problem,
@@ -22,8 +24,18 @@ from handouts.errors import (
     problems_from_dicts,
     problems_to_dicts,
 )
-from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, warm_up
-from handouts.matrix import NEUTRAL_BRAND, Target, parse_shard, plan_targets, select, shard, topic_paths_by_id
+from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
+from handouts.lock import output_lock
+from handouts.matrix import (
+    NEUTRAL_BRAND,
+    Target,
+    parse_shard,
+    plan_targets,
+    project_relative,
+    select,
+    shard,
+    topic_paths_by_id,
+)
 from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
 from handouts.retire import refresh_gallery, retire_outputs
@@ -49,6 +61,7 @@ class BuildRequest:
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
+    wait: bool = True  # for another build writing to the same output folder; False: fail at once
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -88,7 +101,9 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
         if (matrix.papers or request.papers)
         else None
     )
-    selected = plan_targets(topic_paths, {n: variants[n] for n in chosen}, brands, papers)
+    # Topics are named relative to the project, so the manifest and the digests do not depend on where it lies.
+    named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
+    selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers)
     if not selected:
         raise InputError(Problem(None, f"nothing to build: {_what_matched_nothing(request)}", "see `handouts list`"))
     targets = shard(selected, *parse_shard(request.shard)) if request.shard else selected
@@ -134,6 +149,7 @@ def inputs_of(project: Project, target: Target) -> dict[str, str]:
     roots = project.templates
     return job_inputs(
         target,
+        project.root,
         project.references_dir,
         _variant_folders(discover_variants(roots)[target.variant], roots),
         roots,
@@ -169,8 +185,22 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
     """Build every stale output of the request; raise InputError before writing anything if an input is bad.
 
     Outputs the manifest lists that no longer belong to the matrix (their topic, brand, variant or paper left
-    it) are removed once the inputs are known to be good.
+    it) are removed once the inputs are known to be good. The output folder is locked throughout, so builds into
+    one folder run one after another.
     """
+    with output_lock(request.out, wait=request.wait):
+        try:
+            return _build(request, progress)
+        except BaseException:
+            # Interrupted, or the disk failed: no temporary file stays behind. Holding the lock, every temporary
+            # file in the folder is this build's or a killed build's.
+            with contextlib.suppress(OSError):
+                remove_stale_temporaries(request.out)
+            raise
+
+
+def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
+    source_date_epoch()  # checked before anything else: InputError for a value no output can record
     if request.executor == "dask" and not request.scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
     project, selected, targets = _plan(request)
@@ -201,7 +231,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         # The workers start before any topic is read, so they do not inherit a heap full of topics,
         # and they do the reading themselves: validation runs in parallel and warms their caches.
         pool = (
-            ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(formats,))
+            ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(formats, os.getpid()))
             if workers > 1 and request.executor != "dask"
             else None
         )
@@ -215,6 +245,10 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
                 run_serial(run, stale, formats)
             else:
                 run_pool(run, stale, pool)
+        except BaseException:
+            if pool is not None:
+                stop_workers(pool)  # now, rather than after the jobs they are running
+            raise
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)

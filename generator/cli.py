@@ -7,13 +7,16 @@ Actions every problem is also a workflow annotation. Commands return their JSON 
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from handouts.errors import BuildFailed, HandoutError, Problem
+from handouts.errors import BuildFailed, HandoutError, InputError, Problem
+from handouts.interrupts import Interrupted, stop_on_signals
 
 if TYPE_CHECKING:
     from handouts.batch import BuildRequest
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from handouts.project import Project
 
 EXIT_BAD_INPUT = 2
+# A Dask scheduler address: tcp:// (or tls://, ws://, wss://) then a host name or address and a port.
+SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss)://)?(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):[0-9]{1,5}")
 
 # The keys each --json command adds to the document, with their values when the command fails before it has any:
 # the document has the same keys on exit 0, 1 and 2.
@@ -60,6 +65,14 @@ _json_option = click.option(
 )
 
 
+def _topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
+    # Only a name that is not there at all is a usage error; a folder or a pipe so named is reported by the reading.
+    missing = [t for t in topics if not os.path.lexists(t)]
+    if missing:
+        raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="TOPIC")
+    return [Path(t) for t in topics] or None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
@@ -74,6 +87,13 @@ _json_option = click.option(
 def cli(ctx: click.Context, project_dir: Path | None) -> None:
     """Build patient handouts, clinician one-pagers and decks from YAML topics."""
     ctx.obj = {"project_dir": project_dir}
+
+
+_no_wait_option = click.option(
+    "--no-wait",
+    is_flag=True,
+    help="When another build is writing to the output folder, exit with code 2 at once instead of waiting.",
+)
 
 
 def _project(project_dir: Path | None) -> Project:
@@ -111,6 +131,7 @@ def _build_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
         ),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
+        _no_wait_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -126,12 +147,16 @@ def _request(
     brands: tuple[str, ...],
     papers: tuple[str, ...],
     jobs: int,
+    no_wait: bool,
     **extra: Any,
 ) -> BuildRequest:
     from handouts.batch import BuildRequest
+    from handouts.epoch import source_date_epoch
 
+    source_date_epoch()  # a value no output can record is a usage error before anything starts
+    _check_scheduler(extra.get("executor", "local"), extra.get("scheduler", ""))
     for path in topic_files:
-        if not Path(path).is_file():
+        if not os.path.lexists(path):
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = _project(project_dir)
     return BuildRequest(
@@ -143,8 +168,17 @@ def _request(
         brands=brands,
         papers=papers,
         jobs=jobs,
+        wait=not no_wait,
         **extra,
     )
+
+
+def _check_scheduler(executor: str, scheduler: str) -> None:
+    """Refuse --scheduler without --executor dask, and an address Dask could not use (InputError: exit 2)."""
+    if scheduler and executor != "dask":
+        raise InputError("--scheduler needs --executor dask; add --executor dask, or leave out --scheduler")
+    if executor == "dask" and scheduler and not SCHEDULER.fullmatch(scheduler):
+        raise InputError(f"--scheduler: '{scheduler}' is not a scheduler address; write it as tcp://HOST:PORT")
 
 
 @cli.command()
@@ -234,16 +268,14 @@ def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool, lite
     from handouts.checks import check_project
     from handouts.errors import display_name
 
-    missing = [t for t in topics if not Path(t).is_file()]
-    if missing:
-        raise click.BadParameter(f"no such file: {', '.join(missing)}", param_hint="TOPIC")
+    named = _topic_paths_for_check(topics)
     run = None
     if literacy or strict:
         from handouts.literacy.report import LiteracyRun
 
         run = LiteracyRun(strict=strict)
     try:
-        paths = check_project(_project(project_dir), [Path(t) for t in topics] or None, literacy=run)
+        paths = check_project(_project(project_dir), named, literacy=run)
     finally:
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
@@ -300,6 +332,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "pages": None,
             "kind": unit_of(variants[job.variant]),
             "inputs": None,
+            "depends": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,
@@ -331,12 +364,16 @@ def watch(interval: float, cycles: int, **options: Any) -> None:
     help="Output folder holding manifest.json (default: the project's).",
 )
 @_project_option
-def gallery(out: Path | None, project_dir: Path | None) -> None:
+@_no_wait_option
+def gallery(out: Path | None, project_dir: Path | None, no_wait: bool) -> None:
     """Write index.html in the output folder: a thumbnail of every page and slide, by clinic and topic."""
     from handouts.gallery import write_gallery
+    from handouts.lock import output_lock
+    from handouts.paths import shown
 
     folder = (out or _project(project_dir).output).resolve()
-    click.echo(f"wrote {write_gallery(folder)}", err=True)
+    with output_lock(folder, wait=not no_wait):
+        click.echo(f"wrote {shown(write_gallery(folder))}", err=True)
 
 
 @cli.command()
@@ -382,7 +419,7 @@ def main(argv: list[str] | None = None) -> None:
     meta: dict[str, Any] = {}
     printed = False  # click prints its own usage errors
     try:
-        with cli.make_context("handouts", list(args)) as ctx:
+        with stop_on_signals(), cli.make_context("handouts", list(args)) as ctx:
             meta = ctx.meta
             returned = cli.invoke(ctx)
         code = 0
@@ -398,8 +435,16 @@ def main(argv: list[str] | None = None) -> None:
         printed = True
         code = EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code
         problems = [Problem(None, exc.format_message(), "see `handouts --help`")]
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
+        click.echo(f"stopped by {name}: workers stopped, temporary files removed, finished outputs kept", err=True)
+        sys.exit(exc.exit_code if isinstance(exc, Interrupted) else 130)
+    except OSError as exc:  # the machine failed where no code expected it: one line, never a traceback
+        from handouts.inputfiles import reason
+        from handouts.paths import shown
+
+        place = f"{shown(exc.filename)}: " if exc.filename else ""
+        problems, code = [Problem(None, f"{place}{reason(exc)}")], 1
     warnings: list[Problem] = meta.get("warnings", [])  # printed by the command itself, as it found them
     if not printed:
         for problem in problems:

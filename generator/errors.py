@@ -7,11 +7,10 @@ from pathlib import Path
 
 
 def display_name(path: Path) -> str:
-    """Return `path` as messages show it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Return `path` as messages show it: relative to the current folder, else to its project."""
+    from handouts.paths import shown
+
+    return shown(path)
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +65,12 @@ class InputError(HandoutError):
 
 class BuildError(HandoutError):
     """The input is valid but an output could not be made (it does not fit, say): exit code 1."""
+
+    exit_code = 1
+
+
+class EnvironmentFailure(HandoutError):
+    """The machine, not the input, failed: a full disk, a folder that may not be written, a signal: exit code 1."""
 
     exit_code = 1
 

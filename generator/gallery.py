@@ -8,16 +8,17 @@ output is not drawn again.
 from __future__ import annotations
 
 import html
-import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from handouts.builders.registry import format_of_file, load
+from handouts.cache import load_manifest
 from handouts.errors import InputError
 from handouts.office import decks_to_pdf
-from handouts.outputs import atomic_write
+from handouts.outputs import atomic_write, real_folders
+from handouts.paths import shown
 
 THUMBS = ".gallery"
 SCALE = 0.35
@@ -29,12 +30,12 @@ def write_gallery(out: Path, draw: bool = True) -> Path:
     With `draw` False no page is drawn: outputs without a thumbnail yet are listed by their titles (a build that
     removed outputs refreshes the page this way, without LibreOffice's cost; `handouts gallery` draws them).
     """
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InputError(f"{out}/manifest.json: no build found here; run 'handouts build' first") from None
+    artifacts = load_manifest(out)
+    if artifacts is None:
+        raise InputError(f"{shown(out / 'manifest.json')}: no build found here; run 'handouts build' first")
+    manifest = {"artifacts": artifacts}
     thumbs = out / THUMBS
-    thumbs.mkdir(parents=True, exist_ok=True)
+    real_folders(out, thumbs)  # never through a link: the thumbnails folder is written to and cleaned
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for artifact in manifest["artifacts"]:
         if (out / artifact["path"]).is_file():
@@ -96,7 +97,7 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], 
         for number in range(len(document)):
             image = document[number].render(scale=SCALE).to_pil()
             name = f"{sha[:20]}-{number + 1}.png"
-            atomic_write(thumbs / name, _png_bytes(image))
+            atomic_write(thumbs / name, _png_bytes(image), root=thumbs.parent)
             names.append(name)
     finally:
         document.close()

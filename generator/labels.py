@@ -8,6 +8,7 @@ its `language:` line, never English text on a Spanish page.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
@@ -99,7 +100,7 @@ def check_labels(templates: Path | Sequence[Path]) -> None:
 @cache
 def _load(path: Path) -> dict[str, dict[str, str]]:
     problems = ProblemList()
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError(f"{display_name(path)}: the labels file is missing; copy templates/labels.yaml from the tool")
     root = read_yaml(path, display_name(path))
     if root.kind != "map":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.content.schema import Field, ListType, PatternType, RecordType, suggest
 from handouts.errors import InputError, ProblemList
+from handouts.paths import shown
 from handouts.style import paper_name
 from handouts.variants import Variant
 
@@ -30,7 +32,7 @@ class Target:
     """One output to make: topic, variant, brand and paper, in plain values that travel to worker processes."""
 
     topic_id: str
-    topic_path: str
+    topic_path: str  # relative to the project root when the topic lies inside it (so it travels), else absolute
     variant: str
     brand: str  # "" for the neutral brand
     paper: str  # "" for decks
@@ -95,6 +97,15 @@ def plan_targets(
     return jobs
 
 
+def project_relative(root: Path, path: Path) -> Path:
+    """Return `path` relative to the project `root` when it lies inside it, else absolute.
+
+    A link keeps its own name: what it points to is the reading's business (and its messages name the link).
+    """
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
+
+
 def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
     """Return topic files by the id their name gives them; two files with one id (in any case) are an error."""
     found: dict[str, Path] = {}
@@ -102,7 +113,8 @@ def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
     for path in paths:
         key = path.stem.casefold()
         if key in found and found[key].resolve() != path.resolve():
-            problems.add(None, f"{found[key]} and {path} would write the same outputs", "give every topic its own id")
+            clash = f"{shown(found[key])} and {shown(path)} would write the same outputs"
+            problems.add(None, clash, "give every topic its own id")
         found.setdefault(key, path)
     problems.raise_if_any()
     return {path.stem: path for path in found.values()}

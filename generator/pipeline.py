@@ -6,7 +6,6 @@ tests) goes through here, so topics and brands are loaded and checked by one rou
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
+from handouts.epoch import epoch_in_environment
 from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
 from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
@@ -47,7 +47,7 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     topics, problems = [], ProblemList()
     for path in paths:
         try:
-            topics.append(cached_topic(project, str(path)))
+            topics.append(cached_topic(project, str(Path(path).absolute())))
         except InputError as exc:
             problems.items.extend(exc.problems)
     problems.raise_if_any()
@@ -55,15 +55,17 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
 
 
 def cached_topic(project: Project, path: str) -> Topic:
-    """Return the topic in `path`, loaded once per process for each version of the file."""
+    """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version."""
     from handouts.cache import digest
 
-    return _topic(project, path, digest(Path(path)))
+    return _topic(project, path, digest(project.root / path))
 
 
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
 def _topic(project: Project, path: str, _digest: str) -> Topic:
-    return load_topic(Path(path), set(references_for(project)), display_name(Path(path)))
+    # A topic path is relative to the project (as targets name topics) or absolute (a file named elsewhere).
+    full = project.root / path
+    return load_topic(full, set(references_for(project)), display_name(full))
 
 
 def brand_named(project: Project, name: str) -> Brand:
@@ -116,11 +118,11 @@ def check_figures_have_alt(topic: Topic, view: dict[str, Any]) -> None:
     problems.raise_if_any()
 
 
-def source_epoch(topic: Topic) -> int:
-    """Return the time written into outputs: SOURCE_DATE_EPOCH when set, else the topic's review date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
+def source_epoch(topic: Topic, epoch: int | None = None) -> int:
+    """Return the time written into outputs: `epoch` (the checked SOURCE_DATE_EPOCH) when set, else the topic's
+    review date."""
+    if epoch is not None:
+        return epoch
     reviewed = dt.date.fromisoformat(topic.data["reviewed"])
     return int(dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC).timestamp())
 
@@ -145,11 +147,16 @@ def render_ir(project: Project, target: Target, view: dict[str, Any] | None = No
         "variant": {"name": variant.name, "audience": variant.audience},
     }
     from handouts.ir import parse_markup
-    from handouts.render import render_markup  # Jinja is imported only when something is rendered
+    from handouts.render import render_markup, template_location  # Jinja is imported only when rendering
 
     markup = render_markup(variant.search_path, variant.entry, context)
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
-    return parse_markup(markup, references_for(project), pictures), view
+    try:
+        return parse_markup(markup, references_for(project), pictures), view
+    except BuildError as exc:
+        # The markup is the template's making: a problem in it without a place of its own is the template's.
+        where = template_location(variant.search_path, variant.entry)
+        raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
 
 
 def check_font_coverage(view: dict, brand: Brand) -> None:
@@ -191,8 +198,11 @@ def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
         load(hook)(variant, brand_named(project, brand_name))
 
 
-def build_output(project: Project, target: Target) -> BuildResult:
-    """Return the BuildResult of one output: render its IR, describe it, and run its format's builder."""
+def build_output(project: Project, target: Target, epoch: int | None = None) -> BuildResult:
+    """Return the BuildResult of one output: render its IR, describe it, and run its format's builder.
+
+    `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
+    """
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
@@ -210,14 +220,21 @@ def build_output(project: Project, target: Target) -> BuildResult:
             "topic": topic.id,
         }
         context = BuildContext(
-            variant, target.paper, brand_named(project, target.brand), meta, labels, project.root, source_epoch(topic)
+            variant,
+            target.paper,
+            brand_named(project, target.brand),
+            meta,
+            labels,
+            project.root,
+            source_epoch(topic, epoch),
         )
-        result = get_builder(variant.builder).build(document, context)
+        with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
+            result = get_builder(variant.builder).build(document, context)
         return replace(result, depends=tuple(topic_pictures(project, topic).values()))
     except BuildError as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.
-        where = Location(display_name(Path(target.topic_path)))
+        where = Location(display_name(project.root / target.topic_path))
         raise type(exc)(
             [Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems]
         ) from None

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import click
-from handouts.batch import BuildRequest, build
+from handouts.batch import BuildRequest, build, plan
 from handouts.errors import HandoutError
 from handouts.progress import summary
 from handouts.project import Project
@@ -27,6 +27,9 @@ def snapshot(project: Project, extra: tuple[str, ...] = ()) -> dict[Path, tuple[
 def watch_and_build(request: BuildRequest, project: Project, interval: float, cycles: int = 0) -> None:
     """Build once, then again after every change, until interrupted (or after `cycles` rebuilds)."""
     rebuilds = 0
+    # What to build is settled once, here: an unknown --only, --topic or --brand is a usage error (exit 2), not
+    # a content problem to wait out. Bad content is reported by each build, and the watch goes on.
+    plan(request)
     seen = snapshot(project, request.topic_files)
     _build_once(request)
     click.echo("watching for changes (Ctrl-C to stop)", err=True)

@@ -5,6 +5,7 @@ PDFs measure with the Open Sans they embed; decks pass the metrics of the typefa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -58,15 +59,59 @@ def wrap_lines(
                 continue
             if current:
                 lines.append(current)
-            while text_width(word, size, face, typeface) > width + 1e-6 and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and text_width(word[:cut], size, face, typeface) > width + 1e-6:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            current, current_width = word, text_width(word, size, face, typeface)
+            if word_width > width + 1e-6:
+                *full, word = break_word(word, width, size, face, typeface)
+                lines.extend(full)
+                word_width = text_width(word, size, face, typeface)
+            current, current_width = word, word_width
         lines.append(current)
     return lines
+
+
+# Where a long link or compound may break: after these characters, or before a full stop, as style guides
+# for printing web addresses advise (the reader sees the line end on a '/' or starts the next on a '.').
+_BREAK_AFTER = frozenset("/-?&=_")
+_BREAK_BEFORE = frozenset(".")
+
+
+def break_word(
+    word: str, width: float, size: float, face: str = "regular", typeface: Typeface = OPEN_SANS
+) -> list[str]:
+    """Return `word` cut into pieces no wider than `width`, in time linear in its length.
+
+    A piece ends where a reader expects a long link to break (after '/', '-', '?', '&', '=' or '_', or before
+    '.') when one falls on the line, else after the last character that fits. No hyphen is added: the pieces
+    measure what slide software does with a word wider than its box, which is to break it between letters.
+    """
+    cumulative = [0.0]
+    for ch in word:
+        cumulative.append(cumulative[-1] + _char_width(ch, face, typeface) * size)
+    breaks = [i for i in range(1, len(word)) if _may_break(word, i)]
+    pieces: list[str] = []
+    start = 0
+    while cumulative[-1] - cumulative[start] > width + 1e-6 and len(word) - start > 1:
+        # The furthest end that fits, found by bisection over the running widths: at least one character.
+        end = max(bisect.bisect_right(cumulative, cumulative[start] + width + 1e-6) - 1, start + 1)
+        at = bisect.bisect_right(breaks, end) - 1
+        # A break point is used when it keeps at least half the line; otherwise the word breaks where it must.
+        if at >= 0 and breaks[at] > start and cumulative[breaks[at]] - cumulative[start] >= width / 2:
+            end = breaks[at]
+        pieces.append(word[start:end])
+        start = end
+    pieces.append(word[start:])
+    return pieces
+
+
+def _may_break(word: str, index: int) -> bool:
+    """Return True when `word` may break before `word[index]` (never inside '//')."""
+    before, after = word[index - 1], word[index]
+    return (before in _BREAK_AFTER and after != "/") or after in _BREAK_BEFORE
+
+
+@cache
+def _char_width(ch: str, face: str, typeface: Typeface) -> float:
+    """Return the width of one character at size 1."""
+    return text_width(ch, 1000.0, face, typeface) / 1000.0
 
 
 def column_widths(

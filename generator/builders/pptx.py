@@ -193,9 +193,15 @@ class _DeckWriter:
             return _layout_body_box(self.layouts[role], fallback=fallback if role == "table" else None)
         return self._built_in_body(title_bottom)
 
+    def _logo_box(self) -> Box:
+        return Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15)
+
     def _built_in_body(self, title_bottom: float) -> Box:
         top = title_bottom + self.height * self.look.geometry("body_gap")
         bottom = self.footer_top - self.height * self.look.geometry("footer_gap")
+        if bottom - top < self.look.size("body_min_size") * 2:
+            # Never a box of no or negative height: a title this long is a fit problem the author can act on.
+            raise BuildError("a slide title is so long that it leaves no room for the slide's text; shorten the title")
         return Box(self.margin, top, self.width - 2 * self.margin, bottom - top)
 
     def _title_fits(self, text: str, box: Box) -> bool:
@@ -471,7 +477,13 @@ class _DeckWriter:
             self.look.size("cover_title_size"),
             self.look.size("title_min_size"),
         )
-        box = Box(box.left, box.top, box.width, max(box.height, title_height(title, box.width, size, self.font)))
+        needed = title_height(title, box.width, size, self.font)
+        if self.look.built_in and needed > box.height:
+            # A cover title that needs more room grows upwards as far as the logo before it pushes the subtitle
+            # down, so the longest title allowed still leaves the subtitle room.
+            top = max(box.top + box.height - needed, self._logo_box().bottom)
+            box = Box(box.left, top, box.width, box.top + box.height - top)
+        box = Box(box.left, box.top, box.width, max(box.height, needed))
         _place(title_shape, box)
         color = self.look.color("title") if self.look.built_in else None
         fill(title_shape.text_frame, [BodyItem(title, bullet=False, bold=True)], size, self.look.runs, color=color)
@@ -482,7 +494,7 @@ class _DeckWriter:
         subtitle += [BodyItem(ir.plain(b.spans), bullet=False) for b in slide.blocks if isinstance(b, ir.Paragraph)]
         body = self._body_placeholder(new)
         if self.look.built_in and self.context.brand.logo:
-            self._logo(new, Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15))
+            self._logo(new, self._logo_box())
         if slide.notes:
             new.notes_slide.notes_text_frame.text = slide.notes
         if not subtitle:

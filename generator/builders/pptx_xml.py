@@ -139,15 +139,22 @@ def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any],
     """Set the deck's document properties; every date is `epoch`, so equal inputs give equal bytes."""
     props = prs.core_properties
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.subject = meta["subject"]
-    props.keywords = ", ".join(meta["keywords"])
-    props.language = meta["language"]
+    props.title = _property(title)
+    props.author = props.last_modified_by = _property(author)
+    props.subject = _property(meta["subject"])
+    props.keywords = _property(", ".join(meta["keywords"]))
+    props.language = _property(meta["language"])
     props.revision = 1
     props.created = props.modified = props.last_printed = moment
-    props.comments = comments
+    props.comments = _property(comments)
+
+
+MAX_PROPERTY_CHARS = 255  # what python-pptx (and PowerPoint's own dialog) accepts for a document property
+
+
+def _property(text: str) -> str:
+    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
 
 
 def normalise_zip(data: bytes, epoch: int) -> bytes:

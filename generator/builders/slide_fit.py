@@ -208,16 +208,19 @@ def _even_pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit:
 
 
 def _settle(pages: list[list[U]], height_of: Callable[[list[U]], float], limit: float) -> list[list[U]]:
-    """Move a page's last unit to the next page wherever that makes the taller of the two lower."""
+    """Move a page's last unit to the next page wherever that makes the taller of the two lower, or gives a
+    page of one unit company without making any page taller than the tallest."""
     for _ in range(len(pages)):
         moved = False
+        tallest = max((height_of(page) for page in pages), default=0.0)
         for index in range(len(pages) - 2, -1, -1):
             first, second = pages[index], pages[index + 1]
             if len(first) < 2:
                 continue
             before = max(height_of(first), height_of(second))
             after = max(height_of(first[:-1]), height_of([first[-1], *second]))
-            if after < before - 1e-6 and after <= limit + 1e-6:
+            lone = len(second) == 1 and len(first) > 2 and after <= tallest + 1e-6
+            if (after < before - 1e-6 or lone) and after <= limit + 1e-6:
                 pages[index], pages[index + 1] = first[:-1], [first[-1], *second]
                 moved = True
         if not moved:
