@@ -43,7 +43,7 @@ typecheck: $(TEST_STAMP)
 test: compile typecheck
 	$(BIN)/ruff check generator tests benchmarks setup.py
 	$(BIN)/ruff format --check generator tests benchmarks setup.py
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf output

@@ -312,7 +312,7 @@ def warn(problems: list[Problem]) -> None:
 def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     """List the build matrix: every topic x variant x brand x paper and its output path."""
     from handouts.batch import BuildRequest, plan
-    from handouts.errors import display_name
+    from handouts.paths import usable
     from handouts.pipeline import unit_of
     from handouts.variants import discover_variants
 
@@ -321,7 +321,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     variants = discover_variants(project.templates)
     if not as_json:
         for job in jobs:
-            shown = display_name(project.output / job.output)
+            shown = usable(project.output / job.output)
             click.echo(f"{job.topic_id}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
     # The keys of a build's artifacts, with what only a build knows left empty.
     artifacts = [

@@ -24,3 +24,11 @@ def shown(path: Path | str) -> str:
             if base is not None and candidate.is_relative_to(base):
                 return candidate.relative_to(base).as_posix() or "."
     return str(path)
+
+
+def usable(path: Path) -> str:
+    """Return `path` for a command's output to be used as it is: relative to the current folder when inside it,
+    else in full (unlike `shown`, which names files in messages)."""
+    full = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    return full.relative_to(cwd).as_posix() if full.is_relative_to(cwd) else str(full)

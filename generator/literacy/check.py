@@ -103,7 +103,7 @@ def check_topic_literacy(project: Project, topic_path: str) -> TopicCard:
             where = Location(card.file)
             output.findings += [Finding("render", p.location or where, p.message, p.hint, True) for p in exc.problems]
             continue
-        index = SourceIndex(iter_texts(view), labels_file, display_name(labels_file))
+        index = SourceIndex(iter_texts(view), labels_file, display_name(labels_file), {card.file: Path(topic_path)})
         scorer = _Scorer(variant, view, read_output(document), index, keys, language, terms, reference_list)
         scorer.score(output)
     return card

@@ -36,10 +36,14 @@ def words_pattern(fragment: str, count: int = 6) -> re.Pattern[str] | None:
 class SourceIndex:
     """Find the file, line and column where a printed sentence or word was written."""
 
-    def __init__(self, texts: Iterable[Text], labels_file: Path, labels_name: str) -> None:
+    def __init__(
+        self, texts: Iterable[Text], labels_file: Path, labels_name: str, files: dict[str, Path] | None = None
+    ) -> None:
         self.texts = [(plain_source(t), t) for t in texts if t.loc is not None]
         self.labels_file = labels_file
         self.labels_name = labels_name
+        # Locations name files as messages show them (relative to the project, say): where each really is.
+        self.files = {labels_name: labels_file, **(files or {})}
         self._files: dict[str, tuple[str, list[int]] | None] = {}
 
     def source_of(self, fragment: str, near: Location | None = None) -> Text | None:
@@ -98,7 +102,7 @@ class SourceIndex:
 
     def _read(self, name: str) -> tuple[str, list[int]] | None:
         if name not in self._files:
-            path = self.labels_file if name == self.labels_name else Path(name)
+            path = self.files.get(name, Path(name))
             try:
                 content = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
