@@ -51,6 +51,11 @@ variant_type = RecordType(
             PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
         ),
         "builder": Field(FormatNameType(), required=False),
+        # Take the templates (content.xml.j2, ...) of another variant, of any format: a web page says the same words
+        # as the handout it mirrors, from one template. Its own folder and `extends:` chain are searched first.
+        "templates_from": Field(
+            PatternType(r"[a-z0-9-]+", "a variant folder name", "name a variant in templates/"), required=False
+        ),
         "audience": Field(EnumType(AUDIENCES), required=False),
         "entry": Field(
             PatternType(r"[A-Za-z0-9_.-]+\.j2", "a template file name ending in .j2", "for example content.xml.j2"),
@@ -172,6 +177,7 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         return None
     output_format = get_format(merged["builder"])
     folders = [templates / link for link in chain]
+    borrowed = _borrowed_folders(name, merged.get("templates_from"), raw, templates, problems)
     style_files = tuple(folder / "style.yaml" for folder in reversed(folders) if (folder / "style.yaml").is_file())
     style = load_style(list(style_files), output_format.style_schema, output_format.style_required, problems)
     papers: tuple[str, ...] = ()
@@ -192,7 +198,7 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         builder=merged["builder"],
         audience=merged["audience"],
         entry=merged.get("entry", "content.xml.j2"),
-        search_path=(*folders, templates),
+        search_path=(*folders, *(f for f in borrowed if f not in folders), templates),
         style_files=style_files,
         papers=papers,
         max_pages=merged.get("max_pages", 0),
@@ -204,6 +210,22 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
     if output_format.check_variant is not None and not problems:
         output_format.check_variant(variant, problems)
     return variant
+
+
+def _borrowed_folders(
+    name: str, source: str | None, raw: dict[str, dict], templates: Path, problems: ProblemList
+) -> list[Path]:
+    """Return the template folders of `source`, the variant `name` takes its templates from, nearest first."""
+    if source is None:
+        return []
+    if source not in raw or source.startswith("_") or source == name:
+        problems.add(
+            getattr(source, "loc", None) or Location(str(raw[name]["_file"])),
+            f"variant '{name}' takes its templates from '{source}', which is not another variant",
+            suggest(source, [v for v in raw if not v.startswith("_") and v != name]),
+        )
+        return []
+    return [templates / link for link in _chain(source, raw, problems) or []]
 
 
 def known_papers(variants: dict[str, Variant]) -> list[str]:
