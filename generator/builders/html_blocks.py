@@ -190,7 +190,11 @@ def _callout(writer: Writer, block: ir.Callout) -> Markup:
         content = Markup('<div class="with-qr"><div class="callout-text">{}</div>{}</div>').format(
             content, Markup("").join(_qr(writer, q) for q in qr_blocks)
         )
-    if named_by:  # a named box is a region a screen reader can list and jump to
+    if block.label:  # a note named by its level word; many boxes may share the word, so none is a landmark
+        return Markup('<div class="callout callout-{}" role="note" aria-labelledby="{}">{}</div>').format(
+            kind, named_by, content
+        )
+    if named_by:  # a box with a heading is a region a screen reader can list and jump to
         return Markup('<section class="callout callout-{}" aria-labelledby="{}">{}</section>').format(
             kind, named_by, content
         )
