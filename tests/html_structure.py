@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -51,14 +52,13 @@ def _landmarks(doc: Any, add: Any) -> None:
 
 
 def _headings(doc: Any, add: Any) -> None:
-    levels = [int(el.tag[1]) for el in doc.iter() if isinstance(el.tag, str) and el.tag in ("h1", "h2", "h3", "h4")]
-    levels += [int(el.tag[1]) for el in doc.iter("h5", "h6")]
+    levels = [int(el.tag[1]) for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
     if levels.count(1) != 1 or not levels or levels[0] != 1:
         add(f"the page needs exactly one h1, first: its headings are {levels}")
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         if after > before + 1:
             add(f"a heading skips from h{before} to h{after}")
-    for el in doc.xpath("//h1|//h2|//h3|//h4"):
+    for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         if not el.text_content().strip():
             add(f"an empty <{el.tag}>")
 
