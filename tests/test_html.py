@@ -4,6 +4,7 @@ escaped exactly, and checked in a real browser (headless Chromium) with axe-core
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 from collections import Counter
@@ -12,7 +13,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from conftest import FIXTURES, ROOT, TOPIC, run_cli
+from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
 from handouts import ir
 from handouts.brand import NEUTRAL
 from handouts.builders.context import BuildContext
@@ -171,6 +172,42 @@ def _tables(document: ir.Document) -> list[ir.Table]:
         elif isinstance(block, ir.Callout | ir.Section):
             pending[:0] = block.blocks
     return found
+
+
+# ----- variants and styles as data -------------------------------------------------------------------------------
+def test_a_web_variant_rebuilds_when_the_handout_template_it_borrows_changes(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    args = ("--only", "patient-handout-web", "--only", "clinician-onepager-web", "--brand", "none", "--json")
+    out = str(tmp_path / "out")
+    assert run_cli("build", *args, "--out", out, cwd=project).code == 0
+    template = project / "templates" / "patient-handout" / "content.xml.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = json.loads(run_cli("build", *args, "--out", out, cwd=project).out)
+    status = {Path(a["path"]).name: a["status"] for a in second["artifacts"]}
+    assert status == {"patient-handout-web.html": "built", "clinician-onepager-web.html": "reused"}
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "message"),
+    [
+        ("variant.yaml", "templates_from: patient-handot\n", "did you mean 'patient-handout'"),
+        ("style.yaml", "page:\n  font_size: 18\n", "must be a CSS length"),
+        ("style.yaml", "page:\n  font_family: 'Arial; color: red'\n", "must be a list of font names"),
+        ("style.yaml", "colors:\n  accent: brand.primery\n", "unknown colour 'brand.primery'"),
+    ],
+)
+def test_a_web_variants_mistakes_are_reported_at_their_line(tmp_path: Path, file: str, text: str, message: str) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / "templates" / "patient-handout-web" / file
+    path.write_text(path.read_text(encoding="utf-8") if file == "variant.yaml" else "", encoding="utf-8")
+    if file == "variant.yaml":
+        path.write_text(path.read_text(encoding="utf-8").replace("templates_from: patient-handout", "") + text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=project)
+    assert result.code == 2, result.err
+    assert f"{path.relative_to(project)}:" in result.err or f"{path}:" in result.err, result.err
+    assert message in result.err, result.err
 
 
 # ----- escaping ----------------------------------------------------------------------------------------------------
@@ -365,3 +402,31 @@ def test_the_page_fits_a_phone_without_scrolling_sideways(
     # What the browser renders in <main> is the page's text as read from its source, word for word.
     rendered = browser.execute_script("return document.querySelector('main').innerText").split()
     assert rendered == element_words(read_page(path).find(".//main"))
+
+
+# ----- the gallery -------------------------------------------------------------------------------------------------
+def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gallery knows web pages from the registry: a phone-sized screenshot, or without a browser the title."""
+    from handouts import browser
+    from handouts.gallery import write_gallery
+    from PIL import Image
+    from test_gallery import parse, target
+
+    out = tmp_path / "out"
+    only = [arg for name in WEB for arg in ("--only", name)]
+    assert run_cli("build", str(FOOT_CARE), *only, "--brand", "none", "--out", str(out)).code == 0
+    if browser.chromium() is not None:
+        made = run_cli("gallery", "--out", str(out))
+        assert made.code == 0, made.err
+        cards = parse(out / "index.html").cards
+        assert sorted(target(out, card["href"]).name for card in cards) == sorted(f"{name}.html" for name in WEB)
+        for card in cards:
+            (source,) = card["images"]
+            with Image.open(target(out, source)) as thumbnail:
+                assert thumbnail.format == "PNG" and thumbnail.height > thumbnail.width > 100
+        shutil.rmtree(out / ".gallery")
+    monkeypatch.setattr(browser, "chromium", lambda: None)
+    page = write_gallery(out).read_text(encoding="utf-8")
+    cards = parse(out / "index.html").cards
+    assert [card["images"] for card in cards] == [[], []] and [card["items"] for card in cards] == [1, 1]
+    assert "<li>Caring for numb feet</li>" in page
