@@ -2,8 +2,8 @@
 
 PDF pages are drawn with pypdfium2. Decks go through LibreOffice when it is installed; otherwise the gallery
 lists their slide titles. Web pages are shown as a phone shows them, in headless Chromium when it is installed;
-otherwise the gallery gives the page's title. Thumbnails are kept under output/.gallery/ by the artifact's hash, so an unchanged
-output is not drawn again.
+otherwise the gallery gives the page's title. Thumbnails are kept under output/.gallery/ by the artifact's hash,
+so an unchanged output is not drawn again.
 """
 
 from __future__ import annotations
