@@ -140,7 +140,7 @@ def stylesheet(style: HtmlStyle) -> str:
         f"body{{padding:0 {narrow['padding']}}}"
         ".site-header{flex-direction:column;align-items:flex-start}.banner{text-align:left}"
         + _stacked_table_rules(style)
-        + ".site-footer{padding-bottom:1rem}"
+        + ".site-footer{padding-bottom:1rem}.callout{padding:0.75em}.callout-row{gap:0.5em}"
         ".figure-small img{width:60%}.figure-medium img,.figure-large img{width:100%}}",
         f"@media print{{@page{{margin:{printed['margin']}}}"
         f"body{{font-size:{printed['font_size']};padding:0}}.skip-link{{display:none}}"
