@@ -1,8 +1,9 @@
-"""Put the default templates into the wheel as handouts/_data/templates.
+"""Put the default templates and the example project into the wheel as handouts/_data/templates and _data/examples.
 
 setuptools can map a package to a folder (generator/ becomes `handouts`), but a folder of data outside the
 package can only be mapped as a namespace package, which it warns about for every sub-folder. Copying it in
-`build_py` keeps the repository's layout and gives a clean build; an editable install reads the folder in place.
+`build_py` keeps the repository's layout and gives a clean build; an editable install reads the folders in place
+(generator/resources.py finds them either way).
 """
 
 import shutil
@@ -11,7 +12,9 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-DATA_FOLDERS = ("templates",)
+DATA_FOLDERS = ("templates", "examples")
+# Never shipped: a build of the example made in a checkout, and caches (scaffold.NOT_COPIED says the same).
+IGNORED = shutil.ignore_patterns("output", "__pycache__", "*.pyc")
 
 
 class BuildPyWithData(build_py):
@@ -21,7 +24,9 @@ class BuildPyWithData(build_py):
             return
         target = Path(self.build_lib) / "handouts" / "_data"
         for name in DATA_FOLDERS:
-            shutil.copytree(name, target / name, dirs_exist_ok=True)
+            # build/ outlives a build: start afresh, so a file deleted from the repository leaves the wheel too.
+            shutil.rmtree(target / name, ignore_errors=True)
+            shutil.copytree(name, target / name, ignore=IGNORED)
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

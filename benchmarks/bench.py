@@ -293,25 +293,26 @@ def stale_bytecode() -> list[str]:
 
 # ----- the temporary project and the floor --------------------------------------------------------------------
 def make_project(folder: Path, topics: int) -> Path:
-    """Copy content/, templates/ and pyproject.toml to `folder` with `topics` copies of the B12 topic."""
+    """Copy content/ and templates/ to `folder` with `topics` copies of the B12 topic, and a handouts.yaml."""
     folder.mkdir(parents=True)
     shutil.copytree(ROOT / "content", folder / "content")
     shutil.copytree(ROOT / "templates", folder / "templates")
-    shutil.copy2(ROOT / "pyproject.toml", folder / "pyproject.toml")
     for path in (folder / "content").glob("*.yaml"):
-        path.unlink()  # the real topics and build.yaml: the copies and the matrix below replace them
+        path.unlink()  # the real topics: the copies and the matrix below replace them
     text = TOPIC.read_text(encoding="utf-8")
     names = [f"b12-copy-{k:03d}" for k in range(topics)]
     for name in names:
         copy, count = re.subn(r"^id:.*$", f"id: {name}", text, count=1, flags=re.MULTILINE)
         assert count == 1, "the B12 topic has no id: line"
         (folder / "content" / f"{name}.yaml").write_text(copy, encoding="utf-8")
-    (folder / "content" / "build.yaml").write_text(
+    (folder / "handouts.yaml").write_text(
         "# written by benchmarks/bench.py\n"
-        f"topics: [{', '.join(names)}]\n"
-        f"brands: [{', '.join(BRANDS)}]\n"
-        f"variants: [{HANDOUT}, {DECK}]\n"
-        "papers: [letter]\n",
+        "name: benchmark\n"
+        "matrix:\n"
+        f"  topics: [{', '.join(names)}]\n"
+        f"  brands: [{', '.join(BRANDS)}]\n"
+        f"  variants: [{HANDOUT}, {DECK}]\n"
+        "  papers: [letter]\n",
         encoding="utf-8",
     )
     return folder
@@ -520,7 +521,8 @@ def measure_memory(project: Path, handout_topics: int, deck_topics: int) -> Memo
 
 TOPIC_MEMORY = """\
 import gc, sys, tracemalloc
-from handouts.pipeline import find_project, load_topics
+from handouts.pipeline import load_topics
+from handouts.project import find_project
 project = find_project()
 paths = sorted(project.content.glob("b12-copy-*.yaml"))
 n = min(int(sys.argv[1]), len(paths) - 1)

@@ -6,6 +6,7 @@ there is one), so nothing is written when any input is bad. Where the jobs run i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,21 +15,31 @@ from pathlib import Path
 
 from handouts.brand import brand_files
 from handouts.cache import ManifestJournal, is_fresh, job_inputs, read_manifest, record_from
-from handouts.errors import InputError, ProblemList, problems_from_dicts, problems_to_dicts
-from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, warm_up
+from handouts.epoch import source_date_epoch
+from handouts.errors import (
+    InputError,
+    Problem,
+    ProblemList,
+    display_name,
+    problems_from_dicts,
+    problems_to_dicts,
+)
+from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
+from handouts.lock import output_lock
 from handouts.matrix import (
     NEUTRAL_BRAND,
     Target,
-    load_matrix,
     parse_shard,
     plan_targets,
+    project_relative,
     select,
     shard,
     topic_paths_by_id,
 )
 from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
-from handouts.variants import discover_variants, known_papers
+from handouts.retire import refresh_gallery, retire_outputs
+from handouts.variants import Variant, discover_variants, known_papers
 
 __all__ = ["BuildReport", "BuildRequest", "build", "plan"]
 
@@ -50,17 +61,35 @@ class BuildRequest:
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
+    wait: bool = True  # for another build writing to the same output folder; False: fail at once
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
     """Return the project and the targets the request asks for, without reading any topic's content."""
+    project, _, targets = _plan(request)
+    return project, targets
+
+
+def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
+    """Return the project, the targets the request selects, and the shard of them it builds.
+
+    A request that selects nothing is bad input, said in terms of what matched nothing; one empty shard of a
+    matrix that has outputs is not (a small matrix split into many CI jobs leaves some with nothing to do).
+    """
     project = find_project(request.root)
-    matrix = load_matrix(project.content / "build.yaml")
+    matrix = project.matrix
     if request.topic_files:
-        # Absolute paths: workers elsewhere resolve them alike, and one file named two ways is one input.
-        topic_paths = topic_paths_by_id([Path(p).resolve() for p in request.topic_files])
+        topic_paths = topic_paths_by_id(_topic_files_inside(project, request.topic_files))
     else:
         available = {p.stem: p for p in project.topic_files()}
+        if not available:
+            raise InputError(
+                Problem(
+                    None,
+                    f"nothing to build: there is no topic in {display_name(project.content)}",
+                    "write one with `handouts new topic ID`",
+                )
+            )
         names = select(matrix.topics, request.topics, sorted(available), "topic")
         topic_paths = {name: available[name] for name in names}
     variants = discover_variants(project.templates)
@@ -72,23 +101,72 @@ def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
         if (matrix.papers or request.papers)
         else None
     )
-    targets = plan_targets(topic_paths, {n: variants[n] for n in chosen}, brands, papers)
-    if request.shard:
-        targets = shard(targets, *parse_shard(request.shard))
-    return project, targets
+    # Topics are named relative to the project, so the manifest and the digests do not depend on where it lies.
+    named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
+    selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers)
+    if not selected:
+        raise InputError(Problem(None, f"nothing to build: {_what_matched_nothing(request)}", "see `handouts list`"))
+    targets = shard(selected, *parse_shard(request.shard)) if request.shard else selected
+    return project, selected, targets
+
+
+def _topic_files_inside(project: Project, names: tuple[str, ...]) -> list[Path]:
+    """Return the named topic files as absolute paths, or raise InputError for any outside the project.
+
+    Absolute paths: workers elsewhere resolve them alike, and one file named two ways is one input.
+    """
+    root = project.root.resolve()
+    paths = [Path(name).resolve() for name in names]
+    outside = [
+        Problem(None, f"{name} is outside the project in {root}", "move it into the project's content folder")
+        for name, path in zip(names, paths, strict=True)
+        if not path.is_relative_to(root)
+    ]
+    if outside:
+        raise InputError(outside)
+    return paths
+
+
+def _what_matched_nothing(request: BuildRequest) -> str:
+    """Return, in the command line's words, which choices together select no output."""
+    given = [
+        f"{flag} {value}"
+        for flag, values in (
+            ("--topic", request.topics),
+            ("--only", request.variants),
+            ("--brand", request.brands),
+            ("--paper", request.papers),
+        )
+        for value in values
+    ]
+    if given:
+        return f"no output matches {' '.join(given)}"
+    return "the matrix in handouts.yaml selects no output (its variants make none on its papers)"
 
 
 def inputs_of(project: Project, target: Target) -> dict[str, str]:
     """Return the input digests of `target`."""
+    roots = project.templates
     return job_inputs(
-        target, project.root, _variant_folders(project.templates, target.variant), _brand_files(project, target.brand)
+        target,
+        project.root,
+        project.references_dir,
+        _variant_folders(discover_variants(roots)[target.variant], roots),
+        roots,
+        _brand_files(project, target.brand),
     )
 
 
 @cache
-def _variant_folders(templates: Path, name: str) -> list[Path]:
-    variant = discover_variants(templates)[name]
-    return [p for p in variant.search_path if p != templates]
+def _variant_folders(variant: Variant, roots: tuple[Path, ...]) -> list[Path]:
+    """Return the variant's own folders (its chain's, in every root), without the roots themselves."""
+    return [p for p in variant.search_path if p not in roots]
+
+
+def matrix_outputs(project: Project) -> set[str]:
+    """Return the output path of every cell of the project's whole matrix, no filter applied."""
+    _, selected, _ = _plan(BuildRequest(root=project.root, out=project.output))
+    return {target.output for target in selected}
 
 
 def _brand_files(project: Project, name: str) -> list[Path]:
@@ -104,10 +182,28 @@ def _brand_files(project: Project, name: str) -> list[Path]:
 
 
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
-    """Build every stale output of the request; raise InputError before writing anything if an input is bad."""
+    """Build every stale output of the request; raise InputError before writing anything if an input is bad.
+
+    Outputs the manifest lists that no longer belong to the matrix (their topic, brand, variant or paper left
+    it) are removed once the inputs are known to be good. The output folder is locked throughout, so builds into
+    one folder run one after another.
+    """
+    with output_lock(request.out, wait=request.wait):
+        try:
+            return _build(request, progress)
+        except BaseException:
+            # Interrupted, or the disk failed: no temporary file stays behind. Holding the lock, every temporary
+            # file in the folder is this build's or a killed build's.
+            with contextlib.suppress(OSError):
+                remove_stale_temporaries(request.out)
+            raise
+
+
+def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
+    source_date_epoch()  # checked before anything else: InputError for a value no output can record
     if request.executor == "dask" and not request.scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
-    project, targets = plan(request)
+    project, selected, targets = _plan(request)
     out = request.out
     previous = read_manifest(out)
     inputs = {t.key: inputs_of(project, t) for t in targets}
@@ -122,38 +218,59 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
             record = record_from(previous[target.output], status="reused")
             report.records.append(record)
             journal.keep(record)
-    if stale:
+    retired = _retired(project, previous, selected)
+    if not stale:
+        report.removed = retire_outputs(out, previous, retired, journal)
+    else:
         # Topic by topic, so a worker meets the same topic in a row and loads it once.
         stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
         run = Run(project, out, inputs, request.keep_going, report, journal, progress, total=len(stale))
         variants = discover_variants(project.templates)
         formats = sorted({variants[t.variant].builder for t in stale})
-        if request.executor == "dask":
-            validate(project, stale)
+        workers = min(worker_count(request.jobs), len(stale))
+        # The workers start before any topic is read, so they do not inherit a heap full of topics,
+        # and they do the reading themselves: validation runs in parallel and warms their caches.
+        pool = (
+            ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(formats, os.getpid()))
+            if workers > 1 and request.executor != "dask"
+            else None
+        )
+        try:
+            validate(project, stale, pool)
             remove_stale_temporaries(out)
-            run_dask(run, stale, request.scheduler)
-        else:
-            workers = min(worker_count(request.jobs), len(stale))
-            # The workers start before any topic is read, so they do not inherit a heap full of topics,
-            # and they do the reading themselves: validation runs in parallel and warms their caches.
-            pool = (
-                ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(formats,))
-                if workers > 1
-                else None
-            )
-            try:
-                validate(project, stale, pool)
-                remove_stale_temporaries(out)
-                if pool is None:
-                    run_serial(run, stale, formats)
-                else:
-                    run_pool(run, stale, pool)
-            finally:
-                if pool is not None:
-                    pool.shutdown(cancel_futures=True)
-    if stale or not (out / "manifest.json").exists():
+            report.removed = retire_outputs(out, previous, retired, journal)
+            if request.executor == "dask":
+                run_dask(run, stale, request.scheduler)
+            elif pool is None:
+                run_serial(run, stale, formats)
+            else:
+                run_pool(run, stale, pool)
+        except BaseException:
+            if pool is not None:
+                stop_workers(pool)  # now, rather than after the jobs they are running
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
+    if report.removed:
+        refresh_gallery(out)
     return report
+
+
+def _retired(project: Project, previous: dict[str, dict], selected: list[Target]) -> list[str]:
+    """Return the outputs the previous manifest lists that belong neither to the matrix nor to this request.
+
+    When the matrix itself cannot be planned, nothing is called retired: a file is removed only when it is
+    certain that it no longer belongs.
+    """
+    try:
+        belong = matrix_outputs(project)
+    except InputError:
+        return []
+    belong.update(target.output for target in selected)
+    return sorted(path for path in previous if path not in belong)
 
 
 def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor | None = None) -> None:

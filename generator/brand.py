@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from handouts.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
 from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
 from handouts.content.yamlsource import read_yaml
-from handouts.errors import InputError, ProblemList
+from handouts.errors import InputError, Location, ProblemList, display_name
+from handouts.paths import shown
 from handouts.style import color
 
 _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
@@ -64,6 +66,7 @@ class Brand:
     logo_alt: str = ""
     pptx_template: Path | None = None
     pptx_layouts: tuple[tuple[str, str], ...] = ()  # (role, layout name) pairs that override the variant's
+    pptx_template_at: Location | None = None  # where the brand file names its template, for messages about it
 
     @property
     def is_neutral(self) -> bool:
@@ -76,7 +79,7 @@ NEUTRAL = Brand(id="", name="", phone="")
 def load_brand(path: Path, project_root: Path) -> Brand:
     """Read and validate the brand in `path`; file paths in it must lie inside `project_root`."""
     problems = ProblemList()
-    data = brand_type.check(read_yaml(path), problems, "")
+    data = brand_type.check(read_yaml(path, display_name(path)), problems, "")
     if data is INVALID:
         problems.raise_if_any()
     if data["id"] != path.stem:
@@ -104,6 +107,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         logo_alt=str(data.get("logo_alt", data["name"])),
         pptx_template=files["pptx_template"],
         pptx_layouts=tuple(sorted((role, str(name)) for role, name in data.get("pptx_layouts", {}).items())),
+        pptx_template_at=data["pptx_template"].loc if "pptx_template" in data else None,
     )
 
 
@@ -115,8 +119,9 @@ def brand_files(brand: Brand, path: Path) -> list[Path]:
 def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:
     """Return the brand called `name` from `brands_dir`, or raise InputError listing the brands there."""
     path = brands_dir / f"{name}.yaml"
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else named so (a folder, a pipe) is reported by the reading
         raise InputError(
-            f"there is no brand '{name}' in {brands_dir}; {suggest(name, [p.stem for p in brands_dir.glob('*.yaml')])}"
+            f"there is no brand '{name}' in {shown(brands_dir)}; "
+            + suggest(name, [p.stem for p in brands_dir.glob("*.yaml")])
         )
     return load_brand(path, project_root)

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+def display_name(path: Path) -> str:
+    """Return `path` as messages show it: relative to the current folder, else to its project."""
+    from handouts.paths import shown
+
+    return shown(path)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,10 +34,12 @@ class Problem:
     location: Location | None
     message: str
     hint: str = ""
+    severity: str = "error"  # "error" stops the command; "warning" is reported and, without --strict, allowed
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.message}" + (f"; {self.hint}" if self.hint else "")
+        level = "warning: " if self.severity == "warning" else ""
+        return f"{where}{level}{self.message}" + (f"; {self.hint}" if self.hint else "")
 
 
 class HandoutError(Exception):
@@ -43,6 +53,7 @@ class HandoutError(Exception):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        self.result: dict = {}  # what the command had done when it failed, for its --json document
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -58,6 +69,12 @@ class BuildError(HandoutError):
     exit_code = 1
 
 
+class EnvironmentFailure(HandoutError):
+    """The machine, not the input, failed: a full disk, a folder that may not be written, a signal: exit code 1."""
+
+    exit_code = 1
+
+
 class BuildFailed(HandoutError):
     """Some outputs could not be built; their problems are reported together."""
 
@@ -67,14 +84,25 @@ class BuildFailed(HandoutError):
 def problems_to_dicts(problems: list[Problem]) -> list[dict]:
     """Return problems as plain values, to travel between processes and into JSON."""
     return [
-        {"location": asdict(p.location) if p.location else None, "message": p.message, "hint": p.hint} for p in problems
+        {
+            "location": asdict(p.location) if p.location else None,
+            "message": p.message,
+            "hint": p.hint,
+            "severity": p.severity,
+        }
+        for p in problems
     ]
 
 
 def problems_from_dicts(entries: list[dict]) -> list[Problem]:
     """Return the problems `problems_to_dicts` made."""
     return [
-        Problem(Location(**e["location"]) if e.get("location") else None, e["message"], e.get("hint", ""))
+        Problem(
+            Location(**e["location"]) if e.get("location") else None,
+            e["message"],
+            e.get("hint", ""),
+            e.get("severity", "error"),
+        )
         for e in entries
     ]
 

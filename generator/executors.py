@@ -17,6 +17,7 @@ from pathlib import Path
 from handouts.builders.registry import FORMATS, load
 from handouts.cache import ArtifactRecord, ManifestJournal, digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
+from handouts.interrupts import become_worker
 from handouts.matrix import Target
 from handouts.outputs import write_temporary
 from handouts.project import Project
@@ -31,6 +32,7 @@ class BuildReport:
     records: list[ArtifactRecord] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     exit_code: int = 0  # 2 when a failure was bad input found only while building, else 1
+    removed: list[str] = field(default_factory=list)  # outputs that left the matrix, deleted by this run
 
     @property
     def built(self) -> int:
@@ -41,12 +43,14 @@ class BuildReport:
         return sum(r.status == "reused" for r in self.records)
 
     def as_json(self) -> dict:
+        """Return the counts and the artifacts; the failures travel as structured problems beside them."""
         return {
             "built": self.built,
             "reused": self.reused,
+            "removed": len(self.removed),
             "failed": len(self.failures),
             "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
-            "failures": [str(p) for p in self.failures],
+            "removed_outputs": list(self.removed),
         }
 
 
@@ -60,10 +64,12 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
 
     try:
         project = Project(Path(root))
-        result = build_output(project, target)
+        # The epoch the main process checked travels with the job: a cluster worker's environment may differ.
+        epoch_text = inputs.get("source_date_epoch", "")
+        result = build_output(project, target, int(epoch_text) if epoch_text else None)
         path = Path(out) / target.output
         # The worker writes the whole file under a temporary name; the main process renames it into place.
-        temporary = write_temporary(path, result.data)
+        temporary = write_temporary(path, result.data, root=Path(out))
         record = ArtifactRecord(
             path=target.output,
             sha256=hashlib.sha256(result.data).hexdigest(),
@@ -96,6 +102,20 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
 
 def _relative(path: Path, root: Path) -> str:
     return str(path.resolve().relative_to(root.resolve()))
+
+
+def start_worker(formats: Iterable[str], parent: int) -> None:
+    """Set up a worker process: leave signals to the main process `parent`, then warm up for `formats`."""
+    become_worker(parent)
+    warm_up(formats)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes of `pool` at once (SIGTERM), for a build that was interrupted or failed."""
+    # The executor keeps no public list of its processes; `_processes` has held them since Python 3.2.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
 
 
 def warm_up(formats: Iterable[str] = ()) -> None:
@@ -178,7 +198,7 @@ def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
     try:
         client = Client(scheduler, timeout="10s")
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         futures = {client.submit(execute, *run.submit_args(t), key=f"handouts-{t.key}", pure=False): t for t in targets}

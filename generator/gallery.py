@@ -10,30 +10,35 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from handouts.builders.registry import format_of_file, load
+from handouts.cache import load_manifest
 from handouts.errors import InputError
 from handouts.office import decks_to_pdf
-from handouts.outputs import atomic_write
+from handouts.outputs import atomic_write, real_folders
+from handouts.paths import shown
 
 THUMBS = ".gallery"
 SCALE = 0.35
 PHONE = (390, 844)  # the window a web page's thumbnail is taken in, in CSS pixels
 
 
-def write_gallery(out: Path) -> Path:
-    """Write out/index.html for the artifacts in out/manifest.json and return its path."""
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InputError(f"{out}/manifest.json: no build found here; run 'handouts build' first") from None
+def write_gallery(out: Path, draw: bool = True) -> Path:
+    """Write out/index.html for the artifacts in out/manifest.json and return its path.
+
+    With `draw` False no page is drawn: outputs without a thumbnail yet are listed by their titles (a build that
+    removed outputs refreshes the page this way, without LibreOffice's cost; `handouts gallery` draws them).
+    """
+    artifacts = load_manifest(out)
+    if artifacts is None:
+        raise InputError(f"{shown(out / 'manifest.json')}: no build found here; run 'handouts build' first")
+    manifest = {"artifacts": artifacts}
     thumbs = out / THUMBS
-    thumbs.mkdir(parents=True, exist_ok=True)
+    real_folders(out, thumbs)  # never through a link: the thumbnails folder is written to and cleaned
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for artifact in manifest["artifacts"]:
         if (out / artifact["path"]).is_file():
@@ -42,13 +47,13 @@ def write_gallery(out: Path) -> Path:
         out / a["path"]
         for group in groups.values()
         for a in group
-        if _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
+        if draw and _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
     ]
     sections = []
     with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
         rendered = decks_to_pdf(decks, Path(work))
         for (brand, topic), artifacts in sorted(groups.items()):
-            cards = [_card(out, thumbs, a, rendered) for a in sorted(artifacts, key=lambda a: a["path"])]
+            cards = [_card(out, thumbs, a, rendered, draw) for a in sorted(artifacts, key=lambda a: a["path"])]
             title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
             sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
     _remove_unused_thumbnails(thumbs, manifest)
@@ -58,10 +63,10 @@ def write_gallery(out: Path) -> Path:
     return index
 
 
-def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -> str:
+def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path], draw: bool) -> str:
     path = out / artifact["path"]
     link = html.escape(artifact["path"], quote=True)
-    images = _thumbnails(path, thumbs, artifact["sha256"], rendered)
+    images = _thumbnails(path, thumbs, artifact["sha256"], rendered, draw)
     if images:
         alt = html.escape(path.name)
         pictures = "".join(
@@ -78,10 +83,10 @@ def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path]) -
     )
 
 
-def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) -> list[str]:
+def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], draw: bool) -> list[str]:
     """Return the thumbnail file names of every page of `path`, drawing the ones not already there."""
     existing = sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    if existing:
+    if existing or not draw:
         return [p.name for p in existing]
     preview = _preview(path.name)
     if preview == "browser":
@@ -97,7 +102,7 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path]) 
         for number in range(len(document)):
             image = document[number].render(scale=SCALE).to_pil()
             name = f"{sha[:20]}-{number + 1}.png"
-            atomic_write(thumbs / name, _png_bytes(image))
+            atomic_write(thumbs / name, _png_bytes(image), root=thumbs.parent)
             names.append(name)
     finally:
         document.close()

@@ -153,12 +153,20 @@ class Document:
 
 @dataclass(frozen=True)
 class Slide:
+    """One slide of content, which the builder may continue on more slides.
+
+    `title_fit` is "wrap" (a long title wraps) or "shorten" (a long title is cut with an ellipsis, and then its
+    full text opens the body); `icon` names an icon shown beside the title.
+    """
+
     kind: str
     title: Inline
     subtitle: Inline = ()
     blocks: tuple = ()
     notes: str = ""
     continued: bool = False
+    icon: str = ""
+    title_fit: str = "wrap"
 
 
 @dataclass(frozen=True)
@@ -302,12 +310,17 @@ class _Parser:
         blocks = self.blocks(el, skip=frozenset({"title", "subtitle", "notes"}))
         if not blocks and el.find("references") is not None:
             return None  # a reference slide with nothing cited is left out
+        title_fit = el.get("title-fit", "wrap")
+        if title_fit not in ("wrap", "shorten"):
+            raise BuildError(f"the template wrote <slide title-fit={title_fit!r}>; it must be 'wrap' or 'shorten'")
         return Slide(
             kind=el.get("kind", "content"),
             title=self.inline(el.find("title")),
             subtitle=self.inline(el.find("subtitle")),
             blocks=blocks,
             notes=notes,
+            icon=el.get("icon", ""),
+            title_fit=title_fit,
         )
 
     def inline(self, el: ET.Element | None) -> Inline:

@@ -8,16 +8,18 @@ its `language:` line, never English text on a Spanish page.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from handouts.content.schema import INVALID, Text, TextType, suggest
 from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import InputError, Problem, ProblemList
+from handouts.errors import InputError, Problem, ProblemList, display_name
+from handouts.variants import first_found, template_roots
 
 REFERENCE_LANGUAGE = "en"  # every other language must have each label this one has
 _text = TextType()
@@ -62,16 +64,23 @@ class Labels(Mapping[str, str]):
         return self.words["run_language"]
 
 
-def labels_for(templates: Path, language: Text | str) -> Labels:
+def labels_file(templates: Path | Sequence[Path]) -> Path:
+    """Return the labels.yaml in use: the first template root's that has one (a project's replaces the tool's)."""
+    roots = template_roots(templates)
+    return first_found(roots, "labels.yaml") or roots[-1] / "labels.yaml"
+
+
+def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels:
     """Return the labels for `language` (its first subtag: es-US uses es), or raise InputError at the topic."""
-    table = _load(templates / "labels.yaml")
+    path = labels_file(templates)
+    table = _load(path)
     primary = str(language).split("-")[0].lower()
     if primary not in table:
         raise InputError(
             [
                 Problem(
                     getattr(language, "loc", None),
-                    f"there are no labels for the language '{language}' in {templates / 'labels.yaml'}",
+                    f"there are no labels for the language '{language}' in {display_name(path)}",
                     f"add a '{primary}:' section with every label '{REFERENCE_LANGUAGE}' has, or "
                     + suggest(primary, table),
                 )
@@ -83,17 +92,17 @@ def labels_for(templates: Path, language: Text | str) -> Labels:
     return Labels(primary, words)
 
 
-def check_labels(templates: Path) -> None:
-    """Raise InputError listing every problem of templates/labels.yaml."""
-    _load(templates / "labels.yaml")
+def check_labels(templates: Path | Sequence[Path]) -> None:
+    """Raise InputError listing every problem of the labels.yaml in use."""
+    _load(labels_file(templates))
 
 
 @cache
 def _load(path: Path) -> dict[str, dict[str, str]]:
     problems = ProblemList()
-    if not path.is_file():
-        raise InputError(f"{path}: the labels file is missing; copy templates/labels.yaml from the tool")
-    root = read_yaml(path)
+    if not os.path.lexists(path):
+        raise InputError(f"{display_name(path)}: the labels file is missing; copy templates/labels.yaml from the tool")
+    root = read_yaml(path, display_name(path))
     if root.kind != "map":
         problems.add(root.loc, "labels.yaml must map languages to their labels", "start with 'en:'")
         problems.raise_if_any()

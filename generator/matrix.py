@@ -1,14 +1,15 @@
-"""The build matrix: topics x variants x brands x papers, from content/build.yaml and the command line's filters."""
+"""The build matrix: topics x variants x brands x papers, from handouts.yaml's `matrix:` and the command line."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, suggest
-from handouts.content.yamlsource import read_yaml
+from handouts.content.schema import Field, ListType, PatternType, RecordType, suggest
 from handouts.errors import InputError, ProblemList
+from handouts.paths import shown
 from handouts.style import paper_name
 from handouts.variants import Variant
 
@@ -31,7 +32,7 @@ class Target:
     """One output to make: topic, variant, brand and paper, in plain values that travel to worker processes."""
 
     topic_id: str
-    topic_path: str
+    topic_path: str  # relative to the project root when the topic lies inside it (so it travels), else absolute
     variant: str
     brand: str  # "" for the neutral brand
     paper: str  # "" for decks
@@ -53,7 +54,10 @@ class Target:
 
 @dataclass(frozen=True)
 class Matrix:
-    """What `build.yaml` asks for, before the command line narrows it."""
+    """What handouts.yaml's `matrix:` asks for, before the command line narrows it.
+
+    The names keep where they were written, so a typo in the matrix is reported at its line in handouts.yaml.
+    """
 
     topics: list[str] | None
     variants: list[str] | None
@@ -61,19 +65,14 @@ class Matrix:
     papers: list[str] | None
 
 
-def load_matrix(path: Path) -> Matrix:
-    """Return the matrix in `path`, or the default (everything, neutral brand only) when it does not exist."""
-    if not path.is_file():
-        return Matrix(None, None, [NEUTRAL_BRAND], None)
-    problems = ProblemList()
-    data = matrix_type.check(read_yaml(path), problems, "")
-    problems.raise_if_any()
-    assert data is not INVALID
+def matrix_from(data: dict | None) -> Matrix:
+    """Return the matrix a checked `matrix:` mapping describes; a key left out means all of it (brands: none)."""
+    data = data or {}
     return Matrix(
-        topics=[str(t) for t in data["topics"]] if "topics" in data else None,
-        variants=[str(v) for v in data["variants"]] if "variants" in data else None,
-        brands=[str(b) for b in data.get("brands", [NEUTRAL_BRAND])],
-        papers=[str(p) for p in data["papers"]] if "papers" in data else None,
+        topics=list(data["topics"]) if "topics" in data else None,
+        variants=list(data["variants"]) if "variants" in data else None,
+        brands=list(data.get("brands", [NEUTRAL_BRAND])),
+        papers=list(data["papers"]) if "papers" in data else None,
     )
 
 
@@ -98,6 +97,15 @@ def plan_targets(
     return jobs
 
 
+def project_relative(root: Path, path: Path) -> Path:
+    """Return `path` relative to the project `root` when it lies inside it, else absolute.
+
+    A link keeps its own name: what it points to is the reading's business (and its messages name the link).
+    """
+    absolute = Path(os.path.abspath(path))
+    return absolute.relative_to(root) if absolute.is_relative_to(root) else absolute
+
+
 def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
     """Return topic files by the id their name gives them; two files with one id (in any case) are an error."""
     found: dict[str, Path] = {}
@@ -105,7 +113,8 @@ def topic_paths_by_id(paths: list[Path]) -> dict[str, Path]:
     for path in paths:
         key = path.stem.casefold()
         if key in found and found[key].resolve() != path.resolve():
-            problems.add(None, f"{found[key]} and {path} would write the same outputs", "give every topic its own id")
+            clash = f"{shown(found[key])} and {shown(path)} would write the same outputs"
+            problems.add(None, clash, "give every topic its own id")
         found.setdefault(key, path)
     problems.raise_if_any()
     return {path.stem: path for path in found.values()}
@@ -130,8 +139,13 @@ def select(names: list[str] | None, wanted: tuple[str, ...], available: list[str
     problems = ProblemList()
     for name in [*(names or []), *wanted]:
         if name not in available:
-            problems.add(None, f"there is no {what} '{name}'", suggest(name, available) if available else "")
+            # A name from handouts.yaml knows its line there; one from the command line has no place to point at.
+            problems.add(
+                getattr(name, "loc", None),
+                f"there is no {what} '{name}'",
+                suggest(name, available) if available else "",
+            )
     problems.raise_if_any()
     if wanted:
-        return sorted(set(wanted), key=wanted.index)
-    return list(names) if names is not None else list(available)
+        return [str(n) for n in sorted(set(wanted), key=wanted.index)]
+    return [str(n) for n in (names if names is not None else available)]

@@ -6,11 +6,10 @@ tests) goes through here, so topics and brands are loaded and checked by one rou
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handouts.brand import NEUTRAL, Brand, find_brand
 from handouts.builders.context import BuildContext, BuildResult
@@ -20,12 +19,15 @@ from handouts.content.characters import describe
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.content.schema import Text
-from handouts.content.texts import AUDIENCES
-from handouts.errors import BuildError, InputError, Location, Problem, ProblemList
+from handouts.epoch import epoch_in_environment
+from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
 from handouts.labels import Labels, labels_for
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.variants import Variant, discover_variants
+
+if TYPE_CHECKING:
+    pass
 
 
 def references_for(project: Project) -> dict[str, Reference]:
@@ -40,61 +42,30 @@ def _references(folder: Path, _digest: str) -> dict[str, Reference]:
     return load_references(folder) if folder.is_dir() else {}
 
 
-def display_name(path: Path) -> str:
-    """Return `path` as messages show it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     """Load every topic in `paths`, reporting the problems of all of them at once."""
     topics, problems = [], ProblemList()
     for path in paths:
         try:
-            topics.append(cached_topic(project, str(path)))
+            topics.append(cached_topic(project, str(Path(path).absolute())))
         except InputError as exc:
             problems.items.extend(exc.problems)
     problems.raise_if_any()
     return topics
 
 
-def check_project(topic_paths: list[Path] | None = None, project: Project | None = None) -> list[Path]:
-    """Check the variants and their styles, the labels and the topics (all of them unless named); return the
-    topics checked, or raise InputError with every problem of every file at once."""
-    from handouts.labels import check_labels
-    from handouts.project import find_project
-
-    project = project or find_project()
-    problems = ProblemList()
-    paths = topic_paths if topic_paths is not None else project.topic_files()
-    if not paths:
-        problems.add(None, f"no topics found in {project.content}", "write a topic there, or name one")
-    for check in (lambda: discover_variants(project.templates), lambda: check_labels(project.templates)):
-        try:
-            check()
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    for path in paths:
-        try:
-            check_topic(project, str(path), AUDIENCES, ())
-        except InputError as exc:
-            problems.items.extend(exc.problems)
-    problems.raise_if_any()
-    return paths
-
-
 def cached_topic(project: Project, path: str) -> Topic:
-    """Return the topic in `path`, loaded once per process for each version of the file."""
+    """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version."""
     from handouts.cache import digest
 
-    return _topic(project, path, digest(Path(path)))
+    return _topic(project, path, digest(project.root / path))
 
 
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
 def _topic(project: Project, path: str, _digest: str) -> Topic:
-    return load_topic(Path(path), set(references_for(project)), display_name(Path(path)))
+    # A topic path is relative to the project (as targets name topics) or absolute (a file named elsewhere).
+    full = project.root / path
+    return load_topic(full, set(references_for(project)), display_name(full))
 
 
 def brand_named(project: Project, name: str) -> Brand:
@@ -147,11 +118,11 @@ def check_figures_have_alt(topic: Topic, view: dict[str, Any]) -> None:
     problems.raise_if_any()
 
 
-def source_epoch(topic: Topic) -> int:
-    """Return the time written into outputs: SOURCE_DATE_EPOCH when set, else the topic's review date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
+def source_epoch(topic: Topic, epoch: int | None = None) -> int:
+    """Return the time written into outputs: `epoch` (the checked SOURCE_DATE_EPOCH) when set, else the topic's
+    review date."""
+    if epoch is not None:
+        return epoch
     reviewed = dt.date.fromisoformat(topic.data["reviewed"])
     return int(dt.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=dt.UTC).timestamp())
 
@@ -162,12 +133,12 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
     return {"id": brand.id, "name": brand.name, "phone": brand.phone, "address": brand.address, "url": url}
 
 
-def render_ir(project: Project, target: Target) -> tuple[Any, dict[str, Any]]:
-    """Return the IR of one output and the audience view it was made from."""
+def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+    """Return the IR of one output and the audience view it was made from (`view` when given)."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
-    view = audience_view(topic, variant.audience)
+    view = audience_view(topic, variant.audience) if view is None else view
     context = {
         "t": view,
         "brand": brand_context(brand, topic),
@@ -176,11 +147,16 @@ def render_ir(project: Project, target: Target) -> tuple[Any, dict[str, Any]]:
         "variant": {"name": variant.name, "audience": variant.audience},
     }
     from handouts.ir import parse_markup
-    from handouts.render import render_markup  # Jinja is imported only when something is rendered
+    from handouts.render import render_markup, template_location  # Jinja is imported only when rendering
 
     markup = render_markup(variant.search_path, variant.entry, context)
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
-    return parse_markup(markup, references_for(project), pictures), view
+    try:
+        return parse_markup(markup, references_for(project), pictures), view
+    except BuildError as exc:
+        # The markup is the template's making: a problem in it without a place of its own is the template's.
+        where = template_location(variant.search_path, variant.entry)
+        raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
 
 
 def check_font_coverage(view: dict, brand: Brand) -> None:
@@ -222,8 +198,11 @@ def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
         load(hook)(variant, brand_named(project, brand_name))
 
 
-def build_output(project: Project, target: Target) -> BuildResult:
-    """Return the BuildResult of one output: render its IR, describe it, and run its format's builder."""
+def build_output(project: Project, target: Target, epoch: int | None = None) -> BuildResult:
+    """Return the BuildResult of one output: render its IR, describe it, and run its format's builder.
+
+    `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
+    """
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
@@ -241,14 +220,21 @@ def build_output(project: Project, target: Target) -> BuildResult:
             "topic": topic.id,
         }
         context = BuildContext(
-            variant, target.paper, brand_named(project, target.brand), meta, labels, project.root, source_epoch(topic)
+            variant,
+            target.paper,
+            brand_named(project, target.brand),
+            meta,
+            labels,
+            project.root,
+            source_epoch(topic, epoch),
         )
-        result = get_builder(variant.builder).build(document, context)
+        with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
+            result = get_builder(variant.builder).build(document, context)
         return replace(result, depends=tuple(topic_pictures(project, topic).values()))
     except BuildError as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.
-        where = Location(display_name(Path(target.topic_path)))
+        where = Location(display_name(project.root / target.topic_path))
         raise type(exc)(
             [Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems]
         ) from None

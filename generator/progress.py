@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from handouts.executors import BuildReport
+
+
+def summary(report: BuildReport) -> str:
+    """Return the closing line of a build: what was built, reused, failed and removed."""
+    removed = f", removed {len(report.removed)}" if report.removed else ""
+    return f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed{removed}"
 
 
 def interactive() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from handouts.content.model import CITATION
-from handouts.errors import BuildError
+from handouts.errors import BuildError, Location, Problem
+from handouts.inputfiles import input_problem
+from handouts.paths import shown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
@@ -27,6 +30,13 @@ class ConfinedLoader(FileSystemLoader):
     """Load templates only from files that really lie inside the search folders, symlinks resolved."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for root in self.searchpath:  # look before reading: a pipe or device named like a template would hang it
+            candidate = Path(root) / template
+            if os.path.lexists(candidate):
+                problem = input_problem(candidate, links_inside_project=False)
+                if problem:
+                    raise BuildError(Problem(Location(shown(candidate)), f"cannot read the template: {problem}"))
+                break
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(root).resolve()) for root in self.searchpath):
@@ -122,7 +132,25 @@ def render_markup(search_path: Sequence[Path], entry: str, context: dict[str, An
         with _time_limit(MAX_RENDER_SECONDS):
             return _render(env, entry, context)
     except _TooSlow:
-        raise BuildError(f"template '{entry}' ran longer than {MAX_RENDER_SECONDS:g} s; simplify its loops") from None
+        raise BuildError(
+            Problem(
+                template_location(search_path, entry),
+                f"template '{entry}' ran longer than {MAX_RENDER_SECONDS:g} s",
+                "simplify its loops",
+            )
+        ) from None
+    except BuildError as exc:
+        # A problem without a place of its own is the template's, never the topic's.
+        where = template_location(search_path, entry)
+        raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+
+
+def template_location(search_path: Sequence[Path], entry: str) -> Location:
+    """Return where template `entry` is, as messages show it: the first search folder that has it."""
+    for folder in search_path:
+        if (folder / entry).exists():
+            return Location(shown(folder / entry))
+    return Location(shown(search_path[0] / entry) if search_path else entry)
 
 
 def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, Any]) -> str:
@@ -139,8 +167,25 @@ def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, A
     except TemplateNotFound as exc:
         raise BuildError(f"template '{exc.name}' not found in the template folders") from None
     except SecurityError as exc:
-        raise BuildError(f"template '{entry}' tried something the sandbox forbids: {exc}") from None
+        where = _template_frame(exc)
+        raise BuildError(Problem(where, f"template '{entry}' tried something the sandbox forbids: {exc}")) from None
     except TemplateError as exc:
         filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-        where = f"{filename}:{lineno}: " if filename and lineno else ""
-        raise BuildError(f"{where}template error in '{entry}': {exc.message}") from None
+        where = Location(shown(filename), lineno) if filename and lineno else _template_frame(exc)
+        raise BuildError(Problem(where, f"template error in '{entry}': {exc.message}")) from None
+    except BuildError as exc:  # raised by our filters while the template ran: the template's line is the place
+        where = _template_frame(exc)
+        raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+
+
+def _template_frame(exc: BaseException) -> Location | None:
+    """Return the template line an error was raised at while rendering (Jinja writes the template's own lines
+    into the traceback), or None."""
+    found = None
+    frame = exc.__traceback__
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and Path(filename).is_file():
+            found = Location(shown(filename), frame.tb_lineno)
+        frame = frame.tb_next
+    return found

@@ -26,7 +26,7 @@ from handouts.content.schema import (
     suggest,
 )
 from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import Location, ProblemList
+from handouts.errors import Location, ProblemList, display_name
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54}
 BRAND_COLOURS = ("brand.primary", "brand.secondary")
@@ -126,12 +126,12 @@ def load_style(
     """
     merged: dict[str, Any] = {}
     for path in paths:
-        data = schema.check(read_yaml(path), problems, "")
+        data = schema.check(read_yaml(path, display_name(path)), problems, "")
         if data is not INVALID:
             merged = deep_merge(merged, data)
     if not paths or problems:
         return merged
-    where = Location(str(paths[-1]))
+    where = Location(display_name(paths[-1]))
     for key in required:
         if _lookup(merged, key) is None:
             problems.add(where, f"the style sheet does not define '{key}'", f"add it here or to {paths[0]}")

@@ -3,10 +3,15 @@
 A folder whose name starts with '_' is an abstract base: others extend it, nothing is built from it. A variant
 names its format (`builder:`), which the format registry knows; the paper sizes it may name are the ones its
 style sheet declares.
+
+Templates live in a list of roots (a project's own templates/, then the packaged ones). Every file is looked up
+root by root, the first one found wins: a project replaces one packaged file (a variant.yaml, a style.yaml, a
+template) by writing its own at the same place, and adds a variant by adding a folder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,7 +32,8 @@ from handouts.content.schema import (
     suggest,
 )
 from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import Location, ProblemList
+from handouts.errors import Location, ProblemList, display_name
+from handouts.literacy.settings import LiteracySettings, literacy_type, resolve_literacy
 from handouts.style import load_style, paper_name
 
 
@@ -68,6 +74,7 @@ variant_type = RecordType(
         "max_font_size": Field(NumberType(4, 72), required=False),
         # A single page that should look full: the space between blocks grows, within limits, to use it.
         "fill_page": Field(BoolType(), required=False),
+        "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.literacy.settings
     }
 )
 
@@ -87,6 +94,7 @@ class Variant:
     min_font_size: float = 0.0
     max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
     fill_page: bool = False
+    literacy: LiteracySettings = field(default_factory=LiteracySettings)
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -105,29 +113,51 @@ class Variant:
         return float(size["width"]), float(size["height"])
 
 
-def discover_variants(templates: Path) -> dict[str, Variant]:
-    """Return every concrete variant under `templates`, by name, or raise InputError listing every problem."""
+def template_roots(templates: Path | Sequence[Path]) -> tuple[Path, ...]:
+    """Return `templates` as a tuple of roots in lookup order (one folder is a list of one)."""
+    return (templates,) if isinstance(templates, Path) else tuple(templates)
+
+
+def first_found(roots: Sequence[Path], relative: str) -> Path | None:
+    """Return root/relative for the first root that has that file, or None."""
+    for root in roots:
+        if (root / relative).is_file():
+            return root / relative
+    return None
+
+
+def discover_variants(templates: Path | Sequence[Path]) -> dict[str, Variant]:
+    """Return every concrete variant under the template roots, by name, or raise InputError listing every problem."""
+    roots = template_roots(templates)
+    # Every file of every variant folder, not only the YAML: a template a project adds to override a packaged one
+    # changes the variant's search path, which a long-running `watch` must see.
     signature = tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(templates.glob("*/*.yaml")) if p.is_file()
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+        for root in roots
+        for p in sorted(root.glob("*/*"))
+        if p.is_file()
     )
-    return _discover(templates, signature, tuple(sorted(FORMATS)))
+    return _discover(roots, signature, tuple(sorted(FORMATS)))
 
 
 @cache
-def _discover(templates: Path, _signature: tuple, _formats: tuple[str, ...]) -> dict[str, Variant]:
+def _discover(roots: tuple[Path, ...], _signature: tuple, _formats: tuple[str, ...]) -> dict[str, Variant]:
     """Discover the variants; cached per state of the variant and style files and of the format registry."""
     problems = ProblemList()
     raw: dict[str, dict] = {}
-    for variant_file in sorted(templates.glob("*/variant.yaml")):
-        data = variant_type.check(read_yaml(variant_file), problems, "")
+    names = sorted({path.parent.name for root in roots for path in root.glob("*/variant.yaml")})
+    for name in names:
+        variant_file = first_found(roots, f"{name}/variant.yaml")
+        assert variant_file is not None
+        data = variant_type.check(read_yaml(variant_file, display_name(variant_file)), problems, "")
         if data is not INVALID:
-            raw[variant_file.parent.name] = {**data, "_file": variant_file}
+            raw[name] = {**data, "_file": variant_file}
     problems.raise_if_any()
     variants = {}
     for name in sorted(raw):
         if name.startswith("_"):
             continue
-        variant = _resolve(name, raw, templates, problems)
+        variant = _resolve(name, raw, roots, problems)
         if variant is not None:
             variants[name] = variant
     problems.raise_if_any()
@@ -141,14 +171,14 @@ def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] 
     while current is not None:
         if current in chain:
             problems.add(
-                Location(str(raw[name]["_file"])),
+                Location(display_name(raw[name]["_file"])),
                 f"variant '{name}' extends itself through {' -> '.join(chain)}",
                 "break the loop",
             )
             return None
         if current not in raw:
             problems.add(
-                Location(str(raw[chain[-1]]["_file"])),
+                Location(display_name(raw[chain[-1]]["_file"])),
                 f"variant '{chain[-1]}' extends unknown '{current}'",
                 suggest(current, raw),
             )
@@ -158,14 +188,14 @@ def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] 
     return chain
 
 
-def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: ProblemList) -> Variant | None:
+def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems: ProblemList) -> Variant | None:
     chain = _chain(name, raw, problems)
     if chain is None:
         return None
     merged: dict[str, Any] = {}
     for link in reversed(chain):
         merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file")})
-    where = Location(str(raw[name]["_file"]))
+    where = Location(display_name(raw[name]["_file"]))
     for required in ("builder", "audience"):
         if required not in merged:
             problems.add(
@@ -176,9 +206,14 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
     if "builder" not in merged or "audience" not in merged:
         return None
     output_format = get_format(merged["builder"])
-    folders = [templates / link for link in chain]
-    borrowed = _borrowed_folders(name, merged.get("templates_from"), raw, templates, problems)
-    style_files = tuple(folder / "style.yaml" for folder in reversed(folders) if (folder / "style.yaml").is_file())
+    # Jinja looks in the nearest variant first and, for each variant of the chain, in the project before the
+    # packaged templates; a project's file never outranks a nearer variant's own file.
+    folders = [root / link for link in chain for root in roots if (root / link).is_dir()]
+    # One style sheet per variant of the chain (the first root's), merged from the base outwards.
+    style_files = tuple(
+        found for link in reversed(chain) if (found := first_found(roots, f"{link}/style.yaml")) is not None
+    )
+    borrowed = _borrowed_folders(name, merged.get("templates_from"), raw, roots, problems)
     style = load_style(list(style_files), output_format.style_schema, output_format.style_required, problems)
     papers: tuple[str, ...] = ()
     if output_format.takes_papers:
@@ -198,13 +233,14 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
         builder=merged["builder"],
         audience=merged["audience"],
         entry=merged.get("entry", "content.xml.j2"),
-        search_path=(*folders, *(f for f in borrowed if f not in folders), templates),
+        search_path=(*folders, *(f for f in borrowed if f not in folders), *roots),
         style_files=style_files,
         papers=papers,
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
         max_font_size=merged.get("max_font_size", 0.0),
         fill_page=merged.get("fill_page", False),
+        literacy=resolve_literacy([raw[link].get("literacy") for link in reversed(chain)], merged["audience"]),
         style=style,
     )
     if output_format.check_variant is not None and not problems:
@@ -213,7 +249,7 @@ def _resolve(name: str, raw: dict[str, dict], templates: Path, problems: Problem
 
 
 def _borrowed_folders(
-    name: str, source: str | None, raw: dict[str, dict], templates: Path, problems: ProblemList
+    name: str, source: str | None, raw: dict[str, dict], roots: tuple[Path, ...], problems: ProblemList
 ) -> list[Path]:
     """Return the template folders of `source`, the variant `name` takes its templates from, nearest first."""
     if source is None:
@@ -225,7 +261,8 @@ def _borrowed_folders(
             suggest(source, [v for v in raw if not v.startswith("_") and v != name]),
         )
         return []
-    return [templates / link for link in _chain(source, raw, problems) or []]
+    chain = _chain(source, raw, problems) or []
+    return [root / link for link in chain for root in roots if (root / link).is_dir()]
 
 
 def known_papers(variants: dict[str, Variant]) -> list[str]:

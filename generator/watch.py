@@ -6,30 +6,36 @@ import time
 from pathlib import Path
 
 import click
-from handouts.batch import BuildRequest, build
+from handouts.batch import BuildRequest, build, plan
 from handouts.errors import HandoutError
+from handouts.progress import summary
+from handouts.project import Project
 
 
-def snapshot(root: Path, extra: tuple[str, ...] = ()) -> dict[Path, tuple[int, int]]:
-    """Return size and modification time of every input file: content, templates, brands, named topics."""
-    paths = [p for folder in (root / "content", root / "templates") for p in folder.rglob("*")]
+def snapshot(project: Project, extra: tuple[str, ...] = ()) -> dict[Path, tuple[int, int]]:
+    """Return size and modification time of every input file: handouts.yaml, content, templates (the project's
+    and the packaged ones), brands, named topics."""
+    paths = [p for folder in (project.content, *project.templates) for p in folder.rglob("*")]
     files = {}
-    for path in [*paths, *(Path(p).resolve() for p in extra)]:
+    for path in [project.file, *paths, *(Path(p).resolve() for p in extra)]:
         if path.is_file():
             stat = path.stat()
             files[path] = (stat.st_size, stat.st_mtime_ns)
     return files
 
 
-def watch_and_build(request: BuildRequest, interval: float, cycles: int = 0) -> None:
+def watch_and_build(request: BuildRequest, project: Project, interval: float, cycles: int = 0) -> None:
     """Build once, then again after every change, until interrupted (or after `cycles` rebuilds)."""
     rebuilds = 0
-    seen = snapshot(request.root, request.topic_files)
+    # What to build is settled once, here: an unknown --only, --topic or --brand is a usage error (exit 2), not
+    # a content problem to wait out. Bad content is reported by each build, and the watch goes on.
+    plan(request)
+    seen = snapshot(project, request.topic_files)
     _build_once(request)
     click.echo("watching for changes (Ctrl-C to stop)", err=True)
     while not cycles or rebuilds < cycles:
         time.sleep(interval)
-        now = snapshot(request.root, request.topic_files)
+        now = snapshot(project, request.topic_files)
         if now == seen:
             continue
         changed = sorted(_shown(p, request.root) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
@@ -48,7 +54,7 @@ def _build_once(request: BuildRequest) -> None:
     """Build and report; a bad input is printed and the watch goes on, waiting for the fix."""
     try:
         report = build(request, lambda line, done, total: click.echo(line, err=True))
-        click.echo(f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed", err=True)
+        click.echo(summary(report), err=True)
         for problem in report.failures:
             click.echo(str(problem), err=True)
     except HandoutError as exc:

@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the examples hypothesis draws are the same on every run, so a change fails for what it changed; on a
+# developer's machine they are new each run, to find what no fixed example shows.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,12 +39,12 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> 
 
 
 def copy_project(dest: Path) -> Path:
-    """Copy the project's content, templates and pyproject.toml into `dest`, for tests that change inputs."""
+    """Copy the project (handouts.yaml, content, templates) into `dest`, for tests that change inputs."""
     import shutil
 
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    shutil.copy(ROOT / "handouts.yaml", dest / "handouts.yaml")
     return dest
 
 
@@ -54,3 +61,54 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def b12(built: Path) -> Path:
     """Return the folder of the B12 topic's outputs."""
     return built / "b12-neuropathy"
+
+
+DECK_VARIANTS = ("patient-deck", "training-deck", "clinician-deck")
+GENERATED_TOPICS = 3  # decks of topics hypothesis draws (tests/topic_strategies.py), rendered with the others
+
+
+@dataclass
+class DeckRenders:
+    """Every deck the render tests look at, each built once and rendered by LibreOffice once per session."""
+
+    decks: dict[tuple[str, str], Path]  # (topic id, variant) -> the .pptx
+    pdfs: dict[Path, Path]  # .pptx -> its rendered PDF (missing where LibreOffice is not installed)
+
+
+@pytest.fixture(scope="session")
+def deck_renders(b12: Path, tmp_path_factory: pytest.TempPathFactory) -> DeckRenders:
+    """Build the decks of the stress, foot-care and generated topics; render them with B12's in one batch."""
+    import shutil
+
+    import yaml
+    from handouts.office import decks_to_pdf
+    from topic_strategies import generated_topics
+
+    out = tmp_path_factory.mktemp("deck-renders")
+    only = [arg for variant in DECK_VARIANTS for arg in ("--only", variant)]
+    stress, foot = FIXTURES / "stress" / "stress-topic.yaml", FIXTURES / "topics" / "foot-care.yaml"
+    result = run_cli("build", str(stress), str(foot), "--out", str(out / "fixtures"), "--brand", "none", *only)
+    assert result.code == 0, result.err
+    # Generated topics show a figure, which must lie inside the project: they are built in a copy of it.
+    project = copy_project(out / "project")
+    (project / "topics" / "figures").mkdir(parents=True)
+    shutil.copy(FIXTURES / "topics" / "figures" / "wire.svg", project / "topics" / "figures" / "wire.svg")
+    paths = []
+    for topic in generated_topics(GENERATED_TOPICS):
+        path = project / "topics" / f"{topic['id']}.yaml"
+        path.write_text(yaml.safe_dump(topic, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        paths.append(str(path))
+    result = run_cli("build", *paths, "--out", str(out / "generated"), "--brand", "none", *only, cwd=project)
+    assert result.code == 0, result.err
+    # Each deck under a name of its own, so that one LibreOffice run renders them all.
+    named = out / "named"
+    named.mkdir()
+    sources = {("b12-neuropathy", v): b12 / f"{v}.pptx" for v in DECK_VARIANTS}
+    for folder in ("fixtures", "generated"):
+        for deck in sorted((out / folder).glob("*/*.pptx")):
+            sources[(deck.parent.name, deck.stem)] = deck
+    decks = {}
+    for (topic, variant), source in sources.items():
+        decks[(topic, variant)] = named / f"{topic}--{variant}.pptx"
+        shutil.copy(source, decks[(topic, variant)])
+    return DeckRenders(decks, decks_to_pdf(sorted(decks.values()), out / "render"))

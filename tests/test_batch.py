@@ -120,12 +120,12 @@ def clinician_headings(topic: Path) -> set[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """Return a copy of the project (content/, templates/, pyproject.toml) that a test may change."""
+    """Return a copy of the project (handouts.yaml, content/, templates/) that a test may change."""
     root = tmp_path / "project"
     root.mkdir()
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, root / name)
-    shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy2(ROOT / "handouts.yaml", root / "handouts.yaml")
     return root
 
 
@@ -320,11 +320,11 @@ def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
 
 # ----- the matrix: list and shards --------------------------------------------------------------------------------
 def expected_matrix() -> set[tuple[str, str, str, str]]:
-    """Return (topic, variant, brand, paper) for the whole matrix, from build.yaml and the template folders."""
+    """Return (topic, variant, brand, paper) for the whole matrix, from handouts.yaml and the template folders."""
     from handouts.variants import discover_variants
 
-    settings = yaml.safe_load((ROOT / "content" / "build.yaml").read_text(encoding="utf-8")) or {}
-    topics = settings.get("topics") or sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if p.stem != "build")
+    settings = (yaml.safe_load((ROOT / "handouts.yaml").read_text(encoding="utf-8")) or {}).get("matrix") or {}
+    topics = settings.get("topics") or sorted(p.stem for p in (ROOT / "content").glob("*.yaml"))
     variants = discover_variants(ROOT / "templates")
     names = settings.get("variants") or sorted(variants)
     papers = settings.get("papers")
@@ -359,9 +359,9 @@ def test_list_prints_the_whole_matrix() -> None:
 
     as_json = run_cli("list", "--json")
     assert as_json.code == 0, as_json.err
-    jobs = json.loads(as_json.out)
-    assert {f"output/{job['output']}" for job in jobs} == {row[4] for row in rows}
-    assert {(j["topic_id"], j["variant"], j["brand"] or "none", j["paper"] or "-") for j in jobs} == expected_matrix()
+    jobs = json.loads(as_json.out)["artifacts"]
+    assert {f"output/{job['path']}" for job in jobs} == {row[4] for row in rows}
+    assert {(j["topic"], j["variant"], j["brand"] or "none", j["paper"] or "-") for j in jobs} == expected_matrix()
 
 
 def test_three_shards_split_the_matrix_exactly(tmp_path: Path) -> None:
@@ -451,9 +451,10 @@ def test_keep_going_json_report_lists_the_failures(project: Path, tmp_path: Path
     result = run_cli("build", "--json", "--out", str(tmp_path / "out"), *args, "--keep-going", cwd=project)
     assert result.code == 1, result.err
     report = json.loads(result.out)
-    assert (report["built"], report["reused"], report["failed"]) == (1, 0, 2)
-    assert len(report["failures"]) == 2
-    assert {re.search(r"clinician-onepager-(\w+)\.pdf", f)[1] for f in report["failures"]} == {"letter", "a4"}
+    assert (report["built"], report["reused"], report["failed"], report["exit_code"]) == (1, 0, 2, 1)
+    messages = [p["message"] for p in report["problems"]]
+    assert len(messages) == 2 and all(p["severity"] == "error" for p in report["problems"])
+    assert {re.search(r"clinician-onepager-(\w+)\.pdf", m)[1] for m in messages} == {"letter", "a4"}
 
 
 def test_bad_input_exits_2_and_writes_nothing(project: Path, tmp_path: Path) -> None:
@@ -615,7 +616,7 @@ def test_watch_rebuilds_after_a_topic_change(project: Path, tmp_path: Path) -> N
             time.sleep(0.1)
         before = sha256(target)
 
-        edit(project / "content" / f"{TOPIC_ID}.yaml", "build and fix nerve cells", "build and mend nerve cells")
+        edit(project / "content" / f"{TOPIC_ID}.yaml", "like the plastic on a wire", "like the plastic on a cable")
         try:
             code = proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -629,11 +630,11 @@ def test_watch_rebuilds_after_a_topic_change(project: Path, tmp_path: Path) -> N
     assert f"changed: content/{TOPIC_ID}.yaml" in text
     assert sha256(target) != before, f"the PDF did not change:\n{text}"
     words = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in pypdf.PdfReader(target).pages))
-    assert "build and mend nerve cells" in words
+    assert "like the plastic on a cable" in words
 
 
 def test_watch_rebuilds_after_a_change_to_a_topic_named_on_the_command_line(project: Path, tmp_path: Path) -> None:
-    topic = tmp_path / "elsewhere" / "minimal.yaml"
+    topic = project / "elsewhere" / "minimal.yaml"  # outside content/, inside the project
     topic.parent.mkdir()
     shutil.copy2(FIXTURES / "topics" / "minimal.yaml", topic)
     out = tmp_path / "out"

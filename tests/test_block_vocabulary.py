@@ -16,6 +16,7 @@ from handouts.builders import html_blocks, pdf_blocks, pptx
 from handouts.builders.context import BuildContext
 from handouts.content.blocks import CONTENT_BLOCKS
 from handouts.content.model import block_type
+from handouts.content.references import Reference
 from handouts.errors import BuildError, Location
 from handouts.labels import labels_for
 from handouts.render import render_markup
@@ -35,17 +36,18 @@ SAMPLES = {
     "callout": "<callout><p>Boxed</p></callout>",
     "section": "<section><p>Inside</p></section>",
     "qr": "<qr>https://example.org/x</qr>",
-    "references": "<references/>",
+    "references": '<p><cite ids="ref1"/></p><references/>',
     "figure": '<figure src="dot.svg"><alt>A dot</alt><caption>A caption</caption></figure>',
 }
 PICTURE = str(ROOT / "generator" / "icons" / "info.svg")
+LIBRARY = {"ref1": Reference(id="ref1", authors="Doe A", title="A study", journal="J Test", year="2020")}
 
 
 def test_every_ir_block_is_made_by_a_markup_tag() -> None:
     assert set(SAMPLES) == set(ir._BLOCK_PARSERS), "add a sample of the new tag"
     made = set()
     for sample in SAMPLES.values():
-        document = ir.parse_markup(f"<document><title>T</title>{sample}</document>", {}, {"dot.svg": PICTURE})
+        document = ir.parse_markup(f"<document><title>T</title>{sample}</document>", LIBRARY, {"dot.svg": PICTURE})
         made |= {type(b) for b in document.blocks}
     assert made == IR_BLOCKS
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from conftest import ROOT, copy_project, run_cli
 from handouts.labels import labels_for
 from pptx import Presentation
@@ -186,6 +187,7 @@ def test_logo_that_is_not_an_image_or_too_big_is_refused(tmp_path: Path) -> None
 
 # ----- page budgets fail loudly --------------------------------------------------------------------------------------
 def _lengthen(project: Path, audience: str, paragraphs: int) -> None:
+    """Add paragraphs for `audience` to the first section every audience sees (the first may be for some only)."""
     topic = project / "content" / "b12-neuropathy.yaml"
     text = topic.read_text(encoding="utf-8")
     extra = "\n".join(
@@ -193,7 +195,11 @@ def _lengthen(project: Path, audience: str, paragraphs: int) -> None:
         + "This added sentence makes the section longer than the page allows. " * 6
         for _ in range(paragraphs)
     )
-    text = text.replace("    blocks:\n", "    blocks:\n" + extra + "\n", 1)
+    sections = yaml.safe_load(text)["sections"]
+    shared = next(s["id"] for s in sections if "for" not in s)
+    start = text.index(f"  - id: {shared}\n")
+    at = text.index("    blocks:\n", start) + len("    blocks:\n")
+    text = text[:at] + extra + "\n" + text[at:]
     topic.write_text(text, encoding="utf-8")
 
 

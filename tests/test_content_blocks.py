@@ -22,7 +22,7 @@ def project(tmp_path: Path) -> Path:
     """A copy of the project holding the foot-care topic and its figure."""
     project = copy_project(tmp_path / "project")
     shutil.copy(FOOT, project / "content" / "foot-care.yaml")
-    shutil.copytree(FIXTURES / "topics" / "figures", project / "content" / "figures")
+    shutil.copytree(FIXTURES / "topics" / "figures", project / "content" / "figures", dirs_exist_ok=True)
     return project
 
 

@@ -41,12 +41,12 @@ def cluster() -> Iterator[object]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """Return a copy of the project (content/, templates/, pyproject.toml) that a test may change."""
+    """Return a copy of the project (handouts.yaml, content/, templates/) that a test may change."""
     root = tmp_path / "project"
     root.mkdir()
     for name in ("content", "templates"):
         shutil.copytree(ROOT / name, root / name)
-    shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy2(ROOT / "handouts.yaml", root / "handouts.yaml")
     return root
 
 
@@ -100,14 +100,17 @@ def test_dask_keep_going_reports_failures_from_workers(cluster, project: Path, t
     assert (report["built"], report["failed"]) == (1, 2), result.err
     assert set(files(out)) == {f"{TOPIC_ID}/patient-deck.pptx"}
     for paper in ("letter", "a4"):
-        assert any(f"clinician-onepager-{paper}.pdf" in f and "Longest sections" in f for f in report["failures"])
+        assert any(
+            f"clinician-onepager-{paper}.pdf" in p["message"] and "Longest sections" in p["message"]
+            for p in report["problems"]
+        )
 
 
 def test_dask_build_of_a_relative_topic_path_uses_that_file(cluster, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     topic = project / "content" / f"{TOPIC_ID}.yaml"
     text = topic.read_text(encoding="utf-8")
-    assert "build and fix nerve cells" in text, "the test's edit needs updating"
-    topic.write_text(text.replace("build and fix nerve cells", "build and mend nerve cells"), encoding="utf-8")
+    assert "like the plastic on a wire" in text, "the test's edit needs updating"
+    topic.write_text(text.replace("like the plastic on a wire", "like the plastic on a cable"), encoding="utf-8")
     args = (f"content/{TOPIC_ID}.yaml", "--only", "patient-handout", "--brand", "none", "--paper", "letter")
     local = run_cli("build", "--out", str(tmp_path / "local"), *args, cwd=project)
     assert local.code == 0, local.err

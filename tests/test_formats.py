@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import copy_project
 from handouts import ir
@@ -68,7 +69,8 @@ def test_a_registered_builder_builds_through_the_command_line(
     assert result.exit_code == 0, result.output
     text = (out / "b12-neuropathy" / "plain-text.txt").read_text(encoding="utf-8")
     assert text.startswith("Vitamin B12 and Nerve Pain in Your Feet\n")
-    assert "Version 1.0" in text
+    version = yaml.safe_load((project / "content" / "b12-neuropathy.yaml").read_text(encoding="utf-8"))["version"]
+    assert f"Version {version}" in text
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entry = next(a for a in manifest["artifacts"] if a["path"].endswith(".txt"))
     assert entry["variant"] == "plain-text" and entry["kind"] == "pages" and entry["paper"] == ""

@@ -14,22 +14,25 @@ from handouts.render import render_markup
 
 
 def _with_patient_text(tmp_path: Path, text: str) -> Path:
+    """Return the B12 topic, in a copy of the project (its figures are beside it), with `text` in a patient line."""
     source = TOPIC.read_text(encoding="utf-8")
-    old = "            Vitamin B12 (cobalamin) helps make myelin, the coating that protects your nerves."
+    old = " " * 12 + "Vitamin B12 helps make myelin, the coating that protects your nerves, like the plastic on a wire."
     assert old in source
-    path = tmp_path / "b12-neuropathy.yaml"
+    path = copy_project(tmp_path / "project") / "content" / "b12-neuropathy.yaml"
     path.write_text(source.replace(old, f"            {text}"), encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("text,char", [("Eat well 🥦 every day.", "🥦"), ("维生素 B12 helps.", "维")])
 def test_a_character_the_font_lacks_is_an_error_with_its_place(tmp_path: Path, text: str, char: str) -> None:
-    path = _with_patient_text(tmp_path, text)
+    path = _with_patient_text(tmp_path, text)  # inside a copy of the project: a topic is built only inside one
+    project = path.parent.parent
     out = tmp_path / "out"
-    result = run_cli("build", str(path), "--out", str(out), "--only", "patient-handout", "--brand", "none")
+    result = run_cli("build", str(path), "--out", str(out), "--only", "patient-handout", "--brand", "none", cwd=project)
     assert result.code == 2, result.err
     line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in row)
-    assert f"{path}:{line - 2}:" in result.err or f"{path}:{line - 1}:" in result.err, result.err
+    shown = path.relative_to(project)  # a topic inside the project is named from the project folder
+    assert f"{shown}:{line - 2}:" in result.err or f"{shown}:{line - 1}:" in result.err, result.err
     assert f"the font cannot draw '{char}'" in result.err
     assert "Traceback" not in result.err
     assert not out.exists() or not list(out.rglob("*.pdf"))
@@ -46,12 +49,14 @@ def test_ids_that_would_escape_or_collide_are_refused(tmp_path: Path, bad_id: st
 
 
 def test_two_topic_files_with_one_id_in_different_case_are_refused(tmp_path: Path) -> None:
-    first = tmp_path / "a" / "b12-neuropathy.yaml"
-    second = tmp_path / "b" / "B12-Neuropathy.yaml"
+    project = copy_project(tmp_path / "project")
+    first = project / "a" / "b12-neuropathy.yaml"
+    second = project / "b" / "B12-Neuropathy.yaml"
     for path in (first, second):
         path.parent.mkdir()
         shutil.copy(TOPIC, path)
-    result = run_cli("build", str(first), str(second), "--out", str(tmp_path / "out"), "--only", "patient-handout")
+    out = tmp_path / "out"
+    result = run_cli("build", str(first), str(second), "--out", str(out), "--only", "patient-handout", cwd=project)
     assert result.code == 2
     assert "would write the same outputs" in result.err
 

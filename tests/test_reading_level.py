@@ -1,4 +1,4 @@
-"""The patient handout reads at 7th grade or below (Flesch-Kincaid), measured on its text as the IR holds it."""
+"""The patient handout reads at 6th grade or below (Flesch-Kincaid), measured on its text as the IR holds it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from handouts.pipeline import render_ir
 from handouts.project import find_project
 from handouts.variants import discover_variants
 
-MAX_GRADE = 7.0
+MAX_GRADE = 6.0  # the AMA's and AAFP's 6th grade
 MIN_SENTENCES = 30
 
 
@@ -64,15 +64,15 @@ def test_handout_text_is_substantial(handout_items: list[str]) -> None:
 
 def test_handout_text_holds_the_sections(handout_items: list[str]) -> None:
     text = as_sentences(handout_items)
-    for phrase in ("helps make myelin", "pernicious anemia", "homocysteine", "Could low B12 be causing my symptoms?"):
+    for phrase in ("helps make myelin", "pernicious anemia", "B12 blood test", "Could low B12 be causing my symptoms?"):
         assert phrase in text
 
 
-def test_patient_handout_reads_at_grade_7_or_below(handout_items: list[str]) -> None:
+def test_patient_handout_reads_at_grade_6_or_below(handout_items: list[str]) -> None:
     assert grade(handout_items) <= MAX_GRADE
 
 
-def test_each_patient_paragraph_reads_at_grade_8_or_below(handout_items: list[str]) -> None:
+def test_each_patient_paragraph_reads_at_grade_7_or_below(handout_items: list[str]) -> None:
     """No single long paragraph hides behind the short list items that pull the average down."""
     paragraphs = [t for t in handout_items if len(t.split()) >= 30]
     assert paragraphs
@@ -80,7 +80,7 @@ def test_each_patient_paragraph_reads_at_grade_8_or_below(handout_items: list[st
     assert hard == []
 
 
-def test_hard_text_scores_above_grade_7() -> None:
+def test_hard_text_scores_above_grade_6() -> None:
     hard = [
         "Supplementation with pharmacological dosages of methylcobalamin demonstrates considerable therapeutic "
         "potential in diabetic peripheral neuropathy, notwithstanding substantial methodological heterogeneity "

@@ -170,7 +170,13 @@ def test_random_topics_build_and_keep_their_text(
         result = build_output(project, Target.of(path, variants[name]))
         if name == "patient-handout":
             with pdfplumber.open(io.BytesIO(result.data)) as pdf:
-                text = _normalise(" ".join(page.extract_text() or "" for page in pdf.pages))
+                # Column by column: lines of the two columns at one height would otherwise read as one line.
+                halves = [
+                    page.crop((x0, 0, x1, page.height))
+                    for page in pdf.pages
+                    for x0, x1 in ((0, page.width / 2), (page.width / 2, page.width))
+                ]
+                text = _normalise(" ".join(half.extract_text() or "" for half in halves))
         else:
             deck = Presentation(io.BytesIO(result.data))
             text = _normalise(

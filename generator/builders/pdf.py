@@ -26,10 +26,10 @@ from handouts.builders.pdf_furniture import (
     timestamp,
 )
 from handouts.builders.pdf_styles import PdfStyle
-from handouts.errors import BuildError
+from handouts.errors import BuildError, Problem
 from handouts.fonts import font_name, register_pdf_fonts
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Table
 from reportlab.platypus.doctemplate import LayoutError
 
 
@@ -66,6 +66,7 @@ class Placement:
     column: int
     height: float
     section: str
+    whole: bool = False  # a box kept whole: a column must be at least this tall to hold it
 
 
 @dataclass
@@ -231,14 +232,15 @@ class Layout:
             frame_id = str(getattr(getattr(doc, "frame", None), "id", "col0"))
             column = int(frame_id.removeprefix("col")) if frame_id.startswith("col") else 0
             section = getattr(flowable, "_handouts_section", "")
-            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section))
+            whole = isinstance(flowable, KeepWhole)
+            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
 
         # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
         doc.afterFlowable = record
         try:
             doc.build(self.story(), canvasmaker=_numbered_canvas(self))
-        except LayoutError as exc:
-            raise BuildError(_too_large_message(str(exc), self.context)) from None
+        except LayoutError:  # a block that cannot be split is taller than a page: say which, at its place
+            raise BuildError(self.too_tall_problem()) from None
         return buffer.getvalue(), self.pages
 
     def column_fill(self, page: int) -> list[float]:
@@ -252,6 +254,30 @@ class Layout:
     def column_height(self, page: int) -> float:
         """Return the height of a column's frame on `page` (the first page has the title above it)."""
         return self.column_heights[0] if page == 1 else self.column_heights[1]
+
+    # ----- when it does not fit -------------------------------------------------------------------------------
+    def too_tall_problem(self) -> Problem:
+        """Return the problem of the first block that cannot be split and is taller than any page's room."""
+        frames = self._frames(sum(h for _, h in self.header))
+        room = max(frame._aH for frame in [*frames.first, *frames.later])
+        where = f"{self.context.variant.name} on {self.context.paper}"
+        for block in _leaf_blocks(self.doc.blocks):
+            for flowable in self.flowables(block, self.column_w):
+                if not isinstance(flowable, Table):
+                    continue
+                flowable.wrap(self.column_w, 1e9)
+                tallest = max(flowable._rowHeights, default=0)
+                if tallest > room:
+                    subject = "a row of this table" if isinstance(block, ir.Table) else "this block"
+                    if block.at is None:  # a block the template adds has no place: say how it starts
+                        subject = f"the block that starts '{_first_words(flowable)}'"
+                    return Problem(
+                        block.at,
+                        f"{where}: {subject} is {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
+                        "even in the smallest type allowed",
+                        "shorten its text, or split it into several rows or blocks",
+                    )
+        return Problem(None, f"{where}: a block is taller than a page", "shorten the longest block")
 
 
 class _Document(BaseDocTemplate):
@@ -292,16 +318,6 @@ def _keep_tail_together(story: list[Flowable], height: float, width: float) -> l
     return [*story[:start], KeepTogether(story[start:])]
 
 
-def _too_large_message(detail: str, context: BuildContext) -> str:
-    variant = context.variant
-    what = detail.split("containing", 1)[-1].split("(", 1)[0].strip(" \n'\"<>") if "containing" in detail else ""
-    return (
-        f"{variant.name} on {context.paper}: one block is taller than a whole page and cannot be split"
-        + (f" ({what[:80]})" if what else "")
-        + "; shorten it or split it into several blocks"
-    )
-
-
 def _numbered_canvas(layout: Layout) -> type[Canvas]:
     """Return a canvas class that holds each page back so its footer can say 'Page X of Y'."""
     epoch = layout.context.epoch
@@ -327,6 +343,29 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def _first_words(flowable: Flowable) -> str:
+    """Return the first words of the text in a table's cells, for a message about the table."""
+    pending: list = [flowable]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, Paragraph):
+            text = item.getPlainText()
+            return text if len(text) <= 40 else text[:40] + "..."
+        if isinstance(item, Table):
+            pending.extend(cell for row in item._cellvalues for cell in row)
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return ""
+
+
+def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:
+    """Return `blocks` in order with every section replaced by the blocks it holds."""
+    found: list[ir.Block] = []
+    for block in blocks:
+        found.extend(_leaf_blocks(block.blocks) if isinstance(block, ir.Section) else [block])
+    return found
 
 
 def _height(flowable: Flowable, width: float) -> float:

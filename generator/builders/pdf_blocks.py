@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
+from handouts.builders.pdf_flow import PaddedTable
 from handouts.builders.pdf_furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf_pictures import icon, picture
 from handouts.builders.pdf_styles import PdfStyle
@@ -50,7 +51,7 @@ def markup(spans: ir.Inline, style: PdfStyle) -> str:
 def block_gap(style: PdfStyle) -> float:
     """Return the space below a box or a table: enough that the next box never seems to touch it."""
     body = style.para("body")
-    return float(max(body.spaceAfter, body.fontSize * 0.4) + 2)
+    return float(max(body.spaceAfter, body.fontSize * 0.3) + 1.5)
 
 
 def table_style(commands: list) -> TableStyle:
@@ -76,7 +77,9 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
     size = beside.fontSize * style.sheet["icon"]["size"]
     gap = beside.fontSize * 0.5
     hexcolor = "#" + style.color(color).hexval()[2:]
-    table = Table([[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap], splitInRow=1)
+    table = PaddedTable(
+        [[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap], splitInRow=1
+    )
     table.setStyle(
         table_style(
             [*_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore)]
@@ -122,7 +125,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             ]
             for item in block.items
         ]
-        table = Table(rows, colWidths=[indent + 2, width - indent - 2])
+        table = PaddedTable(rows, colWidths=[indent + 2, width - indent - 2])
         table.setStyle(
             table_style(
                 [
@@ -189,7 +192,7 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
     widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
     data = [[Paragraph(markup(c, style), head) for c in block.header]]
     data += [[Paragraph(markup(c, style), cell) for c in row] for row in block.rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = PaddedTable(data, colWidths=widths, repeatRows=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -237,7 +240,7 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
         ]
         for header, value in zip(block.header[1:], row[1:], strict=True):
             data.append([Paragraph(markup(header, style), key_style), Paragraph(markup(value, style), cell)])
-    table = Table(data, colWidths=[key_w, width - key_w])
+    table = PaddedTable(data, colWidths=[key_w, width - key_w])
     table.setStyle(table_style(commands))
     return _captioned(block, introduced(rows(table)), style)
 
@@ -301,10 +304,10 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     if icon_name:
         content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
     if qr_blocks:
-        cell = Table([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
+        cell = PaddedTable([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
-    box = Table([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
+    box = PaddedTable([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
     commands: list[tuple] = [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),

@@ -4,6 +4,7 @@ never holds only a few lines. Each choice is tried by laying the document out an
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ MIN_SHRINK = 0.8  # type never shrinks below 80% of its style's size, whatever t
 BALANCE_MARGIN = 0.15  # columns of the last page differing by more than this share of a column are balanced
 MIN_LAST_FILL = 0.25  # a last page holding less than this share of a column is reflowed
 MAX_EMPTY = 0.40  # ... but never so far that the page before it is left more than this share empty
+BALANCE_TRIES = 5  # layouts tried to balance the last page's columns, each a whole layout of the document
 FULL_ENOUGH = 0.06  # a page whose content leaves less than this share empty is not grown or spaced further
 
 
@@ -57,12 +59,19 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
             cache[key] = Attempt(layout, data, pages, key[0], key[1])
         return cache[key]
 
-    best = attempt(1.0)
+    try:
+        best = attempt(1.0)
+    except BuildError:
+        if low >= 1.0:
+            raise
+        # A block taller than a page at full size may fit in the smallest type; if not, this says so at low.
+        best = attempt(low)
+        if not best.fits(budget):
+            raise BuildError(overflow_message(best)) from None
+        return _improve_last_page(best, attempt, low)
     if best.fits(budget):
         if high > 1.0:
             best = _grow(best, attempt, high, budget)
-    elif low >= 1.0:
-        raise BuildError(overflow_message(best))
     else:
         best = _shrink(best, attempt, low, budget)
     if variant.fill_page and budget == 1:
@@ -106,7 +115,7 @@ def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
 def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     """Return a fitting attempt at a scale down to `low`, from `over`, which does not fit."""
     trial = over
-    for _ in range(4):
+    for _ in range(4 if low < 1.0 else 0):
         scale = max(low, min(_next_scale(trial.scale, _used(trial, budget), 0.99), trial.scale - SCALE_TOLERANCE))
         trial = attempt(scale)
         if trial.fits(budget):
@@ -116,6 +125,10 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     floor = attempt(low)
     if floor.fits(budget):
         return floor
+    # Last, the closer spacing and line spacing the style allows for tightening, before saying it does not fit.
+    tight = attempt(low, spacing=floor.layout.style.sheet["tighten"]["spacing"], tight=True)
+    if tight.fits(budget):
+        return tight
     raise BuildError(overflow_message(floor))
 
 
@@ -142,6 +155,25 @@ def _tighten(best: Attempt, attempt: Try, low: float) -> Attempt | None:
     return None
 
 
+def _loosen(best: Attempt, attempt: Try) -> Attempt | None:
+    """Return a layout of as many pages whose blocks are spaced wider, within limits, so that its last page
+    holds a proper share of a column (or the most it can), or None when no spacing gives the last page more."""
+    pages = best.pages
+    column = best.layout.column_height(pages)
+    most, chosen = sum(best.layout.column_fill(pages)), None
+    for step in (0.15, 0.3, 0.45, MAX_SPACING - 1):
+        spacing = min(MAX_SPACING, best.spacing + step)
+        trial = attempt(best.scale, best.layout.options, spacing)
+        if trial.pages != pages:
+            break
+        last = sum(trial.layout.column_fill(pages))
+        if last > most:
+            most, chosen = last, trial
+        if last >= MIN_LAST_FILL * column:
+            break
+    return chosen
+
+
 def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
     """Return `best`, or a layout of it whose last page is balanced or holds more than a few lines."""
     layout, pages = best.layout, best.pages
@@ -155,27 +187,43 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
         moved = min(MIN_LAST_FILL * column - sum(fill), room)
         tail = attempt(best.scale, Options(keep_tail=sum(fill) + moved), best.spacing) if moved > 0 else None
         left = tail.layout.column_fill(pages - 1) if tail else []
-        if tail and tail.pages == pages and min(left) >= (1 - MAX_EMPTY) * tail.layout.column_height(pages - 1):
+        if (
+            tail
+            and tail.pages == pages
+            and min(left) >= (1 - MAX_EMPTY) * tail.layout.column_height(pages - 1)
+            and sum(tail.layout.column_fill(pages)) > sum(fill) + 1
+        ):
             best, layout, fill = tail, tail.layout, tail.layout.column_fill(pages)
-        else:
-            tighter = _tighten(best, attempt, low)
-            if tighter is not None:
-                best, layout, pages = tighter, tighter.layout, tighter.pages
+        if sum(fill) < MIN_LAST_FILL * column:
+            # Else one page fewer, set a little tighter; else the blocks spaced a little wider, which carries
+            # more onto the last page.
+            changed = _tighten(best, attempt, low) or _loosen(best, attempt)
+            if changed is not None:
+                best, layout, pages = changed, changed.layout, changed.pages
                 column, fill = layout.column_height(pages), layout.column_fill(pages)
     if layout.columns > 1 and max(fill) - min(fill) > BALANCE_MARGIN * column:
-        # Shorter frames on the last page share its content between the columns: an even share and a line,
-        # then a little more each time something is pushed onto a new page.
+        # Shorter frames on the last page share its content between the columns. First an even share and a line
+        # (paragraphs split anywhere), then frames that end just after one of the page's blocks, shortest first:
+        # a block kept whole (a box, a heading with its text) ends a column only at its end.
         line = layout.style.para("body").leading
-        height = sum(fill) / layout.columns + line
-        for _ in range(4):
-            if height >= column:
+        total = sum(fill)
+        placed = [p.height for p in layout.placed if p.page == pages]
+        ends = [end + line / 2 for end in itertools.accumulate(placed) if end >= total / layout.columns - 1e-6]
+        # Frames shorter than a box on the page would split it: boxes are kept whole where they fit a column.
+        boxes = max((p.height for p in layout.placed if p.page == pages and p.whole), default=0.0)
+        heights = sorted({total / layout.columns + line, *ends})
+        for _ in range(BALANCE_TRIES):
+            heights = [h for h in heights if boxes < h < column]
+            if not heights:
                 break
+            height = heights.pop(0)
             options = Options(last_page=pages, last_height=height, keep_tail=layout.options.keep_tail)
             trial = attempt(best.scale, options, best.spacing)
             if trial.pages == pages:
                 return trial
+            # What spilled over says how much taller the frames must be at least, when blocks split anywhere.
             spilled = sum(p.height for p in trial.layout.placed if p.page > pages)
-            height += max(spilled / layout.columns, line)
+            heights = sorted({*heights, height + max(spilled / layout.columns, line)})
     return best
 
 

@@ -5,7 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
+
+
+def at_top_of_frame(canvas: Any) -> bool:
+    """Return True when nothing is in the current frame yet: moving on would find no more room than here."""
+    # reportlab gives the canvas its document, and the document its current frame.
+    frame = getattr(getattr(canvas, "_doctemplate", None), "frame", None)
+    return bool(getattr(frame, "_atTop", False))
+
+
+def leaving_empty(flowable: Flowable, available_height: float) -> float:
+    """Return how much of the column stays empty when `flowable` does not start here: the height it is offered,
+    or more when it is the end of a chain kept together (a heading and its paragraph before a table)."""
+    # reportlab offers a flowable the column's height less its space before, which would stay empty too.
+    return float(getattr(flowable, "_handouts_leaving", available_height + flowable.getSpaceBefore()))
+
+
+def split_leaving(flowable: Flowable, canvas: Any, width: float, height: float, leaving: float) -> list[Flowable]:
+    """Split `flowable` into `height`, telling it that refusing to start here leaves `leaving` points empty."""
+    flowable._handouts_leaving = leaving
+    try:
+        return list(flowable.splitOn(canvas, width, height))
+    finally:
+        del flowable._handouts_leaving
 
 
 class KeepWithNext(Flowable):
@@ -40,8 +63,10 @@ class KeepWithNext(Flowable):
         rest = available_height - head_h - self._gap()
         _, body_h = self.body.wrapOn(canvas, available_width, max(rest, 0))
         if rest < min(self.min_body, body_h):
+            if self._at_top_of_frame():
+                return self._apart(available_width, available_height)
             return []  # not even the start of the body fits: the pair moves on together
-        parts = self.body.splitOn(canvas, available_width, rest)
+        parts = split_leaving(self.body, canvas, available_width, rest, leaving_empty(self, available_height))
         # What of the body lands here: the parts that fit, one after another (a list splits into its items).
         fitted = 0.0
         for part in parts:
@@ -50,8 +75,20 @@ class KeepWithNext(Flowable):
                 break
             fitted += part_h + part.getSpaceAfter()
         if fitted < min(self.min_body, body_h) - 0.01:
-            return []
+            return self._apart(available_width, available_height) if self._at_top_of_frame() else []
         return [self.head, *parts]
+
+    def _apart(self, available_width: float, available_height: float) -> list[Flowable]:
+        # No column holds the pair (a heading longer than a column is tall): it flows apart rather than not at all,
+        # the head split where this column ends (reportlab needs the first part returned to fit here).
+        _, head_h = self.head.wrapOn(self.canv, available_width, available_height)
+        if head_h <= available_height:
+            return [self.head, self.body]
+        pieces = self.head.splitOn(self.canv, available_width, available_height)
+        return [*pieces, self.body] if pieces else []
+
+    def _at_top_of_frame(self) -> bool:
+        return at_top_of_frame(self.canv)
 
     def draw(self) -> None:
         self.head.drawOn(self.canv, 0, self.height - self.head_height)
@@ -102,8 +139,8 @@ class KeepWhole(Flowable):
         return float(self.content.getSpaceAfter())
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        if available_height <= self.max_gap:
-            return []  # the space left is small: the box moves on whole
+        if leaving_empty(self, available_height) <= self.max_gap and not at_top_of_frame(self.canv):
+            return []  # the space left is small: the box moves on whole (unless no column is any taller)
         return self.content.splitOn(self.canv, available_width, available_height)
 
     def draw(self) -> None:
@@ -135,7 +172,8 @@ class RowsThatFill(Flowable):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts = self.table.splitOn(self.canv, available_width, available_height)
-        if available_height - self._first_height(parts, available_width, available_height) <= self.max_gap:
+        placed = self._first_height(parts, available_width, available_height)
+        if (available_height - placed if parts else leaving_empty(self, available_height)) <= self.max_gap:
             return list(parts)
         self.table.splitInRow = 1
         try:
@@ -150,3 +188,37 @@ class RowsThatFill(Flowable):
 
     def draw(self) -> None:
         self.table.drawOn(self.canv, 0, 0)
+
+
+class PaddedTable(Table):
+    """A reportlab Table whose row, split between columns, keeps its cells' padding in the first part too."""
+
+    def _splitCell(self, value: Any, style: Any, oldHeight: float, newHeight: float, width: float) -> Any:
+        # reportlab fills the first part's cells up to the split height less only the top padding, then cuts the
+        # row to the split height: the bottom padding is lost and the text rises into the top padding. Splitting
+        # the content where the bottom padding starts keeps both paddings.
+        return super()._splitCell(value, style, oldHeight, newHeight - style.bottomPadding, width)
+
+    def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> Any:
+        # reportlab estimates what of a cell fits from heights its flowables kept from an earlier wrap, and can
+        # put more in the first part than its row holds; split again lower by what overflowed, a few times.
+        parts = super()._splitRows(availHeight, doInRowSplit)
+        for _ in range(3):
+            over = _overflow(parts[0]) if parts else 0.0
+            if over <= 0.01:
+                break
+            availHeight -= over
+            parts = super()._splitRows(availHeight, doInRowSplit)
+        return parts
+
+
+def _overflow(part: Any) -> float:
+    """Return how far the content of `part`'s last row is taller than the row (0 when it fits)."""
+    if not part._rowHeights or part._rowHeights[-1] is None:
+        return 0.0
+    over = 0.0
+    for value, style, width in zip(part._cellvalues[-1], part._cellStyles[-1], part._colWidths, strict=False):
+        if isinstance(value, list | tuple) and value:
+            content = part._listCellGeom(value, width, style)[1] + style.topPadding + style.bottomPadding
+            over = max(over, content - part._rowHeights[-1])
+    return float(over)

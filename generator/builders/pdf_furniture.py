@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from handouts.brand import Brand
-from handouts.builders.measure import text_width
+from handouts.builders.measure import break_word, text_width
 from handouts.builders.pdf_styles import PdfStyle
 from handouts.fonts import font_name
 from handouts.labels import Labels
@@ -69,10 +69,11 @@ def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str
     words = title.split()
     while len(words) > 1 and text_width(" ".join(words) + "…", para.fontSize, face) > room:
         words.pop()
-    cut = " ".join(words).rstrip(",;:.-–—") + "…"
-    while text_width(cut, para.fontSize, face) > room and len(cut) > 2:  # one word longer than the line
-        cut = cut[:-2] + "…"
-    return cut
+    kept = " ".join(words).rstrip(",;:.-–—")
+    ellipsis = text_width("…", para.fontSize, face)
+    if text_width(kept, para.fontSize, face) > room - ellipsis:  # one word longer than the line
+        kept = break_word(kept, room - ellipsis, para.fontSize, face)[0]
+    return kept + "…"
 
 
 def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int) -> str:

@@ -1,19 +1,25 @@
 """Builder "pptx": an IR Deck to a native, editable PowerPoint deck where no text runs off a slide.
 
 Slides use the layouts of the clinic's template (chosen by name from the variant's style) or of our built-in
-16:9 look. Titles and bodies go into real placeholders; tables are real tables. Text is measured with the font's
-metrics (slide_fit.py): it shrinks to the variant's minimum size, then continues on a slide marked continued.
-Every word the builder adds (the footer, "continued") is a label in the topic's language.
+16:9 look. Titles and bodies go into real placeholders; tables are real tables; callouts are coloured boxes with
+their level's icon; figures are pictures with their alt text. Text is measured with the metrics of the typeface
+the deck names (slide_fit.py). A deck sets all its titles at one size and all its body text at one size, as large
+as its content allows; what does not fit continues on slides shared out evenly, whose titles are shortened to
+fit rather than shrunk. Every word the builder adds (the footer, "continued") is a label in the topic's language.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.pptx_content import BODY_HANDLERS, Panel, Picture, Unit, body_items, slide_units
+from handouts.builders.pptx_pictures import fitted, icon_png, picture_file
 from handouts.builders.pptx_template import BODY_TYPES, find_layouts, remove_all_slides, wanted_layouts
 from handouts.builders.pptx_xml import (
     INSETS,
@@ -26,15 +32,32 @@ from handouts.builders.pptx_xml import (
     set_core_properties,
     set_description,
 )
-from handouts.builders.slide_fit import BodyItem, Box, fit_body, fit_table, fit_title, text_fits_width
-from handouts.errors import BuildError, InputError, Problem
-from handouts.fonts import line_height_em
+from handouts.builders.slide_fit import (
+    NO_BREAK,
+    BodyItem,
+    Box,
+    Insets,
+    body_height,
+    fit_table,
+    largest_size,
+    page_count,
+    paginate,
+    shorten,
+    split_item,
+    spread_spacing,
+    text_fits_width,
+    title_height,
+)
+from handouts.errors import BuildError, InputError
+from handouts.fonts import line_height_em, slide_typeface
+from handouts.icons import NAMES as ICON_NAMES
 from handouts.style import resolve_colour
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 
-FONT = "Open Sans"
+__all__ = ["BODY_HANDLERS", "PptxBuilder", "body_items", "warm_up"]
+
 TEMPLATE_BULLET_FONT = "Arial"  # a clinic template's bullets need a face every PC has
 
 
@@ -48,12 +71,15 @@ class _Look:
 
     def __init__(self, sheet: dict[str, Any], context: BuildContext, built_in: bool) -> None:
         self.sheet, self.brand, self.built_in = sheet, context.brand, built_in
+        self.font = slide_typeface(str(sheet["font"]))
+        typeface = str(sheet["font"])
         self.runs = RunLook(
             language=context.labels.run_language,
-            typeface=FONT if built_in else None,
+            typeface=typeface if built_in else None,
             text_color=self.color("text") if built_in else None,
             bullet_color=self.brand.primary,
-            bullet_typeface=FONT if built_in else TEMPLATE_BULLET_FONT,
+            bullet_typeface=typeface if built_in else TEMPLATE_BULLET_FONT,
+            font=self.font,
         )
 
     def size(self, key: str) -> float:
@@ -64,6 +90,26 @@ class _Look:
 
     def color(self, name: str) -> str:
         return resolve_colour(self.sheet["colors"][name], self.sheet, self.brand.primary, self.brand.secondary)
+
+    def resolve(self, value: str) -> str:
+        return resolve_colour(value, self.sheet, self.brand.primary, self.brand.secondary)
+
+    def callout(self, kind: str) -> dict[str, str]:
+        """Return the box look of callout level `kind`; a kind without its own look is drawn as a note."""
+        look = self.sheet["callouts"].get(kind) or self.sheet["callouts"]["note"]
+        return {key: str(value) for key, value in look.items()}
+
+
+@dataclass
+class _Part:
+    """One IR slide's worth of one kind of content, which may take more than one physical slide."""
+
+    kind: str  # "cover", "text" or "table"
+    source: ir.Slide
+    title: str
+    units: list[Unit] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
+    table: ir.Table | None = None
 
 
 class PptxBuilder:
@@ -80,8 +126,12 @@ class PptxBuilder:
             remove_all_slides(prs)
         layouts = find_layouts(prs, wanted_layouts(look.sheet, context.brand), template)
         writer = _DeckWriter(prs, layouts, look, context)
-        for slide in deck.slides:
-            writer.add(slide)
+        parts = [part for slide in deck.slides for part in writer.parts_of(slide)]
+        writer.choose_title_size(parts)
+        parts = [piece for part in parts for piece in writer.rows_too_tall(part)]
+        writer.choose_body_size(parts)
+        for part in parts:
+            writer.write(part)
         writer.finish()
         meta, labels = context.meta, context.labels
         comments = labels.format("document_comments", version=meta["version"], date=labels.date(meta["reviewed"]))
@@ -92,17 +142,28 @@ class PptxBuilder:
         return BuildResult(normalise_zip(buffer.getvalue(), context.epoch), len(prs.slides))
 
 
+def _same_words(a: str, b: str) -> bool:
+    return _words(a) == _words(b)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 class _DeckWriter:
-    """Add IR slides to a presentation, one or more physical slides each."""
+    """Plan a deck's parts, choose its title and body sizes, then add its physical slides."""
 
     def __init__(self, prs: Any, layouts: dict[str, Any], look: _Look, context: BuildContext) -> None:
         self.prs, self.layouts, self.look, self.context = prs, layouts, look, context
+        self.font = look.font
         self.width = pt(prs.slide_width)
         self.height = pt(prs.slide_height)
-        self.titles: dict[str, int] = {}
+        self.titles: set[str] = set()
         self.continued = context.labels["continued"]
+        self.title_size = look.size("title_size")
+        self.body_size = look.size("body_size")
 
-    # ----- geometry of the built-in look ----------------------------------------------------------------------
+    # ----- geometry of the built-in look (a clinic's template gives its placeholders' boxes instead) ----------
     @property
     def margin(self) -> float:
         return self.width * self.look.geometry("margin")
@@ -112,41 +173,242 @@ class _DeckWriter:
         """Return where the footer band starts: the body stops above it."""
         return self.height - self.look.size("footer_size") * 2.8
 
-    def _title_box(self) -> Box:
+    def _title_box(self, role: str = "content", icon: bool = False) -> Box:
+        if not self.look.built_in:
+            return _layout_title_box(self.layouts[role])
         top = self.height * (self.look.geometry("band") + self.look.geometry("title_gap"))
-        return Box(self.margin, top, self.width - 2 * self.margin, self.height * self.look.geometry("title_height"))
+        box = Box(self.margin, top, self.width - 2 * self.margin, self.height * self.look.geometry("title_height"))
+        if icon:
+            # The section's icon stands at the title's left; the title moves over to make room.
+            shift = self._icon_size() + self.width * self.look.geometry("column_gap") / 2
+            box = Box(box.left + shift, box.top, box.width - shift, box.height)
+        return box
 
-    def _body_box(self, title_bottom: float) -> Box:
+    def _icon_size(self) -> float:
+        return self.title_size * line_height_em("bold", self.font)
+
+    def _body_area(self, role: str, title_bottom: float) -> Box:
+        if not self.look.built_in:
+            fallback = self._built_in_body(title_bottom)
+            return _layout_body_box(self.layouts[role], fallback=fallback if role == "table" else None)
+        return self._built_in_body(title_bottom)
+
+    def _logo_box(self) -> Box:
+        return Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15)
+
+    def _built_in_body(self, title_bottom: float) -> Box:
         top = title_bottom + self.height * self.look.geometry("body_gap")
         bottom = self.footer_top - self.height * self.look.geometry("footer_gap")
+        if bottom - top < self.look.size("body_min_size") * 2:
+            # Never a box of no or negative height: a title this long is a fit problem the author can act on.
+            raise BuildError("a slide title is so long that it leaves no room for the slide's text; shorten the title")
         return Box(self.margin, top, self.width - 2 * self.margin, bottom - top)
 
-    # ----- slides ---------------------------------------------------------------------------------------------
-    def add(self, slide: ir.Slide) -> None:
+    def _title_fits(self, text: str, box: Box) -> bool:
+        return title_height(text, box.width, self.title_size, self.font) <= box.height
+
+    # ----- planning --------------------------------------------------------------------------------------------
+    def parts_of(self, slide: ir.Slide) -> list[_Part]:
+        """Return the parts of an IR slide: its text (with its pictures), then each table on slides of its own."""
+        title = ir.plain(slide.title)
         if slide.kind == "title":
-            self._title_slide(slide)
-            return
+            return [_Part("cover", slide, title)]
+        if slide.icon and slide.icon not in ICON_NAMES:
+            raise BuildError(f"the template names an unknown icon '{slide.icon}' for the slide '{title}'")
         tables = [b for b in slide.blocks if isinstance(b, ir.Table)]
-        text = tuple(b for b in slide.blocks if not isinstance(b, ir.Table))
-        # Text and tables never share a slide: the text comes first, then each table on slides of its own.
-        if text or not tables:
-            self._content_slides(ir.Slide(slide.kind, slide.title, slide.subtitle, text, slide.notes))
-        for table in tables:
-            self._table_slides(slide, table)
+        shown = slide_units(tuple(b for b in slide.blocks if not isinstance(b, ir.Table)))
+        units: list[Unit] = [u for u in shown if not isinstance(u, Picture)]
+        pictures = [u for u in shown if isinstance(u, Picture)]
+        if units and isinstance(units[0], BodyItem) and _same_words(units[0].text, title):
+            units = units[1:]  # a first line that repeats the title says nothing new
+        parts = []
+        # A slide of nothing but tables has no text slide; nor has a reference list when nothing was cited.
+        cited_nothing = any(isinstance(b, ir.References) for b in slide.blocks)
+        if units or pictures or not (tables or cited_nothing):
+            parts.append(_Part("text", slide, title, units, pictures))
+        parts += [_Part("table", slide, title, table=table) for table in tables]
+        return parts
 
-    def _continued(self, title: str, number: int) -> str:
-        """Return the title of the `number`-th slide a slide's content runs over (0 is the slide itself)."""
-        if number == 0:
-            return title
-        return f"{title} ({self.continued}{'' if number == 1 else f' {number}'})"
+    def choose_title_size(self, parts: list[_Part]) -> None:
+        """Set the deck's one title size: the largest at which every title that wraps fits its box."""
+        wrapping = [(p.title, self._title_box(_role(p), bool(p.source.icon))) for p in parts if _wraps(p)]
+        self.title_size = largest_size(
+            lambda size: all(title_height(t, box.width, size, self.font) <= box.height for t, box in wrapping),
+            self.look.size("title_size"),
+            self.look.size("title_min_size"),
+        )
 
-    def _unique_title(self, title: str) -> str:
-        count = self.titles.get(title, 0) + 1
-        self.titles[title] = count
-        return title if count == 1 else f"{title} ({count})"
+    def _first_title(self, part: _Part) -> tuple[str, float, list[Unit]]:
+        """Return the first slide's title, the height it takes, and the units with a shortened title's full text."""
+        box = self._title_box(_role(part), bool(part.source.icon))
+        if part.source.title_fit == "shorten" and not self._title_fits(part.title, box):
+            short = shorten(part.title, "", lambda text: self._title_fits(text, box))
+            return short, box.height, [BodyItem(part.title, bullet=False, bold=True), *part.units]
+        height = title_height(part.title, box.width, self.title_size, self.font)
+        return part.title, max(height, box.height), part.units
 
-    def _new_slide(self, role: str, title: str, notes: str) -> tuple[Any, Box]:
-        """Add a slide with `title` set and fitted; return it and the box left for the body."""
+    def _area(self, part: _Part) -> Box:
+        box = self._title_box(_role(part), bool(part.source.icon))
+        _, height, _ = self._first_title(part)
+        return self._body_area(_role(part), box.top + height)
+
+    def rows_too_tall(self, part: _Part) -> list[_Part]:
+        """Return `part`, or for a table with a row taller than a slide, one text part a row."""
+        if part.kind != "table" or part.table is None:
+            return [part]
+        header, rows = _table_text(part.table)
+        area = self._area(part)
+        fit = fit_table(header, rows, area, self.look.size("table_size"), self.look.size("table_min_size"), self.font)
+        if fit.header_height + max(fit.row_heights, default=0) <= area.height:
+            return [part]
+        # A row taller than a whole slide cannot be split as a table row: each row becomes its own slide of
+        # "column: value" lines, which continue like any other text.
+        return [
+            _Part(
+                "text",
+                ir.Slide("content", (ir.Span(f"{part.title}: {row[0]}"),), notes=part.source.notes),
+                f"{part.title}: {row[0]}",
+                [BodyItem(f"{head}: {cell}", bullet=True) for head, cell in zip(header[1:], row[1:], strict=True)],
+            )
+            for row in rows
+        ]
+
+    def choose_body_size(self, parts: list[_Part]) -> None:
+        """Set the deck's one body size: the largest that needs few more slides than the smallest size would.
+
+        Larger type reads better from the back of a room; a few more slides cost little. The style's
+        `grow_slides` says how many more (a share of the deck) larger type may take.
+        """
+        texts = [p for p in parts if p.kind == "text"]
+        smallest = self.look.size("body_min_size")
+        fewest = sum(self._slides_needed(p, smallest) for p in texts)
+        allowed = fewest + int(fewest * self.look.size("grow_slides"))
+        self.body_size = largest_size(
+            lambda size: sum(self._slides_needed(p, size) for p in texts) <= allowed,
+            self.look.size("body_size"),
+            smallest,
+        )
+
+    # ----- laying out text ---------------------------------------------------------------------------------------
+    def _panel_insets(self, size: float) -> Insets:
+        panel = self.look.sheet["panel"]
+        pad = float(panel["padding"]) + float(panel["border_width"])
+        icon = size * float(panel["icon_size"])
+        return Insets(left=pad + icon + float(panel["padding"]), right=pad, top=pad, bottom=pad)
+
+    def _panel_items(self, panel: Panel) -> list[BodyItem]:
+        accent = self.look.resolve(self.look.callout(panel.kind)["accent"])
+        items = list(panel.items)
+        if panel.label:
+            items.insert(0, BodyItem(panel.label, bullet=False, bold=True, color=accent))
+        elif items and items[0].bold and not items[0].bullet:
+            items[0] = BodyItem(items[0].text, bullet=False, bold=True, color=accent)
+        return items
+
+    def _panel_height(self, panel: Panel, width: float, size: float) -> float:
+        insets = self._panel_insets(size)
+        icon = size * float(self.look.sheet["panel"]["icon_size"]) + insets.top + insets.bottom
+        return max(body_height(self._panel_items(panel), width, size, self.font, insets), icon)
+
+    def _page_height(self, units: list[Unit], width: float, size: float) -> float:
+        items = [u for u in units if isinstance(u, BodyItem)]
+        height = body_height(items, width, size, self.font, INSETS) if items else 0.0
+        for panel in (u for u in units if isinstance(u, Panel)):
+            height += (self.height * self.look.geometry("panel_gap") if height else 0.0) + self._panel_height(
+                panel, width, size
+            )
+        return height
+
+    def _split_unit(self, unit: Unit, limit: float, width: float, size: float) -> list[Unit]:
+        def fits(units: list[Unit]) -> bool:
+            return self._page_height(units, width, size) <= limit
+
+        if isinstance(unit, BodyItem):
+            return list(split_item(unit, lambda piece: fits([piece])))
+        # A box taller than a slide continues in boxes of the same level, each opening with its level word or
+        # heading again, so a continued box still says how urgent it is.
+        heading = unit.items[:1] if unit.items and unit.items[0].bold and not unit.items[0].bullet else ()
+        body = unit.items[len(heading) :]
+        items = [
+            piece
+            for item in body
+            for piece in split_item(item, lambda p: fits([Panel(unit.kind, (*heading, p), unit.icon, unit.label)]))
+        ]
+
+        def panel_of(group: list[BodyItem]) -> Panel:
+            return Panel(unit.kind, (*heading, *group), unit.icon, unit.label)
+
+        groups = paginate(items, lambda group: self._page_height([panel_of(group)], width, size), limit, _whole)
+        return [panel_of(group) for group in groups]
+
+    def _text_pages(self, units: list[Unit], box: Box, size: float) -> list[list[Unit]]:
+        return paginate(
+            units,
+            lambda page: self._page_height(page, box.width, size),
+            box.height,
+            lambda unit, limit: self._split_unit(unit, limit, box.width, size),
+        )
+
+    def _beside(self, part: _Part, units: list[Unit], area: Box, size: float) -> tuple[Box, Box] | None:
+        """Return the text and picture columns when the part's first picture stands beside all its text."""
+        if not part.pictures or not units or part.pictures[0].size == "full":
+            return None
+        share = float(self.look.sheet["figure"][part.pictures[0].size])
+        gap = self.width * self.look.geometry("column_gap")
+        picture_width = area.width * share
+        text = Box(area.left, area.top, area.width - picture_width - gap, area.height)
+        count = page_count(
+            units,
+            lambda page: self._page_height(page, text.width, size),
+            text.height,
+            lambda unit, limit: self._split_unit(unit, limit, text.width, size),
+        )
+        if count > 1:
+            return None
+        return text, Box(area.right - picture_width, area.top, picture_width, area.height)
+
+    def _slides_needed(self, part: _Part, size: float) -> int:
+        _, _, units = self._first_title(part)
+        area = self._area(part)
+        beside = self._beside(part, units, area, size)
+        if beside is not None:
+            return len(part.pictures)
+        count = page_count(
+            units,
+            lambda page: self._page_height(page, area.width, size),
+            area.height,
+            lambda unit, limit: self._split_unit(unit, limit, area.width, size),
+        )
+        return count + len(part.pictures)
+
+    # ----- slides ---------------------------------------------------------------------------------------------
+    def write(self, part: _Part) -> None:
+        if part.kind == "cover":
+            self._cover(part)
+        elif part.kind == "table":
+            self._table_slides(part)
+        else:
+            self._text_slides(part)
+
+    def _title_text(self, part: _Part, number: int) -> str:
+        """Return the unique title of the `number`-th slide of `part`: continued slides' shortened to fit."""
+        first, _, _ = self._first_title(part)
+        box = self._title_box(_role(part), bool(part.source.icon))
+        base = part.title if number else first
+        mark = "" if number == 0 else f"({self.continued}{'' if number == 1 else f'{NO_BREAK}{number}'})"
+        for repeat in range(1, 1000):
+            suffix = " ".join(m for m in (mark, f"({repeat})" if repeat > 1 else "") if m)
+            if number == 0 and repeat == 1:
+                text = first
+            else:
+                text = shorten(base.rstrip("…"), f" {suffix}", lambda t: self._title_fits(t, box))
+            if text not in self.titles:
+                self.titles.add(text)
+                return text
+        raise BuildError(f"the slide title '{part.title}' is used more than 999 times")
+
+    def _new_slide(self, role: str, title: str, part: _Part, first: bool) -> tuple[Any, float]:
+        """Add a slide with `title` set; return it and where its title ends."""
         slide = self.prs.slides.add_slide(self.layouts[role])
         title_shape = slide.shapes.title
         if title_shape is None:
@@ -154,34 +416,39 @@ class _DeckWriter:
                 f"the slide layout '{self.layouts[role].name}' has no title placeholder; "
                 "choose a layout with a title in the variant's style (layouts:)"
             )
-        if not self.look.built_in:
-            box = _box_of(title_shape)
-        elif role == "title":
-            # The cover: a large title a third of the way down, its subtitle below it.
-            box = Box(self.margin, self.height * 0.3, self.width - 2 * self.margin, self.height * 0.25)
-        else:
-            box = self._title_box()
-        size, height = fit_title(
-            title,
-            box,
-            self.look.size("title_size") * (1.2 if role == "title" else 1),
-            self.look.size("title_min_size"),
-        )
+        box = self._title_box(role, bool(part.source.icon))
+        height = max(title_height(title, box.width, self.title_size, self.font), box.height) if first else box.height
         box = Box(box.left, box.top, box.width, height)
         _place(title_shape, box)
         fill(
             title_shape.text_frame,
             [BodyItem(title, bullet=False, bold=True)],
-            size,
+            self.title_size,
             self.look.runs,
             color=self.look.color("title") if self.look.built_in else None,
             anchor=MSO_ANCHOR.BOTTOM,
+            align=str(self.look.sheet["title_align"]) if self.look.built_in else "",
         )
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
-        if self.look.built_in:
-            self._decorate(slide)
-        return slide, box
+        if part.source.notes:
+            slide.notes_slide.notes_text_frame.text = part.source.notes
+        if part.source.icon:
+            self._title_icon(slide, part.source.icon, box, title)
+        return slide, box.bottom
+
+    def _title_icon(self, slide: Any, name: str, title: Box, text: str) -> None:
+        size = self._icon_size()
+        color = self.look.color("title")
+        left = title.left - size - self.width * self.look.geometry("column_gap") / 2
+        top = title.bottom - size - INSETS.bottom
+        dpi = float(self.look.sheet["figure"]["dpi"])
+        picture = slide.shapes.add_picture(icon_png(name, color, size, dpi), emu(left), emu(top), emu(size), emu(size))
+        picture.name = f"Icon: {name}"
+        set_description(picture, text)  # the icon stands for the section the title names
+
+    def _remove_body(self, slide: Any) -> None:
+        for shape in list(slide.placeholders):
+            if shape.placeholder_format.type in BODY_TYPES:
+                shape._element.getparent().remove(shape._element)
 
     def _body_placeholder(self, slide: Any) -> Any:
         for shape in slide.placeholders:
@@ -192,84 +459,180 @@ class _DeckWriter:
             "choose a layout with a text placeholder in the variant's style (layouts:)"
         )
 
-    def _title_slide(self, slide: ir.Slide) -> None:
-        title = self._unique_title(ir.plain(slide.title))
-        new, box = self._new_slide("title", title, slide.notes)
-        subtitle = [BodyItem(ir.plain(slide.subtitle), bullet=False)] if slide.subtitle else []
+    def _cover(self, part: _Part) -> None:
+        slide = part.source
+        title = ir.plain(slide.title)
+        self.titles.add(title)
+        new = self.prs.slides.add_slide(self.layouts["title"])
+        title_shape = new.shapes.title
+        if title_shape is None:
+            raise InputError(f"the slide layout '{self.layouts['title'].name}' has no title placeholder")
+        if self.look.built_in:
+            # The cover: a large title a third of the way down, its subtitle below it.
+            box = Box(self.margin, self.height * 0.3, self.width - 2 * self.margin, self.height * 0.25)
+        else:
+            box = _box_of(title_shape)
+        size = largest_size(
+            lambda at: title_height(title, box.width, at, self.font) <= box.height,
+            self.look.size("cover_title_size"),
+            self.look.size("title_min_size"),
+        )
+        needed = title_height(title, box.width, size, self.font)
+        if self.look.built_in and needed > box.height:
+            # A cover title that needs more room grows upwards as far as the logo before it pushes the subtitle
+            # down, so the longest title allowed still leaves the subtitle room.
+            top = max(box.top + box.height - needed, self._logo_box().bottom)
+            box = Box(box.left, top, box.width, box.top + box.height - top)
+        box = Box(box.left, box.top, box.width, max(box.height, needed))
+        _place(title_shape, box)
+        color = self.look.color("title") if self.look.built_in else None
+        fill(title_shape.text_frame, [BodyItem(title, bullet=False, bold=True)], size, self.look.runs, color=color)
+        # A subtitle says what the title does not: pieces of it ("Clinician summary · Riverside") that repeat
+        # the title are left out.
+        pieces = [p for p in ir.plain(slide.subtitle).split(" · ") if p.strip() and _words(p) not in _words(title)]
+        subtitle = [BodyItem(" · ".join(pieces), bullet=False)] if pieces else []
         subtitle += [BodyItem(ir.plain(b.spans), bullet=False) for b in slide.blocks if isinstance(b, ir.Paragraph)]
         body = self._body_placeholder(new)
         if self.look.built_in and self.context.brand.logo:
-            self._logo(new, Box(self.margin, self.height * 0.08, self.width * 0.3, self.height * 0.15))
+            self._logo(new, self._logo_box())
+        if slide.notes:
+            new.notes_slide.notes_text_frame.text = slide.notes
         if not subtitle:
             body._element.getparent().remove(body._element)
-            return
-        area = self._body_box(box.bottom) if self.look.built_in else _box_of(body)
-        pages = fit_body(subtitle, area, self.look.size("subtitle_size"), self.look.size("body_min_size"))
-        _place(body, area)
-        # A subtitle is a line or two; were it ever longer, it stays on this slide at the smallest size.
-        items = [item for page, _ in pages for item in page]
-        fill(body.text_frame, items, pages[-1][1], self.look.runs, anchor=MSO_ANCHOR.TOP)
-
-    def _title_bottom(self, title: str) -> float:
-        """Return where the title of `title`'s slides ends, measured with the longest continuation mark."""
-        box = self._title_box()
-        _, height = fit_title(
-            f"{title} ({self.continued} 99)",
-            box,
-            self.look.size("title_size"),
-            self.look.size("title_min_size"),
-        )
-        return box.top + height
-
-    def _content_slides(self, slide: ir.Slide, items: list[BodyItem] | None = None) -> None:
-        items = body_items(slide.blocks) if items is None else items
-        title = ir.plain(slide.title)
-        if not items:
-            if any(isinstance(b, ir.References) for b in slide.blocks):
-                return  # nothing was cited: no empty reference slide
-            new, _ = self._new_slide("content", self._unique_title(title), slide.notes)
-            body = self._body_placeholder(new)
-            body._element.getparent().remove(body._element)  # no "Click to add text" left behind
-            return
-        layout = self.layouts["content"]
-        body_area = self._body_box(self._title_bottom(title)) if self.look.built_in else _layout_body_box(layout)
-        pages = fit_body(items, body_area, self.look.size("body_size"), self.look.size("body_min_size"), INSETS)
-        for number, (page_items, size) in enumerate(pages):
-            text = self._continued(title, number)
-            new, box = self._new_slide("content", self._unique_title(text), slide.notes)
-            body = self._body_placeholder(new)
-            area = self._body_box(box.bottom) if self.look.built_in else _box_of(body)
+        else:
+            area = self._built_in_body(box.bottom) if self.look.built_in else _box_of(body)
+            sub_size = largest_size(
+                lambda at: body_height(subtitle, area.width, at, self.font) <= area.height,
+                self.look.size("subtitle_size"),
+                self.look.size("body_min_size"),
+            )
             _place(body, area)
-            fill(body.text_frame, page_items, size, self.look.runs, anchor=MSO_ANCHOR.TOP)
+            fill(body.text_frame, subtitle, sub_size, self.look.runs, anchor=MSO_ANCHOR.TOP)
+        if self.look.built_in:
+            self._decorate(new)
 
-    def _table_slides(self, slide: ir.Slide, table: ir.Table) -> None:
-        title = ir.plain(slide.title)
-        header = [ir.plain(c) for c in table.header]
-        rows = [[ir.plain(c) for c in row] for row in table.rows]
-        area = (
-            self._body_box(self._title_bottom(title))
-            if self.look.built_in
-            else _layout_body_box(self.layouts["table"], fallback=self._body_box(self._title_box().bottom))
-        )
-        fit = fit_table(header, rows, area, self.look.size("table_size"), self.look.size("table_min_size"))
-        if fit.header_height + max(fit.row_heights, default=0) > area.height:
-            # A row taller than a whole slide cannot be split as a table row: each row becomes its own
-            # slide of "column: value" lines, which fit_body can shrink and continue like any other text.
-            for row in rows:
-                lines = [
-                    BodyItem(f"{head}: {cell}", bullet=True) for head, cell in zip(header[1:], row[1:], strict=True)
-                ]
-                self._content_slides(
-                    ir.Slide("content", (ir.Span(f"{title}: {row[0]}"),), blocks=(), notes=slide.notes), items=lines
+    def _text_slides(self, part: _Part) -> None:
+        size = self.body_size
+        _, _, units = self._first_title(part)
+        area = self._area(part)
+        beside = self._beside(part, units, area, size)
+        pictures = list(part.pictures)
+        column = area
+        if beside is not None:
+            column = beside[0]
+        pages: list[list[Unit]] = self._text_pages(units, column, size) if units else []
+        if not pages and not pictures:
+            pages = [[]]  # a slide with a title only
+        number = 0
+        for page in pages:
+            new, _ = self._new_slide("content", self._title_text(part, number), part, first=number == 0)
+            self._fill_text(new, page, column, size)
+            if beside is not None and number == 0:
+                self._picture(new, pictures.pop(0), beside[1], size)
+            if self.look.built_in:
+                self._decorate(new)
+            number += 1
+        for picture in pictures:
+            new, _ = self._new_slide("content", self._title_text(part, number), part, first=number == 0)
+            self._remove_body(new)
+            self._picture(new, picture, area, size)
+            if self.look.built_in:
+                self._decorate(new)
+            number += 1
+
+    def _fill_text(self, slide: Any, page: list[Unit], column: Box, size: float) -> None:
+        items = [u for u in page if isinstance(u, BodyItem)]
+        panels = [u for u in page if isinstance(u, Panel)]
+        top = column.top
+        if items:
+            body = self._body_placeholder(slide)
+            if panels:
+                height = body_height(items, column.width, size, self.font, INSETS)
+                spacing = self.look.sheet["spacing"]["normal"]
+            else:
+                height = column.height
+                spacing = spread_spacing(
+                    items,
+                    column.width,
+                    column.height,
+                    size,
+                    self.font,
+                    float(self.look.sheet["spacing"]["normal"]),
+                    float(self.look.sheet["spacing"]["most"]),
                 )
-            return
+            _place(body, Box(column.left, top, column.width, height))
+            fill(body.text_frame, items, size, self.look.runs, anchor=MSO_ANCHOR.TOP, spacing=float(spacing))
+            top += height
+        else:
+            self._remove_body(slide)
+        for panel in panels:
+            if top > column.top:
+                top += self.height * self.look.geometry("panel_gap")
+            height = self._panel_height(panel, column.width, size)
+            self._panel(slide, panel, Box(column.left, top, column.width, height), size)
+            top += height
+
+    def _panel(self, slide: Any, panel: Panel, box: Box, size: float) -> None:
+        look = self.look.callout(panel.kind)
+        border = float(self.look.sheet["panel"]["border_width"])
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, emu(box.left), emu(box.top), emu(box.width), emu(box.height)
+        )
+        shape.name = f"Callout: {panel.kind}"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(self.look.resolve(look["background"]))
+        shape.line.color.rgb = _rgb(self.look.resolve(look["border"]))
+        shape.line.width = emu(border)
+        shape.shadow.inherit = False
+        insets = self._panel_insets(size)
+        fill(shape.text_frame, self._panel_items(panel), size, self.look.runs, anchor=MSO_ANCHOR.TOP, insets=insets)
+        name = panel.icon or look.get("icon", "")
+        if name:
+            icon = size * float(self.look.sheet["panel"]["icon_size"])
+            pad = float(self.look.sheet["panel"]["padding"]) + border
+            dpi = float(self.look.sheet["figure"]["dpi"])
+            png = icon_png(name, self.look.resolve(look["accent"]), icon, dpi)
+            picture = slide.shapes.add_picture(png, emu(box.left + pad), emu(box.top + pad), emu(icon), emu(icon))
+            picture.name = f"Icon: {name}"
+            # The level reads from the box's first words (its level word or its heading); the icon repeats them.
+            set_description(picture, self._panel_items(panel)[0].text if panel.items or panel.label else name)
+
+    def _picture(self, slide: Any, picture: Picture, box: Box, size: float) -> None:
+        """Draw a figure in `box`: as large as its proportions allow above its caption, centred."""
+        caption_size = min(self.look.size("caption_size"), size)
+        caption = [BodyItem(picture.caption, bullet=False)] if picture.caption else []
+        caption_height = body_height(caption, box.width, caption_size, self.font) if caption else 0.0
+        gap = self.height * self.look.geometry("panel_gap") if caption else 0.0
+        path = Path(picture.path)
+        width, height = fitted(path, box.width, box.height - caption_height - gap)
+        left = box.left + (box.width - width) / 2
+        top = box.top + (box.height - caption_height - gap - height) / 2
+        image = picture_file(path, width, height, float(self.look.sheet["figure"]["dpi"]))
+        shape = slide.shapes.add_picture(image, emu(left), emu(top), emu(width), emu(height))
+        shape.name = f"Figure: {path.name}"
+        set_description(shape, picture.alt)
+        if caption:
+            text = slide.shapes.add_textbox(emu(box.left), emu(top + height + gap), emu(box.width), emu(caption_height))
+            text.name = "Caption"
+            fill(
+                text.text_frame,
+                caption,
+                caption_size,
+                self.look.runs,
+                color=self.look.color("caption"),
+                anchor=MSO_ANCHOR.TOP,
+                align="center",
+            )
+
+    def _table_slides(self, part: _Part) -> None:
+        assert part.table is not None
+        header, rows = _table_text(part.table)
+        area = self._area(part)
+        fit = fit_table(header, rows, area, self.look.size("table_size"), self.look.size("table_min_size"), self.font)
         for number, indices in enumerate(fit.pages):
-            text = self._continued(title, number)
-            new, box = self._new_slide("table", self._unique_title(text), slide.notes)
-            for shape in list(new.placeholders):
-                if shape.placeholder_format.type in BODY_TYPES:
-                    shape._element.getparent().remove(shape._element)
-            top = max(area.top, box.bottom + self.height * 0.02)
+            new, title_bottom = self._new_slide("table", self._title_text(part, number), part, first=number == 0)
+            self._remove_body(new)
+            top = max(area.top, title_bottom + self.height * 0.02)
             self._table(
                 new,
                 header,
@@ -278,6 +641,8 @@ class _DeckWriter:
                 [fit.row_heights[i] for i in indices],
                 Box(area.left, top, area.width, area.height),
             )
+            if self.look.built_in:
+                self._decorate(new)
 
     def _table(
         self, slide: Any, header: list[str], rows: list[list[str]], fit: Any, heights: list[float], box: Box
@@ -332,8 +697,9 @@ class _DeckWriter:
         size = self.look.size("footer_size")
         width = self.width * 0.8
         version = self.context.labels.format("deck_version", version=self.context.meta["version"])
-        footer = _fitting_footer(self.context.meta["title"], version, self.context.brand.name, width - 16, size)
-        height = size * line_height_em() + 8
+        title = str(self.context.meta.get("short_title") or self.context.meta["title"])
+        footer = _fitting_footer(title, version, self.context.brand.name, width - 16, size, self.font)
+        height = size * line_height_em("regular", self.font) + 8
         top = self.height - height - self.height * 0.015
         color = self.look.color("footer")
         for number, slide in enumerate(self.prs.slides, start=1):
@@ -349,16 +715,29 @@ class _DeckWriter:
             make_slide_number_field(number_box.text_frame.paragraphs[0])
 
 
-def _fitting_footer(title: str, version: str, clinic: str, width: float, size: float) -> str:
+def _role(part: _Part) -> str:
+    return "table" if part.kind == "table" else "content"
+
+
+def _wraps(part: _Part) -> bool:
+    return part.kind != "cover" and part.source.title_fit == "wrap"
+
+
+def _whole(unit: Any, _limit: float) -> list[Any]:
+    return [unit]
+
+
+def _table_text(table: ir.Table) -> tuple[list[str], list[list[str]]]:
+    return [ir.plain(c) for c in table.header], [[ir.plain(c) for c in row] for row in table.rows]
+
+
+def _fitting_footer(title: str, version: str, clinic: str, width: float, size: float, font: Any) -> str:
     """Return the fullest footer that fits on one line: title, version and clinic, then less, then a cut title."""
     candidates = [f"{title} · {version}" + (f" · {clinic}" if clinic else ""), f"{title} · {version}"]
     for text in candidates:
-        if text_fits_width(text, width, size):
+        if text_fits_width(text, width, size, font):
             return text
-    words = title.split()
-    while words and not text_fits_width(" ".join(words) + f"… · {version}", width, size):
-        words.pop()
-    return " ".join(words) + f"… · {version}"
+    return shorten(title, f" · {version}", lambda text: text_fits_width(text, width, size, font))
 
 
 def _rgb(color: str) -> Any:
@@ -369,6 +748,13 @@ def _rgb(color: str) -> Any:
 
 def _box_of(shape: Any) -> Box:
     return Box(pt(shape.left), pt(shape.top), pt(shape.width), pt(shape.height))
+
+
+def _layout_title_box(layout: Any) -> Box:
+    for shape in layout.placeholders:
+        if shape.placeholder_format.idx == 0:
+            return _box_of(shape)
+    raise InputError(f"the slide layout '{layout.name}' has no title placeholder")
 
 
 def _layout_body_box(layout: Any, fallback: Box | None = None) -> Box:
@@ -382,53 +768,3 @@ def _layout_body_box(layout: Any, fallback: Box | None = None) -> Box:
 
 def _place(shape: Any, box: Box) -> None:
     shape.left, shape.top, shape.width, shape.height = emu(box.left), emu(box.top), emu(box.width), emu(box.height)
-
-
-# ----- one handler per IR block: what it puts in a slide's body ------------------------------------------------
-def body_items(blocks: tuple[ir.Block, ...]) -> list[BodyItem]:
-    """Return the body paragraphs of `blocks`; a block a slide cannot show is an error at its source."""
-    items: list[BodyItem] = []
-    for block in blocks:
-        items.extend(BODY_HANDLERS[type(block)](block))
-    return items
-
-
-def _paragraph(block: ir.Paragraph) -> list[BodyItem]:
-    return [BodyItem(ir.plain(block.spans), bullet=False, bold=all(s.bold for s in block.spans))]
-
-
-def _faq(block: ir.Faq) -> list[BodyItem]:
-    items = []
-    for question, answer in block.pairs:
-        items += [BodyItem(ir.plain(question), bullet=False, bold=True), BodyItem(ir.plain(answer), bullet=False)]
-    return items
-
-
-def _inside_box(block: ir.Callout | ir.Section) -> list[BodyItem]:
-    return body_items(block.blocks)
-
-
-def _cannot_show(block: ir.Block, what: str) -> list[BodyItem]:
-    raise BuildError(
-        Problem(
-            getattr(block, "at", None),
-            f"a slide cannot show {what}, and this deck's template puts one here",
-            "change the template, or keep the block out of this variant with 'for:'",
-        )
-    )
-
-
-# Every IR block type has an entry here; tests/test_block_vocabulary.py fails when one is missing. Tables at the
-# top of a slide get slides of their own (_table_slides), so they never reach these handlers.
-BODY_HANDLERS: dict[type, Callable[[Any], list[BodyItem]]] = {
-    ir.Paragraph: _paragraph,
-    ir.ListBlock: lambda block: [BodyItem(ir.plain(item), bullet=True) for item in block.items],
-    ir.Heading: lambda block: [BodyItem(ir.plain(block.spans), bullet=False, bold=True)],
-    ir.References: lambda block: [BodyItem(f"{e.number}. {e.text}", bullet=False) for e in block.entries],
-    ir.Faq: _faq,
-    ir.Callout: _inside_box,
-    ir.Section: _inside_box,
-    ir.Table: lambda block: _cannot_show(block, "a table inside a box"),
-    ir.Qr: lambda block: _cannot_show(block, "a QR code"),
-    ir.Figure: lambda block: _cannot_show(block, "a picture in its text"),
-}

@@ -2,44 +2,108 @@
 
 from __future__ import annotations
 
-from handouts.content.schema import Field, NumberType, PatternType, RecordType
-from handouts.style import MapOfType, length, palette, size
+from handouts.content.schema import EnumType, Field, NumberType, PatternType, RecordType, SchemaType
+from handouts.fonts import SLIDE_TYPEFACES
+from handouts.icons import NAMES as ICON_NAMES
+from handouts.style import MapOfType, color, length, palette, size
 
-_share = NumberType(0, 0.5)  # a share of the slide's width or height
+_share = NumberType(0, 0.6)  # a share of the slide's width or height
 
-pptx_style_type = RecordType(
-    {
-        "slide": Field(RecordType({"width": Field(length), "height": Field(length)}), required=False),
-        "colors": Field(palette, required=False),
-        "title_size": Field(size, required=False),
-        "title_min_size": Field(size, required=False),
-        "body_size": Field(size, required=False),
-        "body_min_size": Field(size, required=False),
-        "table_size": Field(size, required=False),
-        "table_min_size": Field(size, required=False),
-        "subtitle_size": Field(size, required=False),
-        "footer_size": Field(size, required=False),
-        "geometry": Field(
-            RecordType(
-                {
-                    name: Field(_share, required=False)
-                    for name in ("margin", "band", "title_gap", "title_height", "body_gap", "footer_gap")
-                }
-            ),
-            required=False,
+
+def _record(**fields: SchemaType) -> RecordType:
+    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
+    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
+
+
+pptx_style_type = _record(
+    font=EnumType(SLIDE_TYPEFACES),  # a typeface every PowerPoint has, measured with its open twin
+    slide=RecordType({"width": Field(length), "height": Field(length)}),
+    colors=palette,
+    cover_title_size=size,
+    title_size=size,  # every title of a deck is set at one size: the largest its titles fit at, down to the minimum
+    title_min_size=size,
+    title_align=EnumType(["left", "center"]),
+    subtitle_size=size,
+    body_size=size,  # a deck's body text is set at one size: the largest that needs no more slides than the minimum
+    body_min_size=size,
+    grow_slides=NumberType(0, 1),  # the share of slides a deck may add to set its body text larger
+    table_size=size,  # each table grows to fill its slide, up to this size
+    table_min_size=size,
+    caption_size=size,
+    footer_size=size,
+    spacing=_record(  # the space between paragraphs, a multiple of 0.4 x the text size: short slides spread out
+        normal=NumberType(0.5, 3.0),
+        most=NumberType(0.5, 4.0),
+    ),
+    geometry=_record(
+        **{
+            name: _share
+            for name in (
+                "margin",
+                "band",
+                "title_gap",
+                "title_height",
+                "body_gap",
+                "footer_gap",
+                "column_gap",
+                "panel_gap",
+            )
+        }
+    ),
+    callouts=MapOfType(  # a callout's box by its level: urgent, warning, tip, note (default for any other)
+        _record(
+            background=color,
+            border=color,
+            accent=color,  # the colour of its level word and icon
+            icon=EnumType(ICON_NAMES),
         ),
-        "layouts": Field(
-            MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")), required=False
-        ),
-    }
+        PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
+    ),
+    panel=_record(
+        padding=NumberType(0, 40),  # points between a box's edge and its text
+        border_width=NumberType(0, 10),  # points
+        icon_size=NumberType(0.5, 4.0),  # a multiple of the body size
+    ),
+    figure=_record(  # beside text: the share of the body's width a figure takes, by its size hint
+        small=NumberType(0.1, 0.6),
+        medium=NumberType(0.1, 0.6),
+        large=NumberType(0.1, 0.6),
+        dpi=NumberType(72, 600),  # SVG figures and icons become PNG at this resolution where they are shown
+    ),
+    layouts=MapOfType(PatternType(r".{1,80}", "a layout name", "use a layout name of the template")),
 )
 
 PPTX_REQUIRED = (
+    "font",
     "slide.width",
     "slide.height",
-    *(f"colors.{key}" for key in ("text", "title", "table_header", "table_stripe", "footer", "bullet")),
-    *(f"{key}_size" for key in ("title", "title_min", "body", "body_min", "table", "table_min", "subtitle", "footer")),
-    *(f"geometry.{key}" for key in ("margin", "band", "title_gap", "title_height", "body_gap", "footer_gap")),
+    *(f"colors.{key}" for key in ("text", "title", "table_header", "table_stripe", "footer", "bullet", "caption")),
+    *(
+        f"{key}_size"
+        for key in ("cover_title", "title", "title_min", "body", "body_min", "table", "table_min", "subtitle")
+    ),
+    "caption_size",
+    "footer_size",
+    "grow_slides",
+    "title_align",
+    "spacing.normal",
+    "spacing.most",
+    *(
+        f"geometry.{key}"
+        for key in (
+            "margin",
+            "band",
+            "title_gap",
+            "title_height",
+            "body_gap",
+            "footer_gap",
+            "column_gap",
+            "panel_gap",
+        )
+    ),
+    *(f"callouts.{kind}" for kind in ("urgent", "warning", "tip", "note")),
+    *(f"panel.{key}" for key in ("padding", "border_width", "icon_size")),
+    *(f"figure.{key}" for key in ("small", "medium", "large", "dpi")),
     "layouts.title",
     "layouts.content",
     "layouts.table",

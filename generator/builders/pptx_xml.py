@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from handouts.builders.slide_fit import BodyItem, BodyMetrics, Insets
+from handouts.fonts import Typeface
 from lxml import etree
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
@@ -36,13 +37,20 @@ def emu(points: float) -> Emu:
 
 @dataclass(frozen=True)
 class RunLook:
-    """How text runs are written: their language, typeface (None keeps the template's) and bullet colour."""
+    """How text runs are written: their language, typeface (None keeps the template's) and bullet colour.
+
+    `font` holds the metrics the text is measured with (the typeface named, or its metric twin).
+    """
 
     language: str
     typeface: str | None
     text_color: str | None
     bullet_color: str
     bullet_typeface: str
+    font: Typeface
+
+
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 
 
 def fill(
@@ -53,50 +61,58 @@ def fill(
     color: str | None = None,
     anchor: Any = None,
     autosize: bool = True,
+    insets: Insets = INSETS,
+    spacing: float = 1.0,
+    align: str = "",
 ) -> None:
-    """Write `items` into a text frame: one paragraph each, explicit size, indents we measured with."""
+    """Write `items` into a text frame: one paragraph each, explicit size, indents and spacing we measured with."""
     frame.word_wrap = True
     if autosize:
         frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.margin_left, frame.margin_right = emu(INSETS.left), emu(INSETS.right)
-        frame.margin_top, frame.margin_bottom = emu(INSETS.top), emu(INSETS.bottom)
+        frame.margin_left, frame.margin_right = emu(insets.left), emu(insets.right)
+        frame.margin_top, frame.margin_bottom = emu(insets.top), emu(insets.bottom)
     if anchor is not None:
         frame.vertical_anchor = anchor
     body = frame._txBody
     for old in body.findall(qn("a:p")):
         body.remove(old)
-    metrics = BodyMetrics(size)
-    fill_color = color or look.text_color
-    run_props = (
-        f'<a:rPr lang="{escape(look.language)}" sz="{round(size * 100)}" b="{{bold}}" dirty="0">'
-        + (f'<a:solidFill><a:srgbClr val="{fill_color.lstrip("#").upper()}"/></a:solidFill>' if fill_color else "")
-        + (f'<a:latin typeface="{escape(look.typeface)}"/>' if look.typeface else "")
-        + "</a:rPr>"
-    )
+    metrics = BodyMetrics(size, look.font, spacing)
     paragraphs = []
     for number, item in enumerate(items):
-        props = run_props.replace("{bold}", "1" if item.bold else "0")
+        props = _run_props(look, size, item.bold, item.color or color or look.text_color)
         # A line break written in the content stays a line break inside the same paragraph.
         runs = f"<a:br>{props}</a:br>".join(
             f"<a:r>{props}<a:t>{escape(line)}</a:t></a:r>" for line in item.text.split("\n")
         )
         before = 0 if number == 0 else round(metrics.space_before * 100)
-        paragraphs.append(f"<a:p>{_paragraph_props(item.bullet, metrics, look, before)}{runs}</a:p>")
+        paragraphs.append(f"<a:p>{_paragraph_props(item, metrics, look, before, align)}{runs}</a:p>")
     for paragraph in etree.fromstring(f'<t xmlns:a="{_A}">{"".join(paragraphs) or "<a:p/>"}</t>'):
         body.append(paragraph)
 
 
-def _paragraph_props(bullet: bool, metrics: BodyMetrics, look: RunLook, space_before: int) -> str:
-    """Return the pPr of a body paragraph: single spacing, space above, and a bullet or none."""
+def _run_props(look: RunLook, size: float, bold: bool, color: str | None) -> str:
+    return (
+        f'<a:rPr lang="{escape(look.language)}" sz="{round(size * 100)}" b="{"1" if bold else "0"}" dirty="0">'
+        + (f'<a:solidFill><a:srgbClr val="{color.lstrip("#").upper()}"/></a:solidFill>' if color else "")
+        + (f'<a:latin typeface="{escape(look.typeface)}"/>' if look.typeface else "")
+        + "</a:rPr>"
+    )
+
+
+def _paragraph_props(item: BodyItem, metrics: BodyMetrics, look: RunLook, space_before: int, align: str) -> str:
+    """Return the pPr of a body paragraph: single spacing, space above, and a bullet, a step number or none."""
     spacing = f'<a:lnSpc><a:spcPct val="100000"/></a:lnSpc><a:spcBef><a:spcPts val="{space_before}"/></a:spcBef>'
     spacing += '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
-    if not bullet:
-        return f'<a:pPr marL="0" indent="0">{spacing}<a:buNone/></a:pPr>'
-    indent = round(metrics.indent * EMU_PER_PT)
+    aligned = f' algn="{_ALIGN[align]}"' if align else ""
+    if not (item.bullet or item.number):
+        return f'<a:pPr marL="0" indent="0"{aligned}>{spacing}<a:buNone/></a:pPr>'
+    indent = round(metrics.indent_of(item) * EMU_PER_PT)
     color = look.bullet_color.lstrip("#").upper()
+    # A step is numbered by PowerPoint itself (it renumbers when steps are edited); it goes on from `number`.
+    mark = f'<a:buAutoNum type="arabicPeriod" startAt="{item.number}"/>' if item.number else '<a:buChar char="•"/>'
     return (
-        f'<a:pPr marL="{indent}" indent="{-indent}">{spacing}<a:buClr><a:srgbClr val="{color}"/></a:buClr>'
-        f'<a:buFont typeface="{escape(look.bullet_typeface)}"/><a:buChar char="•"/></a:pPr>'
+        f'<a:pPr marL="{indent}" indent="{-indent}"{aligned}>{spacing}<a:buClr><a:srgbClr val="{color}"/></a:buClr>'
+        f'<a:buFont typeface="{escape(look.bullet_typeface)}"/>{mark}</a:pPr>'
     )
 
 
@@ -123,15 +139,22 @@ def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any],
     """Set the deck's document properties; every date is `epoch`, so equal inputs give equal bytes."""
     props = prs.core_properties
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
-    props.title = title
-    props.author = author
-    props.last_modified_by = author
-    props.subject = meta["subject"]
-    props.keywords = ", ".join(meta["keywords"])
-    props.language = meta["language"]
+    props.title = _property(title)
+    props.author = props.last_modified_by = _property(author)
+    props.subject = _property(meta["subject"])
+    props.keywords = _property(", ".join(meta["keywords"]))
+    props.language = _property(meta["language"])
     props.revision = 1
     props.created = props.modified = props.last_printed = moment
-    props.comments = comments
+    props.comments = _property(comments)
+
+
+MAX_PROPERTY_CHARS = 255  # what python-pptx (and PowerPoint's own dialog) accepts for a document property
+
+
+def _property(text: str) -> str:
+    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
 
 
 def normalise_zip(data: bytes, epoch: int) -> bytes:

@@ -1,4 +1,4 @@
-"""Fitting text into slide boxes: measure with the font's metrics, shrink to a minimum, then split.
+"""Fitting text into slide boxes: measure with the slide typeface's metrics, choose sizes, split in balance.
 
 Every function here is pure arithmetic on points, so it is tested without python-pptx or LibreOffice.
 Measurements carry a safety margin because PowerPoint and LibreOffice break lines a little differently.
@@ -6,14 +6,22 @@ Measurements carry a safety margin because PowerPoint and LibreOffice break line
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TypeVar
 
-from handouts.builders.measure import column_widths, text_width, wrap_lines
-from handouts.fonts import line_height_em
+from handouts.builders.measure import column_widths, text_width, words_of, wrap_lines
+from handouts.fonts import Typeface, line_height_em
 
 WIDTH_SAFETY = 1.06  # measure text this much wider than the font says
 HEIGHT_SAFETY = 1.04  # and boxes this much fuller
 SIZE_STEP = 1.0
+ELLIPSIS = "…"
+NO_BREAK = "\u00a0"  # keeps "(continued 2)" on one line
+_BALANCE_STEPS = 16  # bisection steps when balancing pages: a 65536th of a slide
+
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,10 @@ class Box:
     def bottom(self) -> float:
         return self.top + self.height
 
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
 
 @dataclass(frozen=True)
 class Insets:
@@ -42,102 +54,302 @@ class Insets:
 
 @dataclass(frozen=True)
 class BodyItem:
-    """One paragraph of slide body text; `bullet` paragraphs are indented behind a bullet."""
+    """One paragraph of slide text: plain, behind a bullet, or numbered (`number` > 0) as a step."""
 
     text: str
     bullet: bool = True
     bold: bool = False
+    number: int = 0
+    color: str = ""  # #RRGGBB, or empty for the frame's text colour (not measured: colour takes no room)
 
 
 @dataclass(frozen=True)
 class BodyMetrics:
-    """How body paragraphs are set at a given size: bullet indent and space between paragraphs."""
+    """How body paragraphs are set at a given size: bullet indent, space between paragraphs, line height."""
 
     size: float
+    font: Typeface
+    spacing: float = 1.0  # a multiple of the usual space between paragraphs
 
     @property
     def indent(self) -> float:
         return self.size * 0.9
 
     @property
+    def number_indent(self) -> float:
+        """Return the indent of numbered steps: room for "12." and a space."""
+        return text_width("00.", self.size, "regular", self.font) + self.size * 0.4
+
+    def indent_of(self, item: BodyItem) -> float:
+        return self.number_indent if item.number else self.indent if item.bullet else 0.0
+
+    @property
     def space_before(self) -> float:
-        return self.size * 0.4
+        return self.size * 0.4 * self.spacing
 
     @property
     def line_height(self) -> float:
-        return self.size * line_height_em()
+        return self.size * line_height_em("regular", self.font)
 
 
-def lines_of(text: str, width: float, size: float, bold: bool = False) -> int:
+@lru_cache(maxsize=1 << 16)
+def lines_of(text: str, width: float, size: float, font: Typeface, bold: bool = False) -> int:
     """Return how many lines `text` takes in `width` points at `size`, with the width safety margin."""
-    return len(wrap_lines(text, width / WIDTH_SAFETY, size, "bold" if bold else "regular"))
+    # Cached: choosing a deck's sizes and balancing its slides measure the same paragraphs many times.
+    return len(wrap_lines(text, width / WIDTH_SAFETY, size, "bold" if bold else "regular", font))
 
 
-def body_height(items: list[BodyItem], width: float, size: float, insets: Insets = Insets()) -> float:
+def item_lines(item: BodyItem, width: float, metrics: BodyMetrics) -> int:
+    """Return the lines of one paragraph in a frame whose text area is `width` points wide."""
+    return lines_of(item.text, width - metrics.indent_of(item), metrics.size, metrics.font, item.bold)
+
+
+def body_height(
+    items: Sequence[BodyItem],
+    width: float,
+    size: float,
+    font: Typeface,
+    insets: Insets = Insets(),
+    spacing: float = 1.0,
+) -> float:
     """Return the height body `items` need in a box `width` points wide at `size` points."""
-    metrics = BodyMetrics(size)
+    metrics = BodyMetrics(size, font, spacing)
     inner = width - insets.left - insets.right
     total = insets.top + insets.bottom
     for number, item in enumerate(items):
-        usable = inner - (metrics.indent if item.bullet else 0)
-        total += lines_of(item.text, usable, size, item.bold) * metrics.line_height
+        total += item_lines(item, inner, metrics) * metrics.line_height
         if number:
             total += metrics.space_before
     return total * HEIGHT_SAFETY
 
 
-def fit_body(
-    items: list[BodyItem], box: Box, size: float, min_size: float, insets: Insets = Insets()
-) -> list[tuple[list[BodyItem], float]]:
-    """Return the slides' worth of `items` and the size each is set at.
+def split_item(item: BodyItem, fits: Callable[[BodyItem], bool]) -> list[BodyItem]:
+    """Return `item`, or pieces of it cut between words, each of which `fits` alone.
 
-    The largest size from `size` down to `min_size` that fits all items wins; if none does, the items are
-    spread over as many slides as needed at `min_size`, splitting a paragraph between sentences or words
-    only when it alone is taller than the box.
+    Each piece takes as many words as fit, found by bisection over the word count (a long paragraph is not
+    measured once per word).
     """
-    current = size
-    while current >= min_size:
-        if body_height(items, box.width, current, insets) <= box.height:
-            return [(items, current)]
-        current -= SIZE_STEP
-    pages: list[list[BodyItem]] = [[]]
-    for item in items:
-        for piece in _split_to_fit(item, box, min_size, insets):
-            if pages[-1] and body_height([*pages[-1], piece], box.width, min_size, insets) > box.height:
-                pages.append([])
-            pages[-1].append(piece)
-    return [(page, min_size) for page in pages if page]
-
-
-def _split_to_fit(item: BodyItem, box: Box, size: float, insets: Insets) -> list[BodyItem]:
-    """Return `item`, or pieces of it, each short enough to fit the box alone."""
-    if body_height([item], box.width, size, insets) <= box.height:
+    if fits(item):
         return [item]
-    words = item.text.split()
+    words = words_of(item.text)
     pieces: list[BodyItem] = []
-    current: list[str] = []
-    for word in words:
-        candidate = " ".join([*current, word])
-        if current and body_height([BodyItem(candidate, item.bullet, item.bold)], box.width, size, insets) > box.height:
-            pieces.append(BodyItem(" ".join(current), item.bullet, item.bold))
-            current = [word]
-        else:
-            current.append(word)
-    if current:
-        pieces.append(BodyItem(" ".join(current), item.bullet, item.bold))
+    start = 0
+    while start < len(words):
+        low, high = start + 1, len(words)  # a piece holds at least one word, even one too wide alone
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(replace(item, text=" ".join(words[start:middle]))):
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(replace(item, text=" ".join(words[start:low])))
+        start = low
     return pieces
 
 
-def fit_title(text: str, box: Box, size: float, min_size: float, insets: Insets = Insets()) -> tuple[float, float]:
-    """Return the title size and the height it needs: shrink until it fits `box`, else grow the box."""
-    inner = box.width - insets.left - insets.right
-    current = size
-    while True:
-        lines = lines_of(text, inner, current, bold=True)
-        height = (lines * current * line_height_em("bold") + insets.top + insets.bottom) * HEIGHT_SAFETY
-        if height <= box.height or current - SIZE_STEP < min_size:
-            return current, max(height, box.height)
-        current -= SIZE_STEP
+def page_count(
+    units: Sequence[U],
+    height_of: Callable[[list[U]], float],
+    limit: float,
+    split: Callable[[U, float], list[U]],
+) -> int:
+    """Return how many pages `paginate` makes of `units`."""
+    return len(_pack(_pieces(units, height_of, limit, split), height_of, limit))
+
+
+def paginate(
+    units: Sequence[U],
+    height_of: Callable[[list[U]], float],
+    limit: float,
+    split: Callable[[U, float], list[U]],
+) -> list[list[U]]:
+    """Return `units` in pages no taller than `limit`, as few pages as possible and as even as possible.
+
+    Only a unit taller than a page alone is cut (by `split(unit, limit)`), into pieces of even size. The pages
+    are balanced: the smallest page height that still needs no more pages is found by bisection, so a split
+    never leaves a line or a row alone on a slide when the slide before it could have given some away.
+    """
+    pieces = _pieces(units, height_of, limit, split)
+    fewest = _pack(pieces, height_of, limit)
+    if len(fewest) <= 1:
+        return fewest
+    lowest = _bisect(fewest, lambda middle: _pack(pieces, height_of, middle), height_of, limit)
+    # A unit taller than a page alone (a table row) stands on a page of its own and sets no limit for the rest.
+    tallest = min(max(height_of(page) for page in lowest), limit)
+    return _even_pack(pieces, height_of, tallest, len(lowest))
+
+
+def _even_pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit: float, count: int) -> list[list[U]]:
+    """Return `units` in `count` pages no taller than `limit`, each as near the average height as can be.
+
+    Filling each page to the limit would leave the remainder, perhaps one row, to the last; instead each page
+    ends where it comes nearest the share of what is left, as long as the rest still fits the pages left.
+    """
+    pages: list[list[U]] = []
+    start = 0
+    for left in range(count, 0, -1):
+        rest = list(units[start:])
+        if left == 1 or not rest:
+            if rest:
+                pages.append(rest)
+            break
+        # What every page carries anyway (a table's header, a frame's insets) counts once a page, not a unit.
+        overhead = height_of([])
+        target = overhead + sum(height_of([u]) - overhead for u in rest) / left
+        end = start + 1
+        while end < len(units) and height_of(list(units[start : end + 1])) <= limit:
+            now, more = height_of(list(units[start:end])), height_of(list(units[start : end + 1]))
+            if abs(more - target) >= abs(now - target) and len(_pack(units[end:], height_of, limit)) <= left - 1:
+                break
+            end += 1
+        pages.append(list(units[start:end]))
+        start = end
+    return _settle(pages, height_of, limit)
+
+
+def _settle(pages: list[list[U]], height_of: Callable[[list[U]], float], limit: float) -> list[list[U]]:
+    """Move a page's last unit to the next page wherever that makes the taller of the two lower, or gives a
+    page of one unit company without making any page taller than the tallest."""
+    for _ in range(len(pages)):
+        moved = False
+        tallest = max((height_of(page) for page in pages), default=0.0)
+        for index in range(len(pages) - 2, -1, -1):
+            first, second = pages[index], pages[index + 1]
+            if len(first) < 2:
+                continue
+            before = max(height_of(first), height_of(second))
+            after = max(height_of(first[:-1]), height_of([first[-1], *second]))
+            lone = len(second) == 1 and len(first) > 2 and after <= tallest + 1e-6
+            if (after < before - 1e-6 or lone) and after <= limit + 1e-6:
+                pages[index], pages[index + 1] = first[:-1], [first[-1], *second]
+                moved = True
+        if not moved:
+            break
+    return pages
+
+
+def _bisect(
+    fewest: list[list[U]], pack: Callable[[float], list[list[U]]], height_of: Callable[[list[U]], float], limit: float
+) -> list[list[U]]:
+    """Return the packing with as many pages as `fewest` whose tallest page is the lowest."""
+    low, high, best = 0.0, limit, fewest
+    for _ in range(_BALANCE_STEPS):
+        middle = (low + high) / 2
+        attempt = pack(middle)
+        if len(attempt) <= len(fewest) and all(height_of(page) <= middle + 1e-6 for page in attempt):
+            best, high = attempt, middle
+        else:
+            low = middle
+    return best
+
+
+def _pieces(
+    units: Sequence[U], height_of: Callable[[list[U]], float], limit: float, split: Callable[[U, float], list[U]]
+) -> list[U]:
+    """Return `units` with each one taller than `limit` cut into as few pieces as fit, of even size."""
+    out: list[U] = []
+    for unit in units:
+        if height_of([unit]) <= limit:
+            out.append(unit)
+            continue
+        fewest = split(unit, limit)
+        low, high, best = 0.0, limit, fewest
+        for _ in range(_BALANCE_STEPS):
+            middle = (low + high) / 2
+            attempt = split(unit, middle)
+            if len(attempt) <= len(fewest) and all(height_of([piece]) <= middle + 1e-6 for piece in attempt):
+                best, high = attempt, middle
+            else:
+                low = middle
+        out.extend(best)
+    return out
+
+
+def _pack(units: Sequence[U], height_of: Callable[[list[U]], float], limit: float) -> list[list[U]]:
+    """Return `units` in order, each page filled before the next begins."""
+    pages: list[list[U]] = [[]]
+    for unit in units:
+        if pages[-1] and height_of([*pages[-1], unit]) > limit:
+            pages.append([])
+        pages[-1].append(unit)
+    return [page for page in pages if page]
+
+
+def paginate_body(
+    items: Sequence[BodyItem], box: Box, size: float, font: Typeface, insets: Insets = Insets()
+) -> list[list[BodyItem]]:
+    """Return `items` spread over as few, evenly filled slides as `box` allows at `size`."""
+
+    def height(page: list[BodyItem]) -> float:
+        return body_height(page, box.width, size, font, insets)
+
+    def split(item: BodyItem, limit: float) -> list[BodyItem]:
+        return split_item(item, lambda piece: height([piece]) <= limit)
+
+    return paginate(items, height, box.height, split)
+
+
+def spread_spacing(
+    items: Sequence[BodyItem], width: float, height: float, size: float, font: Typeface, normal: float, most: float
+) -> float:
+    """Return the paragraph spacing, from `normal` up to `most`, that spreads `items` over `height` points."""
+    if len(items) < 2 or body_height(items, width, size, font, spacing=most) <= height:
+        return most if len(items) >= 2 else normal
+    low, high = normal, most
+    for _ in range(_BALANCE_STEPS):
+        middle = (low + high) / 2
+        if body_height(items, width, size, font, spacing=middle) <= height:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def largest_size(fits: Callable[[float], bool], size: float, min_size: float) -> float:
+    """Return the largest size from `size` down to `min_size` (in steps) for which `fits` holds, else `min_size`.
+
+    `fits` holds for every size below one it holds for (less text per line, fewer lines), so the sizes are
+    searched by bisection.
+    """
+    steps = max(round((size - min_size) / SIZE_STEP), 0)
+    low, high = 0, steps  # in steps below `size`: `high` is known to be chosen when nothing larger fits
+    while low < high:
+        middle = (low + high) // 2
+        if fits(size - middle * SIZE_STEP):
+            high = middle
+        else:
+            low = middle + 1
+    return size - low * SIZE_STEP
+
+
+def title_height(text: str, width: float, size: float, font: Typeface, insets: Insets = Insets()) -> float:
+    """Return the height a bold title of `text` needs in a box `width` points wide."""
+    lines = lines_of(text, width - insets.left - insets.right, size, font, bold=True)
+    return (lines * size * line_height_em("bold", font) + insets.top + insets.bottom) * HEIGHT_SAFETY
+
+
+def shorten(text: str, suffix: str, fits: Callable[[str], bool]) -> str:
+    """Return `text` + `suffix` if it fits, else `text` cut at a word boundary with an ellipsis, then `suffix`.
+
+    At least the first word is kept, so a title always says what it is about. The cut is found by bisection
+    over the word count: fewer words never need more room.
+    """
+    whole = f"{text}{suffix}"
+    if fits(whole):
+        return whole
+    words = text.split(" ")
+
+    def cut(count: int) -> str:
+        return " ".join(words[:count]).rstrip(",;:.–—-") + ELLIPSIS + suffix
+
+    low, high = 1, len(words) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(cut(middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return cut(max(low, 1))
 
 
 @dataclass(frozen=True)
@@ -154,37 +366,45 @@ class TableFit:
 CELL_INSETS = Insets(left=5.0, right=5.0, top=3.0, bottom=3.0)
 
 
-def row_height(cells: list[str], widths: list[float], size: float, bold: bool = False) -> float:
+def row_height(cells: list[str], widths: list[float], size: float, font: Typeface, bold: bool = False) -> float:
     """Return the height a table row needs: its tallest cell."""
     tallest = max(
-        lines_of(cell, width - CELL_INSETS.left - CELL_INSETS.right, size, bold)
+        lines_of(cell, width - CELL_INSETS.left - CELL_INSETS.right, size, font, bold)
         for cell, width in zip(cells, widths, strict=True)
     )
-    return (tallest * size * line_height_em() + CELL_INSETS.top + CELL_INSETS.bottom) * HEIGHT_SAFETY
+    return (tallest * size * line_height_em("regular", font) + CELL_INSETS.top + CELL_INSETS.bottom) * HEIGHT_SAFETY
 
 
-def fit_table(header: list[str], rows: list[list[str]], box: Box, size: float, min_size: float) -> TableFit:
-    """Return widths, size and row pages so every slide's table fits `box`, header repeated on each."""
-    current = size
-    while True:
-        columns = [list(col) for col in zip(header, *rows, strict=True)]
-        widths = column_widths(columns, box.width, current * WIDTH_SAFETY, CELL_INSETS.left)
-        head = row_height(header, widths, current, bold=True)
-        heights = [row_height(row, widths, current) for row in rows]
-        if head + sum(heights) <= box.height or current - SIZE_STEP < min_size:
-            break
-        current -= SIZE_STEP
-    pages: list[list[int]] = [[]]
-    used = head
-    for index, height in enumerate(heights):
-        if pages[-1] and used + height > box.height:
-            pages.append([])
-            used = head
-        pages[-1].append(index)
-        used += height
-    return TableFit(widths, current, pages, head, heights)
+def fit_table(
+    header: list[str], rows: list[list[str]], box: Box, size: float, min_size: float, font: Typeface
+) -> TableFit:
+    """Return widths, size and row pages so every slide's table fits `box`, header repeated on each.
+
+    The table is set at the largest size that fits one slide; at its minimum size it continues on more slides,
+    its rows shared out evenly.
+    """
+    columns = [list(col) for col in zip(header, *rows, strict=True)]
+
+    def measure(at: float) -> tuple[list[float], float, list[float]]:
+        widths = column_widths(columns, box.width, at * WIDTH_SAFETY, CELL_INSETS.left, typeface=font)
+        return widths, row_height(header, widths, at, font, bold=True), [row_height(r, widths, at, font) for r in rows]
+
+    def fits(at: float) -> bool:
+        _, head, heights = measure(at)
+        return head + sum(heights) <= box.height
+
+    chosen = largest_size(fits, size, min_size)
+    widths, head, heights = measure(chosen)
+    indices = list(range(len(rows)))
+    pages = paginate(
+        indices,
+        lambda page: head + sum(heights[i] for i in page),
+        box.height,
+        lambda index, _limit: [index],  # a row is never cut; the caller shows an over-tall row another way
+    )
+    return TableFit(widths, chosen, pages or [[]], head, heights)
 
 
-def text_fits_width(text: str, width: float, size: float) -> bool:
+def text_fits_width(text: str, width: float, size: float, font: Typeface) -> bool:
     """Return True when `text` fits on one line of `width` points."""
-    return text_width(text, size) * WIDTH_SAFETY <= width
+    return text_width(text, size, "regular", font) * WIDTH_SAFETY <= width

@@ -24,7 +24,7 @@ from handouts.content.schema import (
     TextType,
     suggest,
 )
-from handouts.content.texts import AUDIENCES, audience_text
+from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import ProblemList
 from handouts.icons import NAMES as ICON_NAMES
@@ -103,7 +103,7 @@ glossary_type = ListType(RecordType({"term": Field(TextType()), "meaning": Field
 section_type = RecordType(
     {
         "id": Field(identifier),
-        "heading": Field(audience_text),
+        "heading": Field(heading_text),
         "icon": Field(icon_name, required=False),
         "for": Field(audience_list, required=False),
         "blocks": Field(ListType(block_type, max_items=60)),
@@ -118,9 +118,9 @@ names = ListType(TextType(), max_items=50)
 topic_type = RecordType(
     {
         "id": Field(identifier),
-        "title": Field(audience_text),
-        "short_title": Field(audience_text, required=False),  # for running headers and footers
-        "subtitle": Field(audience_text, required=False),
+        "title": Field(title_text),
+        "short_title": Field(title_text, required=False),  # for running headers and footers
+        "subtitle": Field(title_text, required=False),
         "version": Field(TextType()),
         "reviewed": Field(DateType()),
         "next_review": Field(DateType()),

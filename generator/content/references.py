@@ -7,7 +7,7 @@ from pathlib import Path
 
 from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, TextType
 from handouts.content.yamlsource import read_yaml
-from handouts.errors import InputError, ProblemList
+from handouts.errors import InputError, ProblemList, display_name
 
 _text = TextType()
 reference_type = RecordType(
@@ -91,7 +91,7 @@ def load_references(folder: Path) -> dict[str, Reference]:
     problems = ProblemList()
     library: dict[str, Reference] = {}
     for path in sorted(folder.glob("*.yaml")):
-        root = read_yaml(path)
+        root = read_yaml(path, display_name(path))
         data = library_type.check(root, problems, "")
         if data is INVALID:
             continue

@@ -76,10 +76,21 @@ def _empty(node: YNode, problems: ProblemList, where: str) -> Any:
     return INVALID
 
 
+# Bounds on text, far above what real content needs and low enough that measuring never takes long. A text of
+# 10,000 characters is some 1,700 words, more than the two pages of the longest handout; the longest words of
+# medical dictionaries have under 50 letters, and a printed link of more than 200 characters cannot be typed in.
+MAX_TEXT_CHARS = 10_000
+MAX_WORD_CHARS = 200
+
+
 class TextType(SchemaType):
-    """Non-empty text, exactly as written (a block scalar's final newline aside)."""
+    """Non-empty text, exactly as written (a block scalar's final newline aside), of bounded length."""
 
     description = "text"
+    max_chars = MAX_TEXT_CHARS
+
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS) -> None:
+        self.max_chars = max_chars
 
     def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
         if node.kind != "scalar":
@@ -99,7 +110,30 @@ class TextType(SchemaType):
                     "delete it or replace it with a plain character",
                 )
                 return INVALID
+        if not self._length_ok(value, node, problems, where):
+            return INVALID
         return Text(value, node.loc)
+
+    def _length_ok(self, value: str, node: YNode, problems: ProblemList, where: str) -> bool:
+        """Report a text longer than `max_chars` or a word longer than MAX_WORD_CHARS; return True when neither."""
+        if len(value) > self.max_chars:
+            problems.add(
+                node.loc,
+                f"'{where}' is {len(value):,} characters long, more than the limit of {self.max_chars:,}",
+                "shorten it, or split it into several shorter texts",
+            )
+            return False
+        if len(value) > MAX_WORD_CHARS:
+            longest = max(value.split(), key=len)
+            if len(longest) > MAX_WORD_CHARS:
+                problems.add(
+                    node.loc,
+                    f"'{where}' has a word of {len(longest):,} characters ('{longest[:20]}...'), "
+                    f"more than the limit of {MAX_WORD_CHARS}",
+                    "put spaces between its words, or shorten the link",
+                )
+                return False
+        return True
 
     def kind_hint(self) -> str:
         return "write the text after the colon, in quotes if it contains ': '"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handouts.content.schema import INVALID, SchemaType, TextType, suggest
+from handouts.content.schema import INVALID, MAX_TEXT_CHARS, SchemaType, TextType, suggest
 from handouts.content.yamlsource import YNode
 from handouts.errors import ProblemList
 
@@ -16,8 +16,8 @@ class AudienceTextType(SchemaType):
 
     description = "text, or a mapping of audience to text"
 
-    def __init__(self) -> None:
-        self.text = TextType()
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS) -> None:
+        self.text = TextType(max_chars)
 
     def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
         if node.kind == "scalar":
@@ -44,6 +44,16 @@ class AudienceTextType(SchemaType):
 
 
 audience_text = AudienceTextType()
+# A title is set large on a cover slide, at the head of every slide of its section and of the first page: 120
+# characters is twice the longest title of the topics we know, and even 120 of the widest letters fit the cover
+# slide at its smallest title size (tests/test_reliability.py builds every variant with such a title).
+MAX_TITLE_CHARS = 120
+title_text = AudienceTextType(MAX_TITLE_CHARS)
+# A section's heading heads each of its slides, below the top band, with room to spare: 180 of the widest letters
+# fit every deck, and real words far more (the stress fixture's headings have 188 characters). Past what fits, the
+# build says the title leaves no room for the slide's text.
+MAX_HEADING_CHARS = 200
+heading_text = AudienceTextType(MAX_HEADING_CHARS)
 
 
 def check_table_shape(table: dict, node: YNode, problems: ProblemList, where: str) -> None:

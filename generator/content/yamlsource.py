@@ -14,14 +14,18 @@ from typing import Any
 
 import yaml
 from handouts.content.characters import SUSPECT, describe, forbidden_reason
-from handouts.errors import InputError, Location, ProblemList
+from handouts.errors import Location, ProblemList
+from handouts.inputfiles import read_input
+from handouts.paths import shown
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
 MAX_DEPTH = 32
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-_CONFLICT = re.compile(r"^(<<<<<<<|>>>>>>>|\|\|\|\|\|\|\||=======\r?$)", re.MULTILINE)
+# Git writes conflict markers at the start of a line; an editor may indent them into a block scalar.
+_CONFLICT = re.compile(r"^[ \t]*(<<<<<<<|>>>>>>>|\|\|\|\|\|\|\||=======\r?$)", re.MULTILINE)
+_OPENING = re.compile(r"^[ \t]*<<<<<<<( |\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,8 @@ class YNode:
 
 def read_yaml(path: Path, display_name: str | None = None) -> YNode:
     """Return the root node of the single YAML document in `path`, or raise InputError with every problem."""
-    name = display_name or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the file: {exc.strerror}") from None
-    return parse_yaml(data, name)
+    name = display_name or shown(path)
+    return parse_yaml(read_input(path, MAX_FILE_BYTES, name), name)
 
 
 def parse_yaml(data: bytes, name: str) -> YNode:
@@ -112,10 +112,11 @@ def _scan_lines(text: str, name: str, problems: ProblemList) -> None:
     """Report conflict markers and forbidden characters line by line, before YAML sees them."""
     if not SUSPECT.search(text.replace("\r", "")) and "\t" not in text and not _CONFLICT.search(text):
         return  # the usual case, decided by two searches in C rather than a loop over every character
+    conflicted = bool(_OPENING.search(text))
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith(("<<<<<<< ", ">>>>>>> ", "||||||| ")) or line.rstrip("\r") in ("=======", "<<<<<<<"):
+        if _is_conflict_marker(line, conflicted):
             problems.add(
-                Location(name, number, 1),
+                Location(name, number, len(line) - len(line.lstrip(" \t")) + 1),
                 "a git conflict marker is left in the file",
                 "keep the version you want, then delete the <<<<<<<, ======= and >>>>>>> lines",
             )
@@ -136,6 +137,15 @@ def _scan_lines(text: str, name: str, problems: ProblemList) -> None:
                     f"{describe(ch)} is {reason} and may not appear in content",
                     "delete it (it is often invisible in editors)",
                 )
+
+
+def _is_conflict_marker(line: str, conflicted: bool) -> bool:
+    """Return True for a git conflict marker line; an indented '=======' counts only in a file with an opening
+    marker, since a row of '=' alone can underline a title in text."""
+    marker = line.lstrip(" \t").rstrip("\r")
+    if marker.startswith(("<<<<<<< ", ">>>>>>> ", "||||||| ")) or marker in ("<<<<<<<", ">>>>>>>", "|||||||"):
+        return True
+    return marker == "=======" and (conflicted or line.startswith("="))
 
 
 class _TooBig(Exception):

@@ -1,0 +1,90 @@
+"""Pictures for slides: a topic's figures and the vendored icons as PNG, which every version of PowerPoint shows.
+
+SVG is drawn by svglib into a reportlab drawing, written as a one-page PDF and rasterised by pdfium at the
+resolution it is shown at, all from PyPI wheels; PNG and JPEG figures are used as they are. Equal inputs give
+equal bytes: the renderers are deterministic and the PNG is written without dates.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from handouts.errors import BuildError
+from handouts.icons import icon_path
+
+POINTS_PER_INCH = 72.0
+
+
+def natural_size(path: Path) -> tuple[float, float]:
+    """Return a picture's own width and height (points for SVG, pixels for PNG and JPEG): its proportions."""
+    if path.suffix.lower() == ".svg":
+        drawing = _drawing(path.read_text(encoding="utf-8"))
+        return float(drawing.width), float(drawing.height)
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return float(image.width), float(image.height)
+
+
+def fitted(path: Path, width: float, height: float) -> tuple[float, float]:
+    """Return the largest width and height within `width` x `height` with the picture's proportions."""
+    own_w, own_h = natural_size(path)
+    scale = min(width / own_w, height / own_h)
+    return own_w * scale, own_h * scale
+
+
+def picture_file(path: Path, width: float, height: float, dpi: float) -> io.BytesIO | str:
+    """Return what python-pptx should insert for `path` shown `width` x `height` points: PNG bytes or the file."""
+    if path.suffix.lower() != ".svg":
+        return str(path)
+    return io.BytesIO(_svg_png(path.read_text(encoding="utf-8"), round(width * dpi / POINTS_PER_INCH)))
+
+
+def icon_png(name: str, color: str, size: float, dpi: float) -> io.BytesIO:
+    """Return icon `name` drawn in `color` (#RRGGBB) as a square PNG for `size` points."""
+    svg = icon_path(name).read_text(encoding="utf-8").replace("currentColor", color)
+    return io.BytesIO(_svg_png(svg, round(size * dpi / POINTS_PER_INCH)))
+
+
+@lru_cache(maxsize=64)
+def _drawing(svg: str) -> Any:
+    from reportlab.graphics.shapes import Path as DrawingPath
+    from svglib.svglib import svg2rlg
+
+    drawing = svg2rlg(io.StringIO(svg))
+    if drawing is None or not drawing.width or not drawing.height:
+        raise BuildError("a picture could not be read as SVG")
+
+    def fill_like_svg(node: Any) -> None:
+        # SVG fills open sub-paths too; reportlab leaves them unfilled unless told.
+        if isinstance(node, DrawingPath):
+            node.autoclose = "svg"
+        for child in getattr(node, "contents", None) or ():
+            fill_like_svg(child)
+
+    fill_like_svg(drawing)
+    return drawing
+
+
+@lru_cache(maxsize=64)
+def _svg_png(svg: str, pixels_wide: int) -> bytes:
+    """Return `svg` as a PNG `pixels_wide` pixels wide with a transparent background."""
+    import pypdfium2
+    from reportlab.graphics import renderPDF
+
+    drawing = _drawing(svg)
+    pdf = renderPDF.drawToString(drawing, invariant=1)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = max(pixels_wide, 1) / page.get_width()
+        bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 0), draw_annots=False)
+        image = bitmap.to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=9)
+    return out.getvalue()

@@ -1,0 +1,132 @@
+"""`handouts check`: every file of a project read and validated, nothing built, no PDF or PowerPoint library.
+
+What is checked: handouts.yaml and its matrix (every name in it exists, and it selects some output), the
+variants and their style sheets, the labels, every Jinja template (it compiles, and the templates it imports or
+includes exist), the references, every brand, and the topics. Every problem of every file is reported at once,
+at its line. A brand's own PowerPoint template is checked by `build`, which opens it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from handouts.errors import InputError, Location, ProblemList
+from handouts.project import Project
+
+if TYPE_CHECKING:
+    from handouts.literacy.report import LiteracyRun
+    from handouts.variants import Variant
+
+
+def check_project(
+    project: Project, topic_paths: list[Path] | None = None, literacy: LiteracyRun | None = None
+) -> list[Path]:
+    """Check the whole project and the topics named (every topic when none is); return the files checked, or
+    raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
+    literacy too: its warnings stay in `literacy`, its errors are raised with the rest."""
+    from handouts.batch import matrix_outputs
+    from handouts.brand import load_brand
+    from handouts.content.texts import AUDIENCES
+    from handouts.labels import check_labels
+    from handouts.pipeline import check_topic, references_for
+    from handouts.variants import discover_variants
+
+    problems = ProblemList()
+
+    def attempt(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except InputError as exc:
+            problems.items.extend(p for p in exc.problems if p not in problems.items)
+            return False
+        return True
+
+    roots = project.templates
+    attempt(lambda: matrix_outputs(project))
+    templates_sound = attempt(lambda: discover_variants(roots)) and attempt(lambda: check_templates(roots))
+    templates_sound &= attempt(lambda: check_labels(roots))
+    attempt(lambda: references_for(project))
+    brands = sorted(project.brands.glob("*.yaml"))
+    for path in brands:
+        attempt(partial(load_brand, path, project.root))
+    paths = topic_paths if topic_paths is not None else project.topic_files()
+    for path in paths:
+        # Everything a build would check of the topic: it loads, its language has labels, its figures are safe
+        # and have alt text for every audience that sees them, the font draws every character.
+        sound = attempt(partial(check_topic, project, str(path), AUDIENCES, ()))
+        if literacy is not None and sound and templates_sound:
+            problems.items.extend(literacy.check(project, str(path)))
+    problems.raise_if_any()
+    if topic_paths is not None:
+        return list(topic_paths)
+    return [project.file, *brands, *sorted(project.references_dir.glob("*.yaml")), *paths]
+
+
+def check_templates(roots: tuple[Path, ...]) -> None:
+    """Compile every Jinja template in the template roots, and check that each variant's entry template and the
+    templates it imports, includes or extends exist where the variant looks; raise InputError at their lines."""
+    from handouts.errors import display_name
+    from handouts.render import make_environment
+    from handouts.variants import discover_variants
+    from jinja2 import TemplateSyntaxError
+
+    problems = ProblemList()
+    for root in roots:
+        env = make_environment([root])
+        for path in sorted([*root.glob("*.j2"), *root.glob("*/*.j2")]):
+            try:
+                env.compile(path.read_text(encoding="utf-8"), path.name, str(path))
+            except TemplateSyntaxError as exc:
+                problems.add(Location(display_name(path), exc.lineno or 0, 1), f"template error: {exc.message}")
+            except UnicodeDecodeError:
+                problems.add(Location(display_name(path)), "this template is not UTF-8", "save it as UTF-8")
+    problems.raise_if_any()
+    for variant in discover_variants(roots).values():
+        _check_references(variant, roots, problems)
+    problems.raise_if_any()
+
+
+def _check_references(variant: Variant, roots: tuple[Path, ...], problems: ProblemList) -> None:
+    """Follow the variant's entry template and every template it names, reporting a name that no folder of its
+    search path holds."""
+    from handouts.errors import display_name
+    from handouts.render import make_environment
+    from handouts.variants import first_found
+    from jinja2 import nodes
+
+    name, entry, search_path = variant.name, variant.entry, variant.search_path
+    env = make_environment(search_path)
+
+    def find(template: str) -> Path | None:
+        return next((folder / template for folder in search_path if (folder / template).is_file()), None)
+
+    first = find(entry)
+    if first is None:
+        where = display_name(first_found(roots, f"{name}/variant.yaml") or Path(name))
+        folders = ", ".join(display_name(f) for f in search_path)
+        problems.add(Location(where), f"variant '{name}' has no template '{entry}' in {folders}", "check 'entry:'")
+        return
+    seen: set[Path] = set()
+    pending = [first]
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = getattr(node, "template", None)
+            if not isinstance(target, nodes.Const) or not isinstance(target.value, str):
+                continue  # a name computed at run time; rendering reports it if it is missing
+            found = find(target.value)
+            if found is None:
+                problems.add(
+                    Location(display_name(path), node.lineno, 1),
+                    f"the template '{target.value}' is not in any template folder of the variant '{name}'",
+                    "check its name",
+                )
+            else:
+                pending.append(found)

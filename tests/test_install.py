@@ -1,0 +1,213 @@
+"""The tool as a clinic gets it: a wheel built from the repository, installed into a fresh virtual environment in
+a temporary folder, then `handouts init clinic && cd clinic && handouts build`.
+
+Installing every dependency from the network into the fresh environment would take minutes, so the environment
+sees the dependencies already installed for this project through a .pth file (a line naming this environment's
+site-packages), and the wheel itself is installed with --no-deps. Python puts a .pth file's folder after the
+environment's own site-packages and does not run the .pth files inside it, so `handouts` is the wheel's copy,
+never this checkout's editable install. One build and one install serve the whole session.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+from pptx import Presentation
+
+try:  # tests/ may be a package or a plain folder of test modules
+    from .conftest import ROOT
+except ImportError:
+    from conftest import ROOT
+
+SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "generator", "templates", "examples")
+NO_PROJECT = "no handouts project here (no handouts.yaml in this folder or above); run `handouts init`"
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def wheel_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Build the wheel from a copy of the repository's sources; return it and everything the build printed.
+
+    A copy, so the build's scratch folders (build/, *.egg-info) never land in the checkout. Without build
+    isolation: the setuptools of the test environment builds it, with no network.
+    """
+    source = tmp_path_factory.mktemp("source")
+    for name in SOURCES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, source / name, ignore=shutil.ignore_patterns("__pycache__", "output"))
+        else:
+            shutil.copy2(path, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    command = [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "--no-build-isolation", "-w", str(dist), "."]
+    proc = run(command, cwd=source)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    [wheel] = dist.glob("handouts-*.whl")
+    return wheel, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="session")
+def wheel(wheel_build: tuple[Path, str]) -> Path:
+    return wheel_build[0]
+
+
+def test_building_the_wheel_prints_no_deprecation_warning(wheel_build: tuple[Path, str]) -> None:
+    _, log = wheel_build
+    assert "running build_py" in log, "pip -v no longer shows the backend's output; the check below sees nothing"
+    assert "deprecat" not in log.lower(), [line for line in log.splitlines() if "eprecat" in line]
+
+
+def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        packaged = {
+            n.removeprefix("handouts/_data/"): archive.read(n) for n in names if n.startswith("handouts/_data/")
+        }
+        metadata = email.message_from_bytes(archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))))
+    in_repo = {
+        f"{folder}/{path.relative_to(ROOT / folder).as_posix()}": path.read_bytes()
+        for folder in ("templates", "examples")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.is_file() and not {"output", "__pycache__"} & set(path.relative_to(ROOT).parts)
+    }
+    assert packaged == in_repo, "the wheel's templates and examples differ from the repository's"
+    for needed in (
+        "templates/labels.yaml",
+        "templates/_pdf/style.yaml",
+        "templates/patient-handout/style.yaml",
+        "templates/patient-handout/content.xml.j2",
+        "examples/clinic/handouts.yaml",
+        "examples/clinic/.gitignore",
+        "examples/clinic/.github/workflows/handouts.yml",
+        "examples/clinic/content/brands/maple-street-logo.png",
+        "examples/starter-topic.yaml",
+    ):
+        assert needed in packaged, needed
+    assert {"handouts/__init__.py", "handouts/__main__.py", "handouts/py.typed", "handouts/resources.py"} <= names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert not any(n.startswith(("generator/", "tests/", "templates/", "examples/")) for n in names)
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert metadata["License-Expression"] == "MIT"
+    requires = metadata.get_all("Requires-Dist")
+    runtime = [r for r in requires if "extra ==" not in r]
+    # The fonts are not copied into the wheel: they come from the ttf-opensans package, with their licence.
+    assert any(r.startswith("ttf-opensans") for r in runtime)
+    assert not any(r.startswith(("pytest", "ruff", "mypy", "check-jsonschema")) for r in runtime), runtime
+    assert all("~=" in r or "==" in r for r in runtime), runtime
+
+
+@dataclass
+class Installed:
+    """A fresh virtual environment with the wheel installed."""
+
+    venv: Path
+    env: dict[str, str]
+
+    @property
+    def handouts(self) -> str:
+        return str(self.venv / "bin" / "handouts")
+
+    def run(self, *args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return run([self.handouts, *args], cwd=cwd, env={**self.env, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    venv = tmp_path_factory.mktemp("venv") / "env"
+    made = run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=venv.parent)
+    assert made.returncode == 0, made.stderr
+    python = str(venv / "bin" / "python")
+    purelib = run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], cwd=venv.parent)
+    site = Path(purelib.stdout.strip())
+    (site / "test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "--quiet"]
+    proc = run([*pip, str(wheel)], cwd=venv.parent)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Nothing of this checkout may leak in: no PYTHONPATH, no CI annotations, no date override.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS", "SOURCE_DATE_EPOCH")}
+    return Installed(venv, {**env, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Installed, tmp_path: Path) -> None:
+    script = "import handouts, handouts.resources as r; print(handouts.__file__); print(r.packaged_templates())"
+    proc = run([str(installed.venv / "bin" / "python"), "-c", script], cwd=tmp_path, env=installed.env)
+    assert proc.returncode == 0, proc.stderr
+    module, templates = (Path(line) for line in proc.stdout.splitlines())
+    assert module.is_relative_to(installed.venv) and templates.is_relative_to(installed.venv)
+    assert templates.parts[-2:] == ("_data", "templates")
+    version = installed.run("--version", cwd=tmp_path)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("handouts 0.2.0 (Python 3.")
+    assert "reportlab " in version.stdout and "python-pptx " in version.stdout
+    python_m = run(
+        [str(installed.venv / "bin" / "python"), "-m", "handouts", "--help"], cwd=tmp_path, env=installed.env
+    )
+    assert python_m.returncode == 0 and "init" in python_m.stdout
+
+
+def _tree(folder: Path) -> Iterator[tuple[str, int, int]]:
+    for path in sorted(folder.rglob("*")):
+        stat = path.lstat()
+        yield str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns
+
+
+def test_outside_a_project_every_command_exits_2_and_writes_nothing_anywhere(
+    installed: Installed, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    before = list(_tree(installed.venv))
+    for command in (["build"], ["gallery"], ["list"], ["check"], ["build", "--json"]):
+        proc = installed.run(*command, cwd=empty)
+        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
+        assert proc.stderr.splitlines() == [NO_PROJECT], command
+        assert "Traceback" not in proc.stderr
+    document = json.loads(proc.stdout)
+    assert (document["exit_code"], document["project"], document["built"]) == (2, None, 0)
+    assert [p["message"] for p in document["problems"]] == [NO_PROJECT.split("; ")[0]]
+    assert list(empty.iterdir()) == []
+    assert list(_tree(installed.venv)) == before, "a command outside a project wrote into the environment"
+
+
+def test_init_then_build_makes_every_output_of_the_example_topic(installed: Installed, tmp_path: Path) -> None:
+    init = installed.run("init", "clinic", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    clinic = tmp_path / "clinic"
+    listed = installed.run("list", "--json", cwd=clinic)
+    assert listed.returncode == 0, listed.stderr
+    planned = {a["path"]: a for a in json.loads(listed.stdout)["artifacts"]}
+    variants = {p.parent.name for p in (ROOT / "templates").glob("*/variant.yaml") if not p.parent.name.startswith("_")}
+    assert {a["variant"] for a in planned.values()} == variants, "the example's matrix must make every variant"
+    assert {a["topic"] for a in planned.values()} == {"home-blood-pressure"}
+
+    build = installed.run("build", cwd=clinic)
+    assert build.returncode == 0, build.stderr
+    assert build.stderr.splitlines()[-1] == f"{len(planned)} built, 0 up to date, 0 failed"
+    output = clinic / "output"
+    manifest = {a["path"]: a for a in json.loads((output / "manifest.json").read_text(encoding="utf-8"))["artifacts"]}
+    assert set(manifest) == set(planned)
+    for path, entry in manifest.items():
+        file = output / path
+        if file.suffix == ".pdf":
+            assert len(pypdf.PdfReader(file).pages) == entry["pages"], path
+        else:
+            assert len(Presentation(str(file)).slides) == entry["pages"], path
+    outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(clinic)]
+    assert outside == [], "the build wrote outside the project"
+    again = installed.run("init", "clinic", cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr

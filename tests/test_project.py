@@ -1,0 +1,378 @@
+"""Projects: handouts.yaml found upward or named with -C, init and new topic, a project's own templates over the
+packaged ones file by file, check of the whole project, builds that match nothing, stale outputs removed, and the
+renderers' versions in the cache key. Every test runs the real command in a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+import yaml
+
+try:  # tests/ may be a package or a plain folder of test modules
+    from .conftest import ROOT, CliResult, run_cli
+except ImportError:
+    from conftest import ROOT, CliResult, run_cli
+
+NO_PROJECT = "no handouts project here (no handouts.yaml in this folder or above); run `handouts init`"
+TOPIC = "home-blood-pressure"  # the example topic `handouts init` writes
+BRAND = "maple-street"  # and its example brand
+EXAMPLE_FILES = {
+    "handouts.yaml",
+    ".gitignore",
+    "README.md",
+    "requirements.txt",
+    ".github/workflows/handouts.yml",
+    f"content/{TOPIC}.yaml",
+    f"content/brands/{BRAND}.yaml",
+    f"content/brands/{BRAND}-logo.png",
+    "content/references/references.yaml",
+}
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def set_matrix(project: Path, **matrix: list[str]) -> None:
+    """Rewrite the `matrix:` of the project's handouts.yaml."""
+    path = project / "handouts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["matrix"] = matrix
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def build(project: Path, *args: str, env: dict[str, str] | None = None) -> dict:
+    """Run `handouts build --json ARGS` in `project`; require success and return the document."""
+    result = run_cli("build", "--json", *args, cwd=project, env=env)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {a["path"]: a["status"] for a in report["artifacts"]}
+
+
+def lines(result: CliResult) -> list[str]:
+    return [line for line in result.err.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a project `handouts init` wrote (once for the module; tests work on copies)."""
+    parent = tmp_path_factory.mktemp("init")
+    result = run_cli("init", "clinic", cwd=parent)
+    assert result.code == 0, result.err
+    return parent / "clinic"
+
+
+@pytest.fixture
+def clinic(initialised: Path, tmp_path: Path) -> Path:
+    """Return a copy of the initialised project that a test may change, its matrix cut to one small output."""
+    project = tmp_path / "clinic"
+    shutil.copytree(initialised, project)
+    set_matrix(project, brands=[BRAND], variants=["patient-handout"], papers=["letter"])
+    return project
+
+
+# ----- init and new topic ---------------------------------------------------------------------------------------
+def test_init_writes_the_example_project(initialised: Path) -> None:
+    assert set(files_under(initialised)) == EXAMPLE_FILES
+    assert files_under(initialised) == files_under(ROOT / "examples" / "clinic"), "init must copy the example as is"
+    assert "output/" in (initialised / ".gitignore").read_text(encoding="utf-8").splitlines()
+    result = run_cli("check", cwd=initialised)
+    assert result.code == 0, result.err
+    assert f"ok content/{TOPIC}.yaml" in result.out.splitlines()
+
+
+def test_init_refuses_to_write_over_any_file_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "handouts.yaml").write_text("name: mine\n", encoding="utf-8")
+    (tmp_path / "content" / f"{TOPIC}.yaml").write_text("id: mine\n", encoding="utf-8")
+    before = files_under(tmp_path)
+    result = run_cli("init", cwd=tmp_path)
+    assert result.code == 2, result.err
+    assert lines(result)[:2] == [
+        "content/home-blood-pressure.yaml: already exists; nothing was written; move it away, or start in an "
+        "empty folder",
+        "handouts.yaml: already exists; nothing was written; move it away, or start in an empty folder",
+    ]
+    assert files_under(tmp_path) == before
+
+
+def test_new_topic_writes_a_starter_that_passes_check_and_builds(clinic: Path) -> None:
+    result = run_cli("new", "topic", "asthma-inhalers", cwd=clinic / "content" / "brands")  # found from below
+    assert result.code == 0, result.err
+    path = clinic / "content" / "asthma-inhalers.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n#") >= 5, "the starter explains itself in comments"
+    assert re.search(r"^id: asthma-inhalers$", text, re.MULTILINE)
+    checked = run_cli("check", str(path), cwd=clinic)
+    assert checked.code == 0, checked.err
+    # Every variant (one paper each, to be quick): the starter must fit them all.
+    set_matrix(clinic, brands=[BRAND], topics=["asthma-inhalers"], papers=["letter", "a5"])
+    report = build(clinic)
+    variants = {p.parent.name for p in (ROOT / "templates").glob("*/variant.yaml") if not p.parent.name.startswith("_")}
+    assert {a["variant"] for a in report["artifacts"]} == variants
+    assert report["built"] == len(report["artifacts"])
+
+    again = run_cli("new", "topic", "asthma-inhalers", cwd=clinic)
+    assert again.code == 2
+    assert lines(again)[0].startswith("content/asthma-inhalers.yaml: already exists")
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("bad", ["Asthma", "a b", "con", "../x", "x-"])
+def test_new_topic_refuses_an_id_that_cannot_be_a_file_name(clinic: Path, bad: str) -> None:
+    result = run_cli("new", "topic", bad, cwd=clinic)
+    assert result.code == 2
+    assert "cannot be a topic id" in result.err
+    assert sorted(p.name for p in (clinic / "content").glob("*.yaml")) == [f"{TOPIC}.yaml"]
+
+
+# ----- finding the project ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "command",
+    [["build"], ["check"], ["list"], ["gallery"], ["watch"], ["new", "topic", "x"], ["merge", "."]],
+)
+def test_every_command_that_needs_a_project_says_so_outside_one(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.code == 2, result.err
+    assert lines(result) == [NO_PROJECT]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_is_found_from_a_subfolder_and_named_with_dash_c(clinic: Path, tmp_path: Path) -> None:
+    # A path outside the current folder is shown in full, one inside it relative to it.
+    output = clinic / "output" / BRAND / TOPIC / "patient-handout-letter.pdf"
+    row = f"{TOPIC}\tpatient-handout\t{BRAND}\tletter\t"
+    at_root = run_cli("list", cwd=clinic)
+    assert at_root.out.splitlines() == [f"{row}output/{BRAND}/{TOPIC}/patient-handout-letter.pdf"], at_root.err
+    below = run_cli("list", cwd=clinic / "content" / "brands")
+    assert below.code == 0, below.err
+    assert below.out.splitlines() == [f"{row}{output}"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for args in (["-C", str(clinic), "list"], ["list", "--project", str(clinic / "content")]):
+        result = run_cli(*args, cwd=elsewhere)
+        assert result.code == 0, result.err
+        assert result.out.splitlines() == [f"{row}{output}"]
+    missing = run_cli("-C", str(elsewhere), "build", cwd=ROOT)
+    assert missing.code == 2
+    assert lines(missing) == [
+        f"no handouts project in {elsewhere} (no handouts.yaml there or above); run `handouts init {elsewhere}`"
+    ]
+
+
+def test_handouts_yaml_problems_are_located(clinic: Path) -> None:
+    (clinic / "handouts.yaml").write_text(
+        "name: Maple\nouput: out\noutput: ../elsewhere\nmatrix:\n  brands: [maple-stret]\n  papers: [letter]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", cwd=clinic)
+    assert result.code == 2
+    assert "handouts.yaml:2:1: unknown key 'ouput'; did you mean 'output'?" in lines(result)
+    for value in ("../elsewhere", "/tmp/elsewhere", "content/output"):
+        (clinic / "handouts.yaml").write_text(f"name: Maple\noutput: {value}\n", encoding="utf-8")
+        result = run_cli("build", cwd=clinic)
+        assert result.code == 2
+        assert lines(result)[0].startswith("handouts.yaml:2:9: "), result.err
+    assert lines(result) == [
+        "handouts.yaml:2:9: the output folder must be apart from the content folder; for example 'output'"
+    ]
+    assert not (clinic / "content" / "output").exists() and not (clinic.parent / "elsewhere").exists()
+
+
+def test_a_typo_in_the_matrix_and_a_broken_brand_outside_it_fail_check(clinic: Path) -> None:
+    set_matrix(clinic, brands=["maple-stret"])
+    brand = clinic / "content" / "brands" / "other.yaml"
+    brand.write_text("id: other\nname: Other\nphone: (555) 010-0100\ncolors: {primary: '#12', secondary: '#fff'}\n")
+    result = run_cli("check", cwd=clinic)
+    assert result.code == 2
+    found = lines(result)
+    typo = next(n for n, line in enumerate((clinic / "handouts.yaml").read_text().splitlines(), 1) if "stret" in line)
+    assert f"handouts.yaml:{typo}:5: there is no brand 'maple-stret'; did you mean 'maple-street'?" in found
+    assert any(line.startswith("content/brands/other.yaml:4:19: 'colors.primary' must be") for line in found), found
+
+
+def test_the_old_content_build_yaml_is_an_error_not_ignored(clinic: Path) -> None:
+    (clinic / "content" / "build.yaml").write_text("brands: [none]\n", encoding="utf-8")
+    result = run_cli("list", cwd=clinic)
+    assert result.code == 2
+    assert lines(result) == [
+        "content/build.yaml: build.yaml is no longer read: the build matrix now lives in handouts.yaml; "
+        "move its keys under 'matrix:' in handouts.yaml and delete it"
+    ]
+
+
+# ----- templates: the project's own, file by file -----------------------------------------------------------------
+def _title_sizes(pdf: Path) -> set[float]:
+    with pdfplumber.open(pdf) as document:
+        words = document.pages[0].extract_words(extra_attrs=["size"])
+    return {round(w["size"]) for w in words if w["text"] == "Checking"}  # the title's first word, and the lead's
+
+
+def _title_size(pdf: Path) -> int:
+    return max(_title_sizes(pdf))
+
+
+def test_a_project_file_overrides_one_packaged_file_and_adds_a_variant(clinic: Path, tmp_path: Path) -> None:
+    out = f"{BRAND}/{TOPIC}/patient-handout-letter.pdf"
+    first = build(clinic)
+    assert _title_size(clinic / "output" / out) == 21
+
+    own = clinic / "templates" / "patient-handout"
+    own.mkdir(parents=True)
+    style = (ROOT / "templates" / "patient-handout" / "style.yaml").read_text(encoding="utf-8")
+    style, count = re.subn(r"title: \{size: 21\}", "title: {size: 30}", style)
+    assert count == 1, "the packaged patient-handout style has no title size 21; the test's edit needs updating"
+    (own / "style.yaml").write_text(style, encoding="utf-8")
+    flyer = clinic / "templates" / "clinic-flyer"
+    flyer.mkdir()
+    (flyer / "variant.yaml").write_text("description: Our own flyer.\nextends: patient-handout\npapers: [letter]\n")
+    entry = (ROOT / "templates" / "patient-handout" / "content.xml.j2").read_text(encoding="utf-8")
+    (flyer / "content.xml.j2").write_text(entry.replace("{{ t.main_message }}", "{{ t.main_message }} Our flyer."))
+    set_matrix(clinic, brands=[BRAND], variants=["patient-handout", "clinic-flyer"], papers=["letter"])
+
+    second = build(clinic)
+    assert statuses(second) == {out: "built", f"{BRAND}/{TOPIC}/clinic-flyer-letter.pdf": "built"}
+    assert second["artifacts"][0]["sha256"] != first["artifacts"][0]["sha256"]
+    assert _title_size(clinic / "output" / out) == 30, "the project's style.yaml did not replace the packaged one"
+    flyer_pdf = clinic / "output" / BRAND / TOPIC / "clinic-flyer-letter.pdf"
+    assert "Our flyer." in pypdf.PdfReader(flyer_pdf).pages[0].extract_text()
+    assert _title_size(flyer_pdf) == 30, "the flyer extends patient-handout: the project's style applies to it"
+    assert "Our flyer." not in pypdf.PdfReader(clinic / "output" / out).pages[0].extract_text()
+    (own / "style.yaml").unlink()  # back to the packaged file: the output is the first one again
+    third = build(clinic, "--only", "patient-handout")
+    assert third["artifacts"][0]["sha256"] == first["artifacts"][0]["sha256"]
+
+
+def test_check_compiles_the_project_templates_and_follows_their_imports(clinic: Path) -> None:
+    own = clinic / "templates" / "patient-handout"
+    own.mkdir(parents=True)
+    (own / "content.xml.j2").write_text('{% import "_macroz.xml.j2" as m %}\n<document>\n</document>\n')
+    (clinic / "templates" / "broken.xml.j2").write_text("<p>\n{% if t.title %}\n</p>\n")
+    result = run_cli("check", cwd=clinic)
+    assert result.code == 2
+    found = lines(result)
+    assert any(line.startswith("templates/broken.xml.j2:3:1: template error: ") for line in found), found
+    (clinic / "templates" / "broken.xml.j2").unlink()
+    result = run_cli("check", cwd=clinic)
+    assert result.code == 2
+    assert lines(result)[0] == (
+        "templates/patient-handout/content.xml.j2:1:1: the template '_macroz.xml.j2' is not in any template "
+        "folder of the variant 'patient-handout'; check its name"
+    )
+
+
+# ----- nothing to build -----------------------------------------------------------------------------------------
+def test_a_build_that_matches_nothing_exits_2_and_says_what(clinic: Path, tmp_path: Path) -> None:
+    result = run_cli("build", "--only", "patient-leaflet", "--paper", "letter", cwd=clinic)
+    assert result.code == 2
+    assert lines(result) == [
+        "nothing to build: no output matches --only patient-leaflet --paper letter; see `handouts list`"
+    ]
+    outside = tmp_path / f"{TOPIC}.yaml"
+    shutil.copy(clinic / "content" / f"{TOPIC}.yaml", outside)
+    result = run_cli("build", str(outside), cwd=clinic)
+    assert result.code == 2
+    assert lines(result) == [f"{outside} is outside the project in {clinic}; move it into the project's content folder"]
+    (clinic / "content" / f"{TOPIC}.yaml").unlink()
+    result = run_cli("build", cwd=clinic)
+    assert result.code == 2
+    assert lines(result) == ["nothing to build: there is no topic in content; write one with `handouts new topic ID`"]
+    assert not (clinic / "output").exists()
+
+
+def test_an_empty_shard_of_a_matrix_with_outputs_is_not_an_error(clinic: Path) -> None:
+    report = build(clinic, "--shard", "2/2")
+    assert (report["built"], report["artifacts"]) == (0, [])
+
+
+# ----- outputs follow the source ---------------------------------------------------------------------------------
+def test_outputs_that_leave_the_matrix_are_removed_with_their_thumbnails(clinic: Path) -> None:
+    set_matrix(clinic, brands=[BRAND, "none"], variants=["patient-handout"], papers=["letter"])
+    build(clinic)
+    assert run_cli("gallery", cwd=clinic).code == 0
+    output = clinic / "output"
+    neutral = f"{TOPIC}/patient-handout-letter.pdf"
+    branded = f"{BRAND}/{TOPIC}/patient-handout-letter.pdf"
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    sha = {a["path"]: a["sha256"][:20] for a in manifest["artifacts"]}
+    assert list((output / ".gallery").glob(f"{sha[neutral]}-*.png"))
+    (output / TOPIC / "notes.txt").write_text("mine", encoding="utf-8")  # not the tool's: it stays
+
+    set_matrix(clinic, brands=[BRAND], variants=["patient-handout"], papers=["letter"])
+    result = run_cli("build", cwd=clinic)
+    assert result.code == 0, result.err
+    assert f"removed {neutral}" in lines(result)
+    assert lines(result)[-1] == "0 built, 1 up to date, 0 failed, removed 1"
+    assert not (output / neutral).exists()
+    assert (output / TOPIC / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert [a["path"] for a in json.loads((output / "manifest.json").read_text())["artifacts"]] == [branded]
+    assert not list((output / ".gallery").glob(f"{sha[neutral]}-*.png"))
+    assert list((output / ".gallery").glob(f"{sha[branded]}-*.png"))
+    page = (output / "index.html").read_text(encoding="utf-8")
+    assert f'href="{branded}"' in page and f'href="{neutral}"' not in page
+
+    (output / branded).write_bytes(b"%PDF- changed by hand")  # a file changed by hand is never deleted
+    (clinic / "content" / f"{TOPIC}.yaml").rename(clinic / "content" / "renamed.yaml")
+    text = (clinic / "content" / "renamed.yaml").read_text(encoding="utf-8").replace(f"id: {TOPIC}", "id: renamed")
+    (clinic / "content" / "renamed.yaml").write_text(text, encoding="utf-8")
+    report = build(clinic)
+    assert report["removed_outputs"] == [] and report["built"] == 1
+    assert (output / branded).read_bytes() == b"%PDF- changed by hand"
+    assert [a["path"] for a in json.loads((output / "manifest.json").read_text())["artifacts"]] == [
+        f"{BRAND}/renamed/patient-handout-letter.pdf"
+    ]
+
+
+def test_a_deleted_topic_s_outputs_are_removed(clinic: Path) -> None:
+    assert run_cli("new", "topic", "second", cwd=clinic).code == 0
+    first = build(clinic)
+    assert first["built"] == 2
+    (clinic / "content" / "second.yaml").unlink()
+    report = build(clinic)
+    assert report["removed_outputs"] == [f"{BRAND}/second/patient-handout-letter.pdf"]
+    assert report["removed"] == 1
+    assert not (clinic / "output" / BRAND / "second").exists(), "the emptied folder is removed too"
+
+
+# ----- the cache key holds the renderers' versions ---------------------------------------------------------------
+_FAKE_VERSION = """
+import sys
+from importlib import metadata
+real = metadata.version
+metadata.version = lambda name: "99.0" if name == sys.argv[1] else real(name)
+from handouts.cli import main
+main(sys.argv[2:])
+"""
+
+
+def test_a_changed_renderer_version_rebuilds(clinic: Path) -> None:
+    renderer = "reportlab"
+    first = build(clinic)
+    for name in ("jinja2", "python-pptx", "pyyaml", "reportlab", "ttf-opensans"):
+        assert f"{name} " in first["artifacts"][0]["inputs"]["renderers"], name
+    proc = subprocess.run(
+        [sys.executable, "-c", _FAKE_VERSION, renderer, "build", "--json"],
+        cwd=clinic,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    faked = json.loads(proc.stdout)
+    assert (faked["built"], faked["reused"]) == (1, 0), "a new renderer release must rebuild"
+    assert f"{renderer} 99.0" in faked["artifacts"][0]["inputs"]["renderers"]
+    again = build(clinic)
+    assert (again["built"], again["reused"]) == (1, 0), "and going back rebuilds again"
+    assert build(clinic)["reused"] == 1
