@@ -1,13 +1,15 @@
 """output/index.html: a thumbnail of every page and slide, grouped by clinic and topic, linking to each file.
 
 PDF pages are drawn with pypdfium2. Decks go through LibreOffice when it is installed; otherwise the gallery
-lists their slide titles. Thumbnails are kept under output/.gallery/ by the artifact's hash, so an unchanged
-output is not drawn again.
+lists their slide titles. Web pages are shown as a phone shows them, in headless Chromium when it is installed;
+otherwise the gallery gives the page's title. Thumbnails are kept under output/.gallery/ by the artifact's hash,
+so an unchanged output is not drawn again.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +24,7 @@ from handouts.paths import shown
 
 THUMBS = ".gallery"
 SCALE = 0.35
+PHONE = (390, 844)  # the window a web page's thumbnail is taken in, in CSS pixels
 
 
 def write_gallery(out: Path, draw: bool = True) -> Path:
@@ -86,6 +89,8 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], 
     if existing or not draw:
         return [p.name for p in existing]
     preview = _preview(path.name)
+    if preview == "browser":
+        return _browser_thumbnail(path, thumbs, sha)
     pdf = rendered.get(path) if preview == "office" else path if preview == "pdf" else None
     if pdf is None:
         return []
@@ -104,6 +109,22 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], 
     return names
 
 
+def _browser_thumbnail(path: Path, thumbs: Path, sha: str) -> list[str]:
+    """Return the name of a thumbnail of web page `path` as a phone shows its top, or [] without a browser."""
+    from handouts.browser import screenshot
+
+    png = screenshot(path, *PHONE)
+    if png is None:
+        return []
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.resize((round(image.width * SCALE * 1.6), round(image.height * SCALE * 1.6)))
+    name = f"{sha[:20]}-1.png"
+    atomic_write(thumbs / name, _png_bytes(small))
+    return [name]
+
+
 def _outline(path: Path) -> list[str]:
     """Return the titles of a file's pages or slides, from its format's `outline` hook, when it has one."""
     output_format = format_of_file(path.name)
@@ -117,8 +138,6 @@ def _preview(file_name: str) -> str:
 
 
 def _png_bytes(image: Any) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

@@ -57,6 +57,11 @@ variant_type = RecordType(
             PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
         ),
         "builder": Field(FormatNameType(), required=False),
+        # Take the templates (content.xml.j2, ...) of another variant, of any format: a web page says the same words
+        # as the handout it mirrors, from one template. Its own folder and `extends:` chain are searched first.
+        "templates_from": Field(
+            PatternType(r"[a-z0-9-]+", "a variant folder name", "name a variant in templates/"), required=False
+        ),
         "audience": Field(EnumType(AUDIENCES), required=False),
         "entry": Field(
             PatternType(r"[A-Za-z0-9_.-]+\.j2", "a template file name ending in .j2", "for example content.xml.j2"),
@@ -208,6 +213,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
     style_files = tuple(
         found for link in reversed(chain) if (found := first_found(roots, f"{link}/style.yaml")) is not None
     )
+    borrowed = _borrowed_folders(name, merged.get("templates_from"), raw, roots, problems)
     style = load_style(list(style_files), output_format.style_schema, output_format.style_required, problems)
     papers: tuple[str, ...] = ()
     if output_format.takes_papers:
@@ -227,7 +233,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         builder=merged["builder"],
         audience=merged["audience"],
         entry=merged.get("entry", "content.xml.j2"),
-        search_path=(*folders, *roots),
+        search_path=(*folders, *(f for f in borrowed if f not in folders), *roots),
         style_files=style_files,
         papers=papers,
         max_pages=merged.get("max_pages", 0),
@@ -240,6 +246,23 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
     if output_format.check_variant is not None and not problems:
         output_format.check_variant(variant, problems)
     return variant
+
+
+def _borrowed_folders(
+    name: str, source: str | None, raw: dict[str, dict], roots: tuple[Path, ...], problems: ProblemList
+) -> list[Path]:
+    """Return the template folders of `source`, the variant `name` takes its templates from, nearest first."""
+    if source is None:
+        return []
+    if source not in raw or source.startswith("_") or source == name:
+        problems.add(
+            getattr(source, "loc", None) or Location(str(raw[name]["_file"])),
+            f"variant '{name}' takes its templates from '{source}', which is not another variant",
+            suggest(source, [v for v in raw if not v.startswith("_") and v != name]),
+        )
+        return []
+    chain = _chain(source, raw, problems) or []
+    return [root / link for link in chain for root in roots if (root / link).is_dir()]
 
 
 def known_papers(variants: dict[str, Variant]) -> list[str]:

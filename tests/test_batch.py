@@ -346,11 +346,15 @@ def test_list_prints_the_whole_matrix() -> None:
     assert all(len(row) == 5 and all(field.strip() for field in row) for row in rows), result.out
     assert {tuple(row[:4]) for row in rows} == expected_matrix()
     assert len(rows) == len(expected_matrix())
+    from handouts.variants import discover_variants
+
+    variants = discover_variants(ROOT / "templates")
     for topic, variant, brand, paper, path in rows:
         parts = Path(path).parts
         assert parts[-2] == topic and Path(path).name.startswith(variant), path
         assert parts[-3] == ("output" if brand == "none" else brand), path
-        assert path.endswith(".pptx" if paper == "-" else f"-{paper}.pdf"), path
+        # The file's name is its format's: variant-paper.pdf, variant.pptx, variant.html
+        assert Path(path).name == variants[variant].format.file_name(variant, "" if paper == "-" else paper), path
     assert len({row[4] for row in rows}) == len(rows), "two matrix cells share an output path"
 
     as_json = run_cli("list", "--json")

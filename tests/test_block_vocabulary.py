@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from handouts import ir
 from handouts.brand import NEUTRAL
-from handouts.builders import pdf_blocks, pptx
+from handouts.builders import html_blocks, pdf_blocks, pptx
 from handouts.builders.context import BuildContext
 from handouts.content.blocks import CONTENT_BLOCKS
 from handouts.content.model import block_type
@@ -52,7 +52,9 @@ def test_every_ir_block_is_made_by_a_markup_tag() -> None:
     assert made == IR_BLOCKS
 
 
-@pytest.mark.parametrize("handlers", [pdf_blocks.HANDLERS, pptx.BODY_HANDLERS], ids=["pdf", "pptx"])
+@pytest.mark.parametrize(
+    "handlers", [pdf_blocks.HANDLERS, pptx.BODY_HANDLERS, html_blocks.HANDLERS], ids=["pdf", "pptx", "html"]
+)
 def test_every_builder_has_a_handler_for_every_block(handlers: dict) -> None:
     assert set(handlers) == IR_BLOCKS
 

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import lxml.html
 import pdfplumber
 import pytest
 import yaml
@@ -82,6 +83,12 @@ def _pdf_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def _page_text(path: Path) -> str:
+    """Return what a web page says: its body's text and its pictures' alt text."""
+    body = lxml.html.document_fromstring(path.read_bytes()).find("body")
+    return " ".join([body.text_content(), *(img.get("alt", "") for img in body.iter("img"))])
+
+
 def _deck_runs(path: Path) -> list:
     deck = Presentation(str(path))
     return [
@@ -96,10 +103,13 @@ def _deck_runs(path: Path) -> list:
 
 def test_a_spanish_topic_prints_no_english_label(spanish: Path) -> None:
     english = _english_labels()
-    outputs = sorted(p for p in spanish.rglob("*") if p.suffix in (".pdf", ".pptx"))
-    assert outputs
+    outputs = sorted(p for p in spanish.rglob("*") if p.suffix in (".pdf", ".pptx", ".html"))
+    assert {p.suffix for p in outputs} == {".pdf", ".pptx", ".html"}
     for path in outputs:
-        text = _pdf_text(path) if path.suffix == ".pdf" else " ".join(r.text for r in _deck_runs(path))
+        if path.suffix == ".html":
+            text = _page_text(path)
+        else:
+            text = _pdf_text(path) if path.suffix == ".pdf" else " ".join(r.text for r in _deck_runs(path))
         found = sorted(w for w in english if w in text)
         assert not found, f"{path.relative_to(spanish)} prints English labels: {found}"
     handout = _pdf_text(spanish / "minimo" / "patient-handout-letter.pdf")
@@ -109,6 +119,8 @@ def test_a_spanish_topic_prints_no_english_label(spanish: Path) -> None:
 def test_every_text_is_in_the_topics_language(spanish: Path) -> None:
     for path in spanish.rglob("*.pdf"):
         assert str(PdfReader(path).trailer["/Root"]["/Lang"]) == "es"
+    for path in spanish.rglob("*.html"):
+        assert lxml.html.document_fromstring(path.read_bytes()).get("lang") == "es"
     for path in spanish.rglob("*.pptx"):
         languages = {
             run._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr").get("lang")

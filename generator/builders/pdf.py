@@ -26,6 +26,8 @@ from handouts.builders.pdf_furniture import (
     timestamp,
 )
 from handouts.builders.pdf_styles import PdfStyle
+from handouts.builders.pdf_tags import Tagger, end_page, start_page, tagged
+from handouts.builders.pdf_ua import add_structure
 from handouts.errors import BuildError, Problem
 from handouts.fonts import font_name, register_pdf_fonts
 from reportlab.pdfgen.canvas import Canvas
@@ -46,7 +48,11 @@ class PdfBuilder:
 
         register_pdf_fonts()
         attempt = fit(doc, context)
-        return BuildResult(attempt.data, attempt.pages)
+        # Only the layout that is kept is tagged: the structure pass is pikepdf's, once per output.
+        data = add_structure(
+            attempt.data, attempt.layout.tags, ir.plain(doc.title), context.meta["language"], context.epoch
+        )
+        return BuildResult(data, attempt.pages)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class Layout:
         self.placed: list[Placement] = []
         self.header: list[tuple[Flowable, float]] = []
         self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
+        self.labels = context.labels
+        self.tags = Tagger()
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -105,9 +113,9 @@ class Layout:
             bar = BrandBar(brand, self.style, self.context.labels, self.width)
             pieces.append((bar, BrandBar.height_for(self.style)))
         if self.page["title_block"]:
-            for role, spans in (("title", self.doc.title), ("subtitle", self.doc.subtitle)):
+            for role, spans, tag in (("title", self.doc.title, "H1"), ("subtitle", self.doc.subtitle, "P")):
                 if spans:
-                    para = Paragraph(markup(spans, self.style), self.style.para(role))
+                    para = tagged(markup(spans, self.style), self.style.para(role), self.tags.add(tag))
                     _, h = para.wrap(self.width, self.page_h)
                     pieces.append((para, h + self.style.para(role).spaceAfter))
         return pieces
@@ -195,6 +203,7 @@ class Layout:
         return handler(self, block, width)
 
     def render(self) -> tuple[bytes, int]:
+        self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
         self.header = self._header_first()
         frames = self._frames(sum(h for _, h in self.header))
         buffer = io.BytesIO()
@@ -329,16 +338,20 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             self._doc._timeStamp = timestamp(epoch)
             self.setViewerPreference("DisplayDocTitle", "true")
             self._pages: list[dict] = []
+            self.handouts_tagger = layout.tags
+            start_page(self)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            start_page(self)
 
         def save(self) -> None:
             total = layout.pages = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
                 layout._draw_footer(self, self._pageNumber, total)
+                end_page(self)
                 Canvas.showPage(self)
             Canvas.save(self)
 

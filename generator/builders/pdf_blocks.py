@@ -17,8 +17,10 @@ from handouts.builders.pdf_flow import PaddedTable
 from handouts.builders.pdf_furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf_pictures import icon, picture
 from handouts.builders.pdf_styles import PdfStyle
+from handouts.builders.pdf_tags import Marked, Node, Tagger, tagged
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
+from handouts.labels import Labels
 from handouts.links import safe_link
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
@@ -26,6 +28,8 @@ from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, P
 
 class BlockLayout(Protocol):
     style: PdfStyle
+    tags: Tagger  # the structure tree the handlers add each block's elements to, in the IR's order
+    labels: Labels  # the words of the topic's language, for the alternative text of a QR code
 
     def flowables(self, block: ir.Block, width: float) -> list[Flowable]: ...
 
@@ -64,7 +68,8 @@ def _no_padding() -> list[tuple]:
 
 
 def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
-    para = Paragraph(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"))
+    node = layout.tags.add(f"H{block.level}")
+    para = tagged(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"), node)
     if not block.icon:
         return [para]
     row = _with_icon(layout.style, block.icon, para.style, para, width, layout.style.sheet["icon"]["color"])
@@ -89,14 +94,23 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
 
 
 def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
-    para = Paragraph(markup(block.spans, layout.style), layout.style.para(block.role))
+    para = tagged(markup(block.spans, layout.style), layout.style.para(block.role), layout.tags.add("P"))
     if ir.plain(block.spans).rstrip().endswith(":"):
         para.keepWithNext = 1  # a sentence that introduces a list or a table stays with it
     return [para]
 
 
 def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
-    return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
+    # A reader hears the steps' numbers from the list's numbering; the drawn bullets and boxes are artifacts.
+    numbering = "Decimal" if block.kind == "steps" else "None" if block.kind == "checklist" else "Disc"
+    with layout.tags.group("L", ListNumbering=numbering):
+        return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
+
+
+def _item(layout: BlockLayout, text: str, style: ParagraphStyle) -> Paragraph:
+    """Return the paragraph of one list item, as the body of its own list item element."""
+    with layout.tags.group("LI"):
+        return tagged(text, style, layout.tags.add("LBody"))
 
 
 def introduced(flowable: Flowable) -> Flowable:
@@ -121,7 +135,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         rows = [
             [
                 CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"]),
-                Paragraph(markup(item, style), body),
+                _item(layout, markup(item, style), body),
             ]
             for item in block.items
         ]
@@ -139,7 +153,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             )
         )
         return [table]
-    items = [ListItem(Paragraph(markup(item, style), body), leftIndent=indent) for item in block.items]
+    items = [ListItem(_item(layout, markup(item, style), body), leftIndent=indent) for item in block.items]
     if block.kind == "steps":
         steps = ListFlowable(
             items,
@@ -190,8 +204,14 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
     if narrowest_table(texts, cell.fontSize, padding, head_face=head_face) > width:
         return _stacked_table(layout, block, width)
     widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
-    data = [[Paragraph(markup(c, style), head) for c in block.header]]
-    data += [[Paragraph(markup(c, style), cell) for c in row] for row in block.rows]
+    tags = layout.tags
+    with tags.group("Table"):
+        caption = tags.add("Caption") if block.caption else None
+        with tags.group("TR"):
+            data = [[tagged(markup(c, style), head, tags.add("TH", Scope="Column")) for c in block.header]]
+        for row in block.rows:
+            with tags.group("TR"):
+                data.append([tagged(markup(c, style), cell, tags.add("TD")) for c in row])
     table = PaddedTable(data, colWidths=widths, repeatRows=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
@@ -202,13 +222,13 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
     if group.get("stripe"):
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
     table.setStyle(table_style(commands))
-    return _captioned(block, introduced(rows(table)), style)
+    return _captioned(block, introduced(rows(table)), style, caption)
 
 
-def _captioned(block: ir.Table, table: Table, style: PdfStyle) -> list[Flowable]:
+def _captioned(block: ir.Table, table: Table, style: PdfStyle, caption: Node | None) -> list[Flowable]:
     out: list[Flowable] = []
     if block.caption:  # a sentence before the caption introduces the table as much as the caption does
-        out.append(introduced(Paragraph(markup(block.caption, style), style.para("caption"))))
+        out.append(introduced(tagged(markup(block.caption, style), style.para("caption"), caption)))
     return [*out, table, Spacer(1, block_gap(style))]
 
 
@@ -231,18 +251,28 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
         *_cell_padding(padding),
         ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
     ]
-    for row in block.rows:
-        start = len(data)
-        data.append([Paragraph(markup(row[0], style), head), ""])
-        commands += [
-            ("SPAN", (0, start), (1, start)),
-            ("BACKGROUND", (0, start), (1, start), style.color(group["header_background"])),
-        ]
-        for header, value in zip(block.header[1:], row[1:], strict=True):
-            data.append([Paragraph(markup(header, style), key_style), Paragraph(markup(value, style), cell)])
+    tags = layout.tags
+    with tags.group("Table"):
+        caption = tags.add("Caption") if block.caption else None
+        for row in block.rows:
+            start = len(data)
+            with tags.group("TR"):  # the row's first cell heads its card, as the column headers head the rest
+                data.append([tagged(markup(row[0], style), head, tags.add("TH", Scope="Column")), ""])
+            commands += [
+                ("SPAN", (0, start), (1, start)),
+                ("BACKGROUND", (0, start), (1, start), style.color(group["header_background"])),
+            ]
+            for header, value in zip(block.header[1:], row[1:], strict=True):
+                with tags.group("TR"):
+                    data.append(
+                        [
+                            tagged(markup(header, style), key_style, tags.add("TH", Scope="Row")),
+                            tagged(markup(value, style), cell, tags.add("TD")),
+                        ]
+                    )
     table = PaddedTable(data, colWidths=[key_w, width - key_w])
     table.setStyle(table_style(commands))
-    return _captioned(block, introduced(rows(table)), style)
+    return _captioned(block, introduced(rows(table)), style, caption)
 
 
 def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
@@ -251,12 +281,14 @@ def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
 
 
 def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
-    style = layout.style
+    style, tags = layout.style, layout.tags
+    # Each question is a heading one level below the one it follows, so a reader can move from question to question.
+    level = f"H{min(tags.last_heading + 1, 6)}"
     return [
         KeepTogether(
             [
-                Paragraph(markup(question, style), style.para("question")),
-                Paragraph(markup(answer, style), style.para("body")),
+                tagged(markup(question, style), style.para("question"), tags.add(level)),
+                tagged(markup(answer, style), style.para("body"), tags.add("P")),
             ]
         )
         for question, answer in block.pairs
@@ -264,14 +296,16 @@ def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
 
 
 def _references(layout: BlockLayout, block: ir.References, width: float) -> list[Flowable]:
-    style = layout.style.para("reference")
+    style, tags = layout.style.para("reference"), layout.tags
     out: list[Flowable] = []
-    for entry in block.entries:
-        text = escape(entry.text)
-        if entry.link:
-            # The whole entry links to the source, so the printed text stays exactly the reference.
-            text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
-        out.append(Paragraph(text, style, bulletText=f"{entry.number}."))
+    with tags.group("L", ListNumbering="Decimal"):
+        for entry in block.entries:
+            text = escape(entry.text)
+            if entry.link:
+                # The whole entry links to the source, so the printed text stays exactly the reference.
+                text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
+            with tags.group("LI"):
+                out.append(tagged(text, style, tags.add("LBody"), bulletText=f"{entry.number}."))
     return out
 
 
@@ -294,17 +328,19 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     body = style.para("body")
     icon_w = body.fontSize * style.sheet["icon"]["size"] * 1.35 if icon_name else 0
     content: list[Flowable] = []
-    if block.label:
-        label_style = ParagraphStyle(
-            f"callout_label-{block.kind}", parent=style.para("callout_label"), textColor=style.color(look["accent"])
-        )
-        content.append(Paragraph(escape(block.label), label_style))
-    for inner in text_blocks:
-        content.extend(layout.flowables(inner, text_w - icon_w))
+    with layout.tags.group("Aside"):
+        if block.label:
+            label_style = ParagraphStyle(
+                f"callout_label-{block.kind}", parent=style.para("callout_label"), textColor=style.color(look["accent"])
+            )
+            content.append(tagged(escape(block.label), label_style, layout.tags.add("P")))
+        for inner in text_blocks:
+            content.extend(layout.flowables(inner, text_w - icon_w))
+        qr = [_qr_code(layout, qr_blocks[0].url, size)] if qr_blocks else []
     if icon_name:
         content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
-    if qr_blocks:
-        cell = PaddedTable([[content, QrCode(qr_blocks[0].url, size)]], colWidths=[text_w + padding, size])
+    if qr:
+        cell = PaddedTable([[content, qr]], colWidths=[text_w + padding, size])
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
     box = PaddedTable([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
@@ -328,9 +364,10 @@ def _figure(layout: BlockLayout, block: ir.Figure, width: float) -> list[Flowabl
     sizes = style.sheet["figure"]
     drawing = picture(Path(block.path), width * sizes[block.size], sizes["max_height"])
     drawing.hAlign = "CENTER"
-    parts: list[Flowable] = [drawing, Spacer(1, style.para("body").fontSize * 0.3)]
+    figure = Marked(drawing, layout.tags.add("Figure", alt=block.alt))
+    parts: list[Flowable] = [figure, Spacer(1, style.para("body").fontSize * 0.3)]
     if block.caption:
-        parts.append(Paragraph(markup(block.caption, style), style.para("figure_caption")))
+        parts.append(tagged(markup(block.caption, style), style.para("figure_caption"), layout.tags.add("Caption")))
     else:
         parts.append(Spacer(1, style.para("figure_caption").spaceAfter))
     return [KeepTogether(parts)]
@@ -338,13 +375,22 @@ def _figure(layout: BlockLayout, block: ir.Figure, width: float) -> list[Flowabl
 
 def _section(layout: BlockLayout, block: ir.Section, width: float) -> list[Flowable]:
     out: list[Flowable] = []
-    for inner in block.blocks:
-        out.extend(layout.flowables(inner, width))
+    with layout.tags.group("Sect"):
+        for inner in block.blocks:
+            out.extend(layout.flowables(inner, width))
     return out
 
 
 def _qr(layout: BlockLayout, block: ir.Qr, width: float) -> list[Flowable]:
-    return [QrCode(block.url, qr_size(layout.style))]
+    return [_qr_code(layout, block.url, qr_size(layout.style))]
+
+
+def _qr_code(layout: BlockLayout, url: str, size: float) -> Flowable:
+    """Return a QR code for `url`: a picture, named by its address, inside the link it is."""
+    with layout.tags.group("Link") as link:
+        figure = layout.tags.add("Figure", alt=layout.labels.format("qr_alt", url=safe_link(url)))
+    figure.link = link
+    return Marked(QrCode(url, size), figure)
 
 
 Handler = Callable[[BlockLayout, Any, float], list[Flowable]]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from handouts.builders.html_schema import HTML_REQUIRED, html_style_type
 from handouts.builders.pdf_schema import PDF_REQUIRED, check_pdf_variant, pdf_style_type
 from handouts.builders.pptx_schema import PPTX_REQUIRED, pptx_style_type
 from handouts.content.schema import RecordType
@@ -37,7 +38,9 @@ class OutputFormat:
     style_required: tuple[str, ...] = ()
     check_inputs: str = ""  # "module:function" called as f(variant, brand) before building; raises InputError
     warm_up: str = ""  # "module:function" called once in each worker before its first job
-    preview: str = ""  # how the gallery draws it: "pdf" (pages), "office" (through LibreOffice), "" (not drawn)
+    # How the gallery draws it: "pdf" (pages), "office" (through LibreOffice), "browser" (a screenshot in headless
+    # Chromium), "" (not drawn).
+    preview: str = ""
     check_variant: Callable[[Variant, ProblemList], None] | None = None  # style rules a schema cannot say
     outline: str = ""  # "module:function" giving a file's page or slide titles, for a gallery without previews
 
@@ -113,5 +116,19 @@ register(
         warm_up="handouts.builders.pptx:warm_up",
         preview="office",
         outline="handouts.builders.pptx_template:slide_titles",
+    )
+)
+# Web pages: one self-contained HTML file a variant, published at the brand's `web` address for the topic.
+register(
+    OutputFormat(
+        name="html",
+        builder="handouts.builders.html:HtmlBuilder",
+        suffix=".html",
+        unit="pages",
+        takes_papers=False,
+        style_schema=html_style_type,
+        style_required=HTML_REQUIRED,
+        preview="browser",
+        outline="handouts.builders.html:page_title",
     )
 )
