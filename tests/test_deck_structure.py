@@ -77,3 +77,17 @@ def test_every_text_frame_measured_fits_its_box(b12: Path, name: str) -> None:
             else:
                 needed = body_height(items, width, size, FONT, Insets(), spacing)
             assert needed <= height + 0.5, f"slide {number}: '{shape.name}' needs {needed:.1f} pt of {height:.1f} pt"
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_every_run_is_in_the_topics_language(b12: Path, name: str) -> None:
+    """A screen reader picks its voice from each run's lang: every run of slides and notes says the topic's."""
+    prs = Presentation(str(b12 / name))
+    parts = [slide.shapes._spTree for slide in prs.slides]
+    parts += [slide.notes_slide.shapes._spTree for slide in prs.slides if slide.has_notes_slide]
+    languages = {
+        (run.find(qn("a:rPr")).get("lang") if run.find(qn("a:rPr")) is not None else None)
+        for tree in parts
+        for run in tree.iter(qn("a:r"), qn("a:fld"))
+    }
+    assert languages == {"en-US"}, languages

@@ -430,10 +430,18 @@ class _DeckWriter:
             align=str(self.look.sheet["title_align"]) if self.look.built_in else "",
         )
         if part.source.notes:
-            slide.notes_slide.notes_text_frame.text = part.source.notes
+            self._notes(slide, part.source.notes)
         if part.source.icon:
             self._title_icon(slide, part.source.icon, box, title)
         return slide, box.bottom
+
+    def _notes(self, slide: Any, text: str) -> None:
+        """Write the speaker notes, every run in the topic's language (a screen reader reads notes too)."""
+        frame = slide.notes_slide.notes_text_frame
+        frame.text = text
+        for paragraph in frame.paragraphs:
+            for run in paragraph.runs:
+                run._r.get_or_add_rPr().set("lang", self.look.runs.language)
 
     def _title_icon(self, slide: Any, name: str, title: Box, text: str) -> None:
         size = self._icon_size()
@@ -496,7 +504,7 @@ class _DeckWriter:
         if self.look.built_in and self.context.brand.logo:
             self._logo(new, self._logo_box())
         if slide.notes:
-            new.notes_slide.notes_text_frame.text = slide.notes
+            self._notes(new, slide.notes)
         if not subtitle:
             body._element.getparent().remove(body._element)
         else:
