@@ -240,12 +240,22 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         min_font_size=merged.get("min_font_size", 0.0),
         max_font_size=merged.get("max_font_size", 0.0),
         fill_page=merged.get("fill_page", False),
-        literacy=resolve_literacy([raw[link].get("literacy") for link in reversed(chain)], merged["audience"]),
+        literacy=resolve_literacy(
+            [raw[link].get("literacy") for link in _literacy_chain(chain, merged, raw)], merged["audience"]
+        ),
         style=style,
     )
     if output_format.check_variant is not None and not problems:
         output_format.check_variant(variant, problems)
     return variant
+
+
+def _literacy_chain(chain: list[str], merged: dict[str, Any], raw: dict[str, dict]) -> list[str]:
+    """Return the variants whose literacy settings apply, base first: a variant that prints another's words
+    (`templates_from`) is measured by that variant's thresholds, then by its own chain's."""
+    source = merged.get("templates_from")
+    borrowed = _chain(source, raw, ProblemList()) or [] if source in raw else []
+    return [*reversed(borrowed), *reversed(chain)]
 
 
 def _borrowed_folders(

@@ -47,9 +47,10 @@ def outputs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     only = [arg for name in (*WEB, *WEB.values()) for arg in ("--only", name)]
     result = run_cli("build", str(FOOT_CARE), *only, "--paper", "letter", "--out", str(folder))
     assert result.code == 0, result.err
-    result = run_cli("build", str(TRICKY), "--only", "patient-handout-web", "--brand", "none", "--out", str(folder))
+    apart = folder.parent / "tricky"  # a build of another topic into the same folder would retire these outputs
+    result = run_cli("build", str(TRICKY), "--only", "patient-handout-web", "--brand", "none", "--out", str(apart))
     assert result.code == 0, result.err
-    return {"b12-neuropathy": built, "foot-care": folder, "tricky-text": folder}
+    return {"b12-neuropathy": built, "foot-care": folder, "tricky-text": apart}
 
 
 def output_path(outputs: dict[str, Path], topic: str, brand: str, name: str) -> Path:

@@ -205,6 +205,8 @@ def test_init_then_build_makes_every_output_of_the_example_topic(installed: Inst
         file = output / path
         if file.suffix == ".pdf":
             assert len(pypdf.PdfReader(file).pages) == entry["pages"], path
+        elif file.suffix == ".html":
+            assert entry["pages"] == 1 and "<h1>" in file.read_text(encoding="utf-8"), path
         else:
             assert len(Presentation(str(file)).slides) == entry["pages"], path
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(clinic)]

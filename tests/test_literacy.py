@@ -388,7 +388,9 @@ def test_the_score_card_as_json(project: Path, warned: Path) -> None:
 def test_findings_shared_by_variants_are_reported_once(project: Path, warned: Path) -> None:
     problems = findings_as_problems(card_of(project, warned), strict=False)
     terms = [p for p in problems if "homocysteine" in p.message]
-    assert len(terms) == 1 and terms[0].message.startswith("patient-deck, patient-handout, patient-handout-large:")
+    assert len(terms) == 1 and terms[0].message.startswith(
+        "patient-deck, patient-handout, patient-handout-large, patient-handout-web:"
+    )
     assert {p.severity for p in problems} == {"warning"}
     assert {p.severity for p in findings_as_problems(card_of(project, warned), strict=True)} == {"error"}
 

@@ -597,6 +597,8 @@ def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> No
                 result = build_output(project, Target.of(path, variant, brand, paper))
                 if variant.builder == "pptx":
                     assert Presentation(io.BytesIO(result.data)).core_properties.title == title
+                elif variant.builder == "html":
+                    assert f"<title>{title}</title>" in result.data.decode("utf-8")
                 else:
                     assert pypdf.PdfReader(io.BytesIO(result.data)).metadata.title == title
                 built += 1
