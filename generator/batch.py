@@ -25,6 +25,7 @@ from handouts.errors import (
     problems_to_dicts,
 )
 from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
+from handouts.failures import group_by_output
 from handouts.lock import output_lock
 from handouts.matrix import (
     NEUTRAL_BRAND,
@@ -57,7 +58,7 @@ class BuildRequest:
     papers: tuple[str, ...] = ()
     jobs: int = 0
     force: bool = False
-    keep_going: bool = False
+    keep_going: bool = True  # False (--fail-fast): stop at the first output that fails
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
@@ -252,6 +253,8 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+        report.skipped = len(stale) - sum(r.status == "built" for r in report.records) - len(report.failed_outputs)
+        report.failures = group_by_output(report.failures, stale)
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
     if report.removed:

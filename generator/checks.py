@@ -17,16 +17,21 @@ from handouts.errors import InputError, Location, ProblemList
 from handouts.project import Project
 
 if TYPE_CHECKING:
+    from handouts.checklayout import LayoutRun
     from handouts.literacy.report import LiteracyRun
     from handouts.variants import Variant
 
 
 def check_project(
-    project: Project, topic_paths: list[Path] | None = None, literacy: LiteracyRun | None = None
+    project: Project,
+    topic_paths: list[Path] | None = None,
+    literacy: LiteracyRun | None = None,
+    layout: LayoutRun | None = None,
 ) -> list[Path]:
     """Check the whole project and the topics named (every topic when none is); return the files checked, or
     raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
-    literacy too: its warnings stay in `literacy`, its errors are raised with the rest."""
+    literacy too: its warnings stay in `literacy`, its errors are raised with the rest. With `layout`, every
+    output of the matrix is made in memory as a build would make it (checklayout.py), once the files are sound."""
     from handouts.batch import matrix_outputs
     from handouts.brand import load_brand
     from handouts.content.texts import AUDIENCES
@@ -60,6 +65,14 @@ def check_project(
         if literacy is not None and sound and templates_sound:
             problems.items.extend(literacy.check(project, str(path)))
     problems.raise_if_any()
+    if layout is not None:
+        from handouts.checklayout import check_layouts
+        from handouts.errors import BuildError
+
+        found, code = check_layouts(project, topic_paths, layout)
+        # What only a layout finds fails the build to come: the same exit code as that build (1, or 2 for input).
+        if found:
+            raise (InputError if code == InputError.exit_code else BuildError)(found)
     if topic_paths is not None:
         return list(topic_paths)
     return [project.file, *brands, *sorted(project.references_dir.glob("*.yaml")), *paths]

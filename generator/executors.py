@@ -33,6 +33,8 @@ class BuildReport:
     failures: list[Problem] = field(default_factory=list)
     exit_code: int = 0  # 2 when a failure was bad input found only while building, else 1
     removed: list[str] = field(default_factory=list)  # outputs that left the matrix, deleted by this run
+    failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
+    skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
 
     @property
     def built(self) -> int:
@@ -48,7 +50,8 @@ class BuildReport:
             "built": self.built,
             "reused": self.reused,
             "removed": len(self.removed),
-            "failed": len(self.failures),
+            "failed": len(self.failed_outputs),
+            "skipped": self.skipped,
             "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
             "removed_outputs": list(self.removed),
         }
@@ -149,6 +152,7 @@ class Run:
         if "error" in result:
             self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
             self.report.failures.extend(problems_from_dicts(result["error"]))
+            self.report.failed_outputs.append(target.output)
             line = f"failed {target.output}"
         else:
             record = ArtifactRecord(**result["record"])

@@ -26,7 +26,7 @@ from handouts.builders.pdf_furniture import (
     timestamp,
 )
 from handouts.builders.pdf_styles import PdfStyle
-from handouts.errors import BuildError, Problem
+from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name, register_pdf_fonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Table
@@ -91,6 +91,7 @@ class Layout:
         self.width = self.page_w - self.margins[1] - self.margins[3]
         self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
         self.sections: list[tuple[str, list[Flowable]]] = []
+        self.section_places: dict[str, Location] = {}  # a topic section's heading -> where it was written
         self.pages = 0
         self.placed: list[Placement] = []
         self.header: list[tuple[Flowable, float]] = []
@@ -178,8 +179,11 @@ class Layout:
             flowables = self.flowables(block, self.column_w)
             if isinstance(block, ir.Section) and block.at is not None:  # a section of the topic, not of the template
                 self.sections.append((block.heading, flowables))
-                for flowable in flowables:
-                    flowable._handouts_section = block.heading
+                self.section_places[block.heading] = block.at
+            # Every flowable knows the part of the document it belongs to, so an overflow can name what spills.
+            label = _part_label(block)
+            for flowable in flowables:
+                flowable._handouts_section = label
             story.extend(flowables)
         gap = self.column_heights[1] * MAX_GAP
         story = [_flowing(f, gap) for f in story]
@@ -231,7 +235,10 @@ class Layout:
         def record(flowable: Flowable) -> None:
             frame_id = str(getattr(getattr(doc, "frame", None), "id", "col0"))
             column = int(frame_id.removeprefix("col")) if frame_id.startswith("col") else 0
-            section = getattr(flowable, "_handouts_section", "")
+            # The second part of a split paragraph is a new flowable without a label: it continues the one before.
+            section = getattr(flowable, "_handouts_section", None)
+            if section is None:
+                section = self.placed[-1].section if self.placed else ""
             whole = isinstance(flowable, KeepWhole)
             self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
 
@@ -302,6 +309,21 @@ def _flowing(flowable: Flowable, gap: float) -> Flowable:
     if getattr(flowable, "_handouts_rows", False):
         return RowsThatFill(flowable, gap)
     return flowable
+
+
+def _part_label(block: ir.Block) -> str:
+    """Return how a message names the part of the document `block` is: a topic section by its heading, a part
+    the template adds (the back matter, the contact box, the disclaimer) marked as the template's."""
+    if isinstance(block, ir.Section):
+        if block.at is not None:
+            return block.heading
+        heading = block.heading
+        return f"{ADDED}the contact box" if heading == "contact" else f"{ADDED}'{heading.replace('-', ' ')}'"
+    kind = getattr(block, "kind", "") or getattr(block, "role", "")
+    return f"{ADDED}the {kind + ' ' if kind else ''}{type(block).__name__.lower()}"
+
+
+ADDED = "template:"  # the label of a part the template adds, not a section of the topic
 
 
 def _keep_tail_together(story: list[Flowable], height: float, width: float) -> list[Flowable]:
