@@ -269,7 +269,11 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
 @_project_option
 @_json_option
 @click.option("--literacy", is_flag=True, help="Score each output's health literacy and print its score card.")
-@click.option("--strict", is_flag=True, help="Score health literacy too, and make every warning an error (exit 2).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make every warning an error (exit 2), for CI: words no output prints, empty sections, health literacy.",
+)
 @click.option(
     "--no-layout",
     is_flag=True,
@@ -307,9 +311,13 @@ def check(
         from handouts.checklayout import LayoutRun
 
         layout = LayoutRun(jobs)
+    found: list[Problem] = []
     try:
-        paths = check_project(_project(project_dir), named, literacy=run, layout=layout)
+        paths = check_project(_project(project_dir), named, literacy=run, layout=layout, warnings=found, strict=strict)
     finally:
+        warn(found)
+        for problem in found:
+            click.echo(str(problem), err=True)
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
     checked = [display_name(p) for p in paths]

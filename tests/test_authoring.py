@@ -187,3 +187,76 @@ def test_an_unknown_name_in_for_is_reported_with_a_suggestion(tmp_path: Path) ->
         r"did you mean 'clinician-deck'\?",
         result.err,
     ), result.err
+
+
+def _deck_texts(path: Path) -> list[str]:
+    """Return each slide's text (its shapes' text, then its notes), one string a slide."""
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        shown = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        texts.append(f"{shown} || {notes}")
+    return texts
+
+
+@pytest.fixture(scope="module")
+def silent_drops(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """The silent-drops topic checked (stderr), strictly checked (stderr), and built; return the output folder."""
+    variants = ("patient-handout", "patient-deck", "clinician-deck", "training-deck", "clinician-onepager")
+    project = make_project(tmp_path_factory.mktemp("drops"), ["silent-drops.yaml"], variants)
+    checked = run_cli("check", cwd=project)
+    assert checked.code == 0, checked.err
+    strict = run_cli("check", "--strict", "--no-layout", cwd=project)
+    assert strict.code == 2, strict.err
+    built = run_cli("build", "--brand", "none", cwd=project)
+    assert built.code == 0, built.err
+    return project / "output" / "silent-drops", checked.err, strict.err
+
+
+def test_the_patient_faq_is_in_the_patient_handout_and_deck(silent_drops: tuple[Path, str, str]) -> None:
+    import pdfplumber
+
+    out = silent_drops[0]
+    with pdfplumber.open(out / "patient-handout-letter.pdf") as pdf:
+        text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "What does the patient ask?" in text and "The patient's answer, printed in the handout" in text
+    slides = _deck_texts(out / "patient-deck.pptx")
+    assert any("What does the patient ask?" in s and "The patient's answer" in s for s in slides), slides
+
+
+def test_the_clinician_deck_shows_the_clinician_slide_points(silent_drops: tuple[Path, str, str]) -> None:
+    slides = _deck_texts(silent_drops[0] / "clinician-deck.pptx")
+    evidence = next(s for s in slides if s.startswith("The evidence"))
+    assert "The first clinician slide point" in evidence
+    assert "the slide points replace" not in " ".join(slides)
+
+
+@pytest.mark.parametrize(
+    ("deck", "subtitle"),
+    [
+        ("patient-deck", "The patient subtitle"),
+        ("clinician-deck", "The clinician subtitle"),
+        ("training-deck", "The trainee subtitle"),
+    ],
+)
+def test_deck_title_slides_show_the_subtitle(silent_drops: tuple[Path, str, str], deck: str, subtitle: str) -> None:
+    assert subtitle in _deck_texts(silent_drops[0] / f"{deck}.pptx")[0]
+
+
+def test_words_no_output_prints_are_warnings_and_strict_errors(silent_drops: tuple[Path, str, str]) -> None:
+    out, checked, strict = silent_drops
+    expected = [
+        r"silent-drops\.yaml:\d+:\d+: warning: 'faq' has clinician text that no clinician output prints",
+        r"silent-drops\.yaml:\d+:\d+: warning: the section 'slides-only' has a patient heading but only slide points",
+        r"silent-drops\.yaml:\d+:\d+: warning: the section 'no-notes' has no trainee notes",
+    ]
+    for pattern in expected:
+        assert re.search(pattern, checked), checked
+        assert re.search(pattern.replace("warning: ", ""), strict), strict
+    # The section with only slide points prints no heading alone in the handout.
+    import pdfplumber
+
+    with pdfplumber.open(out / "patient-handout-letter.pdf") as pdf:
+        assert "A heading with only slide points" not in pdf.pages[0].extract_text()

@@ -1,0 +1,79 @@
+"""Which topic fields each variant's templates use, read from the templates themselves (so it cannot drift): the
+attribute names they look up, following the templates they import, include or extend."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from handouts.variants import Variant
+
+# The fields an author writes as audience text, and the section fields: the ones a variant may leave unused.
+TOPIC_FIELDS = (
+    "title",
+    "subtitle",
+    "main_message",
+    "sections",
+    "key_points",
+    "when_to_call",
+    "questions_to_ask",
+    "faq",
+    "learning_objectives",
+    "quiz",
+    "glossary",
+    "disclaimer",
+)
+SECTION_FIELDS = ("heading", "blocks", "slide", "notes", "icon")
+
+
+# What templates know besides the topic (`t`): their attributes are not topic fields.
+NOT_TOPIC = frozenset({"labels", "brand", "variant", "paper", "loop"})
+
+
+def fields_used(variant: Variant) -> frozenset[str]:
+    """Return the topic fields (`t.faq`) and the section or block fields (`s.slide`) the variant's templates look
+    up; a field of anything else the templates know (labels, the brand, an imported macro file) is not counted."""
+    return _names_looked_up(variant.entry, tuple(variant.search_path))
+
+
+@lru_cache(maxsize=64)
+def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str]:
+    from handouts.render import make_environment
+    from jinja2 import nodes
+
+    env = make_environment(search_path)
+
+    def find(name: str) -> Path | None:
+        return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+
+    names: set[str] = set()
+    seen: set[Path] = set()
+    pending = [found] if (found := find(entry)) else []
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+        modules = {node.target for node in tree.find_all(nodes.Import)}
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            owner = node.node
+            if not isinstance(owner, nodes.Name) or owner.name in NOT_TOPIC or owner.name in modules:
+                continue
+            if isinstance(node, nodes.Getattr):
+                names.add(node.attr)
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                names.add(node.arg.value)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = getattr(node, "template", None)
+            if isinstance(target, nodes.Const) and isinstance(target.value, str) and (other := find(target.value)):
+                pending.append(other)
+    return frozenset(names)
+
+
+def usage_table(variants: dict[str, Variant]) -> dict[str, list[str]]:
+    """Return, for each topic and section field, the variants (in name order) whose templates use it."""
+    used = {name: fields_used(variant) for name, variant in sorted(variants.items())}
+    return {
+        field: [name for name, names in used.items() if field in names] for field in (*TOPIC_FIELDS, *SECTION_FIELDS)
+    }
