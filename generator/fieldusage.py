@@ -56,16 +56,16 @@ def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str
         seen.add(path)
         tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
         modules = {node.target for node in tree.find_all(nodes.Import)}
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-            owner = node.node
+        for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            owner = getattr(lookup, "node", None)
             if not isinstance(owner, nodes.Name) or owner.name in NOT_TOPIC or owner.name in modules:
                 continue
-            if isinstance(node, nodes.Getattr):
-                names.add(node.attr)
-            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                names.add(node.arg.value)
-        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            target = getattr(node, "template", None)
+            if isinstance(lookup, nodes.Getattr):
+                names.add(lookup.attr)
+            elif isinstance(lookup, nodes.Getitem) and isinstance(getattr(lookup.arg, "value", None), str):
+                names.add(lookup.arg.value)
+        for statement in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = getattr(statement, "template", None)
             if isinstance(target, nodes.Const) and isinstance(target.value, str) and (other := find(target.value)):
                 pending.append(other)
     return frozenset(names)

@@ -24,7 +24,7 @@ def topic_warnings(topic: Topic, variants: dict[str, Variant]) -> list[Problem]:
         by_audience.setdefault(variant.audience, []).append(variant)
     warnings: list[Problem] = []
 
-    def unused(field: str, value: Any, where: str, used_by: dict[str, set[str]]) -> None:
+    def unused(field: str, value: Any, where: str, used_by: dict[str, frozenset[str]]) -> None:
         for audience, loc in written_for(value).items():
             outputs = by_audience.get(audience)
             if outputs and not any(field in used_by[v.name] for v in outputs):
