@@ -62,8 +62,8 @@ def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str
                 continue
             if isinstance(lookup, nodes.Getattr):
                 names.add(lookup.attr)
-            elif isinstance(lookup, nodes.Getitem) and isinstance(getattr(lookup.arg, "value", None), str):
-                names.add(lookup.arg.value)
+            elif isinstance(lookup, nodes.Getitem) and isinstance(key := getattr(lookup.arg, "value", None), str):
+                names.add(key)
         for statement in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             target = getattr(statement, "template", None)
             if isinstance(target, nodes.Const) and isinstance(target.value, str) and (other := find(target.value)):
