@@ -63,6 +63,7 @@ class BuildRequest:
     executor: str = "local"
     scheduler: str = ""
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
+    draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -225,7 +226,7 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
     else:
         # Topic by topic, so a worker meets the same topic in a row and loads it once.
         stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
-        run = Run(project, out, inputs, request.keep_going, report, journal, progress, total=len(stale))
+        run = Run(project, out, inputs, request.keep_going, report, journal, progress, len(stale), draft=request.draft)
         variants = discover_variants(project.templates)
         formats = sorted({variants[t.variant].builder for t in stale})
         workers = min(worker_count(request.jobs), len(stale))

@@ -36,6 +36,7 @@ EMPTY_RESULTS: dict[str, dict[str, Any]] = {
         "removed": 0,
         "failed": 0,
         "skipped": 0,
+        "drafts": [],
         "artifacts": [],
         "removed_outputs": [],
     },
@@ -231,6 +232,11 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
     "--keep-going/--fail-fast",
     default=True,
     help="Build everything possible and report every failure at the end (the default), or stop at the first.",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write outputs that do not fit anyway, their overflow marked, to drafts/ in the output folder.",
 )
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")

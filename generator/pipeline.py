@@ -238,9 +238,9 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.
         where = Location(display_name(project.root / target.topic_path))
-        raise type(exc)(
-            [Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems]
-        ) from None
+        error = type(exc)([Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems])
+        error.draft = exc.draft
+        raise error from None
 
 
 def unit_of(variant: Variant) -> str:

@@ -260,3 +260,31 @@ def test_words_no_output_prints_are_warnings_and_strict_errors(silent_drops: tup
 
     with pdfplumber.open(out / "patient-handout-letter.pdf") as pdf:
         assert "A heading with only slide points" not in pdf.pages[0].extract_text()
+
+
+def test_draft_writes_what_does_not_fit_beside_the_outputs_with_the_overflow_marked(tmp_path: Path) -> None:
+    import pdfplumber
+
+    project = make_project(tmp_path, ["too-long.yaml"], ("patient-handout", "patient-deck"))
+    result = run_cli("build", "--draft", "--brand", "none", "--json", cwd=project)
+    assert result.code == 1, result.err
+    out = project / "output"
+    draft = out / "drafts" / "too-long" / "patient-handout-letter.pdf"
+    assert json.loads(result.out)["drafts"] == ["drafts/too-long/patient-handout-letter.pdf"]
+    assert not (out / "too-long" / "patient-handout-letter.pdf").exists(), "a draft never takes an output's place"
+    assert (out / "too-long" / "patient-deck.pptx").exists()
+    assert [a["path"] for a in json.loads(result.out)["artifacts"]] == ["too-long/patient-deck.pptx"]
+    with pdfplumber.open(draft) as pdf:
+        pages = [page.extract_text() for page in pdf.pages]
+    assert len(pages) == 3
+    assert "DRAFT: over the 2-page budget from here" in pages[2] and "DRAFT" not in pages[0] + pages[1]
+    # The band sits at the top of the first page over the budget: where the overflow starts.
+    with pdfplumber.open(draft) as pdf:
+        band = next(w for w in pdf.pages[2].extract_words() if w["text"] == "DRAFT:")
+        assert band["top"] < pdf.pages[2].height * 0.1
+
+    without = run_cli(
+        "build", "--brand", "none", cwd=make_project(tmp_path / "plain", ["too-long.yaml"], ("patient-handout",))
+    )
+    assert without.code == 1 and "draft" not in without.err
+    assert not (tmp_path / "plain" / "output" / "drafts").exists()

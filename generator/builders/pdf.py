@@ -56,6 +56,7 @@ class Options:
     last_page: int = 0  # when set, the page that gets frames `last_height` tall (a balanced last page)
     last_height: float = 0.0
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
+    mark_over: int = 0  # a draft: mark every page after this one as over the page budget
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,24 @@ class Layout:
         return self.column_heights[0] if page == 1 else self.column_heights[1]
 
     # ----- when it does not fit -------------------------------------------------------------------------------
+    def mark_overflow(self, canvas: Canvas, first: bool) -> None:
+        """Mark a draft's page as over the budget: a frame in the urgent colour, and on the first such page a
+        band at the top saying that the budget ends where this page starts."""
+        colour = self.style.color("urgent_border")
+        canvas.saveState()
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(4)
+        canvas.rect(6, 6, self.page_w - 12, self.page_h - 12)
+        if first:
+            para = self.style.para("page_header")
+            canvas.setFillColor(self.style.color("urgent_bg"))
+            canvas.rect(6, self.page_h - 6 - 3 * para.leading, self.page_w - 12, 3 * para.leading, fill=1, stroke=1)
+            canvas.setFillColor(colour)
+            canvas.setFont(font_name("bold"), para.fontSize * 1.3)
+            text = self.context.labels["draft_overflow"].format(pages=self.context.variant.max_pages)
+            canvas.drawString(self.margins[3], self.page_h - 6 - 2 * para.leading, text)
+        canvas.restoreState()
+
     def too_tall_problem(self) -> Problem:
         """Return the problem of the first block that cannot be split and is taller than any page's room."""
         frames = self._frames(sum(h for _, h in self.header))
@@ -361,6 +380,8 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             for state in self._pages:
                 self.__dict__.update(state)
                 layout._draw_footer(self, self._pageNumber, total)
+                if layout.options.mark_over and self._pageNumber > layout.options.mark_over:
+                    layout.mark_overflow(self, self._pageNumber == layout.options.mark_over + 1)
                 Canvas.showPage(self)
             Canvas.save(self)
 

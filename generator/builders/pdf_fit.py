@@ -68,7 +68,7 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
         # A block taller than a page at full size may fit in the smallest type; if not, this says so at low.
         best = attempt(low)
         if not best.fits(budget):
-            raise BuildError(overflow_problem(best)) from None
+            raise _overflow(best, attempt) from None
         return _improve_last_page(best, attempt, low)
     if best.fits(budget):
         if high > 1.0:
@@ -130,7 +130,7 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     tight = attempt(low, spacing=floor.layout.style.sheet["tighten"]["spacing"], tight=True)
     if tight.fits(budget):
         return tight
-    raise BuildError(overflow_problem(floor))
+    raise _overflow(floor, attempt)
 
 
 def _fill_page(best: Attempt, attempt: Try) -> Attempt:
@@ -226,6 +226,13 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
             spilled = sum(p.height for p in trial.layout.placed if p.page > pages)
             heights = sorted({*heights, height + max(spilled / layout.columns, line)})
     return best
+
+
+def _overflow(floor: Attempt, attempt: Try) -> BuildError:
+    """Return the error of a document that does not fit, carrying a draft of it with the overflow marked."""
+    error = BuildError(overflow_problem(floor))
+    error.draft = attempt(floor.scale, Options(mark_over=floor.layout.context.variant.max_pages)).data
+    return error
 
 
 def overflow_problem(attempt: Attempt) -> Problem:
