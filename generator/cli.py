@@ -226,6 +226,31 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
 
 
 @cli.command()
+@_project_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the schemas into (default: schemas/ in the project).",
+)
+def schema(project_dir: Path | None, out: Path | None) -> None:
+    """Write JSON Schemas of topic and brand files (topic.schema.json, brand.schema.json) for editors.
+
+    Made from the same schema `check` uses. In VS Code with the YAML extension, a topic whose first line is
+    `# yaml-language-server: $schema=../schemas/topic.schema.json` (as `handouts new topic` writes) gets its keys
+    completed and its mistakes underlined as it is typed.
+    """
+    from handouts.editor_schema import FOLDER, write_schemas
+    from handouts.errors import display_name
+    from handouts.variants import discover_variants
+
+    project = _project(project_dir)
+    folder = out or project.root / FOLDER
+    for path in write_schemas(folder, tuple(sorted(discover_variants(project.templates)))):
+        click.echo(f"wrote {display_name(path)}", err=True)
+
+
+@cli.command()
 @_build_options
 @click.option("--force", is_flag=True, help="Rebuild everything, even outputs whose inputs did not change.")
 @click.option(
