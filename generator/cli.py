@@ -433,6 +433,20 @@ def watch(interval: float, cycles: int, **options: Any) -> None:
 
 
 @cli.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--no-gallery", is_flag=True, help="Serve the outputs without drawing the gallery's thumbnails.")
+@click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
+def serve(port: int, no_gallery: bool, cycles: int, **options: Any) -> None:
+    """Preview the gallery at http://127.0.0.1:PORT/ (this machine only): every saved content, template or brand
+    file rebuilds what it affects, the open page reloads itself, and the current problems show at its top."""
+    from handouts.serve import serve as run_server
+
+    request = _request(**options)
+    run_server(request, _project(options["project_dir"]), port, gallery=not no_gallery, cycles=cycles)
+
+
+@cli.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
