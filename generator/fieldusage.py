@@ -77,3 +77,31 @@ def usage_table(variants: dict[str, Variant]) -> dict[str, list[str]]:
     return {
         field: [name for name, names in used.items() if field in names] for field in (*TOPIC_FIELDS, *SECTION_FIELDS)
     }
+
+
+def field_table(variants: dict[str, Variant]) -> str:
+    """Return docs/content-format.md's table of which variant prints which field, as Markdown."""
+    rows = ["| field | printed by |", "|---|---|"]
+    for field, names in usage_table(variants).items():
+        if field == "icon":
+            continue  # not words: a picture beside a heading, a step or a callout
+        shown = f"sections[].{field}" if field in SECTION_FIELDS else field
+        rows.append(f"| `{shown}` | {', '.join(names) or 'no output'} |")
+    return "\n".join(rows)
+
+
+def budget_table(variants: dict[str, Variant]) -> str:
+    """Return docs/content-format.md's table of each variant's page budget and type sizes, as Markdown."""
+    from handouts.style import resolve_paragraph_styles
+
+    rows = ["| variant | audience | pages at most | body text | may shrink to | papers |", "|---|---|---|---|---|---|"]
+    for name, variant in sorted(variants.items()):
+        if not variant.max_pages:
+            continue
+        body = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
+        smallest = f"{variant.min_font_size:g} pt" if variant.min_font_size else "does not shrink"
+        rows.append(
+            f"| {name} | {variant.audience} | {variant.max_pages} | {body:g} pt | {smallest} | "
+            f"{', '.join(variant.papers)} |"
+        )
+    return "\n".join(rows)

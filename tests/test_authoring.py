@@ -288,3 +288,26 @@ def test_draft_writes_what_does_not_fit_beside_the_outputs_with_the_overflow_mar
     )
     assert without.code == 1 and "draft" not in without.err
     assert not (tmp_path / "plain" / "output" / "drafts").exists()
+
+
+@pytest.mark.parametrize("name", ["fields", "budgets"])
+def test_the_content_format_tables_are_the_templates(name: str) -> None:
+    from handouts.fieldusage import budget_table, field_table
+    from handouts.variants import discover_variants
+
+    variants = discover_variants((ROOT / "templates",))
+    made = {"fields": field_table, "budgets": budget_table}[name](variants)
+    text = (ROOT / "docs" / "content-format.md").read_text(encoding="utf-8")
+    written = text.split(f"<!-- {name}:start -->\n")[1].split(f"\n<!-- {name}:end -->")[0]
+    assert written == made, f"docs/content-format.md's {name} table is stale; it should read:\n{made}"
+
+
+def test_a_template_that_stops_printing_a_field_changes_the_table(tmp_path: Path) -> None:
+    from handouts.fieldusage import usage_table
+    from handouts.variants import discover_variants
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    entry = templates / "training-deck" / "content.xml.j2"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("t.quiz", "t.missing"), encoding="utf-8")
+    assert "training-deck" not in usage_table(discover_variants((templates,)))["quiz"]
