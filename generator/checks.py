@@ -128,6 +128,7 @@ def _check_references(variant: Variant, roots: tuple[Path, ...], problems: Probl
     """Follow the variant's entry template and every template it names, reporting a name that no folder of its
     search path holds."""
     from handouts.errors import display_name
+    from handouts.fieldusage import template_names
     from handouts.render import make_environment
     from handouts.variants import first_found
     from jinja2 import nodes
@@ -151,6 +152,14 @@ def _check_references(variant: Variant, roots: tuple[Path, ...], problems: Probl
         if path in seen:
             continue
         seen.add(path)
+        # The templates a file names, read once for this and for the field usage; parsed again only to place
+        # a name that no folder holds.
+        stat = path.stat()
+        _, named = template_names(path, stat.st_mtime_ns, stat.st_size)
+        found_all = [find(name) for name in named]
+        if all(found_all):
+            pending.extend(p for p in found_all if p is not None)
+            continue
         tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             target = getattr(node, "template", None)

@@ -38,11 +38,6 @@ def fields_used(variant: Variant) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str]:
-    from handouts.render import make_environment
-    from jinja2 import nodes
-
-    env = make_environment(search_path)
-
     def find(name: str) -> Path | None:
         return next((folder / name for folder in search_path if (folder / name).is_file()), None)
 
@@ -54,21 +49,35 @@ def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str
         if path in seen:
             continue
         seen.add(path)
-        tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
-        modules = {node.target for node in tree.find_all(nodes.Import)}
-        for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):
-            owner = getattr(lookup, "node", None)
-            if not isinstance(owner, nodes.Name) or owner.name in NOT_TOPIC or owner.name in modules:
-                continue
-            if isinstance(lookup, nodes.Getattr):
-                names.add(lookup.attr)
-            elif isinstance(lookup, nodes.Getitem) and isinstance(key := getattr(lookup.arg, "value", None), str):
-                names.add(key)
-        for statement in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            target = getattr(statement, "template", None)
-            if isinstance(target, nodes.Const) and isinstance(target.value, str) and (other := find(target.value)):
-                pending.append(other)
+        stat = path.stat()
+        own, named = template_names(path, stat.st_mtime_ns, stat.st_size)
+        names.update(own)
+        pending.extend(other for name in named if (other := find(name)))
     return frozenset(names)
+
+
+@lru_cache(maxsize=128)
+def template_names(path: Path, _mtime: int, _size: int) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Return the fields one template file looks up and the templates it names (each file parsed once)."""
+    from jinja2 import Environment, nodes
+
+    tree = Environment().parse(path.read_text(encoding="utf-8"), path.name, str(path))
+    modules = {node.target for node in tree.find_all(nodes.Import)}
+    names: set[str] = set()
+    for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        owner = getattr(lookup, "node", None)
+        if not isinstance(owner, nodes.Name) or owner.name in NOT_TOPIC or owner.name in modules:
+            continue
+        if isinstance(lookup, nodes.Getattr):
+            names.add(lookup.attr)
+        elif isinstance(lookup, nodes.Getitem) and isinstance(key := getattr(lookup.arg, "value", None), str):
+            names.add(key)
+    named = []
+    for statement in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        target = getattr(statement, "template", None)
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            named.append(target.value)
+    return frozenset(names), tuple(named)
 
 
 def usage_table(variants: dict[str, Variant]) -> dict[str, list[str]]:
