@@ -2,11 +2,13 @@
 budget overrun, a citation an output cannot print, audience text a template needs) is found before building.
 
 An output whose inputs have not changed since a build made it, or since a check laid it out, is known to fit and
-is not laid out again: the manifest and the check cache (`.check-cache.json` in the output folder) say so.
+is not laid out again: the manifest and the check cache (`.check-cache.json` in the output folder, once a build has
+made that folder) say so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -111,11 +113,11 @@ def _read_cache(out: Path) -> dict[str, dict]:
 
 
 def _write_cache(out: Path, entries: dict[str, dict]) -> None:
-    """Remember the outputs that fit; a cache that cannot be written only costs the next check time."""
+    """Remember the outputs that fit, in an output folder a build has made (check never makes one); a cache that
+    cannot be written only costs the next check time."""
     from handouts.outputs import atomic_write
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
+    if not out.is_dir():
+        return
+    with contextlib.suppress(OSError, HandoutError):
         atomic_write(out / CACHE_NAME, json.dumps(entries, indent=1, sort_keys=True).encode(), durable=False, root=out)
-    except (OSError, HandoutError):
-        pass
