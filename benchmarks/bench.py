@@ -12,8 +12,10 @@ What it measures (BENCHMARKS.md has the targets and the latest results):
    (`floor_all.py b12.yaml OUT N`, 3 artifacts a set), both including interpreter start-up;
 2. the parallel speed-up of the same batch, `-j 2` against `-j 1`;
 3. a no-change rebuild of the whole B12 matrix in the real project (`handouts build` into output/);
-4. the start-up commands `handouts --help` and `handouts check content/b12-neuropathy.yaml`;
-5. the peak memory of each worker process of a `-j 2` batch at two batch sizes.
+4. the start-up commands `handouts --help` and `handouts check --no-layout content/b12-neuropathy.yaml`;
+5. the peak memory of each worker process of a `-j 2` batch at two batch sizes;
+6. `handouts check` with layout of the whole B12 matrix against `handouts build --force` of the same outputs, and
+   a check after a build (which lays out nothing: every output's inputs are those the build saw fit).
 
 Every timed run also measures how much CPU other work on the machine took meanwhile; runs disturbed by it are
 repeated (within limits) and left out of the medians when enough undisturbed runs exist. All Python processes
@@ -923,7 +925,7 @@ def bench_rebuild(res: Results, tmp: Path) -> None:
 
 def bench_startup(res: Results, tmp: Path) -> None:
     log("start-up: --help and check")
-    for label, args in (("--help", ["--help"]), ("check", ["check", "content/b12-neuropathy.yaml"])):
+    for label, args in (("--help", ["--help"]), ("check", ["check", "--no-layout", "content/b12-neuropathy.yaml"])):
         run([HANDOUTS, *args], ROOT)  # warm-up
         runs, used, was_disturbed = series([HANDOUTS, *args], ROOT, res.cfg, res.cfg.startup_runs)
         t = median([r.wall for r in used])
@@ -946,6 +948,55 @@ def bench_startup(res: Results, tmp: Path) -> None:
     res.notes["startup"].append(
         f"for scale: a bare `python -c pass` of the same venv takes {median(bare):.3f} s; importing "
         f"reportlab.platypus, pptx, jinja2 and yaml (what the floor imports) {median(imports):.3f} s"
+    )
+
+
+def laid_out(stderr: str) -> int:
+    """Return how many outputs a check laid out, from its closing line."""
+    found = re.search(r"laid out (\d+) outputs", stderr)
+    if not found:
+        raise RuntimeError(f"no 'laid out' line in: {stderr[-300:]}")
+    return int(found[1])
+
+
+def bench_check_layout(res: Results, tmp: Path) -> None:
+    """Time `check` (every output laid out in memory) against `build --force` of the same outputs, alternating,
+    in a copy of the project; then a check after the build, which should lay out nothing."""
+    log("check with layout against build, whole B12 matrix")
+    project = tmp / "check-project"
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "handouts.yaml", project / "handouts.yaml")
+    out = project / "output"
+    checks, builds = [], []
+    for _ in range(1 if res.quick else 2):
+        shutil.rmtree(out, ignore_errors=True)  # a cold check: no manifest, no check cache
+        checks.append(run([HANDOUTS, "check"], project))
+        shutil.rmtree(out, ignore_errors=True)
+        builds.append(run([HANDOUTS, "build", "--force"], project))
+    outputs = laid_out(checks[0].stderr)
+    check_t, build_t = median([r.wall for r in checks]), median([r.wall for r in builds])
+    res.values["check_layout"], res.values["check_build"] = check_t, build_t
+    res.rows.append(
+        Row(
+            "6. `handouts check` (layout, cold) vs `build --force`",
+            f"{check_t:.2f} s vs {build_t:.2f} s = {check_t / build_t:.2f}x ({outputs} outputs)",
+            "<= 1x",
+            check_t <= build_t,
+        )
+    )
+    warm = [run([HANDOUTS, "check"], project) for _ in range(res.cfg.startup_runs)]  # after the last build
+    again = max(laid_out(r.stderr) for r in warm)
+    warm_t = median([r.wall for r in warm])
+    res.rows.append(
+        Row("6. `handouts check` after a build", f"{warm_t:.3f} s, {again} laid out", "0 laid out", again == 0)
+    )
+    res.notes["check"].append(
+        f"in a copy of the project, alternating: `handouts check` with no output folder "
+        f"({_fmt([r.wall for r in checks])}"
+        f" s) and `handouts build --force` into an empty one ({_fmt([r.wall for r in builds])} s), both with the "
+        f"default workers; then {len(warm)} checks after the build: {_fmt([r.wall for r in warm], 3)} s, laying "
+        f"out {again} outputs (other work: {_disturbance([*checks, *builds])} CPUs)"
     )
 
 
@@ -1029,6 +1080,10 @@ def markdown(res: Results, analysis: str) -> str:
         "### 4. Start-up",
         "",
         *[f"* {n}" for n in res.notes["startup"]],
+        "",
+        "### 6. Check with layout",
+        "",
+        *[f"* {n}" for n in res.notes["check"]],
         "",
         "### 5. Peak memory per worker",
         "",
@@ -1246,6 +1301,7 @@ def main() -> int:
         bench_memory(res, project)
         bench_rebuild(res, tmp)
         bench_startup(res, tmp)
+        bench_check_layout(res, tmp)
         res.machine["other work at the end"] = (
             f"{cpu_busy():.0%} of the CPUs busy (load average {os.getloadavg()[0]:.2f})"
         )

@@ -25,6 +25,7 @@ from handouts.errors import (
     problems_to_dicts,
 )
 from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
+from handouts.failures import group_by_output
 from handouts.lock import output_lock
 from handouts.matrix import (
     NEUTRAL_BRAND,
@@ -57,11 +58,12 @@ class BuildRequest:
     papers: tuple[str, ...] = ()
     jobs: int = 0
     force: bool = False
-    keep_going: bool = False
+    keep_going: bool = True  # False (--fail-fast): stop at the first output that fails
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
+    draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -224,7 +226,7 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
     else:
         # Topic by topic, so a worker meets the same topic in a row and loads it once.
         stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
-        run = Run(project, out, inputs, request.keep_going, report, journal, progress, total=len(stale))
+        run = Run(project, out, inputs, request.keep_going, report, journal, progress, len(stale), draft=request.draft)
         variants = discover_variants(project.templates)
         formats = sorted({variants[t.variant].builder for t in stale})
         workers = min(worker_count(request.jobs), len(stale))
@@ -252,6 +254,8 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+        report.skipped = len(stale) - sum(r.status == "built" for r in report.records) - len(report.failed_outputs)
+        report.failures = group_by_output(report.failures, stale)
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
     if report.removed:

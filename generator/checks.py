@@ -9,24 +9,33 @@ at its line. A brand's own PowerPoint template is checked by `build`, which open
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts.errors import InputError, Location, ProblemList
+from handouts.errors import InputError, Location, Problem, ProblemList
 from handouts.project import Project
 
 if TYPE_CHECKING:
+    from handouts.checklayout import LayoutRun
     from handouts.literacy.report import LiteracyRun
     from handouts.variants import Variant
 
 
 def check_project(
-    project: Project, topic_paths: list[Path] | None = None, literacy: LiteracyRun | None = None
+    project: Project,
+    topic_paths: list[Path] | None = None,
+    literacy: LiteracyRun | None = None,
+    layout: LayoutRun | None = None,
+    warnings: list[Problem] | None = None,
+    strict: bool = False,
 ) -> list[Path]:
     """Check the whole project and the topics named (every topic when none is); return the files checked, or
     raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
-    literacy too: its warnings stay in `literacy`, its errors are raised with the rest."""
+    literacy too: its warnings stay in `literacy`, its errors are raised with the rest. With `layout`, every
+    output of the matrix is made in memory as a build would make it (checklayout.py), once the files are sound.
+    Words no output would print (content/usage.py) go to `warnings`, or, when `strict`, are errors."""
     from handouts.batch import matrix_outputs
     from handouts.brand import load_brand
     from handouts.content.texts import AUDIENCES
@@ -59,10 +68,36 @@ def check_project(
         sound = attempt(partial(check_topic, project, str(path), AUDIENCES, ()))
         if literacy is not None and sound and templates_sound:
             problems.items.extend(literacy.check(project, str(path)))
+        if warnings is not None and sound and templates_sound:
+            found = _usage_warnings(project, path)
+            if strict:
+                problems.items.extend(replace(p, severity="error") for p in found)
+            else:
+                warnings.extend(found)
     problems.raise_if_any()
+    if layout is not None:
+        from handouts.checklayout import check_layouts
+        from handouts.errors import BuildError
+
+        found, code = check_layouts(project, topic_paths, layout)
+        # What only a layout finds fails the build to come: the same exit code as that build (1, or 2 for input).
+        if found:
+            raise (InputError if code == InputError.exit_code else BuildError)(found)
     if topic_paths is not None:
         return list(topic_paths)
     return [project.file, *brands, *sorted(project.references_dir.glob("*.yaml")), *paths]
+
+
+def _usage_warnings(project: Project, path: Path) -> list[Problem]:
+    """Return the warnings of the topic in `path` for the variants of the project's matrix."""
+    from handouts.content.usage import topic_warnings
+    from handouts.pipeline import cached_topic
+    from handouts.variants import discover_variants
+
+    variants = discover_variants(project.templates)
+    chosen = project.matrix.variants
+    in_matrix = {name: v for name, v in variants.items() if not chosen or name in chosen}
+    return topic_warnings(cached_topic(project, str(Path(path).absolute())), in_matrix)
 
 
 def check_templates(roots: tuple[Path, ...]) -> None:
@@ -93,6 +128,7 @@ def _check_references(variant: Variant, roots: tuple[Path, ...], problems: Probl
     """Follow the variant's entry template and every template it names, reporting a name that no folder of its
     search path holds."""
     from handouts.errors import display_name
+    from handouts.fieldusage import template_names
     from handouts.render import make_environment
     from handouts.variants import first_found
     from jinja2 import nodes
@@ -116,6 +152,14 @@ def _check_references(variant: Variant, roots: tuple[Path, ...], problems: Probl
         if path in seen:
             continue
         seen.add(path)
+        # The templates a file names, read once for this and for the field usage; parsed again only to place
+        # a name that no folder holds.
+        stat = path.stat()
+        _, named = template_names(path, stat.st_mtime_ns, stat.st_size)
+        found_all = [find(name) for name in named]
+        if all(found_all):
+            pending.extend(p for p in found_all if p is not None)
+            continue
         tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             target = getattr(node, "template", None)

@@ -30,8 +30,17 @@ SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss)://)?(?:[A-Za-z0-9.-]{1,253}|\[[0-
 # The keys each --json command adds to the document, with their values when the command fails before it has any:
 # the document has the same keys on exit 0, 1 and 2.
 EMPTY_RESULTS: dict[str, dict[str, Any]] = {
-    "build": {"built": 0, "reused": 0, "removed": 0, "failed": 0, "artifacts": [], "removed_outputs": []},
-    "check": {"checked": []},
+    "build": {
+        "built": 0,
+        "reused": 0,
+        "removed": 0,
+        "failed": 0,
+        "skipped": 0,
+        "drafts": [],
+        "artifacts": [],
+        "removed_outputs": [],
+    },
+    "check": {"checked": [], "laid_out": 0, "known_to_fit": 0},
     "list": {"artifacts": []},
     "merge": {"merged": 0, "artifacts": []},
 }
@@ -217,9 +226,43 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
 
 
 @cli.command()
+@_project_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the schemas into (default: schemas/ in the project).",
+)
+def schema(project_dir: Path | None, out: Path | None) -> None:
+    """Write JSON Schemas of topic and brand files (topic.schema.json, brand.schema.json) for editors.
+
+    Made from the same schema `check` uses. In VS Code with the YAML extension, a topic whose first line is
+    `# yaml-language-server: $schema=../schemas/topic.schema.json` (as `handouts new topic` writes) gets its keys
+    completed and its mistakes underlined as it is typed.
+    """
+    from handouts.editor_schema import FOLDER, write_schemas
+    from handouts.errors import display_name
+    from handouts.variants import discover_variants
+
+    project = _project(project_dir)
+    folder = out or project.root / FOLDER
+    for path in write_schemas(folder, tuple(sorted(discover_variants(project.templates)))):
+        click.echo(f"wrote {display_name(path)}", err=True)
+
+
+@cli.command()
 @_build_options
 @click.option("--force", is_flag=True, help="Rebuild everything, even outputs whose inputs did not change.")
-@click.option("--keep-going", is_flag=True, help="Build everything possible; report every failure at the end.")
+@click.option(
+    "--keep-going/--fail-fast",
+    default=True,
+    help="Build everything possible and report every failure at the end (the default), or stop at the first.",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write outputs that do not fit anyway, their overflow marked, to drafts/ in the output folder.",
+)
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
@@ -257,10 +300,30 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
 @_project_option
 @_json_option
 @click.option("--literacy", is_flag=True, help="Score each output's health literacy and print its score card.")
-@click.option("--strict", is_flag=True, help="Score health literacy too, and make every warning an error (exit 2).")
-def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool, literacy: bool, strict: bool) -> dict:
-    """Validate the whole project without building: handouts.yaml, the topics (or TOPIC.yaml), brands,
-    references, variants, styles, labels and templates.
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make every warning an error (exit 2), for CI: words no output prints, empty sections, health literacy.",
+)
+@click.option(
+    "--no-layout",
+    is_flag=True,
+    help="Only read and validate the files (fast): do not lay the outputs out to find page budget overruns.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs).")
+def check(
+    topics: tuple[str, ...],
+    project_dir: Path | None,
+    as_json: bool,
+    literacy: bool,
+    strict: bool,
+    no_layout: bool,
+    jobs: int,
+) -> dict:
+    """Find every problem a build would, writing no output: handouts.yaml, the topics (or TOPIC.yaml), brands,
+    references, variants, styles, labels and templates, then every output of the matrix laid out in memory
+    (page budgets, citations, audience text a template needs). Outputs whose inputs have not changed since
+    the last build or check are not laid out again. --no-layout only reads and validates the files.
 
     With --literacy or --strict, each output's text is scored for health literacy against its variant's
     `literacy:` thresholds (docs/health-literacy-check.md); findings are warnings unless --strict.
@@ -274,16 +337,29 @@ def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool, lite
         from handouts.literacy.report import LiteracyRun
 
         run = LiteracyRun(strict=strict)
+    layout = None
+    if not no_layout:
+        from handouts.checklayout import LayoutRun
+
+        layout = LayoutRun(jobs)
+    found: list[Problem] = []
     try:
-        paths = check_project(_project(project_dir), named, literacy=run)
+        paths = check_project(_project(project_dir), named, literacy=run, layout=layout, warnings=found, strict=strict)
     finally:
+        warn(found)
+        for problem in found:
+            click.echo(str(problem), err=True)
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
     checked = [display_name(p) for p in paths]
     if not as_json:
         for name in checked:
             click.echo(f"ok {name}")
-    return {"checked": checked, **({"literacy": run.as_json()} if run is not None else {})}
+        if layout is not None:
+            click.echo(f"laid out {layout.laid_out} outputs, {layout.known} unchanged since they last fit", err=True)
+    layouts = {"laid_out": layout.laid_out, "known_to_fit": layout.known} if layout is not None else {}
+    # (with --no-layout the counts stay at EMPTY_RESULTS' zeros)
+    return {"checked": checked, **layouts, **({"literacy": run.as_json()} if run is not None else {})}
 
 
 def _report_literacy(run: LiteracyRun, card: bool) -> None:
@@ -354,6 +430,20 @@ def watch(interval: float, cycles: int, **options: Any) -> None:
 
     request = _request(**options)
     watch_and_build(request, _project(options["project_dir"]), interval, cycles)
+
+
+@cli.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--no-gallery", is_flag=True, help="Serve the outputs without drawing the gallery's thumbnails.")
+@click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
+def serve(port: int, no_gallery: bool, cycles: int, **options: Any) -> None:
+    """Preview the gallery at http://127.0.0.1:PORT/ (this machine only): every saved content, template or brand
+    file rebuilds what it affects, the open page reloads itself, and the current problems show at its top."""
+    from handouts.serve import serve as run_server
+
+    request = _request(**options)
+    run_server(request, _project(options["project_dir"]), port, gallery=not no_gallery, cycles=cycles)
 
 
 @cli.command()

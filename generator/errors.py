@@ -54,6 +54,7 @@ class HandoutError(Exception):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
         self.result: dict = {}  # what the command had done when it failed, for its --json document
+        self.draft: bytes | None = None  # an output that does not fit, made anyway for `build --draft`
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

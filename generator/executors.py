@@ -19,7 +19,7 @@ from handouts.cache import ArtifactRecord, ManifestJournal, digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.interrupts import become_worker
 from handouts.matrix import Target
-from handouts.outputs import write_temporary
+from handouts.outputs import atomic_write, write_temporary
 from handouts.project import Project
 
 Progress = Callable[[str, int, int], None]
@@ -33,6 +33,9 @@ class BuildReport:
     failures: list[Problem] = field(default_factory=list)
     exit_code: int = 0  # 2 when a failure was bad input found only while building, else 1
     removed: list[str] = field(default_factory=list)  # outputs that left the matrix, deleted by this run
+    failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
+    skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
+    drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
 
     @property
     def built(self) -> int:
@@ -48,14 +51,20 @@ class BuildReport:
             "built": self.built,
             "reused": self.reused,
             "removed": len(self.removed),
-            "failed": len(self.failures),
+            "failed": len(self.failed_outputs),
+            "skipped": self.skipped,
+            "drafts": sorted(self.drafts),
             "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
             "removed_outputs": list(self.removed),
         }
 
 
-def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict:
-    """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}.
+DRAFTS = "drafts"  # the folder in the output folder where `build --draft` writes outputs that do not fit
+
+
+def execute(root: str, out: str, target: Target, inputs: dict[str, str], draft: bool = False) -> dict:
+    """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}. With
+    `draft`, an output that does not fit is written anyway, marked, to the drafts folder (never over a good one).
 
     This runs in worker processes and on cluster machines, so it takes and returns plain values only.
     """
@@ -86,7 +95,12 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
         )
         return {"record": asdict(record), "temporary": str(temporary)}
     except HandoutError as exc:
-        return {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
+        failed: dict = {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
+        if draft and exc.draft is not None:
+            path = Path(out) / DRAFTS / target.output
+            atomic_write(path, exc.draft, durable=False, root=Path(out))
+            failed["draft"] = f"{DRAFTS}/{target.output}"
+        return failed
     except Exception as exc:  # a bug: report it with its traceback rather than lose the other jobs
         return {
             "error": [
@@ -139,20 +153,26 @@ class Run:
     progress: Progress | None
     total: int
     done: int = 0
+    draft: bool = False  # write outputs that do not fit to the drafts folder
 
-    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str]]:
+    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], bool]:
         """Return the plain arguments of `execute` for `target`."""
-        return str(self.project.root), str(self.out), target, self.inputs[target.key]
+        return str(self.project.root), str(self.out), target, self.inputs[target.key], self.draft
 
     def collect(self, result: dict, target: Target) -> bool:
         """Record one finished job and report it; return True when the build should stop."""
         if "error" in result:
             self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
             self.report.failures.extend(problems_from_dicts(result["error"]))
+            self.report.failed_outputs.append(target.output)
             line = f"failed {target.output}"
+            if "draft" in result:
+                self.report.drafts.append(result["draft"])
+                line += f" (draft: {result['draft']})"
         else:
             record = ArtifactRecord(**result["record"])
             self.journal.commit(record, Path(result["temporary"]))
+            (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)
             line = f"built {target.output} ({record.pages} {record.kind})"
         self.done += 1

@@ -65,7 +65,8 @@ def cached_topic(project: Project, path: str) -> Topic:
 def _topic(project: Project, path: str, _digest: str) -> Topic:
     # A topic path is relative to the project (as targets name topics) or absolute (a file named elsewhere).
     full = project.root / path
-    return load_topic(full, set(references_for(project)), display_name(full))
+    variant_names = tuple(sorted(discover_variants(project.templates)))
+    return load_topic(full, set(references_for(project)), display_name(full), variant_names)
 
 
 def brand_named(project: Project, name: str) -> Brand:
@@ -138,7 +139,7 @@ def render_ir(project: Project, target: Target, view: dict[str, Any] | None = No
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
-    view = audience_view(topic, variant.audience) if view is None else view
+    view = audience_view(topic, variant.audience, (variant.name,)) if view is None else view
     context = {
         "t": view,
         "brand": brand_context(brand, topic),
@@ -184,8 +185,10 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
     topic = cached_topic(project, topic_path)
     labels_of(project, topic)
     topic_pictures(project, topic)
+    variants = discover_variants(project.templates).values()
     for audience in audiences:
-        view = audience_view(topic, audience)
+        # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
+        view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
         check_figures_have_alt(topic, view)
         for name in brands:
             check_font_coverage(view, brand_named(project, name))
@@ -231,13 +234,13 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
         return replace(result, depends=tuple(topic_pictures(project, topic).values()))
-    except BuildError as exc:
+    except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.
         where = Location(display_name(project.root / target.topic_path))
-        raise type(exc)(
-            [Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems]
-        ) from None
+        error = type(exc)([Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems])
+        error.draft = exc.draft
+        raise error from None
 
 
 def unit_of(variant: Variant) -> str:

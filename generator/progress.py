@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 def summary(report: BuildReport) -> str:
     """Return the closing line of a build: what was built, reused, failed and removed."""
     removed = f", removed {len(report.removed)}" if report.removed else ""
-    return f"{report.built} built, {report.reused} up to date, {len(report.failures)} failed{removed}"
+    counts = f"{report.built} built, {report.reused} up to date, {len(report.failed_outputs)} failed"
+    return f"{counts}, {report.skipped} skipped{removed}"
 
 
 def interactive() -> bool:

@@ -12,8 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from handouts.content.audience import MissingText
 from handouts.content.model import CITATION
-from handouts.errors import BuildError, Location, Problem
+from handouts.errors import BuildError, InputError, Location, Problem
 from handouts.inputfiles import input_problem
 from handouts.paths import shown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
@@ -50,6 +51,8 @@ def markup_text(value: Any) -> Markup:
         return value
     if value is None:
         raise BuildError("a template printed a value that is missing; guard it with {% if ... %}")
+    if isinstance(value, MissingText):  # the topic lacks text this output needs: the author's problem, at its key
+        raise InputError(value.problem())
     text = str(escape(str(value)))
     text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + '"/>', text)
     return Markup(text.replace("\n", "<br/>"))

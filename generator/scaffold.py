@@ -52,8 +52,14 @@ def new_topic(project: Project, topic_id: str) -> Path:
     ):
         text, count = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
         assert count == 1, f"the starter topic has no '{key}:' line"
+    from handouts.editor_schema import FOLDER, modeline, write_schemas
+    from handouts.variants import discover_variants
+
     path = project.content / f"{topic_id}.yaml"
-    write_new_files({path: text.encode("utf-8")})
+    # The first line points an editor (VS Code's YAML extension) at the topic schema, written if missing.
+    write_new_files({path: f"{modeline(path, project.root)}\n{text}".encode()})
+    if not (project.root / FOLDER).exists():
+        write_schemas(project.root / FOLDER, tuple(sorted(discover_variants(project.templates))))
     return path
 
 

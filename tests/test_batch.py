@@ -401,17 +401,18 @@ def test_invalid_shard_is_a_usage_error(tmp_path: Path, bad: str) -> None:
 
 
 # ----- failures -------------------------------------------------------------------------------------------------
-def test_without_keep_going_the_build_stops_at_a_failure(project: Path, tmp_path: Path) -> None:
+def test_fail_fast_stops_the_build_at_a_failure_and_counts_the_skipped(project: Path, tmp_path: Path) -> None:
     make_onepager_overflow(project)
     out = tmp_path / "out"
     args = ("--topic", TOPIC_ID, "--brand", "none", "--only", "clinician-onepager", "--only", "patient-handout")
-    result = run_cli("build", "--out", str(out), *args, "-j", "1", cwd=project)
+    result = run_cli("build", "--out", str(out), *args, "-j", "1", "--fail-fast", cwd=project)
     assert result.code == 1, result.err
     assert re.search(r"clinician-onepager-(letter|a4)\.pdf", result.err)
     # One worker, the one-pager first in the stable order: the first failure ends the build.
     assert not output_files(out) & {f"{TOPIC_ID}/patient-handout-letter.pdf", f"{TOPIC_ID}/patient-handout-a4.pdf"}
+    assert re.search(r"\b0 built, 0 up to date, 1 failed, 3 skipped\b", result.err), result.err
 
-    parallel = run_cli("build", "--out", str(tmp_path / "parallel"), *args, cwd=project)
+    parallel = run_cli("build", "--out", str(tmp_path / "parallel"), *args, "--fail-fast", cwd=project)
     assert parallel.code == 1, parallel.err
 
 
@@ -423,26 +424,26 @@ def test_keep_going_builds_everything_else_and_reports_every_failure(
     out = tmp_path / "out"
     args = ("--topic", TOPIC_ID, "--brand", "none", "--only", "clinician-onepager")
     args += ("--only", "patient-handout", "--only", "patient-deck")
-    result = run_cli("build", "--out", str(out), *args, "--keep-going", "-j", workers, cwd=project)
+    result = run_cli("build", "--out", str(out), *args, "-j", workers, cwd=project)  # keep going is the default
     assert result.code == 1, result.err
     names = ("patient-handout-letter.pdf", "patient-handout-a4.pdf", "patient-deck.pptx")
     others = {f"{TOPIC_ID}/{name}" for name in names}
     assert output_files(out) == others
     assert set(manifest(out)) == others, "the manifest must list what was built, and nothing that failed"
-    assert re.search(r"\b3 built\b.*\b2 failed\b", result.err), result.err
+    assert re.search(r"\b3 built\b.*\b2 failed, 0 skipped\b", result.err), result.err
 
     headings = clinician_headings(project / "content" / f"{TOPIC_ID}.yaml")
-    for paper in ("letter", "a4"):
-        lines = [line for line in result.err.splitlines() if f"clinician-onepager-{paper}.pdf:" in line]
-        assert len(lines) == 1, f"expected one problem for the {paper} one-pager:\n{result.err}"
-        message = lines[0]
-        assert f"{TOPIC_ID}.yaml" in message.split(": ")[0], "the problem should point at the topic file"
-        named = re.findall(r"'([^']+)' \((\d+) lines?\)", message)
-        assert named, f"no sections named: {message}"
-        assert {name for name, _ in named} <= headings, f"named sections are not the topic's headings: {message}"
-        over = re.search(r"about (\d+) lines? of [0-9.]+ pt text too many", message)
-        assert over and int(over[1]) >= 1, f"the message does not say how much is over: {message}"
-        assert re.search(rf"[Ss]horten .* by about {over[1]} lines?", message), message
+    # One problem, for both papers: one message naming them, not one per output.
+    lines = [line for line in result.err.splitlines() if "clinician-onepager (a4, letter; brand none)" in line]
+    assert len(lines) == 1, f"expected one problem for the one-pagers:\n{result.err}"
+    message = lines[0]
+    assert f"{TOPIC_ID}.yaml" in message.split(": ")[0], "the problem should point at the topic file"
+    named = re.findall(r"'([^']+)' \((\d+) lines?\)", message)
+    assert named, f"no sections named: {message}"
+    assert {name for name, _ in named} <= headings, f"named sections are not the topic's headings: {message}"
+    over = re.search(r"about (\d+) lines? of [0-9.]+ pt text run over onto page 2", message)
+    assert over and int(over[1]) >= 1, f"the message does not say how much is over: {message}"
+    assert re.search(rf"cut about {over[1]} lines?", message), message
 
 
 def test_keep_going_json_report_lists_the_failures(project: Path, tmp_path: Path) -> None:
@@ -452,9 +453,10 @@ def test_keep_going_json_report_lists_the_failures(project: Path, tmp_path: Path
     assert result.code == 1, result.err
     report = json.loads(result.out)
     assert (report["built"], report["reused"], report["failed"], report["exit_code"]) == (1, 0, 2, 1)
+    assert report["skipped"] == 0
     messages = [p["message"] for p in report["problems"]]
-    assert len(messages) == 2 and all(p["severity"] == "error" for p in report["problems"])
-    assert {re.search(r"clinician-onepager-(\w+)\.pdf", m)[1] for m in messages} == {"letter", "a4"}
+    assert len(messages) == 1 and all(p["severity"] == "error" for p in report["problems"])
+    assert messages[0].startswith("clinician-onepager (a4, letter; brand none): does not fit its 1 page")
 
 
 def test_bad_input_exits_2_and_writes_nothing(project: Path, tmp_path: Path) -> None:

@@ -220,11 +220,10 @@ def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> 
         cwd=project,
     )
     assert result.code == 1, result.err
-    for paper in PAPERS:
-        assert f"clinician-onepager-{paper}.pdf" in result.err
-    assert re.search(r"needs 2 pages but may have 1", result.err)
-    assert re.search(r"about \d+ lines of [\d.]+ pt text too many", result.err)
-    assert "Longest sections: 'Why B12 matters for nerves'" in result.err or "Longest sections:" in result.err
+    # One message for every paper, naming them.
+    assert f"clinician-onepager ({', '.join(sorted(PAPERS))}; brand none): does not fit its 1 page" in result.err
+    assert re.search(r"about \d+ lines of [\d.]+ pt text run over onto page 2", result.err)
+    assert "the longest sections are '" in result.err
     assert not list((tmp_path / "out").rglob("*.pdf")), "no one-pager may be written when it does not fit"
 
 
@@ -245,8 +244,8 @@ def test_over_long_patient_handout_never_gets_a_silent_third_page(tmp_path: Path
         cwd=project,
     )
     assert result.code == 1
-    assert "needs 3 pages but may have 2" in result.err
-    assert "Shorten the patient text" in result.err
+    assert "does not fit its 2 pages" in result.err and "onto page 3" in result.err
+    assert re.search(r"cut about \d+ lines \(at [\d.]+ pt\) of the patient text", result.err)
 
 
 # ----- clinic PowerPoint templates --------------------------------------------------------------------------------

@@ -126,21 +126,23 @@ def test_check_refuses_a_python_tag_without_running_it(tmp_path: Path) -> None:
 
 
 def test_check_accepts_the_real_topic() -> None:
-    result = run_cli("check", "content/b12-neuropathy.yaml")
+    result = run_cli("check", "--no-layout", "content/b12-neuropathy.yaml")
     assert result.code == 0, result.err
     assert result.out.strip() == "ok content/b12-neuropathy.yaml"
     assert result.err == ""
 
 
 def test_check_accepts_the_real_topic_by_absolute_path() -> None:
-    result = run_cli("check", str(TOPIC))
+    result = run_cli("check", "--no-layout", str(TOPIC))
     assert result.code == 0, result.err
     [line] = result.out.splitlines()
     assert line.startswith("ok ") and line.endswith("content/b12-neuropathy.yaml")
 
 
 def test_check_accepts_the_fixture_topics() -> None:
-    result = run_cli("check", "tests/fixtures/topics/minimal.yaml", "tests/fixtures/topics/audience-mix.yaml")
+    result = run_cli(
+        "check", "--no-layout", "tests/fixtures/topics/minimal.yaml", "tests/fixtures/topics/audience-mix.yaml"
+    )
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
         "ok tests/fixtures/topics/minimal.yaml",
@@ -260,7 +262,7 @@ _NO_BUILDERS = """
 import sys
 from handouts.cli import main
 try:
-    main(["check", sys.argv[1]])
+    main(["check", "--no-layout", sys.argv[1]])
 except SystemExit as exc:
     print("exit", exc.code)
 print("reportlab" in sys.modules, "pptx" in sys.modules)

@@ -221,7 +221,7 @@ def test_a_citation_in_patient_text_is_found_and_stops_the_build(project: Path) 
     assert at(finding.location) == place(path, "[@julian2020]")
     assert finding.blocking and "prints no reference list" in finding.hint
     assert handout.reading is not None  # the rest of the text is still scored
-    result = run_cli("check", "--literacy", str(path), cwd=project)
+    result = run_cli("check", "--no-layout", "--literacy", str(path), cwd=project)
     assert result.code == 2  # an error even without --strict: the build would fail on it
     assert f"{path.relative_to(project)}:{':'.join(map(str, place(path, '[@julian2020]')))}: patient-" in result.err
 
@@ -327,7 +327,7 @@ def warned(project: Path) -> Path:
 
 
 def test_warnings_are_printed_located_and_check_still_passes(project: Path, warned: Path) -> None:
-    result = run_cli("check", str(warned), "--literacy", cwd=project)
+    result = run_cli("check", "--no-layout", str(warned), "--literacy", cwd=project)
     assert result.code == 0, result.err
     name = warned.relative_to(project)
     term = place(warned, "homocysteine")
@@ -340,7 +340,7 @@ def test_warnings_are_printed_located_and_check_still_passes(project: Path, warn
 
 
 def test_strict_turns_warnings_into_errors(project: Path, warned: Path) -> None:
-    result = run_cli("check", "--strict", str(warned), cwd=project)
+    result = run_cli("check", "--no-layout", "--strict", str(warned), cwd=project)
     assert result.code == 2
     name = warned.relative_to(project)
     lines = [line for line in result.err.splitlines() if line.startswith(f"{name}:")]
@@ -350,7 +350,7 @@ def test_strict_turns_warnings_into_errors(project: Path, warned: Path) -> None:
 
 
 def test_check_without_literacy_reports_nothing_of_it(project: Path, warned: Path) -> None:
-    result = run_cli("check", str(warned), cwd=project)
+    result = run_cli("check", "--no-layout", str(warned), cwd=project)
     assert result.code == 0 and "warning" not in result.err and "reading level" not in result.out
 
 
@@ -372,7 +372,7 @@ def test_the_score_card(project: Path, warned: Path) -> None:
 
 
 def test_the_score_card_as_json(project: Path, warned: Path) -> None:
-    result = run_cli("check", "--literacy", "--json", str(warned), cwd=project)
+    result = run_cli("check", "--no-layout", "--literacy", "--json", str(warned), cwd=project)
     assert result.code == 0, result.err
     document = json.loads(result.out)  # nothing but JSON on stdout: the findings are its problems
     data = document["literacy"]
@@ -407,7 +407,7 @@ def test_check_project_scores_only_with_a_literacy_run(project: Path, warned: Pa
 def test_check_without_literacy_imports_no_textstat(project: Path) -> None:
     code = (
         "import sys\nfrom handouts.cli import main\n"
-        "try:\n    main(['check', 'content/clean.yaml'])\n"
+        "try:\n    main(['check', '--no-layout', 'content/clean.yaml'])\n"
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
         # Jinja is loaded: check compiles every template. The literacy check and its libraries are not.
         "loaded = [m for m in ('textstat', 'pyphen', 'handouts.literacy.check') if m in sys.modules]\n"

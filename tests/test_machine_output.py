@@ -72,10 +72,10 @@ def test_build_json_on_bad_input_is_the_same_document_with_structured_problems(b
 
 
 def test_check_json_on_success_and_on_failure() -> None:
-    good = run_cli("check", "--json", "content/b12-neuropathy.yaml")
+    good = run_cli("check", "--json", "--no-layout", "content/b12-neuropathy.yaml")
     assert good.code == 0, good.err
     document = json.loads(good.out)
-    assert set(document) == ENVELOPE | {"checked"}
+    assert set(document) == ENVELOPE | {"checked", "laid_out", "known_to_fit"}
     assert (document["command"], document["checked"], document["problems"]) == (
         "check",
         ["content/b12-neuropathy.yaml"],

@@ -314,7 +314,7 @@ def test_outputs_that_leave_the_matrix_are_removed_with_their_thumbnails(clinic:
     result = run_cli("build", cwd=clinic)
     assert result.code == 0, result.err
     assert f"removed {neutral}" in lines(result)
-    assert lines(result)[-1] == "0 built, 1 up to date, 0 failed, removed 1"
+    assert lines(result)[-1] == "0 built, 1 up to date, 0 failed, 0 skipped, removed 1"
     assert not (output / neutral).exists()
     assert (output / TOPIC / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert [a["path"] for a in json.loads((output / "manifest.json").read_text())["artifacts"]] == [branded]

@@ -28,7 +28,7 @@ from handouts.builders.pdf_furniture import (
 from handouts.builders.pdf_styles import PdfStyle
 from handouts.builders.pdf_tags import Tagger, end_page, start_page, tagged
 from handouts.builders.pdf_ua import add_structure
-from handouts.errors import BuildError, Problem
+from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name, register_pdf_fonts
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Table
@@ -62,6 +62,7 @@ class Options:
     last_page: int = 0  # when set, the page that gets frames `last_height` tall (a balanced last page)
     last_height: float = 0.0
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
+    mark_over: int = 0  # a draft: mark every page after this one as over the page budget
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Layout:
         self.width = self.page_w - self.margins[1] - self.margins[3]
         self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
         self.sections: list[tuple[str, list[Flowable]]] = []
+        self.section_places: dict[str, Location] = {}  # a topic section's heading -> where it was written
         self.pages = 0
         self.placed: list[Placement] = []
         self.header: list[tuple[Flowable, float]] = []
@@ -186,8 +188,11 @@ class Layout:
             flowables = self.flowables(block, self.column_w)
             if isinstance(block, ir.Section) and block.at is not None:  # a section of the topic, not of the template
                 self.sections.append((block.heading, flowables))
-                for flowable in flowables:
-                    flowable._handouts_section = block.heading
+                self.section_places[block.heading] = block.at
+            # Every flowable knows the part of the document it belongs to, so an overflow can name what spills.
+            label = _part_label(block)
+            for flowable in flowables:
+                flowable._handouts_section = label
             story.extend(flowables)
         gap = self.column_heights[1] * MAX_GAP
         story = [_flowing(f, gap) for f in story]
@@ -240,7 +245,10 @@ class Layout:
         def record(flowable: Flowable) -> None:
             frame_id = str(getattr(getattr(doc, "frame", None), "id", "col0"))
             column = int(frame_id.removeprefix("col")) if frame_id.startswith("col") else 0
-            section = getattr(flowable, "_handouts_section", "")
+            # The second part of a split paragraph is a new flowable without a label: it continues the one before.
+            section = getattr(flowable, "_handouts_section", None)
+            if section is None:
+                section = self.placed[-1].section if self.placed else ""
             whole = isinstance(flowable, KeepWhole)
             self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
 
@@ -265,6 +273,24 @@ class Layout:
         return self.column_heights[0] if page == 1 else self.column_heights[1]
 
     # ----- when it does not fit -------------------------------------------------------------------------------
+    def mark_overflow(self, canvas: Canvas, first: bool) -> None:
+        """Mark a draft's page as over the budget: a frame in the urgent colour, and on the first such page a
+        band at the top saying that the budget ends where this page starts."""
+        colour = self.style.color("urgent_border")
+        canvas.saveState()
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(4)
+        canvas.rect(6, 6, self.page_w - 12, self.page_h - 12)
+        if first:
+            para = self.style.para("page_header")
+            canvas.setFillColor(self.style.color("urgent_bg"))
+            canvas.rect(6, self.page_h - 6 - 3 * para.leading, self.page_w - 12, 3 * para.leading, fill=1, stroke=1)
+            canvas.setFillColor(colour)
+            canvas.setFont(font_name("bold"), para.fontSize * 1.3)
+            text = self.context.labels["draft_overflow"].format(pages=self.context.variant.max_pages)
+            canvas.drawString(self.margins[3], self.page_h - 6 - 2 * para.leading, text)
+        canvas.restoreState()
+
     def too_tall_problem(self) -> Problem:
         """Return the problem of the first block that cannot be split and is taller than any page's room."""
         frames = self._frames(sum(h for _, h in self.header))
@@ -313,6 +339,21 @@ def _flowing(flowable: Flowable, gap: float) -> Flowable:
     return flowable
 
 
+def _part_label(block: ir.Block) -> str:
+    """Return how a message names the part of the document `block` is: a topic section by its heading, a part
+    the template adds (the back matter, the contact box, the disclaimer) marked as the template's."""
+    if isinstance(block, ir.Section):
+        if block.at is not None:
+            return block.heading
+        heading = block.heading
+        return f"{ADDED}the contact box" if heading == "contact" else f"{ADDED}'{heading.replace('-', ' ')}'"
+    kind = getattr(block, "kind", "") or getattr(block, "role", "")
+    return f"{ADDED}the {kind + ' ' if kind else ''}{type(block).__name__.lower()}"
+
+
+ADDED = "template:"  # the label of a part the template adds, not a section of the topic
+
+
 def _keep_tail_together(story: list[Flowable], height: float, width: float) -> list[Flowable]:
     """Return `story` with its last flowables, at least `height` tall in all, kept together on one page."""
     total, start = 0.0, len(story)
@@ -351,6 +392,8 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             for state in self._pages:
                 self.__dict__.update(state)
                 layout._draw_footer(self, self._pageNumber, total)
+                if layout.options.mark_over and self._pageNumber > layout.options.mark_over:
+                    layout.mark_overflow(self, self._pageNumber == layout.options.mark_over + 1)
                 end_page(self)
                 Canvas.showPage(self)
             Canvas.save(self)

@@ -6,24 +6,57 @@ from typing import Any
 
 from handouts.content.blocks import CONTENT_BLOCKS, Pick, PickAll
 from handouts.content.model import URGENCY_TIERS, Topic, iter_texts
+from handouts.errors import Location, Problem
 
 
-def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
-    """Return the plain values a template needs for `audience`; absent optional parts are None or []."""
+class MissingText:
+    """Audience text the topic lacks (a title with no patient version, say): false in `{% if %}`, and a located
+    problem when a template prints it, naming the key to add."""
+
+    def __init__(self, field: str, audience: str, loc: Location | None) -> None:
+        self.field, self.audience, self.loc = field, audience, loc
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def problem(self) -> Problem:
+        """Return the problem of printing this text."""
+        return Problem(
+            self.loc,
+            f"'{self.field}' has no {self.audience} text, which the output prints",
+            f"add '{self.audience}: ...' under '{self.field}'",
+        )
+
+
+def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return the plain values a template needs for `audience` (in the `variants` named, for blocks and sections
+    whose `for:` names variants); absent optional parts are None or [], absent required text a MissingText."""
     data = topic.data
 
     def pick(value: dict | None) -> str | None:
         return None if value is None else value.get(audience)
 
+    def required(key: str) -> str | MissingText:
+        value = data[key]
+        found = value.get(audience)
+        if found is not None:
+            return found
+        return MissingText(key, audience, _first_text_location(value))
+
     def pick_all(values: list | None) -> list[str]:
         return [text for text in (pick(v) for v in values or []) if text is not None]
 
-    def pick_pairs(pairs: list | None) -> list[dict[str, Any]]:
-        picked = ({"question": pick(p["question"]), "answer": pick(p["answer"])} for p in pairs or [])
-        return [p for p in picked if p["question"] is not None and p["answer"] is not None]
-
     def visible(item: dict) -> bool:
-        return audience in item.get("for", [audience])
+        shown_to = item.get("for", [audience])
+        return audience in shown_to or any(name in shown_to for name in variants)
+
+    def pick_pairs(pairs: list | None) -> list[dict[str, Any]]:
+        shown = (p for p in pairs or [] if visible(p))
+        picked = ({"question": pick(p["question"]), "answer": pick(p["answer"])} for p in shown)
+        return [p for p in picked if p["question"] is not None and p["answer"] is not None]
 
     sections = []
     for section in data["sections"]:
@@ -47,8 +80,8 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
     return {
         "audience": audience,
         "id": topic.id,
-        "title": pick(data["title"]),
-        "short_title": pick(data.get("short_title")) or pick(data["title"]),
+        "title": required("title"),
+        "short_title": pick(data.get("short_title")) or required("title"),
         "subtitle": pick(data.get("subtitle")),
         "version": data["version"],
         "reviewed": data["reviewed"],
@@ -57,7 +90,7 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
         "authors": list(data["authors"]),
         "reviewers": list(data["reviewers"]),
         "source": data.get("source"),
-        "main_message": pick(data["main_message"]),
+        "main_message": required("main_message"),
         "sections": sections,
         "key_points": pick_all(data["key_points"]),
         # Every tier is there, empty when the topic has none; a plain list of when_to_call is the "call" tier.
@@ -71,7 +104,7 @@ def audience_view(topic: Topic, audience: str) -> dict[str, Any]:
             for entry in data.get("glossary") or []
             if (meaning := pick(entry["meaning"])) is not None
         ],
-        "disclaimer": pick(data["disclaimer"]),
+        "disclaimer": required("disclaimer"),
     }
 
 
@@ -84,6 +117,11 @@ def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
         if block["kind"] in ("callout", "steps"):
             picked["icon"] = block.get("icon")
     return picked
+
+
+def _first_text_location(value: Any) -> Location | None:
+    """Return where the first text of `value` was written: next to the audience key that is missing."""
+    return next((text.loc for text in iter_texts(value) if text.loc is not None), None)
 
 
 def _first_location(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,27 @@ ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)((?:;\s*@[a-z0-9][a-z0-9-]*)*)\]")
 
 
-audience_list = ListType(EnumType(AUDIENCES))
+# The variant names `for:` may give besides the audiences: those of the project whose topic is being read.
+TARGET_NAMES: ContextVar[tuple[str, ...]] = ContextVar("target_names", default=())
+
+
+class TargetNameType(TextType):
+    """An audience, or the name of one of the project's variants (`for: [clinician-deck]`)."""
+
+    description = "an audience (" + ", ".join(AUDIENCES) + ") or a variant name"
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        value = super().check(node, problems, where)
+        if value is INVALID:
+            return value
+        choices = (*AUDIENCES, *TARGET_NAMES.get())
+        if value not in choices:
+            problems.add(node.loc, f"'{where}' cannot be '{value}'", suggest(value, choices))
+            return INVALID
+        return value
+
+
+audience_list = ListType(TargetNameType())
 text_list = ListType(audience_text)
 # Names Windows reserves for devices: an output folder called "con" cannot be created there.
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -112,7 +133,9 @@ section_type = RecordType(
     }
 )
 
-qa_type = RecordType({"question": Field(audience_text), "answer": Field(audience_text)})
+qa_type = RecordType(
+    {"question": Field(audience_text), "answer": Field(audience_text), "for": Field(audience_list, required=False)}
+)
 names = ListType(TextType(), max_items=50)
 
 topic_type = RecordType(
@@ -156,8 +179,19 @@ class Topic:
         return self.data.get(key)
 
 
-def load_topic(path: Path, reference_ids: set[str], display_name: str | None = None) -> Topic:
-    """Read, validate and return the topic in `path`, or raise InputError listing every problem."""
+def load_topic(
+    path: Path, reference_ids: set[str], display_name: str | None = None, variant_names: tuple[str, ...] = ()
+) -> Topic:
+    """Read, validate and return the topic in `path`, or raise InputError listing every problem. `for:` may name
+    the audiences and the `variant_names`."""
+    token = TARGET_NAMES.set(tuple(variant_names))
+    try:
+        return _load_topic(path, reference_ids, display_name)
+    finally:
+        TARGET_NAMES.reset(token)
+
+
+def _load_topic(path: Path, reference_ids: set[str], display_name: str | None) -> Topic:
     name = display_name or str(path)
     root = read_yaml(path, name)
     problems = ProblemList()

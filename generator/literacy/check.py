@@ -95,7 +95,7 @@ def check_topic_literacy(project: Project, topic_path: str) -> TopicCard:
         if not variant.literacy.check:
             output.note = "literacy check off for this variant"
             continue
-        view = audience_view(topic, variant.audience)
+        view = audience_view(topic, variant.audience, (variant.name,))
         try:
             document, reference_list = _render(project, target, view)
         except BuildError as exc:

@@ -1,0 +1,73 @@
+"""`handouts serve` on a small project: it serves on the loopback address only, a saved change rebuilds and
+bumps the build the open pages poll for, the problems are given with file:line:col, and Ctrl-C stops it cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+try:
+    from .conftest import FIXTURES
+except ImportError:
+    from conftest import FIXTURES
+
+
+def wait_for(predicate, timeout: float = 90.0):  # type: ignore[no-untyped-def]
+    """Return the first true value of `predicate()` within `timeout` seconds, else fail."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def test_serve_rebuilds_on_save_shows_problems_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    shutil.copy(FIXTURES / "topics" / "minimal.yaml", tmp_path / "content" / "minimal.yaml")
+    (tmp_path / "handouts.yaml").write_text(
+        "name: serve test\nmatrix:\n  brands: [none]\n  variants: [patient-handout]\n  papers: [letter]\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--no-gallery"],
+            cwd=tmp_path,
+            stderr=err,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        port = wait_for(lambda: re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text()))[1]
+        wait_for(lambda: "watching for changes" in log.read_text())
+        base = f"http://127.0.0.1:{port}"
+
+        def status() -> dict:
+            with urllib.request.urlopen(f"{base}/__handouts__/status", timeout=10) as response:
+                return json.loads(response.read())
+
+        assert status() == {"build": 1, "problems": []}
+        assert (tmp_path / "output" / "minimal" / "patient-handout-letter.pdf").exists()
+        with urllib.request.urlopen(f"{base}/", timeout=10) as response:
+            assert "/__handouts__/status" in response.read().decode()  # the page reloads itself
+
+        topic = tmp_path / "content" / "minimal.yaml"
+        topic.write_text(topic.read_text().replace("main_message:", "main_mesage:"), encoding="utf-8")
+        broken = wait_for(lambda: (s := status())["build"] >= 2 and s)
+        assert any(re.match(r"content/minimal\.yaml:\d+:\d+: ", p) for p in broken["problems"]), broken
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        assert "Traceback" not in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
