@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from handouts.builders.registry import FORMATS, load
-from handouts.cache import ArtifactRecord, ManifestJournal, digest
+from handouts.cache import ArtifactRecord, digest, reference_digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.interrupts import become_worker
+from handouts.journal import ManifestJournal
 from handouts.matrix import Target
 from handouts.outputs import write_temporary
 from handouts.project import Project
@@ -59,7 +60,7 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
 
     This runs in worker processes and on cluster machines, so it takes and returns plain values only.
     """
-    from handouts.pipeline import build_output, unit_of
+    from handouts.pipeline import build_output, references_for, unit_of
     from handouts.variants import discover_variants
 
     try:
@@ -83,6 +84,7 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
             brand=target.brand,
             paper=target.paper,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
+            cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
         )
         return {"record": asdict(record), "temporary": str(temporary)}
     except HandoutError as exc:
@@ -169,23 +171,36 @@ def run_serial(run: Run, targets: list[Target], formats: Iterable[str]) -> None:
             return
 
 
-def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor) -> None:
-    """Build `targets` in the worker processes of `pool`, recording each as it finishes."""
-    futures: dict[Future, Target] = {pool.submit(execute, *run.submit_args(t)): t for t in targets}
-    pending = set(futures)
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window: int = 64) -> None:
+    """Build `targets` in the worker processes of `pool`, recording each as it finishes.
+
+    At most `window` jobs are submitted ahead of those finished, so the main process holds a few futures rather
+    than one for every output of a large batch.
+    """
+    queue = iter(targets)
+    futures: dict[Future, Target] = {}
+
+    def top_up() -> None:
+        for target in queue:
+            futures[pool.submit(execute, *run.submit_args(target))] = target
+            if len(futures) >= window:
+                return
+
+    top_up()
+    while futures:
+        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
         stop = False
         for future in sorted(finished, key=lambda f: futures[f].key):
-            stop |= run.collect(future.result(), futures[future])
+            stop |= run.collect(future.result(), futures.pop(future))
         if stop:
-            for future in pending:
+            for future in futures:
                 future.cancel()
             # Jobs already running finish and write complete files; nothing is left half-written.
-            for future in pending:
+            for future, target in futures.items():
                 if not future.cancelled():
-                    run.collect(future.result(), futures[future])
+                    run.collect(future.result(), target)
             return
+        top_up()
 
 
 def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
