@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts import snapshot
 from handouts.brand import brand_files
 from handouts.cache import InputDigests, is_fresh, read_manifest, record_from, reference_digest
 from handouts.epoch import source_date_epoch
@@ -240,37 +241,50 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
 def _start_pool(workers: int) -> ProcessPoolExecutor:
     """Return a pool of `workers` processes, started now (a forking pool starts them all at its first job)."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=((), os.getpid()))
-    pool.submit(os.getpid).result()
+    pool.submit(os.getpid)  # forks them all here, in this thread; nothing waits for them to answer
     return pool
 
 
 def _plan_and_run(request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None) -> BuildReport:
+    token = snapshot.new_token()
+    snapshot.begin(token)
+    try:
+        return _run_planned(request, progress, pool, token)
+    finally:
+        snapshot.begin("")
+
+
+def _run_planned(
+    request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None, token: str
+) -> BuildReport:
     project, selected, targets = _plan(request)
     out = request.out
     previous = read_manifest(out)
     run_inputs = RunInputs(project)
-    inputs = {t.key: run_inputs.of(t) for t in targets}
-    stale = [
-        t
-        for t in targets
-        if request.force or not is_fresh(previous.get(t.output), inputs[t.key], out, project.root, run_inputs.cited)
-    ]
+    # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
+    inputs: dict[str, dict[str, str]] = {}
+    stale = []
+    for t in targets:
+        digests = run_inputs.of(t)
+        if request.force or not is_fresh(previous.get(t.output), digests, out, project.root, run_inputs.cited):
+            stale.append(t)
+            inputs[t.key] = digests
     stale_set = set(stale)
     report = BuildReport()
-    journal = ManifestJournal(out, previous)
+    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set})
     for target in targets:
         if target not in stale_set:
             record = record_from(previous[target.output], status="reused")
             report.records.append(record)
             journal.keep(record)
-    retired = _retired(project, previous, selected)
+    retired = _retired(project, previous, selected, request)
     try:
         if not stale:
             report.removed = retire_outputs(out, previous, retired, journal)
         else:
             # Topic by topic, so a worker meets the same topic in a row and loads it once.
             stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
-            run = Run(project, out, inputs, request.keep_going, report, journal, progress, total=len(stale))
+            run = Run(project, out, inputs, request.keep_going, report, journal, progress, len(stale), token=token)
             variants = run_inputs.variants
             formats = sorted({variants[t.variant].builder for t in stale})
             validate(project, stale, pool if len(stale) > 1 else None)
@@ -298,17 +312,23 @@ def _plan_and_run(request: BuildRequest, progress: Progress | None, pool: Proces
     return report
 
 
-def _retired(project: Project, previous: dict[str, dict], selected: list[Target]) -> list[str]:
+def _narrowed(request: BuildRequest) -> bool:
+    """Return True when the request selects less than the project's matrix (a filter or topic files)."""
+    return bool(request.topic_files or request.topics or request.variants or request.brands or request.papers)
+
+
+def _retired(project: Project, previous: dict[str, dict], selected: list[Target], request: BuildRequest) -> list[str]:
     """Return the outputs the previous manifest lists that belong neither to the matrix nor to this request.
 
     When the matrix itself cannot be planned, nothing is called retired: a file is removed only when it is
     certain that it no longer belongs.
     """
-    try:
-        belong = matrix_outputs(project)
-    except InputError:
-        return []
-    belong.update(target.output for target in selected)
+    belong = {target.output for target in selected}
+    if _narrowed(request):
+        try:
+            belong |= matrix_outputs(project)
+        except InputError:
+            return []
     return sorted(path for path in previous if path not in belong)
 
 

@@ -24,7 +24,7 @@ MAX_MANIFEST_BYTES = 1 << 30
 
 
 @cache
-def file_digest(path: Path, size: int, mtime_ns: int) -> str:
+def file_digest(path: Path | str, size: int, mtime_ns: int) -> str:
     """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again.
 
     A file that cannot be read raises (InputError or OSError), so the failure is not remembered.
@@ -36,7 +36,7 @@ def file_digest(path: Path, size: int, mtime_ns: int) -> str:
     return h.hexdigest()
 
 
-def digest(path: Path) -> str:
+def digest(path: Path | str) -> str:
     """Return the sha256 of the file at `path`, or a marker for one that is missing or cannot be read.
 
     Only a regular file of bounded size is read: a named pipe, a device or a folder named like an input gets a
@@ -240,7 +240,7 @@ def load_manifest(out: Path) -> list[dict] | None:
 
 def _inside(path: object) -> bool:
     """Return True for a manifest path that stays inside the output folder (relative, no '..')."""
-    return isinstance(path, str) and not Path(path).is_absolute() and ".." not in Path(path).parts
+    return isinstance(path, str) and not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/")
 
 
 def is_fresh(
@@ -260,4 +260,5 @@ def is_fresh(
         return False
     if any(cited(ref_id) != sha for ref_id, sha in (previous.get("cites") or {}).items()):
         return False
-    return digest(out / previous["path"]) == previous.get("sha256")
+    # A string path: this runs once per output of a catalogue, and a Path costs more than the stat.
+    return digest(os.path.join(out, previous["path"])) == previous.get("sha256")

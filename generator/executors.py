@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from handouts import snapshot
 from handouts.builders.registry import FORMATS, load
 from handouts.cache import ArtifactRecord, digest, reference_digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
@@ -55,14 +56,16 @@ class BuildReport:
         }
 
 
-def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict:
+def execute(root: str, out: str, target: Target, inputs: dict[str, str], run_token: str = "") -> dict:
     """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}.
 
-    This runs in worker processes and on cluster machines, so it takes and returns plain values only.
+    This runs in worker processes and on cluster machines, so it takes and returns plain values only;
+    `run_token` names the build run, within which the template folders are looked at once (snapshot.py).
     """
     from handouts.pipeline import build_output, references_for, unit_of
     from handouts.variants import discover_variants
 
+    snapshot.begin(run_token)
     try:
         project = Project(Path(root))
         # The epoch the main process checked travels with the job: a cluster worker's environment may differ.
@@ -70,7 +73,8 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
         result = build_output(project, target, int(epoch_text) if epoch_text else None)
         path = Path(out) / target.output
         # The worker writes the whole file under a temporary name; the main process renames it into place.
-        temporary = write_temporary(path, result.data, root=Path(out))
+        # Not flushed to the disk one by one: the run syncs once before it writes the manifest (journal.py).
+        temporary = write_temporary(path, result.data, durable=False, root=Path(out))
         record = ArtifactRecord(
             path=target.output,
             sha256=hashlib.sha256(result.data).hexdigest(),
@@ -86,7 +90,7 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
             depends={_relative(path, project.root): digest(path) for path in result.depends},
             cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
         )
-        return {"record": asdict(record), "temporary": str(temporary)}
+        return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
     except HandoutError as exc:
         return {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
     except Exception as exc:  # a bug: report it with its traceback rather than lose the other jobs
@@ -109,7 +113,8 @@ def _relative(path: Path, root: Path) -> str:
 def start_worker(formats: Iterable[str], parent: int) -> None:
     """Set up a worker process: leave signals to the main process `parent`, then warm up for `formats`."""
     become_worker(parent)
-    warm_up(formats)
+    if formats:  # none: the first job imports what it needs (a pool started before planning knows of none)
+        warm_up(formats)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -141,10 +146,11 @@ class Run:
     progress: Progress | None
     total: int
     done: int = 0
+    token: str = ""  # names the run (snapshot.py)
 
-    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str]]:
+    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], str]:
         """Return the plain arguments of `execute` for `target`."""
-        return str(self.project.root), str(self.out), target, self.inputs[target.key]
+        return str(self.project.root), str(self.out), target, self.inputs[target.key], self.token
 
     def collect(self, result: dict, target: Target) -> bool:
         """Record one finished job and report it; return True when the build should stop."""
@@ -153,7 +159,8 @@ class Run:
             self.report.failures.extend(problems_from_dicts(result["error"]))
             line = f"failed {target.output}"
         else:
-            record = ArtifactRecord(**result["record"])
+            # The inputs are the ones sent: share this process's copy rather than keep the worker's.
+            record = ArtifactRecord(**{**result["record"], "inputs": self.inputs.pop(target.key)})
             self.journal.commit(record, Path(result["temporary"]))
             self.report.records.append(record)
             line = f"built {target.output} ({record.pages} {record.kind})"

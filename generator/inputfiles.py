@@ -27,7 +27,7 @@ _KINDS = [
 ]
 
 
-def input_problem(path: Path, links_inside_project: bool = True) -> str | None:
+def input_problem(path: Path | str, links_inside_project: bool = True) -> str | None:
     """Return why `path` cannot be read as an input file ("permission denied"), or None when it can.
 
     With `links_inside_project`, a path reached through a symbolic link must end inside the project holding the
@@ -57,7 +57,7 @@ def reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-def open_input(path: Path, display: str | None = None, links_inside_project: bool = True) -> BinaryIO:
+def open_input(path: Path | str, display: str | None = None, links_inside_project: bool = True) -> BinaryIO:
     """Open the regular file at `path` for reading, or raise InputError saying why it cannot be read."""
     problem = input_problem(path, links_inside_project)
     if problem:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -73,7 +73,8 @@ class ManifestJournal:
     to the journal; then the file is renamed into place. `write` compacts everything into manifest.json.
     """
 
-    def __init__(self, out: Path, previous: dict[str, dict]) -> None:
+    def __init__(self, out: Path, previous: dict[str, dict], checked: Collection[str] = ()) -> None:
+        """Start from `previous`; the outputs `checked` were just found to be as it records them."""
         self.out = out
         self.journal = out / JOURNAL
         # A journal left by a killed build is compacted first: `previous` (read by load_manifest) includes it.
@@ -82,7 +83,9 @@ class ManifestJournal:
             self.journal.unlink()
         # Only entries whose files are still exactly as recorded carry over.
         self.entries: dict[str, dict | ArtifactRecord] = {
-            path: _settled(e) for path, e in previous.items() if digest(out / path) == e.get("sha256")
+            path: _settled(e)
+            for path, e in previous.items()
+            if path in checked or digest(os.path.join(out, path)) == e.get("sha256")
         }
         self._handle: int | None = None
         self.changed = False
@@ -103,7 +106,7 @@ class ManifestJournal:
     def commit(self, record: ArtifactRecord, temporary: Path) -> None:
         """Record `record` in the journal, then move its finished temporary file into place."""
         final = self.out / record.path
-        entry = asdict(record)
+        entry = dict(vars(record))  # its fields' values are not changed after: no deep copy
         on_disk = digest(final)
         if on_disk not in ("missing", record.sha256):
             entry["replacing"] = on_disk
@@ -131,7 +134,13 @@ class ManifestJournal:
             raise write_failure(self.journal, exc) from None
 
     def write(self, durable: bool = True) -> None:
-        """Compact the journal into manifest.json, then remove the journal."""
+        """Compact the journal into manifest.json, then remove the journal.
+
+        `durable`: the outputs this run renamed into place, written without waiting for the disk, reach it first
+        (one sync for the run rather than one per output), then the manifest.
+        """
+        if durable and self.changed and hasattr(os, "sync"):
+            os.sync()
         entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
         atomic_write(self.out / MANIFEST, manifest_text(entries).encode(), durable=durable)
         self.close()
