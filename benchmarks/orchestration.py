@@ -6,16 +6,25 @@ its own, which reports its wall time and the peak memory of itself and of its la
 
     python -m benchmarks.orchestration make DIR OUTPUTS      # a catalogue project of about OUTPUTS outputs
     python -m benchmarks.orchestration build DIR [--dask]    # one build of it; prints a JSON line
+    python -m benchmarks.orchestration series FILE SIZE...   # cold and no-change builds at each size, as JSON
+                                                             # lines in FILE ("dask:SIZE": on a LocalCluster too)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.config import CATALOGUE_FLAT, CATALOGUE_NO_CHANGE_SECONDS
+from benchmarks.load import cpu_busy_during, log
+from benchmarks.results import Results, Row
 
 TOPICS = 40
 VARIANTS = 5
@@ -95,9 +104,52 @@ def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict:
     }
 
 
+def measured_build(folder: Path, dask: bool = False) -> dict:
+    """Run one build of `folder` in a process of its own; return its report with the load beside it."""
+    command = [sys.executable, "-m", "benchmarks.orchestration", "build", str(folder), *(["--dask"] if dask else [])]
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    with cpu_busy_during() as load:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), **load.as_dict()}
+
+
+def manifest_digests(out: Path) -> dict[str, tuple]:
+    """Return what a manifest says of each output (its hash, inputs and dependencies), without its status."""
+    artifacts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    return {a["path"]: (a["sha256"], a["inputs"]["all"], sorted(a["cites"]), sorted(a["depends"])) for a in artifacts}
+
+
+def series(file: Path, sizes: list[str]) -> None:
+    """Append to `file` a JSON line per build: cold then no-change at each size, on Dask too for "dask:SIZE"."""
+    with tempfile.TemporaryDirectory(prefix="handouts-catalogue-") as name:
+        for size in sizes:
+            dask = size.startswith("dask:")
+            outputs = int(size.removeprefix("dask:"))
+            folder = Path(name) / f"catalogue-{outputs}"
+            made = make_catalogue(folder, outputs)
+            rows = []
+            for kind in ("cold", "no-change"):
+                rows.append({"outputs": made, "executor": "local", "run": kind, **measured_build(folder)})
+            if dask:
+                rows.append({"outputs": made, "executor": "dask", "run": "cold", **measured_build(folder, dask=True)})
+                same = manifest_digests(folder / "output-dask") == manifest_digests(folder / "output")
+                rows[-1]["same_manifest_as_local"] = same
+            with file.open("a", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps(row) + "\n")
+                    print(json.dumps(row), flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["make"]:
         print(make_catalogue(Path(argv[1]), int(argv[2])))
+        return 0
+    if argv[:1] == ["series"]:
+        series(Path(argv[1]), argv[2:])
         return 0
     if argv[:1] == ["build"]:
         print(json.dumps(build_once(Path(argv[1]), dask="--dask" in argv)))
@@ -108,3 +160,72 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def bench_orchestration(res: Results, tmp: Path, rows_file: Path | None = None) -> None:
+    """Add the catalogue rows: per-output cost cold and with no change, flatness, memory, Dask's manifest.
+
+    `rows_file`: rows measured earlier (JSON lines) to report instead of measuring again.
+    """
+    if rows_file is None:
+        rows_file = tmp / "catalogue.jsonl"
+        log(f"orchestration: catalogue builds at {', '.join(res.cfg.catalogue)} outputs")
+        series(rows_file, list(res.cfg.catalogue))
+    rows = [json.loads(line) for line in rows_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    local = {(r["outputs"], r["run"]): r for r in rows if r["executor"] == "local"}
+    sizes = sorted({n for n, _ in local})
+    for run in ("cold", "no-change"):
+        per = {n: local[n, run]["seconds"] / n for n in sizes}
+        noisy = [n for n in sizes if local[n, run]["disturbed"]]
+        measured = ", ".join(f"{n:,}: {per[n] * 1000:.3f} ms" for n in sizes)
+        growth = per[sizes[-1]] / per[sizes[0]]
+        res.rows.append(
+            Row(
+                f"8. catalogue {run}: seconds per output, {sizes[0]:,} to {sizes[-1]:,} outputs (-j 2, stub builder)",
+                f"{measured}; largest / smallest {growth:.2f}" + (" (noisy)" if noisy else ""),
+                f"<= {1 + CATALOGUE_FLAT:.2f}",
+                growth <= 1 + CATALOGUE_FLAT,
+            )
+        )
+        if len(sizes) >= 3:
+            a, b, c = sizes[-3:]
+            early = (local[b, run]["seconds"] - local[a, run]["seconds"]) / (b - a)
+            late = (local[c, run]["seconds"] - local[b, run]["seconds"]) / (c - b)
+            res.notes["orchestration"].append(
+                f"{run}: marginal cost per output {early * 1000:.3f} ms from {a:,} to {b:,}, "
+                f"{late * 1000:.3f} ms from {b:,} to {c:,} ({late / early:.2f}x)"
+            )
+    largest = sizes[-1]
+    quiet = local[largest, "no-change"]
+    res.rows.append(
+        Row(
+            f"9. catalogue no-change build of {largest:,} outputs",
+            f"{quiet['seconds']:.1f} s" + (" (noisy)" if quiet["disturbed"] else ""),
+            f"< {CATALOGUE_NO_CHANGE_SECONDS:.0f} s",
+            quiet["seconds"] < CATALOGUE_NO_CHANGE_SECONDS if largest >= 100_000 else None,
+        )
+    )
+    for r in rows:
+        res.notes["orchestration"].append(
+            f"{r['outputs']:,} outputs, {r['executor']}, {r['run']}: {r['seconds']:.2f} s ({r['built']} built, "
+            f"{r['reused']} reused, {r['failed']} failed); peak memory: main process {r['peak_mib']:.0f} MiB, "
+            f"largest worker {r['worker_peak_mib']:.0f} MiB; other work on the CPUs {r['other_cpus']:.2f} "
+            f"(load average {r['load_average']:.1f})"
+            + (" **noisy**" if r["disturbed"] else "")
+            + (
+                f"; same manifest as the local pool: {r['same_manifest_as_local']}"
+                if "same_manifest_as_local" in r
+                else ""
+            )
+        )
+    for r in rows:
+        if "same_manifest_as_local" in r:
+            res.rows.append(
+                Row(
+                    f"10. Dask LocalCluster (2 workers, loopback), {r['outputs']:,} outputs: same manifest as the pool",
+                    f"{r['same_manifest_as_local']}; {r['seconds'] / r['outputs'] * 1000:.2f} ms an output",
+                    "same",
+                    bool(r["same_manifest_as_local"]),
+                )
+            )
+    res.values["catalogue_cold_per_output"] = local[largest, "cold"]["seconds"] / largest

@@ -210,7 +210,7 @@ def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window:
         top_up()
 
 
-def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
+def run_dask(run: Run, targets: list[Target], scheduler: str, window: int = 256) -> None:
     """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders."""
     try:
         from distributed import Client, as_completed
@@ -223,8 +223,20 @@ def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
-        futures = {client.submit(execute, *run.submit_args(t), key=f"handouts-{t.key}", pure=False): t for t in targets}
-        for future in as_completed(list(futures)):
-            if run.collect(future.result(), futures[future]):
-                client.cancel([f for f in futures if not f.done()])
+        # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
+        queue = iter(targets)
+        futures = {}
+        for target in queue:
+            futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
+            if len(futures) >= window:
+                break
+        flow = as_completed(list(futures))
+        for future in flow:
+            if run.collect(future.result(), futures.pop(future)):
+                client.cancel(list(futures))
                 return
+            following = next(queue, None)
+            if following is not None:
+                more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
+                futures[more] = following
+                flow.add(more)
