@@ -58,11 +58,11 @@ class Profile:
 KEY_FUNCTIONS = {
     "start-up imports (importlib _find_and_load)": ("<frozen importlib._bootstrap>", "_find_and_load"),
     "batch.plan": ("/generator/batch.py", "plan"),
-    "batch.inputs_of (hashing inputs)": ("/generator/batch.py", "inputs_of"),
+    "batch.RunInputs.of (hashing inputs)": ("/generator/batch.py", "of"),
     "batch.validate (load topics, font coverage)": ("/generator/batch.py", "validate"),
-    "batch._warm_up (builder imports, fonts)": ("/generator/batch.py", "_warm_up"),
-    "batch.execute (all jobs)": ("/generator/batch.py", "execute"),
-    "batch._cached_topic (topics loaded for the builds)": ("/generator/batch.py", "_cached_topic"),
+    "executors.warm_up (builder imports, fonts)": ("/generator/executors.py", "warm_up"),
+    "executors.execute (all jobs)": ("/generator/executors.py", "execute"),
+    "pipeline.cached_topic (topics loaded for the builds)": ("/generator/pipeline.py", "cached_topic"),
     "model.load_topic (every load)": ("/generator/content/model.py", "load_topic"),
     "characters.forbidden_reason": ("/generator/content/characters.py", "forbidden_reason"),
     "pipeline.render_ir": ("/generator/pipeline.py", "render_ir"),
@@ -70,10 +70,10 @@ KEY_FUNCTIONS = {
     "ir.parse_markup": ("/generator/ir.py", "parse_markup"),
     "PdfBuilder.build": ("/generator/builders/pdf.py", "build"),
     "PptxBuilder.build": ("/generator/builders/pptx.py", "build"),
-    "outputs.atomic_write (fsync)": ("/generator/outputs.py", "atomic_write"),
-    "cache.ManifestJournal.commit": ("/generator/cache.py", "commit"),
+    "outputs.write_temporary": ("/generator/outputs.py", "write_temporary"),
+    "journal.ManifestJournal.commit": ("/generator/journal.py", "commit"),
+    "journal.ManifestJournal.write (compaction)": ("/generator/journal.py", "write"),
     "cache.read_manifest": ("/generator/cache.py", "read_manifest"),
-    "cache.write_manifest": ("/generator/cache.py", "write_manifest"),
 }
 
 
@@ -134,6 +134,25 @@ def bench_profile(res: Results, project: Path, tmp: Path) -> None:
         )
 
 
+OWNERS = (("reportlab", ("reportlab",)), ("python-pptx", ("pptx", "lxml")), ("ours", ("generator/",)))
+
+
+def owner_of(area: str) -> str:
+    """Name who owns the code of an area: reportlab, python-pptx (with lxml, which it drives), ours, or other."""
+    for owner, prefixes in OWNERS:
+        if area.startswith(prefixes):
+            return owner
+    return "other (Python, Jinja, PyYAML, imports)"
+
+
+def by_owner(prof: Profile) -> list[tuple[str, float]]:
+    """Return the profile's self time summed by owner, largest first."""
+    totals: dict[str, float] = defaultdict(float)
+    for area, secs in prof.by_area:
+        totals[owner_of(area)] += secs
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
 def profile_markdown(prof: Profile) -> str:
     lines = [
         f"### Profile: {prof.title}",
@@ -148,6 +167,10 @@ def profile_markdown(prof: Profile) -> str:
     ]
     for label, secs in sorted(prof.key.items(), key=lambda item: -item[1]):
         lines.append(f"| {label} | {secs:.2f} | {secs / prof.total:.0%} | {prof.per(secs)} |")
+    lines += ["", "Self time by owner:", "", "| owner | s | share | ms per artifact |", "|---|---|---|---|"]
+    lines += [
+        f"| {owner} | {secs:.2f} | {secs / prof.total:.0%} | {prof.per(secs)} |" for owner, secs in by_owner(prof)
+    ]
     lines += [
         "",
         "Self time by area (built-in functions charged to their callers):",
@@ -169,9 +192,9 @@ def profile_reason(prof: Profile, kind: str = "handouts") -> str:
     k = prof.key
     named = [
         "start-up imports (importlib _find_and_load)",
-        "batch._warm_up (builder imports, fonts)",
+        "executors.warm_up (builder imports, fonts)",
         "batch.validate (load topics, font coverage)",
-        "batch._cached_topic (topics loaded for the builds)",
+        "pipeline.cached_topic (topics loaded for the builds)",
         "characters.forbidden_reason",
         "render.render_markup (Jinja)",
         "PdfBuilder.build",
