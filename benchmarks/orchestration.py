@@ -69,7 +69,9 @@ def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict:
     from handouts.batch import BuildRequest, build
     from handouts.interrupts import stop_on_signals
 
-    import benchmarks.stub_format  # noqa: F401  (registers the stub format before the workers start)
+    from benchmarks.stub_format import register_stub
+
+    register_stub()  # before the workers start
 
     out = folder / ("output-dask" if dask else "output")
     cluster = None

@@ -1,7 +1,7 @@
 """A test-only output format whose builder writes a few bytes: what is left of a build is orchestration.
 
-Registered by the orchestration benchmark (and on Dask workers through `--preload benchmarks.stub_format`), never
-by the tool itself: planning, input digests, freshness, the pool and the manifest are what it measures.
+Registered by the orchestration benchmark and its test (on Dask workers through the preload hook `dask_setup`),
+never by the tool itself: planning, input digests, freshness, the pool and the manifest are what it measures.
 """
 
 from __future__ import annotations
@@ -36,4 +36,6 @@ def register_stub() -> None:
         register(STUB)
 
 
-register_stub()  # importing this module (a Dask worker's preload) registers it
+def dask_setup(_worker: object) -> None:
+    """Register the stub format in a Dask worker that preloads this module."""
+    register_stub()
