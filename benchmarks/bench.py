@@ -71,6 +71,11 @@ def main() -> int:
     cfg = QUICK if args.quick else FULL
     output = args.output or (None if args.quick else ROOT / "BENCHMARKS.md")
     res = Results(cfg, args.quick, machine())
+    res.machine["run"] = (
+        "`--quick`: small batches, one round, no waiting for an idle machine; read the ratios, not the times"
+        if args.quick
+        else "full"
+    )
     stale = stale_bytecode()
     res.machine["byte-code in generator/__pycache__"] = (
         f"missing or stale for {len(stale)} modules; it does not matter here: the benchmark uses its own cache"
