@@ -10,11 +10,11 @@ import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+from handouts import snapshot
 from handouts.brand import brand_files
-from handouts.cache import ManifestJournal, is_fresh, job_inputs, read_manifest, record_from
+from handouts.cache import InputDigests, is_fresh, read_manifest, record_from, reference_digest
 from handouts.epoch import source_date_epoch
 from handouts.errors import (
     InputError,
@@ -26,6 +26,7 @@ from handouts.errors import (
 )
 from handouts.executors import BuildReport, Progress, Run, run_dask, run_pool, run_serial, start_worker, stop_workers
 from handouts.failures import group_by_output
+from handouts.journal import ManifestJournal
 from handouts.lock import output_lock
 from handouts.matrix import (
     NEUTRAL_BRAND,
@@ -40,7 +41,7 @@ from handouts.matrix import (
 from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
 from handouts.retire import refresh_gallery, retire_outputs
-from handouts.variants import Variant, discover_variants, known_papers
+from handouts.variants import discover_variants, known_papers
 
 __all__ = ["BuildReport", "BuildRequest", "build", "plan"]
 
@@ -148,21 +149,40 @@ def _what_matched_nothing(request: BuildRequest) -> str:
 
 def inputs_of(project: Project, target: Target) -> dict[str, str]:
     """Return the input digests of `target`."""
-    roots = project.templates
-    return job_inputs(
-        target,
-        project.root,
-        project.references_dir,
-        _variant_folders(discover_variants(roots)[target.variant], roots),
-        roots,
-        _brand_files(project, target.brand),
-    )
+    return RunInputs(project).of(target)
 
 
-@cache
-def _variant_folders(variant: Variant, roots: tuple[Path, ...]) -> list[Path]:
-    """Return the variant's own folders (its chain's, in every root), without the roots themselves."""
-    return [p for p in variant.search_path if p not in roots]
+class RunInputs:
+    """The input digests of one run's targets: every shared folder, variant and brand digested once."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.variants = discover_variants(project.templates)
+        self.digests = InputDigests(project.root, project.references_dir, project.templates)
+        self._variant_folders: dict[str, tuple[Path, ...]] = {}
+        self._brand_files: dict[str, tuple[Path, ...]] = {}
+        self._cited: dict[str, str] | None = None
+
+    def of(self, target: Target) -> dict[str, str]:
+        """Return the input digests of `target`."""
+        if target.variant not in self._variant_folders:
+            roots = self.project.templates
+            own = tuple(p for p in self.variants[target.variant].search_path if p not in roots)
+            self._variant_folders[target.variant] = own
+        if target.brand not in self._brand_files:
+            self._brand_files[target.brand] = tuple(_brand_files(self.project, target.brand))
+        return self.digests.of(target, self._variant_folders[target.variant], self._brand_files[target.brand])
+
+    def cited(self, ref_id: str) -> str:
+        """Return the digest reference `ref_id` has now ("missing" when the library lacks it or does not load)."""
+        if self._cited is None:
+            from handouts.pipeline import references_for
+
+            try:
+                self._cited = {key: reference_digest(ref) for key, ref in references_for(self.project).items()}
+            except InputError:
+                self._cited = {}
+        return self._cited.get(ref_id, "missing")
 
 
 def matrix_outputs(project: Project) -> set[str]:
@@ -205,75 +225,127 @@ def _build(request: BuildRequest, progress: Progress | None) -> BuildReport:
     source_date_epoch()  # checked before anything else: InputError for a value no output can record
     if request.executor == "dask" and not request.scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
+    workers = worker_count(request.jobs) if request.executor != "dask" else 1
+    # The workers are forked before planning, so none inherits the plan: a worker's memory stays what one job
+    # needs however many outputs the batch holds. They read the topics themselves (validation runs in parallel).
+    pool = _start_pool(workers) if workers > 1 else None
+    try:
+        return _plan_and_run(request, progress, pool)
+    except BaseException:
+        if pool is not None:
+            stop_workers(pool)  # now, rather than after the jobs they are running
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """Return a pool of `workers` processes, started now (a forking pool starts them all at its first job)."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=((), os.getpid()))
+    pool.submit(os.getpid)  # forks them all here, in this thread; nothing waits for them to answer
+    return pool
+
+
+def _plan_and_run(request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None) -> BuildReport:
+    token = snapshot.new_token()
+    snapshot.begin(token)
+    try:
+        return _run_planned(request, progress, pool, token)
+    finally:
+        snapshot.begin("")
+
+
+def _run_planned(
+    request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None, token: str
+) -> BuildReport:
     project, selected, targets = _plan(request)
     out = request.out
     previous = read_manifest(out)
-    inputs = {t.key: inputs_of(project, t) for t in targets}
-    stale = [
-        t for t in targets if request.force or not is_fresh(previous.get(t.output), inputs[t.key], out, project.root)
-    ]
+    run_inputs = RunInputs(project)
+    # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
+    inputs: dict[str, dict[str, str]] = {}
+    stale = []
+    for t in targets:
+        digests = run_inputs.of(t)
+        if request.force or not is_fresh(previous.get(t.output), digests, out, project.root, run_inputs.cited):
+            stale.append(t)
+            inputs[t.key] = digests
     stale_set = set(stale)
     report = BuildReport()
-    journal = ManifestJournal(out, previous)
+    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set})
     for target in targets:
         if target not in stale_set:
             record = record_from(previous[target.output], status="reused")
             report.records.append(record)
             journal.keep(record)
-    retired = _retired(project, previous, selected)
-    if not stale:
-        report.removed = retire_outputs(out, previous, retired, journal)
-    else:
-        # Topic by topic, so a worker meets the same topic in a row and loads it once.
-        stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
-        run = Run(project, out, inputs, request.keep_going, report, journal, progress, len(stale), draft=request.draft)
-        variants = discover_variants(project.templates)
-        formats = sorted({variants[t.variant].builder for t in stale})
-        workers = min(worker_count(request.jobs), len(stale))
-        # The workers start before any topic is read, so they do not inherit a heap full of topics,
-        # and they do the reading themselves: validation runs in parallel and warms their caches.
-        pool = (
-            ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(formats, os.getpid()))
-            if workers > 1 and request.executor != "dask"
-            else None
-        )
-        try:
-            validate(project, stale, pool)
+    retired = _retired(project, previous, selected, request)
+    try:
+        if not stale:
+            report.removed = retire_outputs(out, previous, retired, journal)
+        else:
+            # Topic by topic, so a worker meets the same topic in a row and loads it once.
+            stale.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
+            run = Run(
+                project,
+                out,
+                inputs,
+                request.keep_going,
+                report,
+                journal,
+                progress,
+                len(stale),
+                draft=request.draft,
+                token=token,
+            )
+            variants = run_inputs.variants
+            formats = sorted({variants[t.variant].builder for t in stale})
+            validate(project, stale, pool if len(stale) > 1 else None)
             remove_stale_temporaries(out)
             report.removed = retire_outputs(out, previous, retired, journal)
             if request.executor == "dask":
                 run_dask(run, stale, request.scheduler)
-            elif pool is None:
+            elif pool is None or len(stale) == 1:
                 run_serial(run, stale, formats)
             else:
                 run_pool(run, stale, pool)
-        except BaseException:
-            if pool is not None:
-                stop_workers(pool)  # now, rather than after the jobs they are running
-            raise
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-        report.skipped = len(stale) - sum(r.status == "built" for r in report.records) - len(report.failed_outputs)
+    except BaseException:
+        if journal.changed:
+            # Stopped or failed: what was built so far is compacted into manifest.json now; a failure to write
+            # it leaves the journal, which the next build compacts.
+            with contextlib.suppress(OSError):
+                journal.write()
+        journal.close()
+        raise
+    if stale:
+        built = sum(r.status == "built" for r in report.records)
+        report.skipped = len(stale) - built - len(report.failed_outputs)
         report.failures = group_by_output(report.failures, stale)
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
+    journal.close()
     if report.removed:
         refresh_gallery(out)
     return report
 
 
-def _retired(project: Project, previous: dict[str, dict], selected: list[Target]) -> list[str]:
+def _narrowed(request: BuildRequest) -> bool:
+    """Return True when the request selects less than the project's matrix (a filter or topic files)."""
+    return bool(request.topic_files or request.topics or request.variants or request.brands or request.papers)
+
+
+def _retired(project: Project, previous: dict[str, dict], selected: list[Target], request: BuildRequest) -> list[str]:
     """Return the outputs the previous manifest lists that belong neither to the matrix nor to this request.
 
     When the matrix itself cannot be planned, nothing is called retired: a file is removed only when it is
     certain that it no longer belongs.
     """
-    try:
-        belong = matrix_outputs(project)
-    except InputError:
-        return []
-    belong.update(target.output for target in selected)
+    belong = {target.output for target in selected}
+    if _narrowed(request):
+        try:
+            belong |= matrix_outputs(project)
+        except InputError:
+            return []
     return sorted(path for path in previous if path not in belong)
 
 

@@ -6,22 +6,25 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
 import handouts
+from handouts.content.references import Reference
 from handouts.epoch import source_date_epoch
 from handouts.errors import InputError
 from handouts.inputfiles import MAX_INPUT_BYTES, open_input, read_input
 from handouts.matrix import Target
-from handouts.outputs import atomic_write, write_failure
 
 MANIFEST = "manifest.json"
+# A catalogue of 100,000 outputs lists about 120 MB of digests; the limit only guards against a planted giant.
+MAX_MANIFEST_BYTES = 1 << 30
 
 
 @cache
-def file_digest(path: Path, size: int, mtime_ns: int) -> str:
+def file_digest(path: Path | str, size: int, mtime_ns: int) -> str:
     """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again.
 
     A file that cannot be read raises (InputError or OSError), so the failure is not remembered.
@@ -33,7 +36,7 @@ def file_digest(path: Path, size: int, mtime_ns: int) -> str:
     return h.hexdigest()
 
 
-def digest(path: Path) -> str:
+def digest(path: Path | str) -> str:
     """Return the sha256 of the file at `path`, or a marker for one that is missing or cannot be read.
 
     Only a regular file of bounded size is read: a named pipe, a device or a folder named like an input gets a
@@ -99,36 +102,86 @@ def fonts_digest() -> str:
     return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
 
 
-def job_inputs(
-    job: Target,
-    root: Path,
-    references: Path,
-    variant_folders: list[Path],
-    template_roots: tuple[Path, ...],
-    brand_files: list[Path],
-) -> dict[str, str]:
-    """Return the digest of every input of `job`, by a name a person can read in the manifest.
+class InputDigests:
+    """Digest the inputs of a run's outputs, each shared folder and file once per run rather than once per output.
 
-    `job.topic_path` is relative to the project `root`, so a moved checkout keeps its digests. `variant_folders`
-    are the folders of the variant's chain in every template root, `template_roots` the roots themselves (their
-    own files: labels, shared macros): a file a project adds to override a packaged one counts.
+    One run's digests describe the files as they were when it planned; a file changed while it runs is seen by
+    the next run (as before: an output's inputs were always taken before it was built).
     """
-    epoch = source_date_epoch()
-    inputs = {
-        "topic": digest(root / job.topic_path),
-        "references": digest_tree(references, "*.yaml"),
-        "templates": hashlib.sha256("".join(digest_tree(f) for f in variant_folders).encode()).hexdigest(),
-        "shared_templates": hashlib.sha256("".join(digest_tree(r) for r in template_roots).encode()).hexdigest(),
-        "brand": hashlib.sha256("".join(digest(p) for p in brand_files).encode()).hexdigest(),
-        "fonts": fonts_digest(),
-        "renderers": renderer_versions(),
-        "tool": tool_digest(),
-        "job": hashlib.sha256(json.dumps(asdict(job), sort_keys=True).encode()).hexdigest(),
-        # The dates written into every file come from here when it is set (checked: InputError when invalid).
-        "source_date_epoch": "" if epoch is None else str(epoch),
-    }
-    inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    return inputs
+
+    def __init__(self, root: Path, references: Path, template_roots: tuple[Path, ...]) -> None:
+        self.root = root
+        self._trees: dict[tuple[Path, str], str] = {}
+        self._groups: dict[tuple[Path, ...], str] = {}
+        self._files: dict[tuple[Path, ...], str] = {}
+        epoch = source_date_epoch()
+        self.shared = {
+            "references": reference_ids_digest(references),
+            "shared_templates": self.folders(template_roots),
+            "fonts": fonts_digest(),
+            "renderers": renderer_versions(),
+            "tool": tool_digest(),
+            # The dates written into every file come from here when it is set (checked: InputError when invalid).
+            "source_date_epoch": "" if epoch is None else str(epoch),
+        }
+
+    def tree(self, folder: Path, pattern: str = "*") -> str:
+        """Return `digest_tree(folder, pattern)`, computed once."""
+        key = (folder, pattern)
+        if key not in self._trees:
+            self._trees[key] = digest_tree(folder, pattern)
+        return self._trees[key]
+
+    def folders(self, folders: tuple[Path, ...]) -> str:
+        """Return one digest of the files directly in each of `folders`."""
+        if folders not in self._groups:
+            self._groups[folders] = hashlib.sha256("".join(self.tree(f) for f in folders).encode()).hexdigest()
+        return self._groups[folders]
+
+    def files(self, paths: tuple[Path, ...]) -> str:
+        """Return one digest of the files `paths`."""
+        if paths not in self._files:
+            self._files[paths] = hashlib.sha256("".join(digest(p) for p in paths).encode()).hexdigest()
+        return self._files[paths]
+
+    def of(self, job: Target, variant_folders: tuple[Path, ...], brand_files: tuple[Path, ...]) -> dict[str, str]:
+        """Return the digest of every input of `job`, by a name a person can read in the manifest.
+
+        `job.topic_path` is relative to the project root, so a moved checkout keeps its digests. `variant_folders`
+        are the folders of the variant's chain in every template root; the roots' own files (labels, shared
+        macros) are `shared_templates`: a file a project adds to override a packaged one counts. The references
+        count by their ids only: what an output cites is recorded when it is built (`ArtifactRecord.cites`).
+        """
+        inputs = {
+            "topic": digest(self.root / job.topic_path),
+            "templates": self.folders(variant_folders),
+            "brand": self.files(brand_files),
+            **self.shared,
+            # vars(): the same JSON as asdict() for a target's plain fields, without its deep copy.
+            "job": hashlib.sha256(json.dumps(vars(job), sort_keys=True).encode()).hexdigest(),
+        }
+        inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+        return inputs
+
+
+def reference_ids_digest(folder: Path) -> str:
+    """Return a digest of the ids the reference library defines ("unreadable" when it does not load).
+
+    Adding or removing a reference can make a topic valid or invalid, so every output depends on the ids; a
+    change to one reference's text rebuilds only the outputs that cite it.
+    """
+    from handouts.pipeline import library_in
+
+    try:
+        library = library_in(folder)
+    except InputError:
+        return "unreadable"
+    return hashlib.sha256("\n".join(sorted(library)).encode()).hexdigest()
+
+
+def reference_digest(reference: Reference) -> str:
+    """Return the digest of one reference as an output prints it (every field)."""
+    return hashlib.sha256(json.dumps(asdict(reference), sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -149,6 +202,9 @@ class ArtifactRecord:
     # Files the output was found to use while it was built (a topic's pictures), project-relative, with their
     # digests: the topic names them, so only the build knows them, and a changed one makes the output stale.
     depends: dict[str, str] = field(default_factory=dict)
+    # The references the output cites, by id, with the digest of each as it was printed: a changed reference
+    # rebuilds only the outputs that cite it.
+    cites: dict[str, str] = field(default_factory=dict)
 
 
 def record_from(entry: dict, **changes: str) -> ArtifactRecord:
@@ -163,77 +219,46 @@ def read_manifest(out: Path) -> dict[str, dict]:
 
 
 def load_manifest(out: Path) -> list[dict] | None:
-    """Return the artifacts out/manifest.json lists (only paths inside `out`), or None when there is no readable
-    manifest; it is read as an input is, so a pipe or a link put in its place cannot hang or mislead a build."""
+    """Return the artifacts the output folder records (only paths inside `out`), or None when it records none.
+
+    The record is out/manifest.json with the journal of a build that was killed before compacting it replayed
+    over it. Both are read as inputs are, so a pipe or a link put in their place cannot hang or mislead a build.
+    """
+    from handouts.journal import replay_journal
+
     try:
-        text = read_input(out / MANIFEST, MAX_INPUT_BYTES, links_inside_project=False).decode("utf-8")
-        return [entry for entry in json.loads(text)["artifacts"] if _inside(entry["path"])]
+        text = read_input(out / MANIFEST, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
+        artifacts: list[dict] | None = json.loads(text)["artifacts"]
     except (InputError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        artifacts = None
+    replayed = replay_journal(out, artifacts or [])
+    if artifacts is None and replayed is None:
         return None
+    entries = replayed if replayed is not None else artifacts or []
+    return [entry for entry in entries if isinstance(entry, dict) and _inside(entry.get("path"))]
 
 
 def _inside(path: object) -> bool:
     """Return True for a manifest path that stays inside the output folder (relative, no '..')."""
-    return isinstance(path, str) and not Path(path).is_absolute() and ".." not in Path(path).parts
+    return isinstance(path, str) and not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/")
 
 
-def is_fresh(previous: dict | None, inputs: dict[str, str], out: Path, root: Path) -> bool:
-    """Return True when the output on disk is the one the previous build made from these same inputs."""
+def is_fresh(
+    previous: dict | None,
+    inputs: dict[str, str],
+    out: Path,
+    root: Path,
+    cited: Callable[[str], str] = lambda _id: "missing",
+) -> bool:
+    """Return True when the output on disk is the one the previous build made from these same inputs.
+
+    `cited` returns the digest a reference has now, by id (`reference_digest`; "missing" for none).
+    """
     if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
         return False
     if any(digest(root / path) != sha for path, sha in previous.get("depends", {}).items()):
         return False
-    return digest(out / previous["path"]) == previous.get("sha256")
-
-
-class ManifestJournal:
-    """Keep output/manifest.json true to the disk while outputs are replaced one by one.
-
-    Before a new output replaces an old one, the manifest is written with the new entry and, under `replacing`,
-    the old file's hash; then the file is renamed into place. Killed at any moment, the manifest therefore
-    describes every file on disk: the recorded version, or for at most the files in flight, the one it replaces.
-    """
-
-    def __init__(self, out: Path, previous: dict[str, dict]) -> None:
-        self.out = out
-        # Only entries whose files are still exactly as recorded carry over.
-        self.entries = {path: dict(e) for path, e in previous.items() if digest(out / path) == e.get("sha256")}
-        self.texts: dict[str, str] = {}  # each entry's JSON, kept so a rewrite does not encode them all again
-
-    def keep(self, record: ArtifactRecord) -> None:
-        self._set(record.path, asdict(record))
-
-    def forget(self, path: str) -> None:
-        """Drop the entry of an output that was removed; the next write no longer lists it."""
-        self.entries.pop(path, None)
-        self.texts.pop(path, None)
-
-    def commit(self, record: ArtifactRecord, temporary: Path) -> None:
-        """Record `record`, then move its finished temporary file into place."""
-        final = self.out / record.path
-        entry = asdict(record)
-        on_disk = digest(final)
-        if on_disk not in ("missing", record.sha256):
-            entry["replacing"] = on_disk
-        self._set(record.path, entry)
-        # No fsync here: the rename is atomic against a killed process, which is what this guards against.
-        self.write(durable=False)
-        try:
-            os.replace(temporary, final)
-        except OSError as exc:
-            raise write_failure(final, exc) from None
-        if entry.pop("replacing", None) is not None:
-            self._set(record.path, entry)
-
-    def _set(self, path: str, entry: dict) -> None:
-        self.entries[path] = entry
-        self.texts[path] = json.dumps(entry, indent=2, sort_keys=False).replace("\n", "\n    ")
-
-    def write(self, durable: bool = True) -> None:
-        for path, entry in self.entries.items():
-            if path not in self.texts:
-                self._set(path, entry)
-        body = ",\n    ".join(self.texts[path] for path in sorted(self.entries))
-        head = f'{{\n  "tool": "handouts",\n  "version": "{handouts.__version__}",\n  "artifacts": [\n'
-        text = head + (f"    {body}\n" if body else "") + "  ]\n}\n"
-        atomic_write(self.out / MANIFEST, text.encode(), durable=durable)
+    if any(cited(ref_id) != sha for ref_id, sha in (previous.get("cites") or {}).items()):
+        return False
+    # A string path: this runs once per output of a catalogue, and a Path costs more than the stat.
+    return digest(os.path.join(out, previous["path"])) == previous.get("sha256")

@@ -409,6 +409,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "kind": unit_of(variants[job.variant]),
             "inputs": None,
             "depends": None,
+            "cites": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,

@@ -14,10 +14,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from handouts import snapshot
 from handouts.builders.registry import FORMATS, load
-from handouts.cache import ArtifactRecord, ManifestJournal, digest
+from handouts.cache import ArtifactRecord, digest, reference_digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.interrupts import become_worker
+from handouts.journal import ManifestJournal
 from handouts.matrix import Target
 from handouts.outputs import atomic_write, write_temporary
 from handouts.project import Project
@@ -62,15 +64,19 @@ class BuildReport:
 DRAFTS = "drafts"  # the folder in the output folder where `build --draft` writes outputs that do not fit
 
 
-def execute(root: str, out: str, target: Target, inputs: dict[str, str], draft: bool = False) -> dict:
+def execute(
+    root: str, out: str, target: Target, inputs: dict[str, str], draft: bool = False, run_token: str = ""
+) -> dict:
     """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}. With
     `draft`, an output that does not fit is written anyway, marked, to the drafts folder (never over a good one).
 
-    This runs in worker processes and on cluster machines, so it takes and returns plain values only.
+    This runs in worker processes and on cluster machines, so it takes and returns plain values only;
+    `run_token` names the build run, within which the template folders are looked at once (snapshot.py).
     """
-    from handouts.pipeline import build_output, unit_of
+    from handouts.pipeline import build_output, references_for, unit_of
     from handouts.variants import discover_variants
 
+    snapshot.begin(run_token)
     try:
         project = Project(Path(root))
         # The epoch the main process checked travels with the job: a cluster worker's environment may differ.
@@ -78,7 +84,8 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str], draft: 
         result = build_output(project, target, int(epoch_text) if epoch_text else None)
         path = Path(out) / target.output
         # The worker writes the whole file under a temporary name; the main process renames it into place.
-        temporary = write_temporary(path, result.data, root=Path(out))
+        # Not flushed to the disk one by one: the run syncs once before it writes the manifest (journal.py).
+        temporary = write_temporary(path, result.data, durable=False, root=Path(out))
         record = ArtifactRecord(
             path=target.output,
             sha256=hashlib.sha256(result.data).hexdigest(),
@@ -92,8 +99,9 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str], draft: 
             brand=target.brand,
             paper=target.paper,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
+            cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
         )
-        return {"record": asdict(record), "temporary": str(temporary)}
+        return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
     except HandoutError as exc:
         failed: dict = {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
         if draft and exc.draft is not None:
@@ -121,7 +129,8 @@ def _relative(path: Path, root: Path) -> str:
 def start_worker(formats: Iterable[str], parent: int) -> None:
     """Set up a worker process: leave signals to the main process `parent`, then warm up for `formats`."""
     become_worker(parent)
-    warm_up(formats)
+    if formats:  # none: the first job imports what it needs (a pool started before planning knows of none)
+        warm_up(formats)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -154,10 +163,11 @@ class Run:
     total: int
     done: int = 0
     draft: bool = False  # write outputs that do not fit to the drafts folder
+    token: str = ""  # names the run (snapshot.py)
 
-    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], bool]:
+    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], bool, str]:
         """Return the plain arguments of `execute` for `target`."""
-        return str(self.project.root), str(self.out), target, self.inputs[target.key], self.draft
+        return str(self.project.root), str(self.out), target, self.inputs[target.key], self.draft, self.token
 
     def collect(self, result: dict, target: Target) -> bool:
         """Record one finished job and report it; return True when the build should stop."""
@@ -170,7 +180,8 @@ class Run:
                 self.report.drafts.append(result["draft"])
                 line += f" (draft: {result['draft']})"
         else:
-            record = ArtifactRecord(**result["record"])
+            # The inputs are the ones sent: share this process's copy rather than keep the worker's.
+            record = ArtifactRecord(**{**result["record"], "inputs": self.inputs.pop(target.key)})
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)
@@ -189,26 +200,39 @@ def run_serial(run: Run, targets: list[Target], formats: Iterable[str]) -> None:
             return
 
 
-def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor) -> None:
-    """Build `targets` in the worker processes of `pool`, recording each as it finishes."""
-    futures: dict[Future, Target] = {pool.submit(execute, *run.submit_args(t)): t for t in targets}
-    pending = set(futures)
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window: int = 64) -> None:
+    """Build `targets` in the worker processes of `pool`, recording each as it finishes.
+
+    At most `window` jobs are submitted ahead of those finished, so the main process holds a few futures rather
+    than one for every output of a large batch.
+    """
+    queue = iter(targets)
+    futures: dict[Future, Target] = {}
+
+    def top_up() -> None:
+        for target in queue:
+            futures[pool.submit(execute, *run.submit_args(target))] = target
+            if len(futures) >= window:
+                return
+
+    top_up()
+    while futures:
+        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
         stop = False
         for future in sorted(finished, key=lambda f: futures[f].key):
-            stop |= run.collect(future.result(), futures[future])
+            stop |= run.collect(future.result(), futures.pop(future))
         if stop:
-            for future in pending:
+            for future in futures:
                 future.cancel()
             # Jobs already running finish and write complete files; nothing is left half-written.
-            for future in pending:
+            for future, target in futures.items():
                 if not future.cancelled():
-                    run.collect(future.result(), futures[future])
+                    run.collect(future.result(), target)
             return
+        top_up()
 
 
-def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
+def run_dask(run: Run, targets: list[Target], scheduler: str, window: int = 256) -> None:
     """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders."""
     try:
         from distributed import Client, as_completed
@@ -221,8 +245,20 @@ def run_dask(run: Run, targets: list[Target], scheduler: str) -> None:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
-        futures = {client.submit(execute, *run.submit_args(t), key=f"handouts-{t.key}", pure=False): t for t in targets}
-        for future in as_completed(list(futures)):
-            if run.collect(future.result(), futures[future]):
-                client.cancel([f for f in futures if not f.done()])
+        # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
+        queue = iter(targets)
+        futures = {}
+        for target in queue:
+            futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
+            if len(futures) >= window:
+                break
+        flow = as_completed(list(futures))
+        for future in flow:
+            if run.collect(future.result(), futures.pop(future)):
+                client.cancel(list(futures))
                 return
+            following = next(queue, None)
+            if following is not None:
+                more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
+                futures[more] = following
+                flow.add(more)

@@ -27,7 +27,7 @@ _KINDS = [
 ]
 
 
-def input_problem(path: Path, links_inside_project: bool = True) -> str | None:
+def input_problem(path: Path | str, links_inside_project: bool = True) -> str | None:
     """Return why `path` cannot be read as an input file ("permission denied"), or None when it can.
 
     With `links_inside_project`, a path reached through a symbolic link must end inside the project holding the
@@ -57,21 +57,21 @@ def reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-def open_input(path: Path, display: str | None = None, links_inside_project: bool = True) -> BinaryIO:
+def open_input(path: Path | str, display: str | None = None, links_inside_project: bool = True) -> BinaryIO:
     """Open the regular file at `path` for reading, or raise InputError saying why it cannot be read."""
-    name = display or shown(path)
     problem = input_problem(path, links_inside_project)
     if problem:
-        raise InputError(Problem(Location(name), f"cannot read the file: {problem}", _hint(problem)))
+        raise InputError(Problem(Location(display or shown(path)), f"cannot read the file: {problem}", _hint(problem)))
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise InputError(Problem(Location(name), f"cannot read the file: {reason(exc)}", _hint(""))) from None
+        where = Location(display or shown(path))  # named only on failure: naming costs more than reading
+        raise InputError(Problem(where, f"cannot read the file: {reason(exc)}", _hint(""))) from None
     handle = os.fdopen(descriptor, "rb")
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # swapped for something else since the look above
         handle.close()
         problem = "it is not a regular file"
-        raise InputError(Problem(Location(name), f"cannot read the file: {problem}", _hint(problem)))
+        raise InputError(Problem(Location(display or shown(path)), f"cannot read the file: {problem}", _hint(problem)))
     return handle
 
 

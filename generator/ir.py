@@ -191,6 +191,14 @@ class _Citations:
         return tuple(ReferenceEntry(n, self.library[i].citation_text(), self.library[i].link()) for i, n in ordered)
 
 
+def cited_ids(markup: str) -> list[str]:
+    """Return the ids of the references the markup cites, in order, each once (parse_markup checks them)."""
+    found: dict[str, None] = {}
+    for cite in ET.fromstring(markup).iter("cite"):
+        found.update(dict.fromkeys(cite.get("ids", "").split()))
+    return list(found)
+
+
 def parse_markup(
     markup: str, library: dict[str, Reference], pictures: Mapping[str, str] | None = None
 ) -> Document | Deck:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from handouts.cache import MANIFEST, ArtifactRecord, ManifestJournal, digest, read_manifest, record_from
+from handouts.cache import MANIFEST, ArtifactRecord, digest, read_manifest, record_from
 from handouts.errors import Location, ProblemList
+from handouts.journal import ManifestJournal
 from handouts.outputs import write_temporary
 
 

@@ -32,9 +32,14 @@ if TYPE_CHECKING:
 
 def references_for(project: Project) -> dict[str, Reference]:
     """Return the project's reference library, read again only when one of its files changed."""
+    return library_in(project.references_dir)
+
+
+def library_in(folder: Path) -> dict[str, Reference]:
+    """Return the reference library in `folder`, read again only when one of its files changed."""
     from handouts.cache import digest_tree
 
-    return _references(project.references_dir, digest_tree(project.references_dir, "*.yaml"))
+    return _references(folder, digest_tree(folder, "*.yaml"))
 
 
 @lru_cache(maxsize=2)
@@ -136,6 +141,12 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
 
 def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from (`view` when given)."""
+    document, view, _ = _render(project, target, view)
+    return document, view
+
+
+def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tuple[Any, dict[str, Any], list[str]]:
+    """Return the IR of one output, the audience view it was made from, and the ids of the references it cites."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
@@ -147,13 +158,13 @@ def render_ir(project: Project, target: Target, view: dict[str, Any] | None = No
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
-    from handouts.ir import parse_markup
+    from handouts.ir import cited_ids, parse_markup
     from handouts.render import render_markup, template_location  # Jinja is imported only when rendering
 
     markup = render_markup(variant.search_path, variant.entry, context)
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
     try:
-        return parse_markup(markup, references_for(project), pictures), view
+        return parse_markup(markup, references_for(project), pictures), view, cited_ids(markup)
     except BuildError as exc:
         # The markup is the template's making: a problem in it without a place of its own is the template's.
         where = template_location(variant.search_path, variant.entry)
@@ -210,7 +221,7 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
     try:
-        document, view = render_ir(project, target)
+        document, view, cites = _render(project, target, None)
         meta = {
             "title": str(view["title"]),
             "short_title": str(view["short_title"]),
@@ -233,7 +244,7 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
-        return replace(result, depends=tuple(topic_pictures(project, topic).values()))
+        return replace(result, depends=tuple(topic_pictures(project, topic).values()), cites=tuple(cites))
     except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.

@@ -16,6 +16,7 @@ from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.matrix import Matrix, matrix_from, matrix_type
 from handouts.resources import packaged_templates
+from handouts.snapshot import pinned
 
 PROJECT_FILE = "handouts.yaml"
 LEGACY_MATRIX = "build.yaml"  # handouts 0.1 kept the matrix in content/build.yaml
@@ -84,6 +85,9 @@ class Project:
 
         In this repository the project's templates/ is the packaged folder itself; it is searched once.
         """
+        return pinned(("template roots", self.root), self._template_roots)
+
+    def _template_roots(self) -> tuple[Path, ...]:
         roots: list[Path] = []
         for folder in (self.own_templates, packaged_templates()):
             if folder.is_dir() and all(folder.resolve() != root.resolve() for root in roots):

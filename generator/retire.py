@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handouts.cache import ManifestJournal, digest
+from handouts.cache import digest
+from handouts.journal import ManifestJournal
 
 
 def retire_outputs(out: Path, previous: dict[str, dict], retired: list[str], journal: ManifestJournal) -> list[str]:
@@ -29,7 +30,7 @@ def retire_outputs(out: Path, previous: dict[str, dict], retired: list[str], jou
         journal.forget(path)
     from handouts.gallery import THUMBS  # here, not above: the gallery's imports (fonts, images) are slow to load
 
-    kept = {e.get("sha256", "")[:20] for e in journal.entries.values()}
+    kept = {sha[:20] for sha in journal.hashes()}
     for path in removed:
         prefix = previous[path].get("sha256", "")[:20]
         if prefix and prefix not in kept:

@@ -34,6 +34,7 @@ from handouts.content.schema import (
 from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import Location, ProblemList, display_name
 from handouts.literacy.settings import LiteracySettings, literacy_type, resolve_literacy
+from handouts.snapshot import pinned
 from handouts.style import load_style, paper_name
 
 
@@ -131,13 +132,18 @@ def discover_variants(templates: Path | Sequence[Path]) -> dict[str, Variant]:
     roots = template_roots(templates)
     # Every file of every variant folder, not only the YAML: a template a project adds to override a packaged one
     # changes the variant's search path, which a long-running `watch` must see.
-    signature = tuple(
+    signature = pinned(("variant files", roots), lambda: _signature(roots))
+    return _discover(roots, signature, tuple(sorted(FORMATS)))
+
+
+def _signature(roots: tuple[Path, ...]) -> tuple:
+    """Return the name, time and size of every file in every variant folder."""
+    return tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
         for root in roots
         for p in sorted(root.glob("*/*"))
         if p.is_file()
     )
-    return _discover(roots, signature, tuple(sorted(FORMATS)))
 
 
 @cache

@@ -145,3 +145,30 @@ def test_dask_without_scheduler_is_a_usage_error_even_when_up_to_date(tmp_path: 
     result = run_cli("build", "--out", str(out), *ARGS, "--executor", "dask")
     assert result.code == 2, result.err
     assert "--scheduler" in result.err
+
+
+def test_the_catalogue_benchmark_gives_the_same_manifest_on_dask_as_in_the_pool(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The orchestration benchmark's catalogue (test-only builder) on the cluster and in a local pool of two."""
+    from distributed import Client
+    from handouts.batch import BuildRequest, build
+    from handouts.builders.registry import unregister
+
+    from benchmarks.orchestration import make_catalogue, manifest_digests
+    from benchmarks.stub_format import register_stub
+
+    folder = tmp_path / "catalogue"
+    size = make_catalogue(folder, 400)
+    register_stub()
+    try:
+        with Client(cluster.scheduler_address) as client:
+            client.run(register_stub)
+        local = build(BuildRequest(root=folder, out=folder / "local", jobs=2))
+        on_dask = build(
+            BuildRequest(root=folder, out=folder / "dask", executor="dask", scheduler=cluster.scheduler_address)
+        )
+        again = build(BuildRequest(root=folder, out=folder / "local", jobs=2))
+    finally:
+        unregister("stub")
+    assert (local.built, on_dask.built, again.reused) == (size, size, size)
+    assert manifest_digests(folder / "dask") == manifest_digests(folder / "local")
+    assert not (folder / "dask" / "manifest.journal").exists()

@@ -31,6 +31,7 @@ class BuildResult:
     data: bytes
     pages: int
     depends: tuple[Path, ...] = ()  # files the output used that its target does not name (a topic's pictures)
+    cites: tuple[str, ...] = ()  # the ids of the references it cites
 
 
 class Builder(Protocol):

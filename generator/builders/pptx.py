@@ -10,7 +10,6 @@ fit rather than shrunk. Every word the builder adds (the footer, "continued") is
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +23,10 @@ from handouts.builders.pptx_template import BODY_TYPES, find_layouts, remove_all
 from handouts.builders.pptx_xml import (
     INSETS,
     RunLook,
+    deck_bytes,
     emu,
     fill,
     make_slide_number_field,
-    normalise_zip,
     pt,
     set_core_properties,
     set_description,
@@ -137,9 +136,7 @@ class PptxBuilder:
         comments = labels.format("document_comments", version=meta["version"], date=labels.date(meta["reviewed"]))
         author = context.brand.name or ", ".join(meta["authors"])
         set_core_properties(prs, ir.plain(deck.title), author, meta, comments, context.epoch)
-        buffer = io.BytesIO()
-        prs.save(buffer)
-        return BuildResult(normalise_zip(buffer.getvalue(), context.epoch), len(prs.slides))
+        return BuildResult(deck_bytes(prs, context.epoch), len(prs.slides))
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -157,16 +157,39 @@ def _property(text: str) -> str:
     return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
 
 
-def normalise_zip(data: bytes, epoch: int) -> bytes:
-    """Rewrite the package with fixed member times, so equal inputs give equal bytes."""
+def _stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """Return the zip member time for `epoch` (no earlier than 1980, which zip cannot record)."""
     moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
-    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+class _FixedTimeWriter:
+    """python-pptx's physical package writer, with fixed member times and modes: equal inputs give equal bytes."""
+
+    def __init__(self, target: zipfile.ZipFile, stamp: tuple[int, int, int, int, int, int]) -> None:
+        self.target, self.stamp = target, stamp
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        self.target.writestr(member, blob)
+
+
+def deck_bytes(prs: Any, epoch: int) -> bytes:
+    """Return the presentation's package, zipped once with fixed member times.
+
+    python-pptx stamps each member with the current time; rather than save and then rewrite the whole zip,
+    its own PackageWriter writes the same members, in the same order, through a writer that fixes the times.
+    """
+    from pptx.opc.serialized import PackageWriter
+
+    package = prs.part.package
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, source.read(info.filename))
+        writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
+        fixed: Any = _FixedTimeWriter(target, _stamp(epoch))
+        writer._write_content_types_stream(fixed)
+        writer._write_pkg_rels(fixed)
+        writer._write_parts(fixed)
     return out.getvalue()
