@@ -9,11 +9,12 @@ at its line. A brand's own PowerPoint template is checked by `build`, which open
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts.errors import InputError, Location, ProblemList
+from handouts.errors import InputError, Location, Problem, ProblemList
 from handouts.project import Project
 
 if TYPE_CHECKING:
@@ -22,11 +23,16 @@ if TYPE_CHECKING:
 
 
 def check_project(
-    project: Project, topic_paths: list[Path] | None = None, literacy: LiteracyRun | None = None
+    project: Project,
+    topic_paths: list[Path] | None = None,
+    literacy: LiteracyRun | None = None,
+    strict: bool = False,
+    warnings: list[Problem] | None = None,
 ) -> list[Path]:
     """Check the whole project and the topics named (every topic when none is); return the files checked, or
     raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
-    literacy too: its warnings stay in `literacy`, its errors are raised with the rest."""
+    literacy too: its warnings stay in `literacy`, its errors are raised with the rest. A translation whose
+    source changed since is a warning, added to `warnings` (an error when `strict`)."""
     from handouts.batch import matrix_outputs
     from handouts.brand import load_brand
     from handouts.content.texts import AUDIENCES
@@ -57,12 +63,27 @@ def check_project(
         # Everything a build would check of the topic: it loads, its language has labels, its figures are safe
         # and have alt text for every audience that sees them, the font draws every character.
         sound = attempt(partial(check_topic, project, str(path), AUDIENCES, ()))
+        if sound:
+            stale = _stale_translation(project, path)
+            problems.items.extend(replace(p, severity="error") for p in stale if strict)
+            if warnings is not None and not strict:
+                warnings.extend(stale)
         if literacy is not None and sound and templates_sound:
             problems.items.extend(literacy.check(project, str(path)))
     problems.raise_if_any()
     if topic_paths is not None:
         return list(topic_paths)
     return [project.file, *brands, *sorted(project.references_dir.glob("*.yaml")), *paths]
+
+
+def _stale_translation(project: Project, path: Path) -> list[Problem]:
+    """Return the warnings of the topic in `path` if it is a translation whose source changed since."""
+    from handouts.pipeline import cached_topic, translation_problems
+
+    topic = cached_topic(project, str(path))
+    if "translation_of" not in topic.data:
+        return []
+    return [p for p in translation_problems(project, topic) if p.severity == "warning"]
 
 
 def check_templates(roots: tuple[Path, ...]) -> None:

@@ -130,6 +130,9 @@ def _build_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
         ),
+        click.option(
+            "--language", "languages", multiple=True, metavar="LANG", help="Only topics in this language (es, ...)."
+        ),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
         _no_wait_option,
     ]
@@ -146,6 +149,7 @@ def _request(
     variants: tuple[str, ...],
     brands: tuple[str, ...],
     papers: tuple[str, ...],
+    languages: tuple[str, ...],
     jobs: int,
     no_wait: bool,
     **extra: Any,
@@ -167,6 +171,7 @@ def _request(
         variants=variants,
         brands=brands,
         papers=papers,
+        languages=languages,
         jobs=jobs,
         wait=not no_wait,
         **extra,
@@ -223,6 +228,7 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
 @_json_option
 def build(as_json: bool, **options: Any) -> dict[str, Any]:
     """Build the outputs of TOPIC.yaml, or of the whole matrix in handouts.yaml.
@@ -257,7 +263,11 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
 @_project_option
 @_json_option
 @click.option("--literacy", is_flag=True, help="Score each output's health literacy and print its score card.")
-@click.option("--strict", is_flag=True, help="Score health literacy too, and make every warning an error (exit 2).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Score health literacy too, and make every warning (stale translations too) an error.",
+)
 def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool, literacy: bool, strict: bool) -> dict:
     """Validate the whole project without building: handouts.yaml, the topics (or TOPIC.yaml), brands,
     references, variants, styles, labels and templates.
@@ -274,16 +284,38 @@ def check(topics: tuple[str, ...], project_dir: Path | None, as_json: bool, lite
         from handouts.literacy.report import LiteracyRun
 
         run = LiteracyRun(strict=strict)
+    found: list[Problem] = []
     try:
-        paths = check_project(_project(project_dir), named, literacy=run)
+        paths = check_project(_project(project_dir), named, literacy=run, strict=strict, warnings=found)
     finally:
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
+        warn(found)
+        for problem in found:
+            click.echo(str(problem), err=True)
     checked = [display_name(p) for p in paths]
     if not as_json:
         for name in checked:
             click.echo(f"ok {name}")
     return {"checked": checked, **({"literacy": run.as_json()} if run is not None else {})}
+
+
+@cli.command()
+@click.argument("topic", metavar="TOPIC.yaml")
+@_project_option
+@click.option("--for", "audiences", multiple=True, metavar="AUDIENCE", help="The audiences translated (default: all).")
+def digests(topic: str, project_dir: Path | None, audiences: tuple[str, ...]) -> None:
+    """Print the `source_digests:` lines a translation of TOPIC.yaml records: what the source says now."""
+    from handouts.content.texts import AUDIENCES
+    from handouts.pipeline import cached_topic
+    from handouts.translation import digests_yaml, source_digests
+
+    (path,) = _topic_paths_for_check((topic,)) or []
+    unknown = [a for a in audiences if a not in AUDIENCES]
+    if unknown:
+        raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
+    source = cached_topic(_project(project_dir), str(path.absolute()))
+    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES)), nl=False)
 
 
 def _report_literacy(run: LiteracyRun, card: bool) -> None:
@@ -338,6 +370,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "variant": job.variant,
             "brand": job.brand,
             "paper": job.paper,
+            "language": job.language,  # a translation's; an original's is known once it is built
         }
         for job in jobs
     ]

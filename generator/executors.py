@@ -82,6 +82,7 @@ def execute(root: str, out: str, target: Target, inputs: dict[str, str]) -> dict
             variant=target.variant,
             brand=target.brand,
             paper=target.paper,
+            language=result.language,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
         )
         return {"record": asdict(record), "temporary": str(temporary)}
