@@ -18,6 +18,7 @@ from handouts.builders.pdf_blocks import HANDLERS, markup
 from handouts.builders.pdf_flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf_furniture import (
     BrandBar,
+    draw_draft_band,
     draw_footer,
     draw_rule,
     draw_running_header,
@@ -166,6 +167,9 @@ class Layout:
         draw_rule(canvas, self.style, "header_rule", left, y, self.width)
 
     def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
+        if self.context.meta.get("draft"):
+            labels = self.context.labels
+            draw_draft_band(canvas, self.style, labels["draft_band"], self.page_w, self.page_h)
         if not self.page["footer"]:
             return
         text = footer_text(self.context.labels, self.context.meta, page, total)

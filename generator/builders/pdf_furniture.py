@@ -103,6 +103,22 @@ def draw_footer(
         canvas.drawRightString(left + width, y, contact)
 
 
+def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, page_h: float) -> None:
+    """Draw the band that marks a draft translation across the top margin of the page."""
+    band = style.sheet["page"]["draft_band"]
+    para = style.para("page_draft")
+    bottom = page_h - band["offset"] - band["height"]
+    canvas.saveState()
+    canvas.setFillColor(style.color(band["background"]))
+    canvas.setStrokeColor(style.color(band["border"]))
+    canvas.setLineWidth(0.75)
+    canvas.rect(-1, bottom, page_w + 2, band["height"], stroke=1, fill=1)  # past the edges: no side borders
+    canvas.setFillColor(para.textColor)
+    canvas.setFont(para.fontName, para.fontSize)
+    canvas.drawCentredString(page_w / 2, bottom + (band["height"] - para.fontSize * 0.7) / 2, text)
+    canvas.restoreState()
+
+
 def timestamp(epoch: int) -> TimeStamp:
     """Return reportlab's document time stamp fixed at `epoch`, so equal inputs give equal bytes."""
     stamp = TimeStamp(invariant=1)
