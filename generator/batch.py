@@ -129,7 +129,7 @@ def _in_languages(
     if languages is None and not wanted:
         return named  # nothing read: planning stays as cheap as listing the folder
     found = {stem: _language_of(project, stem, path) for stem, path in named.items()}
-    chosen = set(select(languages, wanted, sorted(set(found.values()) | set(languages or ())), "language"))
+    chosen = set(select(languages, wanted, sorted(set(found.values())), "language"))
     return {stem: path for stem, path in named.items() if found[stem] in chosen}
 
 
