@@ -93,9 +93,9 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
                     "write one with `handouts new topic ID`",
                 )
             )
-        # A topic is chosen by its id, with its translations (b12.es.yaml is the topic b12 in Spanish).
-        names = set(select(matrix.topics, request.topics, sorted({split_stem(s)[0] for s in available}), "topic"))
-        topic_paths = {stem: path for stem, path in available.items() if split_stem(stem)[0] in names}
+        # A topic is chosen by its file's name: b12 is the original, b12.es its Spanish translation.
+        names = select(matrix.topics, request.topics, sorted(available), "topic")
+        topic_paths = {name: available[name] for name in names}
     variants = discover_variants(project.templates)
     chosen = select(matrix.variants, request.variants, sorted(variants), "variant")
     brands_available = [NEUTRAL_BRAND, *sorted(p.stem for p in project.brands.glob("*.yaml"))]

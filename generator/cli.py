@@ -118,7 +118,13 @@ def _build_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Output folder (default: the project's, as handouts.yaml says).",
         ),
-        click.option("--topic", "topics", multiple=True, metavar="ID", help="Only this topic id (repeatable)."),
+        click.option(
+            "--topic",
+            "topics",
+            multiple=True,
+            metavar="ID",
+            help="Only this topic (repeatable; b12.es: its translation).",
+        ),
         click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
         click.option(
             "--brand",
@@ -354,7 +360,8 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     if not as_json:
         for job in jobs:
             shown = display_name(project.output / job.output)
-            click.echo(f"{job.topic_id}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
+            topic = f"{job.topic_id}.{job.language}" if job.language else job.topic_id  # its file's name
+            click.echo(f"{topic}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
     # The keys of a build's artifacts, with what only a build knows left empty.
     artifacts = [
         {
