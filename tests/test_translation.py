@@ -133,6 +133,19 @@ def test_the_manifest_list_and_gallery_carry_the_language(draft: Path) -> None:
     assert {a["language"] for a in listed if a["path"].startswith("foot-care/es/")} == {"es"}
     built = json.loads(run_cli("build", "--json", "--language", "es", cwd=draft).out)["artifacts"]
     assert {a["language"] for a in built} == {"es"}
+    from handouts.gallery import write_gallery
+
+    page = write_gallery(draft / "output", draw=False).read_text(encoding="utf-8")
+    assert "<h2>No clinic brand · foot-care · es</h2>" in page and "<h2>No clinic brand · foot-care · en</h2>" in page
+
+
+def test_a_strict_build_refuses_a_stale_translation_and_check_json_lists_it(reviewed: Path, tmp_path: Path) -> None:
+    project = shutil.copytree(reviewed, tmp_path / "project", ignore=shutil.ignore_patterns("output"))
+    _edit(project / "content" / "foot-care.yaml", "Small cuts can get infected.", "Small cuts get infected.")
+    refused = run_cli("build", "--strict", "--only", "patient-deck", cwd=project)
+    assert refused.code == 1 and "stale translation: the section 'why'" in refused.err, refused.err
+    checked = json.loads(run_cli("check", "--json", cwd=project).out)
+    assert "stale translation: the section 'why'" in json.dumps(checked, ensure_ascii=False)
 
 
 def _edit(path: Path, old: str, new: str) -> None:
