@@ -214,6 +214,8 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
 
     `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
     """
+    from handouts.translation import is_draft
+
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
@@ -229,7 +231,7 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             "subject": labels[f"for_audience_{variant.audience}"],
             "keywords": [topic.id, variant.audience, variant.name],
             "topic": topic.id,
-            "draft": topic.data.get("translation_status") == "draft",  # a band on every page and slide says so
+            "draft": is_draft(topic),  # a band on every page, slide and web page says so
         }
         context = BuildContext(
             variant,

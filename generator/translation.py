@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from handouts.content.yamlsource import YNode, read_yaml
 from handouts.errors import BuildError, InputError, Location, Problem, display_name
 
 DRAFT = "draft"
+LoadTopic = Callable[[Path], Topic]  # loads a topic file (the pipeline's cached loader)
 
 
 def audiences_of(topic: Topic) -> tuple[str, ...]:
@@ -80,7 +82,7 @@ def digests_yaml(digests: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compare_with_source(translation: Topic, load: Any) -> list[Problem]:
+def compare_with_source(translation: Topic, load: LoadTopic) -> list[Problem]:
     """Return the problems of a translation against its source: errors (no source, other sections or figures)
     and warnings (a part of the source changed since the translation was made). `load(path)` loads a topic."""
     data = translation.data
@@ -220,7 +222,7 @@ def _scalars(node: YNode) -> list[str]:
     return [item.value for item in node.items if item.kind == "scalar"]
 
 
-def refuse_unprintable(topics: list[Topic], load: Any) -> None:
+def refuse_unprintable(topics: list[Topic], load: LoadTopic) -> None:
     """Raise BuildError (exit 1) naming each draft or stale translation among `topics`: what clinics print must
     be reviewed and up to date."""
     problems = []

@@ -113,7 +113,9 @@ section_type = RecordType(
 )
 
 TRANSLATION_STATUSES = ("draft", "reviewed")  # draft: no qualified translator has reviewed it yet
-DIGEST = PatternType(r"[0-9a-f]{12}", "a digest of 12 hexadecimal digits", "copy it from `handouts check`")
+DIGEST = PatternType(
+    r"[0-9a-f]{12}", "a digest of 12 hexadecimal digits", "copy it from `handouts digests` run on the source topic"
+)
 
 
 class SourceDigestsType(SchemaType):
