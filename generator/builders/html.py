@@ -100,8 +100,8 @@ _PAGE = Markup("""<!DOCTYPE html>
 </style>
 </head>
 <body>
-<a class="skip-link" href="#main">{skip}</a>{draft}
-<header class="site-header">
+<a class="skip-link" href="#main">{skip}</a>
+<header class="site-header">{draft}
 {header}
 </header>
 <main id="main" tabindex="-1">

@@ -76,7 +76,8 @@ def stylesheet(style: HtmlStyle) -> str:
         f".skip-link{{position:absolute;left:0.5rem;top:-10rem;padding:0.5rem 0.75rem;background:{color('background')};"
         f"color:{color('link')};border:2px solid {accent};z-index:1}}",
         ".skip-link:focus{top:0.5rem}",
-        f".draft-band{{margin:0 auto;max-width:{page['max_width']};padding:{draft['padding']};text-align:center;"
+        # In the page's banner landmark, on a row of its own above the clinic's logo and address.
+        f".draft-band{{flex-basis:100%;width:100%;align-self:stretch;margin:0;padding:{draft['padding']};text-align:center;"
         f"font-weight:700;background:{color(draft['background'])};color:{color('text')};"
         f"border-bottom:{draft['border_width']} solid {color(draft['border'])}}}",
         f"a{{color:{color('link')};text-decoration:underline;text-underline-offset:0.15em}}",
