@@ -36,6 +36,7 @@ from handouts.matrix import (
     project_relative,
     select,
     shard,
+    split_stem,
     topic_paths_by_id,
 )
 from handouts.outputs import remove_stale_temporaries
@@ -57,6 +58,7 @@ class BuildRequest:
     variants: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     papers: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     jobs: int = 0
     force: bool = False
     keep_going: bool = True  # False (--fail-fast): stop at the first output that fails
@@ -65,6 +67,7 @@ class BuildRequest:
     scheduler: str = ""
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
     draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
+    strict: bool = False  # build only what may be printed: no draft or stale translation
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -93,6 +96,7 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
                     "write one with `handouts new topic ID`",
                 )
             )
+        # A topic is chosen by its file's name: b12 is the original, b12.es its Spanish translation.
         names = select(matrix.topics, request.topics, sorted(available), "topic")
         topic_paths = {name: available[name] for name in names}
     variants = discover_variants(project.templates)
@@ -106,11 +110,43 @@ def _plan(request: BuildRequest) -> tuple[Project, list[Target], list[Target]]:
     )
     # Topics are named relative to the project, so the manifest and the digests do not depend on where it lies.
     named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
-    selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers)
+    named = _in_languages(named, project, matrix.languages, request.languages)
+    selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers, _audiences(project, named))
     if not selected:
         raise InputError(Problem(None, f"nothing to build: {_what_matched_nothing(request)}", "see `handouts list`"))
     targets = shard(selected, *parse_shard(request.shard)) if request.shard else selected
     return project, selected, targets
+
+
+def _language_of(project: Project, stem: str, path: Path) -> str:
+    """Return a topic file's language: a translation's from its name, an original's from its `language:`."""
+    from handouts.translation import header_of
+
+    return split_stem(stem)[1] or str(header_of(project.root / path).get("language", ""))
+
+
+def _in_languages(
+    named: dict[str, Path], project: Project, languages: list[str] | None, wanted: tuple[str, ...]
+) -> dict[str, Path]:
+    """Return the topic files in the languages the matrix and the command line choose (all when neither does)."""
+    if languages is None and not wanted:
+        return named  # nothing read: planning stays as cheap as listing the folder
+    found = {stem: _language_of(project, stem, path) for stem, path in named.items()}
+    chosen = set(select(languages, wanted, sorted(set(found.values())), "language"))
+    return {stem: path for stem, path in named.items() if found[stem] in chosen}
+
+
+def _audiences(project: Project, named: dict[str, Path]) -> dict[str, tuple[str, ...]]:
+    """Return the audiences of each translation that names them: it makes only those audiences' outputs."""
+    from handouts.translation import header_of
+
+    found = {}
+    for stem, path in named.items():
+        if split_stem(stem)[1]:
+            audiences = header_of(project.root / path).get("audiences")
+            if audiences:
+                found[stem] = audiences
+    return found
 
 
 def _topic_files_inside(project: Project, names: tuple[str, ...]) -> list[Path]:
@@ -139,6 +175,7 @@ def _what_matched_nothing(request: BuildRequest) -> str:
             ("--only", request.variants),
             ("--brand", request.brands),
             ("--paper", request.papers),
+            ("--language", request.languages),
         )
         for value in values
     ]
@@ -260,6 +297,8 @@ def _run_planned(
     request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None, token: str
 ) -> BuildReport:
     project, selected, targets = _plan(request)
+    if request.strict:
+        _refuse_unprintable(project, targets)
     out = request.out
     previous = read_manifest(out)
     run_inputs = RunInputs(project)
@@ -331,7 +370,28 @@ def _run_planned(
 
 def _narrowed(request: BuildRequest) -> bool:
     """Return True when the request selects less than the project's matrix (a filter or topic files)."""
-    return bool(request.topic_files or request.topics or request.variants or request.brands or request.papers)
+    return bool(
+        request.topic_files
+        or request.topics
+        or request.variants
+        or request.brands
+        or request.papers
+        or request.languages
+    )
+
+
+def _refuse_unprintable(project: Project, targets: list[Target]) -> None:
+    """Raise BuildError naming each draft or stale translation the targets would print (a topic that does not load
+    is reported, with all its problems, by the check that follows)."""
+    from handouts.pipeline import cached_topic, load_topics
+    from handouts.translation import refuse_unprintable
+
+    paths = sorted({t.topic_path for t in targets if t.language})
+    topics = []
+    for path in paths:
+        with contextlib.suppress(InputError):
+            topics.extend(load_topics(project, [project.root / path]))
+    refuse_unprintable(topics, lambda path: cached_topic(project, str(Path(path).absolute())))
 
 
 def _retired(project: Project, previous: dict[str, dict], selected: list[Target], request: BuildRequest) -> list[str]:

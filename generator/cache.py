@@ -199,6 +199,7 @@ class ArtifactRecord:
     variant: str = ""
     brand: str = ""
     paper: str = ""
+    language: str = ""  # the topic's language tag (en, es-US ...)
     # Files the output was found to use while it was built (a topic's pictures), project-relative, with their
     # digests: the topic names them, so only the build knows them, and a changed one makes the output stale.
     depends: dict[str, str] = field(default_factory=dict)

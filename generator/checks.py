@@ -35,7 +35,8 @@ def check_project(
     raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
     literacy too: its warnings stay in `literacy`, its errors are raised with the rest. With `layout`, every
     output of the matrix is made in memory as a build would make it (checklayout.py), once the files are sound.
-    Words no output would print (content/usage.py) go to `warnings`, or, when `strict`, are errors."""
+    Words no output would print (content/usage.py) and a translation whose source changed since go to
+    `warnings`, or, when `strict`, are errors."""
     from handouts.batch import matrix_outputs
     from handouts.brand import load_brand
     from handouts.content.texts import AUDIENCES
@@ -66,6 +67,11 @@ def check_project(
         # Everything a build would check of the topic: it loads, its language has labels, its figures are safe
         # and have alt text for every audience that sees them, the font draws every character.
         sound = attempt(partial(check_topic, project, str(path), AUDIENCES, ()))
+        if sound:
+            stale = _stale_translation(project, path)
+            problems.items.extend(replace(p, severity="error") for p in stale if strict)
+            if warnings is not None and not strict:
+                warnings.extend(stale)
         if literacy is not None and sound and templates_sound:
             problems.items.extend(literacy.check(project, str(path)))
         if warnings is not None and sound and templates_sound:
@@ -98,6 +104,16 @@ def _usage_warnings(project: Project, path: Path) -> list[Problem]:
     chosen = project.matrix.variants
     in_matrix = {name: v for name, v in variants.items() if not chosen or name in chosen}
     return topic_warnings(cached_topic(project, str(Path(path).absolute())), in_matrix)
+
+
+def _stale_translation(project: Project, path: Path) -> list[Problem]:
+    """Return the warnings of the topic in `path` if it is a translation whose source changed since."""
+    from handouts.pipeline import cached_topic, translation_problems
+
+    topic = cached_topic(project, str(path))
+    if "translation_of" not in topic.data:
+        return []
+    return [p for p in translation_problems(project, topic) if p.severity == "warning"]
 
 
 def check_templates(roots: tuple[Path, ...]) -> None:

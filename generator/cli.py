@@ -127,7 +127,13 @@ def _build_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=None,
             help="Output folder (default: the project's, as handouts.yaml says).",
         ),
-        click.option("--topic", "topics", multiple=True, metavar="ID", help="Only this topic id (repeatable)."),
+        click.option(
+            "--topic",
+            "topics",
+            multiple=True,
+            metavar="ID",
+            help="Only this topic (repeatable; b12.es: its translation).",
+        ),
         click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
         click.option(
             "--brand",
@@ -138,6 +144,9 @@ def _build_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
+        ),
+        click.option(
+            "--language", "languages", multiple=True, metavar="LANG", help="Only topics in this language (es, ...)."
         ),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
         _no_wait_option,
@@ -155,6 +164,7 @@ def _request(
     variants: tuple[str, ...],
     brands: tuple[str, ...],
     papers: tuple[str, ...],
+    languages: tuple[str, ...],
     jobs: int,
     no_wait: bool,
     **extra: Any,
@@ -176,6 +186,7 @@ def _request(
         variants=variants,
         brands=brands,
         papers=papers,
+        languages=languages,
         jobs=jobs,
         wait=not no_wait,
         **extra,
@@ -266,6 +277,7 @@ def schema(project_dir: Path | None, out: Path | None) -> None:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
 @_json_option
 def build(as_json: bool, **options: Any) -> dict[str, Any]:
     """Build the outputs of TOPIC.yaml, or of the whole matrix in handouts.yaml.
@@ -303,7 +315,8 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Make every warning an error (exit 2), for CI: words no output prints, empty sections, health literacy.",
+    help="Make every warning an error (exit 2), for CI: words no output prints, empty sections, stale "
+    "translations, health literacy.",
 )
 @click.option(
     "--no-layout",
@@ -351,6 +364,8 @@ def check(
             click.echo(str(problem), err=True)
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
+        for problem in found:
+            click.echo(str(problem), err=True)
     checked = [display_name(p) for p in paths]
     if not as_json:
         for name in checked:
@@ -360,6 +375,24 @@ def check(
     layouts = {"laid_out": layout.laid_out, "known_to_fit": layout.known} if layout is not None else {}
     # (with --no-layout the counts stay at EMPTY_RESULTS' zeros)
     return {"checked": checked, **layouts, **({"literacy": run.as_json()} if run is not None else {})}
+
+
+@cli.command()
+@click.argument("topic", metavar="TOPIC.yaml")
+@_project_option
+@click.option("--for", "audiences", multiple=True, metavar="AUDIENCE", help="The audiences translated (default: all).")
+def digests(topic: str, project_dir: Path | None, audiences: tuple[str, ...]) -> None:
+    """Print the `source_digests:` lines a translation of TOPIC.yaml records: what the source says now."""
+    from handouts.content.texts import AUDIENCES
+    from handouts.pipeline import cached_topic
+    from handouts.translation import digests_yaml, source_digests
+
+    (path,) = _topic_paths_for_check((topic,)) or []
+    unknown = [a for a in audiences if a not in AUDIENCES]
+    if unknown:
+        raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
+    source = cached_topic(_project(project_dir), str(path.absolute()))
+    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES)), nl=False)
 
 
 def _report_literacy(run: LiteracyRun, card: bool) -> None:
@@ -398,7 +431,8 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     if not as_json:
         for job in jobs:
             shown = usable(project.output / job.output)
-            click.echo(f"{job.topic_id}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
+            topic = f"{job.topic_id}.{job.language}" if job.language else job.topic_id  # its file's name
+            click.echo(f"{topic}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
     # The keys of a build's artifacts, with what only a build knows left empty.
     artifacts = [
         {
@@ -415,6 +449,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "variant": job.variant,
             "brand": job.brand,
             "paper": job.paper,
+            "language": job.language,  # a translation's; an original's is known once it is built
         }
         for job in jobs
     ]

@@ -98,6 +98,7 @@ def execute(
             variant=target.variant,
             brand=target.brand,
             paper=target.paper,
+            language=result.language,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
             cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
         )

@@ -39,10 +39,11 @@ def write_gallery(out: Path, draw: bool = True) -> Path:
     manifest = {"artifacts": artifacts}
     thumbs = out / THUMBS
     real_folders(out, thumbs)  # never through a link: the thumbnails folder is written to and cleaned
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for artifact in manifest["artifacts"]:
         if (out / artifact["path"]).is_file():
-            groups[(artifact.get("brand") or "", artifact.get("topic") or "")].append(artifact)
+            key = (artifact.get("brand") or "", artifact.get("topic") or "", artifact.get("language") or "")
+            groups[key].append(artifact)
     decks = [
         out / a["path"]
         for group in groups.values()
@@ -52,9 +53,9 @@ def write_gallery(out: Path, draw: bool = True) -> Path:
     sections = []
     with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
         rendered = decks_to_pdf(decks, Path(work))
-        for (brand, topic), artifacts in sorted(groups.items()):
+        for (brand, topic, language), artifacts in sorted(groups.items()):
             cards = [_card(out, thumbs, a, rendered, draw) for a in sorted(artifacts, key=lambda a: a["path"])]
-            title = f"{html.escape(brand or 'No clinic brand')} · {html.escape(topic)}"
+            title = " · ".join(html.escape(part) for part in (brand or "No clinic brand", topic, language) if part)
             sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
     _remove_unused_thumbnails(thumbs, manifest)
     page = _PAGE.format(body="\n".join(sections))

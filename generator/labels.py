@@ -45,12 +45,12 @@ class Labels(Mapping[str, str]):
         """Return label `key` with its {placeholders} filled from `values`."""
         return self.words[key].format(**values)
 
-    def date(self, iso: str) -> str:
-        """Return the date `iso` (YYYY-MM-DD) written the way this language writes dates."""
+    def date(self, iso: str, short: bool = False) -> str:
+        """Return the date `iso` (YYYY-MM-DD) written the way this language writes dates (`short`: in figures)."""
         day = dt.date.fromisoformat(str(iso))
         months = self.words["months"].split(",")
         return self.format(
-            "date",
+            "date_short" if short else "date",
             year=day.year,
             month=f"{day.month:02d}",
             day=f"{day.day:02d}",

@@ -16,13 +16,17 @@ from handouts.variants import Variant
 NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topic>/
 _name = PatternType(r"[a-z0-9_-]{1,64}", "a name of lower-case letters, digits, '-' or '_'", "for example riverside")
 _names_or_all = ListType(_name)
+# A topic is named by its file: an id, and a translation's language after a dot (b12-neuropathy.es).
+_topic_name = PatternType(r"[a-z0-9_-]{1,64}(\.[a-z]{2,3})?", "a topic file's name without .yaml", "for example b12")
+_language = PatternType(r"[a-z]{2,3}", "a language code of 2 or 3 lower-case letters", "for example es")
 
 matrix_type = RecordType(
     {
-        "topics": Field(_names_or_all, required=False),
+        "topics": Field(ListType(_topic_name), required=False),
         "variants": Field(_names_or_all, required=False),
         "brands": Field(_names_or_all, required=False),
         "papers": Field(ListType(paper_name), required=False),
+        "languages": Field(ListType(_language), required=False),
     }
 )
 
@@ -37,6 +41,7 @@ class Target:
     brand: str  # "" for the neutral brand
     paper: str  # "" for decks
     output: str  # path relative to the output folder
+    language: str = ""  # a translation's language, from its file name (its outputs go to <topic>/<language>/)
 
     @property
     def key(self) -> str:
@@ -45,11 +50,18 @@ class Target:
     @classmethod
     def of(cls, topic_path: Path, variant: Variant, brand: str = "", paper: str = "") -> Target:
         """Return the target for one output of the topic in `topic_path` (its id is the file's name)."""
-        topic_id = Path(topic_path).stem
+        topic_id, language = split_stem(Path(topic_path).stem)
         paper = paper or (variant.papers[0] if variant.papers else "")
         file_name = variant.format.file_name(variant.name, paper)
-        output = f"{brand}/{topic_id}/{file_name}" if brand else f"{topic_id}/{file_name}"
-        return cls(topic_id, str(topic_path), variant.name, brand, paper, output)
+        return cls(
+            topic_id,
+            str(topic_path),
+            variant.name,
+            brand,
+            paper,
+            f"{_folder(brand, topic_id, language)}/{file_name}",
+            language,
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ class Matrix:
     variants: list[str] | None
     brands: list[str]
     papers: list[str] | None
+    languages: list[str] | None = None
 
 
 def matrix_from(data: dict | None) -> Matrix:
@@ -73,6 +86,7 @@ def matrix_from(data: dict | None) -> Matrix:
         variants=list(data["variants"]) if "variants" in data else None,
         brands=list(data.get("brands", [NEUTRAL_BRAND])),
         papers=list(data["papers"]) if "papers" in data else None,
+        languages=list(data["languages"]) if "languages" in data else None,
     )
 
 
@@ -81,20 +95,40 @@ def plan_targets(
     variants: dict[str, Variant],
     brands: list[str],
     papers: list[str] | None,
+    audiences: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Target]:
-    """Return every job of the matrix in a stable order: brand, topic, variant, paper."""
+    """Return every job of the matrix in a stable order: brand, topic, variant, paper.
+
+    `topic_paths` is keyed by file name without .yaml: a translation's (`b12.es`) puts its outputs in a folder of
+    its language. `audiences` limits a topic to the variants of the audiences it names.
+    """
     jobs = []
     for brand in brands:
         brand_id = "" if brand == NEUTRAL_BRAND else brand
-        for topic_id in sorted(topic_paths):
-            folder = f"{brand_id}/{topic_id}" if brand_id else topic_id
+        for key in sorted(topic_paths):
+            topic_id, language = split_stem(key)
+            folder = _folder(brand_id, topic_id, language)
+            wanted = (audiences or {}).get(key)
             for name in sorted(variants):
+                if wanted is not None and variants[name].audience not in wanted:
+                    continue
                 for paper, file_name in variants[name].output_names():
                     if paper and papers is not None and paper not in papers:
                         continue
                     output = f"{folder}/{file_name}"
-                    jobs.append(Target(topic_id, str(topic_paths[topic_id]), name, brand_id, paper, output))
+                    jobs.append(Target(topic_id, str(topic_paths[key]), name, brand_id, paper, output, language))
     return jobs
+
+
+def split_stem(stem: str) -> tuple[str, str]:
+    """Return a topic file name's id and language: 'b12.es' gives ('b12', 'es'), 'b12' gives ('b12', '')."""
+    topic_id, _, language = stem.partition(".")
+    return topic_id, language
+
+
+def _folder(brand: str, topic_id: str, language: str) -> str:
+    """Return an output's folder: [brand/]topic[/language]."""
+    return "/".join(part for part in (brand, topic_id, language) if part)
 
 
 def project_relative(root: Path, path: Path) -> Path:

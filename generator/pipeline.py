@@ -196,6 +196,10 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
     topic = cached_topic(project, topic_path)
     labels_of(project, topic)
     topic_pictures(project, topic)
+    if "translation_of" in topic.data:
+        found = [p for p in translation_problems(project, topic) if p.severity == "error"]
+        if found:
+            raise InputError(found)
     variants = discover_variants(project.templates).values()
     for audience in audiences:
         # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
@@ -203,6 +207,13 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
         check_figures_have_alt(topic, view)
         for name in brands:
             check_font_coverage(view, brand_named(project, name))
+
+
+def translation_problems(project: Project, topic: Topic) -> list[Problem]:
+    """Return a translation's problems against its source: errors, and warnings for what changed since."""
+    from handouts.translation import compare_with_source
+
+    return compare_with_source(topic, lambda path: cached_topic(project, str(Path(path).absolute())))
 
 
 def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
@@ -217,6 +228,8 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
 
     `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
     """
+    from handouts.translation import is_draft
+
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
@@ -232,6 +245,7 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             "subject": labels[f"for_audience_{variant.audience}"],
             "keywords": [topic.id, variant.audience, variant.name],
             "topic": topic.id,
+            "draft": is_draft(topic),  # a band on every page, slide and web page says so
         }
         context = BuildContext(
             variant,
@@ -244,7 +258,12 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
-        return replace(result, depends=tuple(topic_pictures(project, topic).values()), cites=tuple(cites))
+        return replace(
+            result,
+            depends=tuple(topic_pictures(project, topic).values()),
+            cites=tuple(cites),
+            language=str(topic.data["language"]),
+        )
     except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
         # more precise is known.

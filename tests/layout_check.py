@@ -106,9 +106,17 @@ def check_pdf(path: Path, variant: Variant) -> list[Finding]:
             footer_rule = max((r for r in rules if r > geo.height / 2), default=geo.bottom - geo.footer)
             body_top, body_bottom = _body_top(page, number, rules, variant, geo), footer_rule
             column_h = body_bottom - body_top
-            chars = [c for c in page.chars if c["text"].strip()]
+            # A draft translation's band lies in the top margin by design (its place is style data): not text out
+            # of place, and not a box of the body.
+            band = variant.style["page"]["draft_band"]
+            band_bottom = band["offset"] + band["height"] + TOLERANCE
+            chars = [c for c in page.chars if c["text"].strip() and c["bottom"] > band_bottom]
             body_chars = [c for c in chars if body_top + TOLERANCE < c["top"] and c["bottom"] < body_bottom - TOLERANCE]
-            boxes = [r for r in page.rects if r["x1"] - r["x0"] > 20 and r["bottom"] - r["top"] > 8]
+            boxes = [
+                r
+                for r in page.rects
+                if r["x1"] - r["x0"] > 20 and r["bottom"] - r["top"] > 8 and r["bottom"] > band_bottom
+            ]
             findings += _outside_margins(number, chars, geo)
             findings += _box_findings(number, boxes, body_chars, geo)
             bottoms = [body_top] * geo.columns

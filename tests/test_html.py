@@ -28,6 +28,7 @@ from html_read import element_words, ir_words, pdf_body_words, read_page, withou
 from html_structure import structure_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from label_reading import label
 
 FOOT_CARE = FIXTURES / "topics" / "foot-care.yaml"
 TRICKY = FIXTURES / "tricky" / "tricky-text.yaml"
@@ -403,6 +404,21 @@ def test_the_page_fits_a_phone_without_scrolling_sideways(
     # What the browser renders in <main> is the page's text as read from its source, word for word.
     rendered = browser.execute_script("return document.querySelector('main').innerText").split()
     assert rendered == element_words(read_page(path).find(".//main"))
+
+
+@pytest.mark.parametrize("brand", BRANDS, ids=lambda brand: brand or "neutral")
+def test_a_spanish_draft_page_shows_its_band_passes_axe_and_fits_a_phone(browser: Any, built: Path, brand: str) -> None:
+    page = (built / brand if brand else built) / "b12-neuropathy" / "es" / "patient-handout-web.html"
+    violations = axe_violations(browser, page)
+    assert violations == [], "\n".join(f"{v['id']}: {v['help']} {v['nodes']}" for v in violations)
+    _open(browser, page, 360, 800)
+    widths = browser.execute_script("const e = document.documentElement; return [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1] == 360
+    band = browser.execute_script(
+        "const b = document.querySelector('header .draft-band'); const r = b.getBoundingClientRect();"
+        " return [b.innerText, r.top, r.height, document.documentElement.lang]"
+    )
+    assert band[0] == label("es", "draft_band") and band[1] < 100 and band[2] > 0 and band[3] == "es", band
 
 
 # ----- the gallery -------------------------------------------------------------------------------------------------

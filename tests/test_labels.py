@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import lxml.html
-import pdfplumber
 import pytest
-import yaml
-from conftest import FIXTURES, ROOT, copy_project, run_cli
+from conftest import FIXTURES, copy_project, run_cli
 from handouts.errors import InputError
 from handouts.labels import labels_for
+from label_reading import deck_runs, english_labels, page_text, pdf_text
 from pptx import Presentation
 from pypdf import PdfReader
 
@@ -66,53 +65,18 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _english_labels() -> set[str]:
-    """Return the English label texts a page could print, with their placeholders cut out."""
-    english = yaml.safe_load((ROOT / "templates" / "labels.yaml").read_text(encoding="utf-8"))["en"]
-    spanish = yaml.safe_load((ROOT / "templates" / "labels.yaml").read_text(encoding="utf-8"))["es"]
-    words = set()
-    for key, text in english.items():
-        if key in ("run_language", "date", "months") or text == spanish[key]:
-            continue
-        words |= {piece.strip(" ·,.") for piece in re.split(r"\{[a-z_]+\}", text) if len(piece.strip(" ·,.")) > 3}
-    return words
-
-
-def _pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def _page_text(path: Path) -> str:
-    """Return what a web page says: its body's text and its pictures' alt text."""
-    body = lxml.html.document_fromstring(path.read_bytes()).find("body")
-    return " ".join([body.text_content(), *(img.get("alt", "") for img in body.iter("img"))])
-
-
-def _deck_runs(path: Path) -> list:
-    deck = Presentation(str(path))
-    return [
-        run
-        for slide in deck.slides
-        for shape in slide.shapes
-        if shape.has_text_frame
-        for paragraph in shape.text_frame.paragraphs
-        for run in paragraph.runs
-    ]
-
-
 def test_a_spanish_topic_prints_no_english_label(spanish: Path) -> None:
-    english = _english_labels()
+    english = english_labels()
     outputs = sorted(p for p in spanish.rglob("*") if p.suffix in (".pdf", ".pptx", ".html"))
     assert {p.suffix for p in outputs} == {".pdf", ".pptx", ".html"}
     for path in outputs:
         if path.suffix == ".html":
-            text = _page_text(path)
+            text = page_text(path)
         else:
-            text = _pdf_text(path) if path.suffix == ".pdf" else " ".join(r.text for r in _deck_runs(path))
+            text = pdf_text(path) if path.suffix == ".pdf" else " ".join(r.text for r in deck_runs(path))
         found = sorted(w for w in english if w in text)
         assert not found, f"{path.relative_to(spanish)} prints English labels: {found}"
-    handout = _pdf_text(spanish / "minimo" / "patient-handout-letter.pdf")
+    handout = pdf_text(spanish / "minimo" / "patient-handout-letter.pdf")
     assert "Revisado el 15 de enero de 2026 · Versión 1.0 · Página 1 de 1" in handout
 
 
@@ -124,7 +88,7 @@ def test_every_text_is_in_the_topics_language(spanish: Path) -> None:
     for path in spanish.rglob("*.pptx"):
         languages = {
             run._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr").get("lang")
-            for run in _deck_runs(path)
+            for run in deck_runs(path)
         }
         assert languages == {"es-US"}, path
         assert Presentation(str(path)).core_properties.language == "es"
@@ -139,7 +103,7 @@ def test_a_topic_naming_its_region_keeps_it_on_every_run(tmp_path: Path) -> None
         "build", "--topic", "minimo", "--only", "patient-deck", "--brand", "none", "--out", str(out), cwd=project
     )
     assert result.code == 0, result.err
-    runs = _deck_runs(out / "minimo" / "patient-deck.pptx")
+    runs = deck_runs(out / "minimo" / "patient-deck.pptx")
     assert {r._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr").get("lang") for r in runs} == {
         "es-MX"
     }

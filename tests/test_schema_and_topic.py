@@ -94,7 +94,7 @@ def test_audience_mix_fixture_loads(ref_ids: set[str]) -> None:
 
 @pytest.mark.parametrize("path", sorted(TOPICS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_fixture_topic_is_valid_and_named_after_its_id(path: Path, ref_ids: set[str]) -> None:
-    assert load_topic(path, ref_ids).id == path.stem
+    assert load_topic(path, ref_ids).id == path.stem.split(".")[0]  # a translation, b12.es, has its source's id
 
 
 def test_yaml_11_lookalikes_reach_the_topic_as_written(ref_ids: set[str]) -> None:

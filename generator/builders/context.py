@@ -18,7 +18,7 @@ class BuildContext:
     variant: Variant
     paper: str
     brand: Brand
-    meta: dict[str, Any]  # title, reviewed, version, authors, subject, keywords, topic: facts, never fixed words
+    meta: dict[str, Any]  # title, reviewed, version, authors, subject, keywords, topic, draft: facts, never words
     labels: Labels  # every fixed word an output prints, in the topic's language
     project_root: Path
     epoch: int  # seconds since 1970 for every date written into the file
@@ -32,6 +32,7 @@ class BuildResult:
     pages: int
     depends: tuple[Path, ...] = ()  # files the output used that its target does not name (a topic's pictures)
     cites: tuple[str, ...] = ()  # the ids of the references it cites
+    language: str = ""  # the topic's language tag, for the manifest
 
 
 class Builder(Protocol):

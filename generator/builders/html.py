@@ -41,6 +41,9 @@ class HtmlBuilder:
             title=ir.plain(doc.title),
             css=Markup(stylesheet(style)),
             skip=context.labels["skip_to_content"],
+            draft=Markup('\n<p class="draft-band" role="note">{}</p>').format(context.labels["draft_band"])
+            if context.meta.get("draft")
+            else "",
             header=_header(context),
             h1=title,
             subtitle=subtitle,
@@ -98,7 +101,7 @@ _PAGE = Markup("""<!DOCTYPE html>
 </head>
 <body>
 <a class="skip-link" href="#main">{skip}</a>
-<header class="site-header">
+<header class="site-header">{draft}
 {header}
 </header>
 <main id="main" tabindex="-1">

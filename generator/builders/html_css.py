@@ -63,6 +63,7 @@ def stylesheet(style: HtmlStyle) -> str:
     sheet, color = style.sheet, style.color
     page, narrow, printed = sheet["page"], sheet["narrow"], sheet["print"]
     header, table, icon, box = sheet["header"], sheet["table"], sheet["icon"], sheet["checkbox"]
+    draft = sheet["draft_band"]
     accent = color("accent")
     rules = [
         "*,*::before,*::after{box-sizing:border-box}",
@@ -75,6 +76,10 @@ def stylesheet(style: HtmlStyle) -> str:
         f".skip-link{{position:absolute;left:0.5rem;top:-10rem;padding:0.5rem 0.75rem;background:{color('background')};"
         f"color:{color('link')};border:2px solid {accent};z-index:1}}",
         ".skip-link:focus{top:0.5rem}",
+        # In the page's banner landmark, on a row of its own above the clinic's logo and address.
+        f".draft-band{{flex-basis:100%;width:100%;align-self:stretch;margin:0;padding:{draft['padding']};text-align:center;"
+        f"font-weight:700;background:{color(draft['background'])};color:{color('text')};"
+        f"border-bottom:{draft['border_width']} solid {color(draft['border'])}}}",
         f"a{{color:{color('link')};text-decoration:underline;text-underline-offset:0.15em}}",
         f"a:focus-visible,main:focus-visible{{outline:3px solid {accent};outline-offset:2px}}",
         f".site-header{{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;"

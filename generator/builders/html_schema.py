@@ -73,6 +73,8 @@ html_style_type = _record(
     icon=_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text beside it
     qr=_record(size=css_length),
     checkbox=_record(size=NumberType(0.5, 2.0), border_width=css_length, color=color),  # size: of the text
+    # The band a draft translation carries above everything else on the page.
+    draft_band=_record(background=color, border=color, border_width=css_length, padding=css_length),
 )
 
 # Every key a complete HTML sheet defines: templates/_html/style.yaml gives them all, so the builder reads them.
@@ -93,4 +95,5 @@ HTML_REQUIRED = (
     "icon.color",
     "qr.size",
     *(f"checkbox.{key}" for key in ("size", "border_width", "color")),
+    *(f"draft_band.{key}" for key in ("background", "border", "border_width", "padding")),
 )

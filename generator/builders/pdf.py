@@ -14,13 +14,16 @@ from typing import Any
 
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.measure import text_width
 from handouts.builders.pdf_blocks import HANDLERS, markup
 from handouts.builders.pdf_flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf_furniture import (
     BrandBar,
+    draw_draft_band,
     draw_footer,
     draw_rule,
     draw_running_header,
+    face_of,
     fitted_title,
     footer_text,
     timestamp,
@@ -176,9 +179,20 @@ class Layout:
         draw_rule(canvas, self.style, "header_rule", left, y, self.width)
 
     def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
+        if self.context.meta.get("draft"):
+            labels = self.context.labels
+            draw_draft_band(canvas, self.style, labels["draft_band"], self.page_w, self.page_h)
         if not self.page["footer"]:
             return
-        text = footer_text(self.context.labels, self.context.meta, page, total)
+        para = self.style.para("page_footer")
+        face = face_of(para.fontName)
+        text = footer_text(
+            self.context.labels,
+            self.context.meta,
+            page,
+            total,
+            lambda line: text_width(line, para.fontSize, face) <= self.width,
+        )
         draw_footer(canvas, self.style, text, self.context.brand, self.margins[3], self.margins[2], self.width)
 
     # ----- the body -------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from handouts import ir
 from handouts.builders.context import BuildContext
 from handouts.builders.pdf import ADDED, Layout, Options, Placement
-from handouts.builders.pdf_styles import make_pdf_style
+from handouts.builders.pdf_styles import hyphenation_for, make_pdf_style
 from handouts.errors import BuildError, Problem
 from handouts.style import resolve_paragraph_styles
 
@@ -49,12 +49,15 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
     low = max(variant.min_font_size / body, MIN_SHRINK) if variant.min_font_size else 1.0
     high = max(variant.max_font_size / body, 1.0) if variant.max_font_size else 1.0
     cache: dict[tuple[float, float, bool, Options], Attempt] = {}
+    hyphenation = hyphenation_for(variant.style, context.labels.run_language)
 
     def attempt(scale: float, options: Options | None = None, spacing: float = 1.0, tight: bool = False) -> Attempt:
         options = options or Options()
         key = (round(scale, 4), round(spacing, 3), tight, options)
         if key not in cache:
-            style = make_pdf_style(variant.style, context.brand, key[0], variant.min_font_size, key[1], tight)
+            style = make_pdf_style(
+                variant.style, context.brand, key[0], variant.min_font_size, key[1], tight, hyphenation
+            )
             layout = Layout(doc, context, style, options)
             data, pages = layout.render()
             cache[key] = Attempt(layout, data, pages, key[0], key[1])

@@ -76,15 +76,20 @@ def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str
     return kept + "…"
 
 
-def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int) -> str:
-    """Return the footer line: review date, version and page number, in the topic's language."""
-    return " · ".join(
-        (
-            labels.format("footer_reviewed", date=labels.date(meta["reviewed"])),
-            labels.format("footer_version", version=meta["version"]),
-            labels.format("footer_page", page=page, pages=total),
+def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int, fits: Any = None) -> str:
+    """Return the footer line: review date, version and page number, in the topic's language; with the date in
+    its short form when the long one does not fit (`fits(text)`): "1 de noviembre de 2026" is long in large print."""
+    lines = [
+        " · ".join(
+            (
+                labels.format("footer_reviewed", date=date),
+                labels.format("footer_version", version=meta["version"]),
+                labels.format("footer_page", page=page, pages=total),
+            )
         )
-    )
+        for date in (labels.date(meta["reviewed"]), labels.date(meta["reviewed"], short=True))
+    ]
+    return next((line for line in lines if fits is None or fits(line)), lines[-1])
 
 
 def draw_footer(
@@ -101,6 +106,22 @@ def draw_footer(
     # The clinic is in the header too; its footer copy gives way when the line has no room for both.
     if contact and fits_beside(text, contact, para, width):
         canvas.drawRightString(left + width, y, contact)
+
+
+def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, page_h: float) -> None:
+    """Draw the band that marks a draft translation across the top margin of the page."""
+    band = style.sheet["page"]["draft_band"]
+    para = style.para("page_draft")
+    bottom = page_h - band["offset"] - band["height"]
+    canvas.saveState()
+    canvas.setFillColor(style.color(band["background"]))
+    canvas.setStrokeColor(style.color(band["border"]))
+    canvas.setLineWidth(0.75)
+    canvas.rect(-1, bottom, page_w + 2, band["height"], stroke=1, fill=1)  # past the edges: no side borders
+    canvas.setFillColor(para.textColor)
+    canvas.setFont(para.fontName, para.fontSize)
+    canvas.drawCentredString(page_w / 2, bottom + (band["height"] - para.fontSize * 0.7) / 2, text)
+    canvas.restoreState()
 
 
 def timestamp(epoch: int) -> TimeStamp:

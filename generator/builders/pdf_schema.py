@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handouts.content.schema import BoolType, EnumType, Field, NumberType, PatternType, RecordType, SchemaType
+from handouts.content.schema import (
+    BoolType,
+    EnumType,
+    Field,
+    ListType,
+    NumberType,
+    PatternType,
+    RecordType,
+    SchemaType,
+)
 from handouts.errors import Location, ProblemList
 from handouts.icons import NAMES as ICON_NAMES
 from handouts.style import (
@@ -49,6 +58,8 @@ pdf_style_type = _record(
         header_rule=rule,
         footer_rule=rule,
         rule_gap=length,
+        # The band a draft translation carries at the top of every page, in the top margin (never over the text).
+        draft_band=_record(height=length, offset=length, background=color, border=color),
     ),
     colors=palette,
     paragraphs=MapOfType(paragraph_style, PatternType(r"[a-z][a-z0-9_-]*", "a style name", "for example 'body'")),
@@ -96,6 +107,10 @@ pdf_style_type = _record(
         scale=NumberType(0.8, 1.0),
     ),
     allow_italic=BoolType(),
+    # Languages whose words are hyphenated (Pyphen's patterns) where they do not fit a line: long words in narrow
+    # columns otherwise leave gaps. English is left out: its words are short, and whole words read best.
+    hyphenate=ListType(PatternType(r"[a-z]{2,3}", "a language code", "for example es"), min_items=0),
+    hyphenate_min_word=NumberType(4, 40, integer=True),  # shorter words stay whole: easier for new readers
 )
 
 # Every key a complete PDF sheet defines: templates/_pdf/style.yaml gives them all, so builders read them directly.
@@ -121,10 +136,17 @@ PDF_REQUIRED = (
             "footer_rule.width",
             "footer_rule.color",
             "rule_gap",
+            "draft_band.height",
+            "draft_band.offset",
+            "draft_band.background",
+            "draft_band.border",
         ]
     ),
     *(f"colors.{key}" for key in ("text", "accent", "link")),
-    *(f"paragraphs.{key}" for key in ("body", "title", "subtitle", "page_header", "page_footer", "page_brand")),
+    *(
+        f"paragraphs.{key}"
+        for key in ("body", "title", "subtitle", "page_header", "page_footer", "page_brand", "page_draft")
+    ),
     "bullets.symbol",
     "bullets.size",
     "bullets.indent_em",
@@ -141,6 +163,8 @@ PDF_REQUIRED = (
     "paragraphs.figure_caption",
     "paragraphs.callout_label",
     "allow_italic",
+    "hyphenate",
+    "hyphenate_min_word",
 )
 
 PAGE_STYLES = ("page_", "title", "subtitle")  # the page furniture: never scaled with the body

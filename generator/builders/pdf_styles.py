@@ -43,9 +43,11 @@ def make_pdf_style(
     floor: float = 0.0,
     spacing: float = 1.0,
     tight: bool = False,
+    hyphenation: str = "",
 ) -> PdfStyle:
     """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`, and the
-    space around paragraphs times `spacing` as well; `tight` sets lines closer, as the sheet's `tighten` allows."""
+    space around paragraphs times `spacing` as well; `tight` sets lines closer, as the sheet's `tighten` allows;
+    `hyphenation` names the Pyphen patterns the text (not the page furniture) is hyphenated with."""
     tighten = sheet["tighten"]
     resolved = resolve_paragraph_styles(sheet["paragraphs"])  # parents were checked when the sheet was loaded
     allow_italic = sheet["allow_italic"]
@@ -74,6 +76,8 @@ def make_pdf_style(
             bulletFontName=font_name(face),
             bulletFontSize=size,
             keepWithNext=name.startswith("h") or name in ("caption", "question"),
+            hyphenationLang="" if name.startswith(PAGE_STYLES) else hyphenation,
+            hyphenationMinWordLength=sheet["hyphenate_min_word"],
         )
     return style
 
@@ -83,3 +87,13 @@ def _leading(leading: float, tighten: dict[str, Any] | None) -> float:
     if tighten is None:
         return leading
     return max(leading * tighten["leading"], min(leading, tighten["min_leading"]))
+
+
+def hyphenation_for(sheet: dict[str, Any], language: str) -> str:
+    """Return the Pyphen patterns to hyphenate text in `language` with, or '' where the sheet keeps words whole."""
+    import pyphen
+
+    if language.split("-")[0].lower() not in sheet["hyphenate"]:
+        return ""
+    tag = language.replace("-", "_")
+    return str(pyphen.language_fallback(tag) or pyphen.language_fallback(tag.split("_")[0]) or "")

@@ -689,6 +689,27 @@ class _DeckWriter:
         band.name = "Accent band"
         set_description(band, "")
 
+    def _draft_band(self, slide: Any) -> None:
+        """Lay the band that marks a draft translation over the accent band at the top of the slide."""
+        band = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, 0, 0, self.prs.slide_width, emu(self.height * self.look.geometry("band"))
+        )
+        band.name = "Draft band"
+        band.fill.solid()
+        band.fill.fore_color.rgb = _rgb(self.look.color("draft_bg"))
+        band.line.fill.background()
+        words = [BodyItem(self.context.labels["draft_band"], bullet=False, bold=True)]
+        fill(
+            band.text_frame,
+            words,
+            self.look.size("draft_size"),
+            self.look.runs,
+            self.look.color("draft"),
+            anchor=MSO_ANCHOR.MIDDLE,
+            insets=Insets(0, 0, 0, 0),
+            align="center",
+        )
+
     def _logo(self, slide: Any, box: Box) -> None:
         brand = self.context.brand
         picture = slide.shapes.add_picture(str(brand.logo), emu(box.left), emu(box.top))
@@ -708,6 +729,8 @@ class _DeckWriter:
         top = self.height - height - self.height * 0.015
         color = self.look.color("footer")
         for number, slide in enumerate(self.prs.slides, start=1):
+            if self.context.meta.get("draft"):
+                self._draft_band(slide)
             if number == 1:
                 continue
             left_box = slide.shapes.add_textbox(emu(self.margin), emu(top), emu(width), emu(height))

@@ -31,6 +31,7 @@ pptx_style_type = _record(
     table_min_size=size,
     caption_size=size,
     footer_size=size,
+    draft_size=size,  # the words of a draft translation's band, across the top of every slide
     spacing=_record(  # the space between paragraphs, a multiple of 0.4 x the text size: short slides spread out
         normal=NumberType(0.5, 3.0),
         most=NumberType(0.5, 4.0),
@@ -77,13 +78,17 @@ PPTX_REQUIRED = (
     "font",
     "slide.width",
     "slide.height",
-    *(f"colors.{key}" for key in ("text", "title", "table_header", "table_stripe", "footer", "bullet", "caption")),
+    *(
+        f"colors.{key}"
+        for key in ("text", "title", "table_header", "table_stripe", "footer", "bullet", "caption", "draft", "draft_bg")
+    ),
     *(
         f"{key}_size"
         for key in ("cover_title", "title", "title_min", "body", "body_min", "table", "table_min", "subtitle")
     ),
     "caption_size",
     "footer_size",
+    "draft_size",
     "grow_slides",
     "title_align",
     "spacing.normal",
