@@ -98,12 +98,20 @@ def _usage_warnings(project: Project, path: Path) -> list[Problem]:
     """Return the warnings of the topic in `path` for the variants of the project's matrix."""
     from handouts.content.usage import topic_warnings
     from handouts.pipeline import cached_topic
+    from handouts.translation import audiences_of
     from handouts.variants import discover_variants
 
+    topic = cached_topic(project, str(Path(path).absolute()))
     variants = discover_variants(project.templates)
     chosen = project.matrix.variants
-    in_matrix = {name: v for name, v in variants.items() if not chosen or name in chosen}
-    return topic_warnings(cached_topic(project, str(Path(path).absolute())), in_matrix)
+    # A translation is made for the audiences it names: the other outputs are not made of it.
+    audiences = audiences_of(topic) if "translation_of" in topic.data else None
+    in_matrix = {
+        name: v
+        for name, v in variants.items()
+        if (not chosen or name in chosen) and (audiences is None or v.audience in audiences)
+    }
+    return topic_warnings(topic, in_matrix)
 
 
 def _stale_translation(project: Project, path: Path) -> list[Problem]:

@@ -364,8 +364,6 @@ def check(
             click.echo(str(problem), err=True)
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
-        for problem in found:
-            click.echo(str(problem), err=True)
     checked = [display_name(p) for p in paths]
     if not as_json:
         for name in checked:
@@ -384,15 +382,17 @@ def check(
 def digests(topic: str, project_dir: Path | None, audiences: tuple[str, ...]) -> None:
     """Print the `source_digests:` lines a translation of TOPIC.yaml records: what the source says now."""
     from handouts.content.texts import AUDIENCES
-    from handouts.pipeline import cached_topic
+    from handouts.pipeline import cached_topic, variants_by_audience
     from handouts.translation import digests_yaml, source_digests
 
     (path,) = _topic_paths_for_check((topic,)) or []
     unknown = [a for a in audiences if a not in AUDIENCES]
     if unknown:
         raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
-    source = cached_topic(_project(project_dir), str(path.absolute()))
-    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES)), nl=False)
+    project = _project(project_dir)
+    source = cached_topic(project, str(path.absolute()))
+    shown_in = variants_by_audience(project)
+    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES, shown_in)), nl=False)
 
 
 def _report_literacy(run: LiteracyRun, card: bool) -> None:

@@ -213,7 +213,17 @@ def translation_problems(project: Project, topic: Topic) -> list[Problem]:
     """Return a translation's problems against its source: errors, and warnings for what changed since."""
     from handouts.translation import compare_with_source
 
-    return compare_with_source(topic, lambda path: cached_topic(project, str(Path(path).absolute())))
+    return compare_with_source(
+        topic, lambda path: cached_topic(project, str(Path(path).absolute())), variants_by_audience(project)
+    )
+
+
+def variants_by_audience(project: Project) -> dict[str, tuple[str, ...]]:
+    """Return the names of the project's variants of each audience."""
+    found: dict[str, tuple[str, ...]] = {}
+    for variant in discover_variants(project.templates).values():
+        found[variant.audience] = (*found.get(variant.audience, ()), variant.name)
+    return found
 
 
 def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:

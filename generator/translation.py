@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,13 +40,17 @@ def source_path(topic: Topic) -> Path:
     return topic.path.parent / f"{topic.data['translation_of']}.yaml"
 
 
-def source_digests(source: Topic, audiences: tuple[str, ...]) -> dict[str, Any]:
+# The variants of each audience: what an audience sees includes what `for:` gives to one of its variants.
+VariantNames = Mapping[str, tuple[str, ...]]
+
+
+def source_digests(source: Topic, audiences: tuple[str, ...], variants: VariantNames | None = None) -> dict[str, Any]:
     """Return the digest of each part of `source` and of each section, as `audiences` see them.
 
     Only what those audiences see counts: a change to the clinician's words does not make a patient translation
     stale. Parts the audiences do not see at all are left out.
     """
-    views = [audience_view(source, audience) for audience in audiences]
+    views = [audience_view(source, audience, (variants or {}).get(audience, ())) for audience in audiences]
     parts: dict[str, Any] = {}
     for part in DIGEST_PARTS:
         shown = [view[part] for view in views]
@@ -82,7 +86,7 @@ def digests_yaml(digests: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compare_with_source(translation: Topic, load: LoadTopic) -> list[Problem]:
+def compare_with_source(translation: Topic, load: LoadTopic, variants: VariantNames | None = None) -> list[Problem]:
     """Return the problems of a translation against its source: errors (no source, other sections or figures)
     and warnings (a part of the source changed since the translation was made). `load(path)` loads a topic."""
     data = translation.data
@@ -109,16 +113,18 @@ def compare_with_source(translation: Topic, load: LoadTopic) -> list[Problem]:
             Problem(data["language"].loc, "a translation is in another language than its source", "check 'language:'")
         )
     audiences = audiences_of(translation)
-    problems += _compare_sections(translation, source, audiences)
-    problems += _stale_parts(translation, source_digests(source, audiences), path)
+    problems += _compare_sections(translation, source, audiences, variants)
+    problems += _stale_parts(translation, source_digests(source, audiences, variants), path)
     return problems
 
 
-def _compare_sections(translation: Topic, source: Topic, audiences: tuple[str, ...]) -> list[Problem]:
+def _compare_sections(
+    translation: Topic, source: Topic, audiences: tuple[str, ...], variants: VariantNames | None
+) -> list[Problem]:
     """Report sections and figures that are not the source's: a translation shares its ids and pictures."""
     wanted: dict[str, list[str]] = {}
     for audience in audiences:
-        for section in audience_view(source, audience)["sections"]:
+        for section in audience_view(source, audience, (variants or {}).get(audience, ()))["sections"]:
             wanted.setdefault(section["id"], [])
             figures = [str(b["file"]) for b in section["blocks"] if b["kind"] == "figure"]
             wanted[section["id"]] = wanted[section["id"]] or figures
