@@ -43,8 +43,14 @@ def pdfs_of(outputs: dict[str, Path], topic: str) -> list[tuple[Path, Target]]:
     found = []
     for artifact in artifacts:
         if artifact["topic"] == topic and artifact["path"].endswith(".pdf"):
-            path = str(TOPICS[topic])
-            target = Target(topic, path, artifact["variant"], artifact["brand"], artifact["paper"], artifact["path"])
+            source = TOPICS[topic]
+            # A translation's outputs lie in <topic>/<language>/ and are made from <topic>.<language>.yaml.
+            parts = Path(artifact["path"]).parts
+            language = parts[-2] if parts[-2] != topic else ""
+            path = str(source.with_name(f"{topic}.{language}.yaml")) if language else str(source)
+            target = Target(
+                topic, path, artifact["variant"], artifact["brand"], artifact["paper"], artifact["path"], language
+            )
             found.append((folder / artifact["path"], target))
     return found
 
