@@ -88,14 +88,15 @@ def test_a_draft_has_its_band_on_every_page_slide_and_web_page(draft: Path, name
 def test_a_draft_prints_no_english_label_and_is_in_spanish_throughout(draft: Path) -> None:
     english = english_labels()
     for path in sorted((draft / "output" / "foot-care" / "es").iterdir()):
-        found = sorted(word for word in english if word in output_text(path))
+        text = output_text(path)  # read once: a PDF's text takes a while to extract
+        found = sorted(word for word in english if word in text)
         assert not found, f"{path.name} prints English labels: {found}"
         if path.suffix == ".pdf":
             assert str(PdfReader(path).trailer["/Root"]["/Lang"]) == "es"
             # The date the Spanish way: in words, or day first in figures where a large-print footer is tight.
-            assert re.search(r"Revisado el (1 de marzo de 2026|1/03/2026) · Versión 1\.0 · Página 1", output_text(path))
+            assert re.search(r"Revisado el (1 de marzo de 2026|1/03/2026) · Versión 1\.0 · Página 1", text)
             if "large" not in path.name:
-                assert "Revisado el 1 de marzo de 2026" in output_text(path)
+                assert "Revisado el 1 de marzo de 2026" in text
         elif path.suffix == ".pptx":
             languages = {run._r.find(f"{DRAWINGML}rPr").get("lang") for run in deck_runs(path)}
             assert languages == {"es-US"}
@@ -147,7 +148,7 @@ def test_a_strict_build_refuses_a_stale_translation_and_check_json_lists_it(revi
     _edit(project / "content" / "foot-care.yaml", "Small cuts can get infected.", "Small cuts get infected.")
     refused = run_cli("build", "--strict", "--only", "patient-deck", cwd=project)
     assert refused.code == 1 and "stale translation: the section 'why'" in refused.err, refused.err
-    checked = json.loads(run_cli("check", "--json", cwd=project).out)
+    checked = json.loads(run_cli("check", "--no-layout", "--json", cwd=project).out)
     assert "stale translation: the section 'why'" in json.dumps(checked, ensure_ascii=False)
 
 
@@ -173,20 +174,20 @@ def test_editing_a_source_section_makes_check_name_exactly_that_section(
     tmp_path: Path, old: str, new: str, stale: list[str]
 ) -> None:
     project = _project(tmp_path / "project")
-    clean = run_cli("check", cwd=project)
+    clean = run_cli("check", "--no-layout", cwd=project)
     assert clean.code == 0 and "stale" not in clean.err, clean.err
     _edit(project / "content" / "foot-care.yaml", old, new)
-    result = run_cli("check", cwd=project)
+    result = run_cli("check", "--no-layout", cwd=project)
     assert result.code == 0, result.err  # a warning: the translation still builds
     assert _stale(result.err) == stale, result.err
     assert re.search(r"content/foot-care\.es\.yaml:\d+:\d+: warning: stale translation", result.err)
-    strict = run_cli("check", "--strict", cwd=project)
+    strict = run_cli("check", "--no-layout", "--strict", cwd=project)
     assert strict.code == 2 and _stale(strict.err) == stale, strict.err
     # The hint's digest, written in, brings the translation up to date.
     key, digest = re.search(r"set '([a-z._-]+): ([0-9a-f]{12})'", result.err).groups()
     translation = project / "content" / "foot-care.es.yaml"
     _edit(translation, f"{key.split('.')[-1]}: ", f"{key.split('.')[-1]}: {digest}  # was ")
-    assert "stale" not in run_cli("check", cwd=project).err
+    assert "stale" not in run_cli("check", "--no-layout", cwd=project).err
 
 
 def test_a_clinician_only_change_leaves_a_patient_translation_fresh(tmp_path: Path) -> None:
@@ -197,7 +198,7 @@ def test_a_clinician_only_change_leaves_a_patient_translation_fresh(tmp_path: Pa
         "      - paragraph: Screen with a monofilament.\n        for: [clinician]\n"
         "      - bullets:\n          - Small cuts",
     )
-    result = run_cli("check", cwd=project)
+    result = run_cli("check", "--no-layout", cwd=project)
     assert result.code == 0 and "stale" not in result.err, result.err
 
 
@@ -224,7 +225,7 @@ def test_the_digests_command_prints_what_the_fixture_records() -> None:
 def test_a_broken_translation_is_an_error_at_its_line(tmp_path: Path, old: str, new: str, message: str) -> None:
     project = _project(tmp_path / "project")
     _edit(project / "content" / "foot-care.es.yaml", old, new)
-    result = run_cli("check", cwd=project)
+    result = run_cli("check", "--no-layout", cwd=project)
     assert result.code == 2, result.err
     assert re.search(rf"content/foot-care\.es\.yaml:\d+:\d+: [^\n]*{re.escape(message)}", result.err), result.err
     assert "Traceback" not in result.err
@@ -233,7 +234,7 @@ def test_a_broken_translation_is_an_error_at_its_line(tmp_path: Path, old: str, 
 def test_a_translation_without_its_source_is_an_error(tmp_path: Path) -> None:
     project = _project(tmp_path / "project")
     (project / "content" / "foot-care.yaml").unlink()
-    result = run_cli("check", cwd=project)
+    result = run_cli("check", "--no-layout", cwd=project)
     assert result.code == 2
     assert re.search(r"foot-care\.es\.yaml:3:\d+: the source topic 'foot-care' is not in content", result.err), (
         result.err
@@ -243,7 +244,7 @@ def test_a_translation_without_its_source_is_an_error(tmp_path: Path) -> None:
 def test_a_translation_file_must_be_named_after_its_source_and_language(tmp_path: Path) -> None:
     project = _project(tmp_path / "project")
     (project / "content" / "foot-care.es.yaml").rename(project / "content" / "foot-care.fr.yaml")
-    result = run_cli("check", cwd=project)
+    result = run_cli("check", "--no-layout", cwd=project)
     assert result.code == 2
     assert "rename the file to 'foot-care.es.yaml'" in result.err
 
@@ -281,7 +282,7 @@ def test_the_b12_patient_materials_in_spanish(built: Path) -> None:
 def test_the_b12_translation_checks_and_a_strict_build_refuses_it(tmp_path: Path) -> None:
     topic = ROOT / "content" / "b12-neuropathy.es.yaml"
     # It checks (a change to the English since it was made is a warning, as it should be), and it is a draft.
-    result = run_cli("check", str(topic))
+    result = run_cli("check", "--no-layout", str(topic))
     assert result.code == 0, result.err
     refused = run_cli("build", str(topic), "--strict", "--brand", "none", "--out", str(tmp_path / "out"))
     assert refused.code == 1
