@@ -50,10 +50,19 @@ def copy_project(dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build every output of every topic once; return the output folder."""
-    out = tmp_path_factory.mktemp("output")
-    result = run_cli("build", "--out", str(out))
-    assert result.code == 0, result.err
+    """Build every output of every topic once a run, for every test worker; return the output folder (read only)."""
+    import fcntl
+
+    # pytest-xdist workers share the parent of their temporary folders: the first one to get here builds, the
+    # others wait for it and read the same files, instead of each building the whole matrix again.
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    out = shared / "built-output"
+    with (shared / "built-output.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "manifest.json").is_file():
+            result = run_cli("build", "--out", str(out))
+            assert result.code == 0, result.err
     return out
 
 

@@ -25,10 +25,10 @@ EXPECTED = {
 }
 
 
-def build(out: Path, epoch: str, hash_seed: str) -> Path:
+def build(out: Path, epoch: str, hash_seed: str, *only: str) -> Path:
     """Build the B12 topic into `out` in a fresh process; an empty SOURCE_DATE_EPOCH counts as unset."""
     env = {"SOURCE_DATE_EPOCH": epoch, "PYTHONHASHSEED": hash_seed}
-    result = run_cli("build", str(TOPIC), "--out", str(out), env=env)
+    result = run_cli("build", str(TOPIC), "--out", str(out), *only, env=env)
     assert result.code == 0, result.err
     return out / "b12-neuropathy"
 
@@ -49,8 +49,9 @@ def unset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def pinned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    first = build(tmp_path_factory.mktemp("pinned1"), EPOCH, "3")
-    return first, build(tmp_path_factory.mktemp("pinned2"), EPOCH, "4")
+    # The neutral brand's outputs: every variant and paper (the unset pair above covers every brand).
+    first = build(tmp_path_factory.mktemp("pinned1"), EPOCH, "3", "--brand", "none")
+    return first, build(tmp_path_factory.mktemp("pinned2"), EPOCH, "4", "--brand", "none")
 
 
 def assert_identical(first: Path, second: Path) -> None:

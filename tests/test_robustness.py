@@ -88,7 +88,7 @@ def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path
     assert run_cli("build", "--out", str(out), *MATRIX, cwd=project).code == 0
     remember(out)
     chance = random.Random(20261125)
-    for attempt in range(1, 11):
+    for attempt in range(1, 7):  # six kills at random moments of six builds
         _set_version(project, f"1.{attempt}")
         # The complete result of this version, built elsewhere, is what a finished file may look like.
         shutil.rmtree(reference, ignore_errors=True)
