@@ -55,8 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     # pytest-xdist workers share the parent of their temporary folders: the first one to get here builds, the
     # others wait for it and read the same files, instead of each building the whole matrix again.
-    basetemp = tmp_path_factory.getbasetemp()
-    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    shared = _shared_folder(tmp_path_factory)
     out = shared / "built-output"
     with (shared / "built-output.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -87,13 +86,38 @@ class DeckRenders:
 @pytest.fixture(scope="session")
 def deck_renders(b12: Path, tmp_path_factory: pytest.TempPathFactory) -> DeckRenders:
     """Build the decks of the stress, foot-care and generated topics; render them with B12's in one batch."""
+    import fcntl
+    import shutil
+
+    out = _shared_folder(tmp_path_factory) / "deck-renders"
+    with (out.parent / "deck-renders.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first xdist worker renders; the others read its files
+        if not (out / "done").is_file():
+            shutil.rmtree(out, ignore_errors=True)
+            _render_decks(b12, out)
+            (out / "done").write_text("", encoding="utf-8")
+    decks: dict[tuple[str, str], Path] = {}
+    for deck in sorted((out / "named").glob("*.pptx")):  # named topic--variant.pptx
+        topic, variant = deck.stem.split("--", 1)
+        decks[(topic, variant)] = deck
+    pdfs = {deck: pdf for deck in decks.values() for pdf in (out / "render").glob(f"pdf-*/{deck.stem}.pdf")}
+    return DeckRenders(decks, pdfs)
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a folder this test run's xdist workers share (this run's own, without xdist)."""
+    basetemp = tmp_path_factory.getbasetemp()
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+def _render_decks(b12: Path, out: Path) -> None:
+    """Build the fixture and generated topics' decks into `out`, name every deck apart, render them all."""
     import shutil
 
     import yaml
     from handouts.office import decks_to_pdf
     from topic_strategies import generated_topics
 
-    out = tmp_path_factory.mktemp("deck-renders")
     only = [arg for variant in DECK_VARIANTS for arg in ("--only", variant)]
     stress, foot = FIXTURES / "stress" / "stress-topic.yaml", FIXTURES / "topics" / "foot-care.yaml"
     result = run_cli("build", str(stress), str(foot), "--out", str(out / "fixtures"), "--brand", "none", *only)
@@ -120,4 +144,4 @@ def deck_renders(b12: Path, tmp_path_factory: pytest.TempPathFactory) -> DeckRen
     for (topic, variant), source in sources.items():
         decks[(topic, variant)] = named / f"{topic}--{variant}.pptx"
         shutil.copy(source, decks[(topic, variant)])
-    return DeckRenders(decks, decks_to_pdf(sorted(decks.values()), out / "render"))
+    decks_to_pdf(sorted(decks.values()), out / "render")
