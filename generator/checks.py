@@ -152,49 +152,27 @@ def _check_references(variant: Variant, roots: tuple[Path, ...], problems: Probl
     """Follow the variant's entry template and every template it names, reporting a name that no folder of its
     search path holds."""
     from handouts.errors import display_name
-    from handouts.fieldusage import template_names
+    from handouts.fieldusage import find_template, reached_templates
     from handouts.render import make_environment
     from handouts.variants import first_found
     from jinja2 import nodes
 
     name, entry, search_path = variant.name, variant.entry, variant.search_path
-    env = make_environment(search_path)
-
-    def find(template: str) -> Path | None:
-        return next((folder / template for folder in search_path if (folder / template).is_file()), None)
-
-    first = find(entry)
-    if first is None:
+    if find_template(entry, search_path) is None:
         where = display_name(first_found(roots, f"{name}/variant.yaml") or Path(name))
         folders = ", ".join(display_name(f) for f in search_path)
         problems.add(Location(where), f"variant '{name}' has no template '{entry}' in {folders}", "check 'entry:'")
         return
-    seen: set[Path] = set()
-    pending = [first]
-    while pending:
-        path = pending.pop()
-        if path in seen:
+    # Each file is parsed once for this and for the field usage; again only to place a name no folder holds.
+    for path, _, missing in reached_templates(entry, search_path):
+        if not missing:
             continue
-        seen.add(path)
-        # The templates a file names, read once for this and for the field usage; parsed again only to place
-        # a name that no folder holds.
-        stat = path.stat()
-        _, named = template_names(path, stat.st_mtime_ns, stat.st_size)
-        found_all = [find(name) for name in named]
-        if all(found_all):
-            pending.extend(p for p in found_all if p is not None)
-            continue
-        tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+        tree = make_environment(search_path).parse(path.read_text(encoding="utf-8"), path.name, str(path))
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             target = getattr(node, "template", None)
-            if not isinstance(target, nodes.Const) or not isinstance(target.value, str):
-                continue  # a name computed at run time; rendering reports it if it is missing
-            found = find(target.value)
-            if found is None:
+            if isinstance(target, nodes.Const) and target.value in missing:
                 problems.add(
                     Location(display_name(path), node.lineno, 1),
                     f"the template '{target.value}' is not in any template folder of the variant '{name}'",
                     "check its name",
                 )
-            else:
-                pending.append(found)

@@ -3,6 +3,7 @@ attribute names they look up, following the templates they import, include or ex
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,12 +39,21 @@ def fields_used(variant: Variant) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str]:
-    def find(name: str) -> Path | None:
-        return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+    return frozenset(name for _, own, _ in reached_templates(entry, search_path) for name in own)
 
-    names: set[str] = set()
+
+def find_template(name: str, search_path: Sequence[Path]) -> Path | None:
+    """Return the file `name` stands for: the first folder of `search_path` that holds it, as Jinja looks."""
+    return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+
+
+def reached_templates(
+    entry: str, search_path: Sequence[Path]
+) -> Iterator[tuple[Path, frozenset[str], tuple[str, ...]]]:
+    """Yield each template file reached from `entry` through what it extends, includes and imports, with the
+    fields it looks up and the templates it names that no folder of `search_path` holds."""
     seen: set[Path] = set()
-    pending = [found] if (found := find(entry)) else []
+    pending = [found] if (found := find_template(entry, search_path)) else []
     while pending:
         path = pending.pop()
         if path in seen:
@@ -51,9 +61,9 @@ def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str
         seen.add(path)
         stat = path.stat()
         own, named = template_names(path, stat.st_mtime_ns, stat.st_size)
-        names.update(own)
-        pending.extend(other for name in named if (other := find(name)))
-    return frozenset(names)
+        files = {name: find_template(name, search_path) for name in named}
+        pending.extend(file for file in files.values() if file is not None)
+        yield path, own, tuple(name for name, file in files.items() if file is None)
 
 
 @lru_cache(maxsize=128)

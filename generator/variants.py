@@ -260,7 +260,7 @@ def _literacy_chain(chain: list[str], merged: dict[str, Any], raw: dict[str, dic
     """Return the variants whose literacy settings apply, base first: a variant that prints another's words
     (`templates_from`) is measured by that variant's thresholds, then by its own chain's."""
     source = merged.get("templates_from")
-    borrowed = _chain(source, raw, ProblemList()) or [] if source in raw else []
+    borrowed = (_chain(source, raw, ProblemList()) or []) if source in raw else []  # a bad name: reported elsewhere
     return [*reversed(borrowed), *reversed(chain)]
 
 

@@ -169,7 +169,7 @@ def _heading_problems(elements: list[Element]) -> list[str]:
     problems = []
     levels = [int(m.group(1)) for e in elements if (m := HEADINGS.fullmatch(e.role))]
     if levels and levels[0] != 1:
-        problems.append(f"14-001?: the first heading is H{levels[0]}, not H1")
+        problems.append(f"14-003: the first heading is H{levels[0]}: levels H1 to H{levels[0] - 1} are skipped")
     for before, after in itertools.pairwise(levels):
         if after > before + 1:
             problems.append(f"14-003: heading levels skip from H{before} to H{after}")

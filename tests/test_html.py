@@ -16,6 +16,7 @@ import pytest
 from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
 from handouts import ir
 from handouts.brand import NEUTRAL
+from handouts.browser import FLAGS
 from handouts.builders.context import BuildContext
 from handouts.builders.html import HtmlBuilder
 from handouts.errors import BuildError
@@ -281,16 +282,6 @@ def test_a_deck_template_is_refused_with_a_reason() -> None:
 
 # ----- a real browser ----------------------------------------------------------------------------------------------
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-]
 RUN_AXE = """
 const done = arguments[arguments.length - 1];
 axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
@@ -336,7 +327,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
         options.add_argument(flag)
     service = Service(executable_path=shutil.which("chromedriver"), log_output=subprocess.DEVNULL)
     driver = webdriver.Chrome(options=options, service=service)

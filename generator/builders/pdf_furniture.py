@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from handouts.brand import Brand
@@ -14,7 +13,7 @@ from handouts.builders.pdf_styles import PdfStyle
 from handouts.fonts import font_name
 from handouts.labels import Labels
 from handouts.links import safe_link
-from reportlab.graphics.barcode import qrencoder
+from handouts.qr import dark_runs, qr_modules
 from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -147,21 +146,6 @@ class CheckBox(Flowable):
         self.canv.rect(0, 0, self.size, self.size)
 
 
-@lru_cache(maxsize=64)
-def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
-    """Return the dark and light modules of the QR code for `url`, from reportlab's own QR encoder.
-
-    Mask pattern 0 is used rather than the best of all eight: every mask is valid and decodes the same,
-    and trying all eight was a tenth of a handout's build time.
-    """
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.version = code.calculate_version()
-    code.makeImpl(False, 0)
-    count = code.getModuleCount()
-    return tuple(tuple(code.isDark(row, col) for col in range(count)) for row in range(count))
-
-
 class QrCode(Flowable):
     """A QR code for `url` with its quiet zone, drawn as one filled path, and a link on the same spot."""
 
@@ -173,21 +157,12 @@ class QrCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
-        modules = _qr_modules(self.url)
-        count = len(modules)
-        cell = self.width / (count + 2 * self.QUIET)
+        modules = qr_modules(self.url)
+        cell = self.width / (len(modules) + 2 * self.QUIET)
         path = self.canv.beginPath()
-        for row, line in enumerate(modules):
+        for row, start, length in dark_runs(modules):  # one rectangle for each run of dark modules in a row
             y = self.height - (row + 1 + self.QUIET) * cell
-            col = 0
-            while col < count:  # one rectangle for each run of dark modules in a row
-                if not line[col]:
-                    col += 1
-                    continue
-                start = col
-                while col < count and line[col]:
-                    col += 1
-                path.rect((start + self.QUIET) * cell, y, (col - start) * cell, cell)
+            path.rect((start + self.QUIET) * cell, y, length * cell, cell)
         self.canv.setFillColorRGB(0, 0, 0)
         self.canv.drawPath(path, stroke=0, fill=1)
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)

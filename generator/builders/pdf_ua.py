@@ -34,9 +34,7 @@ def add_structure(data: bytes, tagger: Tagger, title: str, language: str, epoch:
         root.ParentTreeNextKey = writer.next_key
         root.RoleMap = Dictionary({f"/{ours}": Name(f"/{standard}") for ours, standard in ROLE_MAP.items()})
         pdf.Root.StructTreeRoot = root
-        pdf.Root.MarkInfo = Dictionary(Marked=True)
-        pdf.Root.Lang = String(language)
-        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        pdf.Root.MarkInfo = Dictionary(Marked=True)  # /Lang and DisplayDocTitle reportlab has written already
         pdf.Root.Metadata = pdf.make_stream(_xmp(title, language, epoch).encode("utf-8"))
         pdf.Root.Metadata.Type = Name.Metadata
         pdf.Root.Metadata.Subtype = Name.XML

@@ -8,6 +8,8 @@ from handouts.icons import NAMES as ICON_NAMES
 from handouts.style import MapOfType, color, length, palette, size
 
 _share = NumberType(0, 0.6)  # a share of the slide's width or height
+# The slide's geometry, each a share of its width or height: schema and required keys both list these.
+GEOMETRY = ("margin", "band", "title_gap", "title_height", "body_gap", "footer_gap", "column_gap", "panel_gap")
 
 
 def _record(**fields: SchemaType) -> RecordType:
@@ -36,21 +38,7 @@ pptx_style_type = _record(
         normal=NumberType(0.5, 3.0),
         most=NumberType(0.5, 4.0),
     ),
-    geometry=_record(
-        **{
-            name: _share
-            for name in (
-                "margin",
-                "band",
-                "title_gap",
-                "title_height",
-                "body_gap",
-                "footer_gap",
-                "column_gap",
-                "panel_gap",
-            )
-        }
-    ),
+    geometry=_record(**{name: _share for name in GEOMETRY}),
     callouts=MapOfType(  # a callout's box by its level: urgent, warning, tip, note (default for any other)
         _record(
             background=color,
@@ -93,19 +81,7 @@ PPTX_REQUIRED = (
     "title_align",
     "spacing.normal",
     "spacing.most",
-    *(
-        f"geometry.{key}"
-        for key in (
-            "margin",
-            "band",
-            "title_gap",
-            "title_height",
-            "body_gap",
-            "footer_gap",
-            "column_gap",
-            "panel_gap",
-        )
-    ),
+    *(f"geometry.{key}" for key in GEOMETRY),
     *(f"callouts.{kind}" for kind in ("urgent", "warning", "tip", "note")),
     *(f"panel.{key}" for key in ("padding", "border_width", "icon_size")),
     *(f"figure.{key}" for key in ("small", "medium", "large", "dpi")),
