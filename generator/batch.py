@@ -42,6 +42,7 @@ from handouts.matrix import (
 from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
 from handouts.retire import refresh_gallery, retire_outputs
+from handouts.statcache import StatCache
 from handouts.variants import discover_variants, known_papers
 
 __all__ = ["BuildReport", "BuildRequest", "build", "plan"]
@@ -302,17 +303,20 @@ def _run_planned(
     out = request.out
     previous = read_manifest(out)
     run_inputs = RunInputs(project)
+    known = StatCache(out)
     # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
     inputs: dict[str, dict[str, str]] = {}
     stale = []
     for t in targets:
         digests = run_inputs.of(t)
-        if request.force or not is_fresh(previous.get(t.output), digests, out, project.root, run_inputs.cited):
+        if request.force or not is_fresh(
+            previous.get(t.output), digests, out, project.root, run_inputs.cited, known.digest
+        ):
             stale.append(t)
             inputs[t.key] = digests
     stale_set = set(stale)
     report = BuildReport()
-    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set})
+    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known)
     for target in targets:
         if target not in stale_set:
             record = record_from(previous[target.output], status="reused")
@@ -362,6 +366,8 @@ def _run_planned(
         report.failures = group_by_output(report.failures, stale)
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
+    else:
+        known.write(set(journal.entries))  # outputs hashed again this run need not be next time
     journal.close()
     if report.removed:
         refresh_gallery(out)

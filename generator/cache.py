@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -114,6 +114,7 @@ class InputDigests:
         self._trees: dict[tuple[Path, str], str] = {}
         self._groups: dict[tuple[Path, ...], str] = {}
         self._files: dict[tuple[Path, ...], str] = {}
+        self._topics: dict[str, str] = {}  # one run digests each topic file once, as it was when planned
         epoch = source_date_epoch()
         self.shared = {
             "references": reference_ids_digest(references),
@@ -152,16 +153,24 @@ class InputDigests:
         macros) are `shared_templates`: a file a project adds to override a packaged one counts. The references
         count by their ids only: what an output cites is recorded when it is built (`ArtifactRecord.cites`).
         """
+        topic = self._topics.get(job.topic_path)
+        if topic is None:
+            topic = self._topics[job.topic_path] = digest(self.root / job.topic_path)
         inputs = {
-            "topic": digest(self.root / job.topic_path),
+            "topic": topic,
             "templates": self.folders(variant_folders),
             "brand": self.files(brand_files),
             **self.shared,
-            # vars(): the same JSON as asdict() for a target's plain fields, without its deep copy.
-            "job": hashlib.sha256(json.dumps(vars(job), sort_keys=True).encode()).hexdigest(),
+            "job": _strings_digest(f"{name}={value}" for name, value in vars(job).items()),
         }
-        inputs["all"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+        # Names and values joined by characters neither holds: cheaper than JSON, which a catalogue feels.
+        inputs["all"] = _strings_digest(f"{name}={inputs[name]}" for name in sorted(inputs))
         return inputs
+
+
+def _strings_digest(strings: Iterable[str]) -> str:
+    """Return the sha256 of `strings` joined by NUL (no name or digest holds one)."""
+    return hashlib.sha256("\0".join(strings).encode()).hexdigest()
 
 
 def reference_ids_digest(folder: Path) -> str:
@@ -208,9 +217,16 @@ class ArtifactRecord:
     cites: dict[str, str] = field(default_factory=dict)
 
 
+@cache
+def _record_fields() -> frozenset[str]:
+    return frozenset(f.name for f in fields(ArtifactRecord))
+
+
 def record_from(entry: dict, **changes: str) -> ArtifactRecord:
     """Return the ArtifactRecord a manifest entry describes, ignoring keys it does not know."""
-    known = {f.name for f in fields(ArtifactRecord)}
+    known = _record_fields()
+    if known.issuperset(entry):
+        return ArtifactRecord(**{**entry, **changes})
     return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
 
 
@@ -250,10 +266,12 @@ def is_fresh(
     out: Path,
     root: Path,
     cited: Callable[[str], str] = lambda _id: "missing",
+    output_digest: Callable[[str], str] | None = None,
 ) -> bool:
     """Return True when the output on disk is the one the previous build made from these same inputs.
 
-    `cited` returns the digest a reference has now, by id (`reference_digest`; "missing" for none).
+    `cited` returns the digest a reference has now, by id (`reference_digest`; "missing" for none);
+    `output_digest` the digest of a file of `out` by its relative path (`StatCache.digest`; default: read it).
     """
     if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
         return False
@@ -261,5 +279,7 @@ def is_fresh(
         return False
     if any(cited(ref_id) != sha for ref_id, sha in (previous.get("cites") or {}).items()):
         return False
+    if output_digest is not None:
+        return output_digest(previous["path"]) == previous.get("sha256")
     # A string path: this runs once per output of a catalogue, and a Path costs more than the stat.
     return digest(os.path.join(out, previous["path"])) == previous.get("sha256")

@@ -22,6 +22,7 @@ from handouts.cache import MANIFEST, MAX_MANIFEST_BYTES, ArtifactRecord, digest
 from handouts.errors import InputError
 from handouts.inputfiles import read_input
 from handouts.outputs import atomic_write, write_failure
+from handouts.statcache import StatCache
 
 JOURNAL = "manifest.journal"
 
@@ -73,9 +74,15 @@ class ManifestJournal:
     to the journal; then the file is renamed into place. `write` compacts everything into manifest.json.
     """
 
-    def __init__(self, out: Path, previous: dict[str, dict], checked: Collection[str] = ()) -> None:
-        """Start from `previous`; the outputs `checked` were just found to be as it records them."""
+    def __init__(
+        self, out: Path, previous: dict[str, dict], checked: Collection[str] = (), known: StatCache | None = None
+    ) -> None:
+        """Start from `previous`; the outputs `checked` were just found to be as it records them.
+
+        `known`: the folder's stat cache, told of every file written or removed and saved with the manifest.
+        """
         self.out = out
+        self.known = known if known is not None else StatCache(out)
         self.journal = out / JOURNAL
         # A journal left by a killed build is compacted first: `previous` (read by load_manifest) includes it.
         if os.path.lexists(self.journal):
@@ -85,7 +92,7 @@ class ManifestJournal:
         self.entries: dict[str, dict | ArtifactRecord] = {
             path: _settled(e)
             for path, e in previous.items()
-            if path in checked or digest(os.path.join(out, path)) == e.get("sha256")
+            if path in checked or self.known.digest(path) == e.get("sha256")
         }
         self._handle: int | None = None
         self.changed = False
@@ -102,6 +109,7 @@ class ManifestJournal:
         """Drop the entry of an output that was removed; the next write no longer lists it."""
         if self.entries.pop(path, None) is not None:
             self._append({"path": path, "removed": True})
+        self.known.forget(path)
 
     def commit(self, record: ArtifactRecord, temporary: Path) -> None:
         """Record `record` in the journal, then move its finished temporary file into place."""
@@ -117,6 +125,7 @@ class ManifestJournal:
             raise write_failure(final, exc) from None
         entry.pop("replacing", None)
         self.entries[record.path] = entry
+        self.known.remember(record.path, record.sha256)
 
     def _append(self, change: dict) -> None:
         """Append one line to the journal; a single write, so a kill leaves at most that line cut short."""
@@ -143,6 +152,7 @@ class ManifestJournal:
             os.sync()
         entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
         atomic_write(self.out / MANIFEST, manifest_text(entries).encode(), durable=durable)
+        self.known.write(set(self.entries))
         self.close()
         with contextlib.suppress(FileNotFoundError):
             self.journal.unlink()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from handouts.statcache import STAT_CACHE
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import ROOT, run_cli
@@ -51,10 +52,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Return every file under `out` but the manifest, by relative path."""
+    """Return every file under `out` but the manifest and the stat cache, by relative path."""
     if not out.exists():
         return {}
-    found = [p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    found = [p for p in out.rglob("*") if p.is_file() and p.name not in ("manifest.json", STAT_CACHE)]
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in found}
 
 
