@@ -7,7 +7,9 @@ there is one), so nothing is written when any input is bad. Where the jobs run i
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,9 +296,51 @@ def _plan_and_run(request: BuildRequest, progress: Progress | None, pool: Proces
         snapshot.begin("")
 
 
+@contextlib.contextmanager
+def _long_lived_objects() -> Iterator[None]:
+    """Make the objects made inside live outside the cyclic garbage collector's sight until the build ends.
+
+    Planning a catalogue makes hundreds of thousands of targets, digests and manifest entries that live to the
+    end of the run and hold no reference cycles; every full collection would walk them all again (a fifth of a
+    no-change build of 100,000 outputs). The collector is paused while they are made, then they are frozen.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _run_planned(
     request: BuildRequest, progress: Progress | None, pool: ProcessPoolExecutor | None, token: str
 ) -> BuildReport:
+    try:
+        with _long_lived_objects():
+            sorted_out = _sort_out(request)
+        return _run_stale(request, progress, pool, token, sorted_out)
+    finally:
+        gc.unfreeze()
+
+
+@dataclass
+class _SortedOut:
+    """A planned request's targets sorted into fresh ones (already reported as reused) and stale ones."""
+
+    project: Project
+    previous: dict[str, dict]  # the manifest's entries, by path
+    stale: list[Target]
+    inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
+    variants: dict  # the project's variants, by name
+    report: BuildReport
+    journal: ManifestJournal
+    retired: list[str]  # outputs listed that left the matrix
+
+
+def _sort_out(request: BuildRequest) -> _SortedOut:
+    """Plan the request and sort its targets into fresh ones (reported as reused) and stale ones."""
     project, selected, targets = _plan(request)
     if request.strict:
         _refuse_unprintable(project, targets)
@@ -323,6 +367,26 @@ def _run_planned(
             report.records.append(record)
             journal.keep(record)
     retired = _retired(project, previous, selected, request)
+    return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired)
+
+
+def _run_stale(
+    request: BuildRequest,
+    progress: Progress | None,
+    pool: ProcessPoolExecutor | None,
+    token: str,
+    sorted_out: _SortedOut,
+) -> BuildReport:
+    """Build the stale targets, retire outputs that left the matrix, and compact the manifest."""
+    out = request.out
+    project, previous, stale, report, journal = (
+        sorted_out.project,
+        sorted_out.previous,
+        sorted_out.stale,
+        sorted_out.report,
+        sorted_out.journal,
+    )
+    retired, known = sorted_out.retired, journal.known
     try:
         if not stale:
             report.removed = retire_outputs(out, previous, retired, journal)
@@ -332,7 +396,7 @@ def _run_planned(
             run = Run(
                 project,
                 out,
-                inputs,
+                sorted_out.inputs,
                 request.keep_going,
                 report,
                 journal,
@@ -341,8 +405,7 @@ def _run_planned(
                 draft=request.draft,
                 token=token,
             )
-            variants = run_inputs.variants
-            formats = sorted({variants[t.variant].builder for t in stale})
+            formats = sorted({sorted_out.variants[t.variant].builder for t in stale})
             validate(project, stale, pool if len(stale) > 1 else None)
             remove_stale_temporaries(out)
             report.removed = retire_outputs(out, previous, retired, journal)
