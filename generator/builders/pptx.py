@@ -19,6 +19,7 @@ from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
 from handouts.builders.pptx_content import BODY_HANDLERS, Panel, Picture, Unit, body_items, slide_units
 from handouts.builders.pptx_pictures import fitted, icon_png, picture_file
+from handouts.builders.pptx_prepared import NotesSlides, RepeatedShape
 from handouts.builders.pptx_template import BODY_TYPES, find_layouts, remove_all_slides, wanted_layouts
 from handouts.builders.pptx_xml import (
     INSETS,
@@ -54,6 +55,7 @@ from handouts.style import resolve_colour
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 
 __all__ = ["BODY_HANDLERS", "PptxBuilder", "body_items", "warm_up"]
 
@@ -159,6 +161,12 @@ class _DeckWriter:
         self.continued = context.labels["continued"]
         self.title_size = look.size("title_size")
         self.body_size = look.size("body_size")
+        # Made on the first slide that has them, copied onto the others.
+        self.notes_slides = NotesSlides(prs)
+        self.band = RepeatedShape(self._make_band)
+        self.draft = RepeatedShape(self._make_draft_band)
+        self.footer = RepeatedShape(self._make_footer)
+        self.number = RepeatedShape(self._make_number)
 
     # ----- geometry of the built-in look (a clinic's template gives its placeholders' boxes instead) ----------
     @property
@@ -434,7 +442,7 @@ class _DeckWriter:
 
     def _notes(self, slide: Any, text: str) -> None:
         """Write the speaker notes, every run in the topic's language (a screen reader reads notes too)."""
-        frame = slide.notes_slide.notes_text_frame
+        frame = self.notes_slides.notes_slide(slide).notes_text_frame
         frame.text = text
         for paragraph in frame.paragraphs:
             for run in paragraph.runs:
@@ -681,6 +689,9 @@ class _DeckWriter:
 
     # ----- furniture ------------------------------------------------------------------------------------------
     def _decorate(self, slide: Any) -> None:
+        self.band.add_to(slide)
+
+    def _make_band(self, slide: Any) -> Any:
         band_height = emu(self.height * self.look.geometry("band"))
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, self.prs.slide_width, band_height)
         band.fill.solid()
@@ -688,8 +699,9 @@ class _DeckWriter:
         band.line.fill.background()
         band.name = "Accent band"
         set_description(band, "")
+        return band
 
-    def _draft_band(self, slide: Any) -> None:
+    def _make_draft_band(self, slide: Any) -> Any:
         """Lay the band that marks a draft translation over the accent band at the top of the slide."""
         band = slide.shapes.add_shape(
             MSO_SHAPE.RECTANGLE, 0, 0, self.prs.slide_width, emu(self.height * self.look.geometry("band"))
@@ -709,6 +721,7 @@ class _DeckWriter:
             insets=Insets(0, 0, 0, 0),
             align="center",
         )
+        return band
 
     def _logo(self, slide: Any, box: Box) -> None:
         brand = self.context.brand
@@ -720,27 +733,41 @@ class _DeckWriter:
 
     def finish(self) -> None:
         """Add the footer and a native slide number to every slide but the first."""
+        for number, slide in enumerate(self.prs.slides, start=1):
+            if self.context.meta.get("draft"):
+                self.draft.add_to(slide)
+            if number == 1:
+                continue
+            self.footer.add_to(slide)
+            field = self.number.add_to(slide).find(".//" + qn("a:fld"))
+            field.find(qn("a:t")).text = str(number)
+
+    def _footer_geometry(self) -> tuple[float, float, float]:
+        """Return the footer's type size, height and top."""
         size = self.look.size("footer_size")
+        height = size * line_height_em("regular", self.font) + 8
+        return size, height, self.height - height - self.height * 0.015
+
+    def _make_footer(self, slide: Any) -> Any:
+        size, height, top = self._footer_geometry()
         width = self.width * 0.8
         version = self.context.labels.format("deck_version", version=self.context.meta["version"])
         title = str(self.context.meta.get("short_title") or self.context.meta["title"])
         footer = _fitting_footer(title, version, self.context.brand.name, width - 16, size, self.font)
-        height = size * line_height_em("regular", self.font) + 8
-        top = self.height - height - self.height * 0.015
-        color = self.look.color("footer")
-        for number, slide in enumerate(self.prs.slides, start=1):
-            if self.context.meta.get("draft"):
-                self._draft_band(slide)
-            if number == 1:
-                continue
-            left_box = slide.shapes.add_textbox(emu(self.margin), emu(top), emu(width), emu(height))
-            left_box.name = "Footer"
-            fill(left_box.text_frame, [BodyItem(footer, bullet=False)], size, self.look.runs, color=color)
-            number_box = slide.shapes.add_textbox(emu(self.width - self.margin - 60), emu(top), emu(60), emu(height))
-            number_box.name = "Slide number"
-            fill(number_box.text_frame, [BodyItem(str(number), bullet=False)], size, self.look.runs, color=color)
-            number_box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
-            make_slide_number_field(number_box.text_frame.paragraphs[0])
+        box = slide.shapes.add_textbox(emu(self.margin), emu(top), emu(width), emu(height))
+        box.name = "Footer"
+        fill(box.text_frame, [BodyItem(footer, bullet=False)], size, self.look.runs, color=self.look.color("footer"))
+        return box
+
+    def _make_number(self, slide: Any) -> Any:
+        size, height, top = self._footer_geometry()
+        box = slide.shapes.add_textbox(emu(self.width - self.margin - 60), emu(top), emu(60), emu(height))
+        box.name = "Slide number"
+        # The field's text is the number PowerPoint shows until it renumbers; each copy sets its own.
+        fill(box.text_frame, [BodyItem("0", bullet=False)], size, self.look.runs, color=self.look.color("footer"))
+        box.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+        make_slide_number_field(box.text_frame.paragraphs[0])
+        return box
 
 
 def _role(part: _Part) -> str:

@@ -1,0 +1,79 @@
+"""Parts a deck repeats on slide after slide, made once and copied: the furniture shapes and the notes slides.
+
+python-pptx builds each shape and each notes slide from scratch: a notes slide clones the notes master's
+placeholders one by one and looks for a free part name by walking every part of the package, which made speaker
+notes a third of a training deck's build. A deck's accent band, footer and slide number are the same shape on
+every slide, and its notes slides differ only in their text, so each is made once by python-pptx and its XML
+copied after that; the copies are the XML python-pptx would have written.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from pptx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from pptx.opc.packuri import PackURI
+from pptx.parts.slide import NotesSlidePart
+
+NOTES_NAME = "/ppt/notesSlides/notesSlide%d.xml"
+
+
+def add_copy(slide: Any, shape_element: Any) -> Any:
+    """Add a copy of `shape_element` (a shape's XML) to `slide`, with the next free shape id; return the copy."""
+    element = copy.deepcopy(shape_element)
+    element.xpath("./*[1]/p:cNvPr")[0].set("id", str(slide.shapes._next_shape_id))
+    slide.shapes._spTree.insert_element_before(element, "p:extLst")
+    return element
+
+
+class RepeatedShape:
+    """A shape drawn on many slides: made by `make(slide)` the first time, then copied."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self.make = make
+        self.element: Any = None
+
+    def add_to(self, slide: Any) -> Any:
+        """Add the shape to `slide`; return its XML element."""
+        if self.element is None:
+            shape = self.make(slide)
+            self.element = copy.deepcopy(shape._element)
+            return shape._element
+        return add_copy(slide, self.element)
+
+
+class NotesSlides:
+    """Add notes slides to a deck's slides: the first made by python-pptx, later ones copied from it."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        self.blank: Any = None  # the XML of a fresh notes slide, before any text
+        self.taken: set[str] = set()
+        self.number = 0
+
+    def notes_slide(self, slide: Any) -> Any:
+        """Return a new notes slide of `slide` (which has none yet)."""
+        if self.blank is None:
+            notes = slide.notes_slide
+            self.blank = copy.deepcopy(notes._element)
+            package = self.prs.part.package
+            self.taken = {str(p.partname) for p in package.iter_parts() if str(p.partname).startswith(NOTES_NAME[:-6])}
+            return notes
+        slide_part = slide.part
+        package = slide_part.package
+        part = NotesSlidePart(self._next_name(), CONTENT_TYPE.PML_NOTES_SLIDE, package, copy.deepcopy(self.blank))
+        part.relate_to(package.presentation_part.notes_master_part, RELATIONSHIP_TYPE.NOTES_MASTER)
+        part.relate_to(slide_part, RELATIONSHIP_TYPE.SLIDE)
+        slide_part.relate_to(part, RELATIONSHIP_TYPE.NOTES_SLIDE)
+        return part.notes_slide
+
+    def _next_name(self) -> PackURI:
+        """Return the lowest free notes slide part name, as python-pptx's `next_partname` would."""
+        while True:
+            self.number += 1
+            name = NOTES_NAME % self.number
+            if name not in self.taken:
+                self.taken.add(name)
+                return PackURI(name)
