@@ -405,16 +405,20 @@ def _run_stale(
                 draft=request.draft,
                 token=token,
             )
+            from handouts.pipeline import topics_kept
+
             formats = sorted({sorted_out.variants[t.variant].builder for t in stale})
-            validate(project, stale, pool if len(stale) > 1 else None)
-            remove_stale_temporaries(out)
-            report.removed = retire_outputs(out, previous, retired, journal)
-            if request.executor == "dask":
-                run_dask(run, stale, request.scheduler)
-            elif pool is None or len(stale) == 1:
-                run_serial(run, stale, formats)
-            else:
-                run_pool(run, stale, pool)
+            serial = request.executor != "dask" and (pool is None or len(stale) == 1)
+            with topics_kept() if serial else contextlib.nullcontext():
+                validate(project, stale, pool if len(stale) > 1 else None)
+                remove_stale_temporaries(out)
+                report.removed = retire_outputs(out, previous, retired, journal)
+                if request.executor == "dask":
+                    run_dask(run, stale, request.scheduler)
+                elif serial or pool is None:
+                    run_serial(run, stale, formats)
+                else:
+                    run_pool(run, stale, pool)
     except BaseException:
         if journal.changed:
             # Stopped or failed: what was built so far is compacted into manifest.json now; a failure to write

@@ -5,7 +5,9 @@ tests) goes through here, so topics and brands are loaded and checked by one rou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -59,11 +61,37 @@ def load_topics(project: Project, paths: list[Path]) -> list[Topic]:
     return topics
 
 
+# While a serial build runs: every topic it loaded, by project, path and digest (topics_kept).
+_kept: dict[tuple[Path, str, str], Topic] | None = None
+
+
+@contextlib.contextmanager
+def topics_kept() -> Iterator[None]:
+    """Keep every topic loaded inside, whatever their number, and forget them after.
+
+    A build checks all its topics before it writes anything; one that then builds in this same process would load
+    each again once more than a few lay between its check and its builds. Only a serial build keeps them: it holds
+    the plan already, while a worker's memory stays what one job needs.
+    """
+    global _kept
+    _kept = {}
+    try:
+        yield
+    finally:
+        _kept = None
+
+
 def cached_topic(project: Project, path: str) -> Topic:
     """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version."""
     from handouts.cache import digest
 
-    return _topic(project, path, digest(project.root / path))
+    version = digest(project.root / path)
+    if _kept is None:
+        return _topic(project, path, version)
+    key = (project.root, path, version)
+    if key not in _kept:
+        _kept[key] = _topic(project, path, version)
+    return _kept[key]
 
 
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds

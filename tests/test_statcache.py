@@ -1,4 +1,5 @@
-"""The stat cache: a no-change build reads no output again, yet an output changed in any way is rebuilt."""
+"""The stat cache: a no-change build reads no output again, yet an output changed in any way is rebuilt; and a
+serial build loads each topic once."""
 
 from __future__ import annotations
 
@@ -104,3 +105,22 @@ def test_a_damaged_cache_costs_a_reading_not_a_wrong_answer(
     again = build(BuildRequest(root=catalogue, out=out, jobs=1))
     assert (again.built, again.reused) == (1, 199), "the tampered output is found, the others kept"
     assert outside.read_text() == "keep me\n", "the cache is never written through a link"
+
+
+def test_a_serial_build_loads_each_topic_once(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its 40 topics are all checked before any is built: none is loaded a second time for its builds."""
+    from collections import Counter
+
+    from handouts import pipeline
+
+    loads: Counter[str] = Counter()
+    real = pipeline.load_topic
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        loads[Path(path).name] += 1
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_topic", counted)
+    report = build(BuildRequest(root=catalogue, out=catalogue / "output", jobs=1))
+    assert report.built == 200
+    assert len(loads) == 40 and set(loads.values()) == {1}, loads.most_common(3)
