@@ -10,6 +10,8 @@ What it measures (BENCHMARKS.md has the targets and the latest results):
 1. cost per artifact of a batch of branded patient handouts and decks (`handouts build --force -j 1`, in a
    temporary copy of the project holding N copies of the B12 topic), as a ratio to the floor's per-artifact cost
    (`floor_all.py b12.yaml OUT N`, 3 artifacts a set), both including interpreter start-up;
+1b. the cost per output of every output of the B12 topic (`handouts build --force -j 1 --topic ...`) against the
+   floor's per artifact, and by variant;
 2. the parallel speed-up of the same batch, `-j 2` against `-j 1`;
 3. a no-change rebuild of the whole B12 matrix in the real project (`handouts build` into output/);
 4. the start-up commands `handouts --help` and `handouts check content/b12-neuropathy.yaml`;
@@ -43,6 +45,7 @@ from benchmarks.report import analyse, markdown
 from benchmarks.results import Results
 from benchmarks.runner import machine, source_digest, stale_bytecode
 from benchmarks.startup import bench_startup
+from benchmarks.topic import bench_topic
 
 
 def main() -> int:
@@ -94,6 +97,7 @@ def main() -> int:
         ENV.clear()  # in place: the other modules hold this dictionary
         ENV.update({**env, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")})
         project = bench_batch(res, tmp)
+        bench_topic(res, tmp)
         bench_profile(res, project, tmp)
         bench_memory(res, project)
         bench_rebuild(res, tmp)
