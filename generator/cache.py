@@ -74,10 +74,10 @@ def tool_digest() -> str:
     return h.hexdigest()
 
 
-# The libraries whose releases can change an output's bytes: the two renderers, the template engine, the YAML
-# reader, and the package that ships the fonts. Their versions are part of every output's key, so upgrading one
-# rebuilds everything rather than leaving outputs made by the old release beside new ones.
-RENDERERS = ("jinja2", "python-pptx", "pyyaml", "reportlab", "ttf-opensans")
+# The libraries whose releases can change an output's bytes: the two renderers (and reportlab's accelerators), the
+# template engine, the YAML reader, and the package that ships the fonts. Their versions are part of every output's
+# key, so upgrading one rebuilds everything rather than leaving outputs made by the old release beside new ones.
+RENDERERS = ("jinja2", "python-pptx", "pyyaml", "reportlab", "rl_accel", "ttf-opensans")
 
 
 @cache
