@@ -198,8 +198,9 @@ def analyse(res: Results) -> str:
             else:
                 line += (
                     " Even the builds do not scale fully. Likely: each worker loads the topics of its jobs for "
-                    "itself (a per-process cache), and the parent process, which collects every result and updates "
-                    "the manifest after each, competes with the two workers for the two CPUs."
+                    "itself (a per-process cache, once for its checks and once for its builds), and the parent "
+                    "process, which collects every result and appends it to the manifest journal, competes with the "
+                    "two workers for the two CPUs."
                 )
                 if f1 / f2 < 1.5:
                     line += " The fixed part does not shrink with workers either."
