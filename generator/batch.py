@@ -45,7 +45,7 @@ from handouts.outputs import remove_stale_temporaries
 from handouts.project import Project, find_project
 from handouts.retire import refresh_gallery, retire_outputs
 from handouts.statcache import StatCache
-from handouts.variants import discover_variants, known_papers
+from handouts.variants import Variant, discover_variants, known_papers
 
 __all__ = ["BuildReport", "BuildRequest", "build", "plan"]
 
@@ -333,7 +333,7 @@ class _SortedOut:
     previous: dict[str, dict]  # the manifest's entries, by path
     stale: list[Target]
     inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
-    variants: dict  # the project's variants, by name
+    variants: dict[str, Variant]  # the project's variants, by name
     report: BuildReport
     journal: ManifestJournal
     retired: list[str]  # outputs listed that left the matrix
@@ -353,9 +353,7 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     stale = []
     for t in targets:
         digests = run_inputs.of(t)
-        if request.force or not is_fresh(
-            previous.get(t.output), digests, out, project.root, run_inputs.cited, known.digest
-        ):
+        if request.force or not is_fresh(previous.get(t.output), digests, project.root, run_inputs.cited, known.digest):
             stale.append(t)
             inputs[t.key] = digests
     stale_set = set(stale)
@@ -378,15 +376,8 @@ def _run_stale(
     sorted_out: _SortedOut,
 ) -> BuildReport:
     """Build the stale targets, retire outputs that left the matrix, and compact the manifest."""
-    out = request.out
-    project, previous, stale, report, journal = (
-        sorted_out.project,
-        sorted_out.previous,
-        sorted_out.stale,
-        sorted_out.report,
-        sorted_out.journal,
-    )
-    retired, known = sorted_out.retired, journal.known
+    out, project, previous = request.out, sorted_out.project, sorted_out.previous
+    stale, report, journal, retired = sorted_out.stale, sorted_out.report, sorted_out.journal, sorted_out.retired
     try:
         if not stale:
             report.removed = retire_outputs(out, previous, retired, journal)
@@ -408,17 +399,18 @@ def _run_stale(
             from handouts.pipeline import topics_kept
 
             formats = sorted({sorted_out.variants[t.variant].builder for t in stale})
-            serial = request.executor != "dask" and (pool is None or len(stale) == 1)
+            in_pool = pool is not None and len(stale) > 1
+            serial = request.executor != "dask" and not in_pool
             with topics_kept() if serial else contextlib.nullcontext():
-                validate(project, stale, pool if len(stale) > 1 else None)
+                validate(project, stale, pool if in_pool else None)
                 remove_stale_temporaries(out)
                 report.removed = retire_outputs(out, previous, retired, journal)
                 if request.executor == "dask":
                     run_dask(run, stale, request.scheduler)
-                elif serial or pool is None:
-                    run_serial(run, stale, formats)
-                else:
+                elif pool is not None and in_pool:
                     run_pool(run, stale, pool)
+                else:
+                    run_serial(run, stale, formats)
     except BaseException:
         if journal.changed:
             # Stopped or failed: what was built so far is compacted into manifest.json now; a failure to write
@@ -434,7 +426,7 @@ def _run_stale(
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
     else:
-        known.write(set(journal.entries))  # outputs hashed again this run need not be next time
+        journal.known.write(set(journal.entries))  # outputs hashed again this run need not be next time
     journal.close()
     if report.removed:
         refresh_gallery(out)

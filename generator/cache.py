@@ -263,15 +263,14 @@ def _inside(path: object) -> bool:
 def is_fresh(
     previous: dict | None,
     inputs: dict[str, str],
-    out: Path,
     root: Path,
-    cited: Callable[[str], str] = lambda _id: "missing",
-    output_digest: Callable[[str], str] | None = None,
+    cited: Callable[[str], str],
+    output_digest: Callable[[str], str],
 ) -> bool:
     """Return True when the output on disk is the one the previous build made from these same inputs.
 
     `cited` returns the digest a reference has now, by id (`reference_digest`; "missing" for none);
-    `output_digest` the digest of a file of `out` by its relative path (`StatCache.digest`; default: read it).
+    `output_digest` the digest of an output by its path in the output folder (`StatCache.digest`).
     """
     if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
         return False
@@ -279,7 +278,4 @@ def is_fresh(
         return False
     if any(cited(ref_id) != sha for ref_id, sha in (previous.get("cites") or {}).items()):
         return False
-    if output_digest is not None:
-        return output_digest(previous["path"]) == previous.get("sha256")
-    # A string path: this runs once per output of a catalogue, and a Path costs more than the stat.
-    return digest(os.path.join(out, previous["path"])) == previous.get("sha256")
+    return output_digest(previous["path"]) == previous.get("sha256")

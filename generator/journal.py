@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import handouts
-from handouts.cache import MANIFEST, MAX_MANIFEST_BYTES, ArtifactRecord, digest
+from handouts.cache import MANIFEST, MAX_MANIFEST_BYTES, ArtifactRecord
 from handouts.errors import InputError
 from handouts.inputfiles import read_input
 from handouts.outputs import atomic_write, write_failure
@@ -115,7 +115,7 @@ class ManifestJournal:
         """Record `record` in the journal, then move its finished temporary file into place."""
         final = self.out / record.path
         entry = dict(vars(record))  # its fields' values are not changed after: no deep copy
-        on_disk = digest(final)
+        on_disk = self.known.digest(record.path)  # the file it replaces, read only when the cache cannot say
         if on_disk not in ("missing", record.sha256):
             entry["replacing"] = on_disk
         self._append(entry)

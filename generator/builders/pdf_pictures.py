@@ -3,34 +3,13 @@ vendored icons, drawn in one colour. Everything here is sized by the caller."""
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-from pathlib import Path as FilePath
-from typing import Any
+from pathlib import Path
 
-from handouts.errors import BuildError
-from handouts.icons import icon_path
+from handouts.builders.svg import natural_size, svg_drawing
+from handouts.icons import icon_svg
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Group, Path, mmult
+from reportlab.graphics.shapes import Drawing, Group, mmult
 from reportlab.platypus import Flowable, Image
-from svglib.svglib import svg2rlg
-
-
-@lru_cache(maxsize=64)
-def _svg_drawing(svg: str) -> Drawing:
-    drawing = svg2rlg(io.StringIO(svg))
-    if drawing is None:
-        raise BuildError("a picture could not be read as SVG")
-    _fill_like_svg(drawing)
-    return drawing
-
-
-def _fill_like_svg(node: Any) -> None:
-    """Fill every path as SVG does, open sub-paths included: reportlab otherwise leaves such a path unfilled."""
-    if isinstance(node, Path):
-        node.autoclose = "svg"
-    for child in getattr(node, "contents", None) or ():
-        _fill_like_svg(child)
 
 
 def _scaled(drawing: Drawing, width: float, height: float) -> Drawing:
@@ -47,21 +26,10 @@ def _scaled(drawing: Drawing, width: float, height: float) -> Drawing:
     return picture
 
 
-def natural_size(path: FilePath) -> tuple[float, float]:
-    """Return a picture's own width and height, in points (pixels for PNG and JPEG)."""
-    if path.suffix.lower() == ".svg":
-        drawing = _svg_drawing(path.read_text(encoding="utf-8"))
-        return float(drawing.width), float(drawing.height)
-    from reportlab.lib.utils import ImageReader
-
-    width, height = ImageReader(str(path)).getSize()
-    return float(width), float(height)
-
-
-def picture(path: FilePath, width: float, height: float) -> Flowable:
+def picture(path: Path, width: float, height: float) -> Flowable:
     """Return the picture in `path` as a flowable fitting `width` x `height`, proportions kept."""
     if path.suffix.lower() == ".svg":
-        return _scaled(_svg_drawing(path.read_text(encoding="utf-8")), width, height)
+        return _scaled(svg_drawing(path.read_text(encoding="utf-8")), width, height)
     own_w, own_h = natural_size(path)
     scale = min(width / own_w, height / own_h)
     return Image(str(path), own_w * scale, own_h * scale)
@@ -86,8 +54,7 @@ class Icon(Flowable):
         canvas = self.canv
         form = f"icon-{self.name}-{self.color[1:]}-{self.size:.2f}".replace(".", "_")
         if not canvas.hasForm(form):
-            svg = icon_path(self.name).read_text(encoding="utf-8").replace("currentColor", self.color)
-            drawing = _scaled(_svg_drawing(svg), self.size, self.size)
+            drawing = _scaled(svg_drawing(icon_svg(self.name, self.color)), self.size, self.size)
             canvas.beginForm(form, 0, 0, self.size, self.size)
             renderPDF.draw(drawing, canvas, 0, 0)
             canvas.endForm()

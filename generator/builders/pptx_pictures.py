@@ -10,23 +10,11 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from handouts.errors import BuildError
-from handouts.icons import icon_path
+from handouts.builders.svg import natural_size, svg_drawing
+from handouts.icons import icon_svg
 
 POINTS_PER_INCH = 72.0
-
-
-def natural_size(path: Path) -> tuple[float, float]:
-    """Return a picture's own width and height (points for SVG, pixels for PNG and JPEG): its proportions."""
-    if path.suffix.lower() == ".svg":
-        drawing = _drawing(path.read_text(encoding="utf-8"))
-        return float(drawing.width), float(drawing.height)
-    from PIL import Image
-
-    with Image.open(path) as image:
-        return float(image.width), float(image.height)
 
 
 def fitted(path: Path, width: float, height: float) -> tuple[float, float]:
@@ -45,28 +33,7 @@ def picture_file(path: Path, width: float, height: float, dpi: float) -> io.Byte
 
 def icon_png(name: str, color: str, size: float, dpi: float) -> io.BytesIO:
     """Return icon `name` drawn in `color` (#RRGGBB) as a square PNG for `size` points."""
-    svg = icon_path(name).read_text(encoding="utf-8").replace("currentColor", color)
-    return io.BytesIO(_svg_png(svg, round(size * dpi / POINTS_PER_INCH)))
-
-
-@lru_cache(maxsize=64)
-def _drawing(svg: str) -> Any:
-    from reportlab.graphics.shapes import Path as DrawingPath
-    from svglib.svglib import svg2rlg
-
-    drawing = svg2rlg(io.StringIO(svg))
-    if drawing is None or not drawing.width or not drawing.height:
-        raise BuildError("a picture could not be read as SVG")
-
-    def fill_like_svg(node: Any) -> None:
-        # SVG fills open sub-paths too; reportlab leaves them unfilled unless told.
-        if isinstance(node, DrawingPath):
-            node.autoclose = "svg"
-        for child in getattr(node, "contents", None) or ():
-            fill_like_svg(child)
-
-    fill_like_svg(drawing)
-    return drawing
+    return io.BytesIO(_svg_png(icon_svg(name, color), round(size * dpi / POINTS_PER_INCH)))
 
 
 @lru_cache(maxsize=64)
@@ -75,7 +42,7 @@ def _svg_png(svg: str, pixels_wide: int) -> bytes:
     import pypdfium2
     from reportlab.graphics import renderPDF
 
-    drawing = _drawing(svg)
+    drawing = svg_drawing(svg)
     pdf = renderPDF.drawToString(drawing, invariant=1)
     document = pypdfium2.PdfDocument(pdf)
     try:

@@ -59,7 +59,8 @@ class NotesSlides:
             notes = slide.notes_slide
             self.blank = copy.deepcopy(notes._element)
             package = self.prs.part.package
-            self.taken = {str(p.partname) for p in package.iter_parts() if str(p.partname).startswith(NOTES_NAME[:-6])}
+            prefix = NOTES_NAME.split("%")[0]
+            self.taken = {str(p.partname) for p in package.iter_parts() if str(p.partname).startswith(prefix)}
             return notes
         slide_part = slide.part
         package = slide_part.package

@@ -7,6 +7,7 @@ rewrites the files for the names below. An icon is drawn in one colour: its `cur
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
@@ -46,3 +47,9 @@ NAMES = (
 def icon_path(name: str) -> Path:
     """Return the SVG file of icon `name` (one of NAMES)."""
     return FOLDER / f"{name}.svg"
+
+
+@lru_cache(maxsize=128)
+def icon_svg(name: str, color: str) -> str:
+    """Return the SVG of icon `name` drawn in `color` (#RRGGBB), read once per process and colour."""
+    return icon_path(name).read_text(encoding="utf-8").replace("currentColor", color)
