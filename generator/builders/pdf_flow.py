@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus.doctemplate import ActionFlowable
 
 
 def at_top_of_frame(canvas: Any) -> bool:
@@ -70,6 +71,8 @@ class KeepWithNext(Flowable):
         # What of the body lands here: the parts that fit, one after another (a list splits into its items).
         fitted = 0.0
         for part in parts:
+            if isinstance(part, ActionFlowable):
+                break  # a frame break (a kept-together body that moves on): nothing after it lands here
             _, part_h = part.wrapOn(canvas, available_width, rest - fitted)
             if fitted + part_h > rest + 0.01:
                 break
