@@ -39,7 +39,7 @@ SAMPLES = {
     "references": '<p><cite ids="ref1"/></p><references/>',
     "figure": '<figure src="dot.svg"><alt>A dot</alt><caption>A caption</caption></figure>',
 }
-PICTURE = str(ROOT / "generator" / "icons" / "info.svg")
+PICTURE = str(ROOT / "generator" / "handouts" / "icons" / "info.svg")
 LIBRARY = {"ref1": Reference(id="ref1", authors="Doe A", title="A study", journal="J Test", year="2020")}
 
 

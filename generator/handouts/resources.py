@@ -14,9 +14,13 @@ from handouts.errors import BuildError
 
 PACKAGE = Path(__file__).resolve().parent
 _INSTALLED = PACKAGE / "_data"
-# In a checkout the package is the folder generator/ beside pyproject.toml; installed, it is handouts/ in
+# In a checkout the package is generator/handouts/, two folders below pyproject.toml; installed, it is handouts/ in
 # site-packages, whose neighbours belong to other packages and must never be mistaken for ours.
-_CHECKOUT = PACKAGE.parent if PACKAGE.name == "generator" and (PACKAGE.parent / "pyproject.toml").is_file() else None
+_CHECKOUT = (
+    PACKAGE.parent.parent
+    if PACKAGE.parent.name == "generator" and (PACKAGE.parent.parent / "pyproject.toml").is_file()
+    else None
+)
 
 
 @cache  # where the tool is installed does not change while it runs
