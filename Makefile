@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check compile typecheck clean constraints
+.PHONY: build test check compile typecheck layers clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,11 @@ check: compile
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-test: compile typecheck
+# The layers contract (pyproject.toml, [tool.importlinter]): no import runs up a layer, none goes in a circle.
+layers: $(TEST_STAMP)
+	$(BIN)/lint-imports
+
+test: compile typecheck layers
 	$(BIN)/ruff check generator tests benchmarks setup.py
 	$(BIN)/ruff format --check generator tests benchmarks setup.py
 	$(BIN)/python -m pytest -q -n auto --dist loadfile

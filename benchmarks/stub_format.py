@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
-from handouts.builders.registry import FORMATS, OutputFormat, register
-from handouts.content.schema import RecordType
+from handouts.formats.registry import FORMATS, OutputFormat, register
+from handouts.source.schema import RecordType
 
 
 class StubBuilder:

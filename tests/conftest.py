@@ -115,7 +115,7 @@ def _render_decks(b12: Path, out: Path) -> None:
     import shutil
 
     import yaml
-    from handouts.office import decks_to_pdf
+    from handouts.preview.office import decks_to_pdf
     from topic_strategies import generated_topics
 
     only = [arg for variant in DECK_VARIANTS for arg in ("--only", variant)]

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from handouts.style import resolve_paragraph_styles
-from handouts.variants import Variant
+from handouts.formats.style import resolve_paragraph_styles
+from handouts.templating.variants import Variant
 
 MAX_EMPTY = 0.40  # of a column's height, on every page but the last
 MAX_LAST_IMBALANCE = 0.30  # difference between the last page's columns, of a column's height

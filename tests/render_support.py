@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handouts.office import decks_to_pdf, soffice
+from handouts.preview.office import decks_to_pdf, soffice
 
 EMU_PER_PT = 12700
 SOFFICE_TIMEOUT = 180  # seconds per deck

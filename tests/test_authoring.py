@@ -299,8 +299,8 @@ def test_draft_writes_what_does_not_fit_beside_the_outputs_with_the_overflow_mar
 
 @pytest.mark.parametrize("name", ["fields", "budgets"])
 def test_the_content_format_tables_are_the_templates(name: str) -> None:
-    from handouts.fieldusage import budget_table, field_table
-    from handouts.variants import discover_variants
+    from handouts.templating.fields import budget_table, field_table
+    from handouts.templating.variants import discover_variants
 
     variants = discover_variants((ROOT / "templates",))
     made = {"fields": field_table, "budgets": budget_table}[name](variants)
@@ -310,8 +310,8 @@ def test_the_content_format_tables_are_the_templates(name: str) -> None:
 
 
 def test_a_template_that_stops_printing_a_field_changes_the_table(tmp_path: Path) -> None:
-    from handouts.fieldusage import usage_table
-    from handouts.variants import discover_variants
+    from handouts.templating.fields import usage_table
+    from handouts.templating.variants import discover_variants
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

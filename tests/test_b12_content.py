@@ -13,13 +13,13 @@ import pypdf
 import yaml
 from conftest import ROOT, TOPIC
 from handouts import ir
-from handouts.assets import check_svg
+from handouts.content.assets import check_svg
 from handouts.errors import ProblemList
-from handouts.labels import labels_for
 from handouts.matrix import Target
 from handouts.pipeline import render_ir
 from handouts.project import find_project
-from handouts.variants import discover_variants
+from handouts.templating.labels import labels_for
+from handouts.templating.variants import discover_variants
 
 CITATION = re.compile(r"\[@([^\]]+)\]")
 REFERENCES = ROOT / "content" / "references" / "references.yaml"

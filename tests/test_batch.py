@@ -321,7 +321,7 @@ def test_manifest_describes_the_files_on_disk(tmp_path: Path) -> None:
 # ----- the matrix: list and shards --------------------------------------------------------------------------------
 def expected_matrix() -> set[tuple[str, str, str, str]]:
     """Return (topic, variant, brand, paper) for the whole matrix, from handouts.yaml and the template folders."""
-    from handouts.variants import discover_variants
+    from handouts.templating.variants import discover_variants
 
     settings = (yaml.safe_load((ROOT / "handouts.yaml").read_text(encoding="utf-8")) or {}).get("matrix") or {}
     topics = settings.get("topics") or sorted(p.stem for p in (ROOT / "content").glob("*.yaml"))
@@ -351,7 +351,7 @@ def test_list_prints_the_whole_matrix() -> None:
     assert all(len(row) == 5 and all(field.strip() for field in row) for row in rows), result.out
     assert {tuple(row[:4]) for row in rows} == expected_matrix()
     assert len(rows) == len(expected_matrix())
-    from handouts.variants import discover_variants
+    from handouts.templating.variants import discover_variants
 
     variants = discover_variants(ROOT / "templates")
     for topic, variant, brand, paper, path in rows:
@@ -373,7 +373,7 @@ def test_list_prints_the_whole_matrix() -> None:
 
 
 def test_three_shards_split_the_matrix_exactly(tmp_path: Path) -> None:
-    from handouts.batch import BuildRequest, plan
+    from handouts.build.batch import BuildRequest, plan
 
     full = [job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path))[1]]
     shards = [[job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path, shard=f"{k}/3"))[1]] for k in (1, 2, 3)]
@@ -502,7 +502,7 @@ def test_up_to_date_build_imports_no_builder(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import json, sys
-        from handouts.cli import main
+        from handouts.cli.main import main
         code = None
         try:
             main({argv!r})

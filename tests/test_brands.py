@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 import yaml
 from conftest import ROOT, copy_project, run_cli
-from handouts.labels import labels_for
+from handouts.templating.labels import labels_for
 from pptx import Presentation
 from pypdf import PdfReader
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import FIXTURES, ROOT, TOPIC, CliResult, run_cli
@@ -260,7 +260,7 @@ def test_list_prints_every_variant_of_the_b12_topic() -> None:
 
 _NO_BUILDERS = """
 import sys
-from handouts.cli import main
+from handouts.cli.main import main
 try:
     main(["check", "--no-layout", sys.argv[1]])
 except SystemExit as exc:

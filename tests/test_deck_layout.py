@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import DECK_VARIANTS, GENERATED_TOPICS, ROOT, DeckRenders
 from deck_layout import DeckMeasure, SlideMeasure, layout_problems, measure_deck
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 from render_support import soffice_available
 
 TOPICS = ["b12-neuropathy", "stress-topic", "foot-care", *(f"generated-{n}" for n in range(GENERATED_TOPICS))]
@@ -113,7 +113,7 @@ def test_checker_finds_a_small_table_that_could_grow() -> None:
 
 def test_checker_measures_a_badly_made_deck(tmp_path: Path, renders: DeckRenders) -> None:
     """A deck made by hand with python-pptx: two title sizes, two body sizes, a continued slide of one line."""
-    from handouts.office import decks_to_pdf
+    from handouts.preview.office import decks_to_pdf
     from pptx import Presentation
     from pptx.util import Pt
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from handouts.builders.slide_fit import BodyItem, Insets, body_height, title_height
+from handouts.builders.pptx.fit import BodyItem, Insets, body_height, title_height
 from handouts.fonts import slide_typeface
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER

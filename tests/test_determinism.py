@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from conftest import TOPIC, run_cli
-from handouts.statcache import STAT_CACHE
+from handouts.outputs.statcache import STAT_CACHE
 from pptx import Presentation
 
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC

@@ -4,17 +4,22 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import copy_project
+from conftest import ROOT, copy_project
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
-from handouts.builders.registry import FORMATS, OutputFormat, format_of_file, register, unregister
-from handouts.cli import cli
-from handouts.content.schema import RecordType
+from handouts.cli.main import cli
+from handouts.formats.registry import FORMATS, OutputFormat, format_of_file, register, unregister
+from handouts.source.schema import RecordType
+from handouts.templating.variants import discover_variants
 
 
 class PlainTextBuilder:
@@ -82,7 +87,7 @@ def test_a_variant_naming_an_unknown_format_is_located(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "variant.yaml").write_text("builder: pfd\naudience: patient\n", encoding="utf-8")
     from handouts.errors import InputError
-    from handouts.variants import discover_variants
+    from handouts.templating.variants import discover_variants
 
     with pytest.raises(InputError) as caught:
         discover_variants(project / "templates")
@@ -102,3 +107,51 @@ def test_files_are_told_apart_by_their_format() -> None:
     assert format_of_file("a/b/patient-handout-letter.pdf") is FORMATS["pdf"]
     assert format_of_file("training-deck.pptx") is FORMATS["pptx"]
     assert format_of_file("notes.md") is None
+
+
+_IMPORTED_BY_A_BUILD = """
+import json, sys
+from importlib import metadata
+from pathlib import Path
+from handouts import pipeline
+from handouts.matrix import Target
+from handouts.project import find_project
+from handouts.templating.variants import discover_variants
+project = find_project(Path.cwd())
+variant = discover_variants(project.templates)[sys.argv[1]]
+before = set(sys.modules)
+pipeline.build_output(project, Target.of(Path(sys.argv[2]), variant, brand=sys.argv[3]))
+distributions = metadata.packages_distributions()
+new = {name.split(".")[0] for name in set(sys.modules) - before}
+print(json.dumps(sorted({d for m in new for d in distributions.get(m, [])})))
+"""
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_a_format_declares_every_library_its_builds_import(tmp_path: Path, name: str) -> None:
+    # A library that shapes the bytes but is missing from the output key leaves outputs made by its old release
+    # marked up to date after an upgrade: whatever a build imports must be declared (or be shared by every output).
+    from handouts.files.digests import SHARED_LIBRARIES
+
+    project = tmp_path / "clinic"
+    shutil.copytree(ROOT / "examples" / "clinic", project, ignore=shutil.ignore_patterns("output"))
+    variants = discover_variants((ROOT / "templates",))
+    variant = next(v for v in sorted(variants) if variants[v].builder == name)
+    topic = next(p for p in sorted((project / "content").glob("*.yaml")))
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_A_BUILD, variant, str(topic), "maple-street"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    imported = {canonical(d) for d in json.loads(proc.stdout)} - {"handouts"}
+    assert imported, "the build imported nothing: the probe did not build"
+    declared = {canonical(d) for d in (*SHARED_LIBRARIES, *FORMATS[name].libraries)}
+    assert imported <= declared, f"the {name} format must declare {sorted(imported - declared)} in its libraries"
+
+
+def canonical(distribution: str) -> str:
+    """Return a distribution's name as package indexes compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()

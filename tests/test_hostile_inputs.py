@@ -10,7 +10,7 @@ import pytest
 from conftest import TOPIC, copy_project, run_cli
 from handouts.content.model import load_topic
 from handouts.errors import BuildError, InputError
-from handouts.render import render_markup
+from handouts.templating.render import render_markup
 
 
 def _with_patient_text(tmp_path: Path, text: str) -> Path:
@@ -79,7 +79,7 @@ def test_huge_numbers_in_template_data_are_located_errors(tmp_path: Path, line: 
 
 
 def test_a_template_that_never_ends_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import handouts.render as render
+    import handouts.templating.render as render
 
     monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
     (tmp_path / "slow.j2").write_text(

@@ -15,16 +15,16 @@ import lxml.html
 import pytest
 from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
 from handouts import ir
-from handouts.brand import NEUTRAL
-from handouts.browser import FLAGS
 from handouts.builders.context import BuildContext
-from handouts.builders.html import HtmlBuilder
+from handouts.builders.html.builder import HtmlBuilder
+from handouts.content.brand import NEUTRAL
 from handouts.errors import BuildError
-from handouts.labels import labels_for
 from handouts.matrix import Target
 from handouts.pipeline import brand_named, build_output, render_ir
+from handouts.preview.browser import FLAGS
 from handouts.project import Project
-from handouts.variants import discover_variants
+from handouts.templating.labels import labels_for
+from handouts.templating.variants import discover_variants
 from html_read import element_words, ir_words, pdf_body_words, read_page, without_markers
 from html_structure import structure_problems
 from hypothesis import HealthCheck, given, settings
@@ -417,8 +417,8 @@ def test_a_spanish_draft_page_shows_its_band_passes_axe_and_fits_a_phone(browser
 # ----- the gallery -------------------------------------------------------------------------------------------------
 def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The gallery knows web pages from the registry: a phone-sized screenshot, or without a browser the title."""
-    from handouts import browser
-    from handouts.gallery import write_gallery
+    from handouts.preview import browser
+    from handouts.preview.gallery import write_gallery
     from PIL import Image
     from test_gallery import parse, target
 

@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from handouts.content.yamlsource import parse_yaml
-from handouts.epoch import MAX_EPOCH, epoch_in_environment, source_date_epoch
 from handouts.errors import EnvironmentFailure, InputError
-from handouts.inputfiles import input_problem, read_input
-from handouts.lock import LOCK_NAME, output_lock
-from handouts.outputs import atomic_write, remove_stale_temporaries
+from handouts.files.epoch import MAX_EPOCH, epoch_in_environment, source_date_epoch
+from handouts.files.inputfiles import input_problem, read_input
+from handouts.outputs.lock import LOCK_NAME, output_lock
+from handouts.outputs.write import atomic_write, remove_stale_temporaries
 from handouts.paths import shown
+from handouts.source.yamlsource import parse_yaml
 
 
 # ----- input files ------------------------------------------------------------------------------------------------

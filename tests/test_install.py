@@ -98,7 +98,7 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
         "examples/starter-topic.yaml",
     ):
         assert needed in packaged, needed
-    assert {"handouts/__init__.py", "handouts/__main__.py", "handouts/py.typed", "handouts/resources.py"} <= names
+    assert {"handouts/__init__.py", "handouts/__main__.py", "handouts/py.typed", "handouts/files/resources.py"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("generator/", "tests/", "templates/", "examples/")) for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
@@ -144,7 +144,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Installed, tmp_path: Path) -> None:
-    script = "import handouts, handouts.resources as r; print(handouts.__file__); print(r.packaged_templates())"
+    script = "import handouts, handouts.files.resources as r; print(handouts.__file__); print(r.packaged_templates())"
     proc = run([str(installed.venv / "bin" / "python"), "-c", script], cwd=tmp_path, env=installed.env)
     assert proc.returncode == 0, proc.stderr
     module, templates = (Path(line) for line in proc.stdout.splitlines())

@@ -25,7 +25,7 @@ from handouts.ir import (
     parse_markup,
     plain,
 )
-from handouts.render import MAX_OUTPUT_CHARS, markup_text, render_markup
+from handouts.templating.render import MAX_OUTPUT_CHARS, markup_text, render_markup
 from markupsafe import Markup
 
 try:  # tests/ may be a package or a plain folder of test modules

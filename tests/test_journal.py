@@ -7,8 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from handouts.cache import ArtifactRecord, load_manifest, read_manifest
-from handouts.journal import JOURNAL, ManifestJournal
+from handouts.outputs.journal import ManifestJournal
+from handouts.outputs.manifest import JOURNAL, ArtifactRecord, load_manifest, read_manifest
 
 
 def record(path: str, data: bytes) -> ArtifactRecord:

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from conftest import FIXTURES, copy_project, run_cli
 from handouts.errors import InputError
-from handouts.labels import labels_for
+from handouts.templating.labels import labels_for
 from label_reading import deck_runs, english_labels, page_text, pdf_text
 from pptx import Presentation
 from pypdf import PdfReader

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
-from handouts.checks import check_project
+from handouts.checks.literacy.check import OutputCard, TopicCard, check_topic_literacy
+from handouts.checks.literacy.readability import measure, reading_level, split_sentences
+from handouts.checks.literacy.report import LiteracyRun, card_as_json, findings_as_problems, format_card
+from handouts.checks.literacy.terms import TermList, is_explained, load_terms
+from handouts.checks.project import check_project
 from handouts.errors import InputError, Location
-from handouts.literacy.check import OutputCard, TopicCard, check_topic_literacy
-from handouts.literacy.readability import measure, reading_level, split_sentences
-from handouts.literacy.report import LiteracyRun, card_as_json, findings_as_problems, format_card
-from handouts.literacy.settings import PEMAT_ITEMS
-from handouts.literacy.terms import TermList, is_explained, load_terms
 from handouts.project import Project
-from handouts.variants import discover_variants
+from handouts.templating.literacy import PEMAT_ITEMS
+from handouts.templating.variants import discover_variants
 
 CLEAN = FIXTURES / "literacy" / "clean.yaml"
 FOOT = FIXTURES / "topics" / "foot-care.yaml"
@@ -267,7 +267,7 @@ def test_thresholds_are_read_from_the_variant_data(project: Path, tmp_path: Path
 
 
 def test_settings_merge_along_the_chain_nearest_first_and_audience_sections_win() -> None:
-    from handouts.literacy.settings import resolve_literacy
+    from handouts.templating.literacy import resolve_literacy
 
     base = {
         "max_list_items": 9,
@@ -406,11 +406,11 @@ def test_check_project_scores_only_with_a_literacy_run(project: Path, warned: Pa
 
 def test_check_without_literacy_imports_no_textstat(project: Path) -> None:
     code = (
-        "import sys\nfrom handouts.cli import main\n"
+        "import sys\nfrom handouts.cli.main import main\n"
         "try:\n    main(['check', '--no-layout', 'content/clean.yaml'])\n"
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
         # Jinja is loaded: check compiles every template. The literacy check and its libraries are not.
-        "loaded = [m for m in ('textstat', 'pyphen', 'handouts.literacy.check') if m in sys.modules]\n"
+        "loaded = [m for m in ('textstat', 'pyphen', 'handouts.checks.literacy.check') if m in sys.modules]\n"
         "assert not loaded, loaded\n"
     )
     import subprocess
@@ -538,7 +538,7 @@ def test_every_ir_block_type_is_read() -> None:
     import typing
 
     from handouts import ir
-    from handouts.literacy.printed import read_output
+    from handouts.checks.literacy.printed import read_output
 
     def words(text: str) -> tuple[ir.Span, ...]:
         return (ir.Span(text),)

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from handouts.cli.machine import annotation
 from handouts.errors import Location, Problem
-from handouts.machine import annotation
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import ROOT, run_cli

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from handouts.builders.pdf_flow import KeepWithNext
+from handouts.builders.pdf.flow import KeepWithNext
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 

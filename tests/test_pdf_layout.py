@@ -15,7 +15,7 @@ from handouts.errors import BuildError
 from handouts.matrix import Target
 from handouts.pipeline import build_output
 from handouts.project import Project
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from layout_check import Finding, check_pdf

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, TOPIC, run_cli
 from handouts import ir
+from handouts.formats.style import resolve_paragraph_styles
 from handouts.matrix import Target
 from handouts.pipeline import render_ir
 from handouts.project import find_project
-from handouts.style import resolve_paragraph_styles
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 
 INCH = 72.0
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}

@@ -347,32 +347,50 @@ def test_a_deleted_topic_s_outputs_are_removed(clinic: Path) -> None:
 
 
 # ----- the cache key holds the renderers' versions ---------------------------------------------------------------
-_FAKE_VERSION = """
+_FAKE_VERSIONS = """
 import sys
 from importlib import metadata
 real = metadata.version
-metadata.version = lambda name: "99.0" if name == sys.argv[1] else real(name)
-from handouts.cli import main
+bumped = set(sys.argv[1].split(","))
+metadata.version = lambda name: "99.0" if name in bumped else real(name)
+from handouts.cli.main import main
 main(sys.argv[2:])
 """
 
 
-def test_a_changed_renderer_version_rebuilds(clinic: Path) -> None:
-    renderer = "reportlab"
+def test_a_library_release_rebuilds_the_outputs_of_the_formats_it_makes_and_only_those(clinic: Path) -> None:
+    # One output of each format, then one library's release bumped at a time (on top of those bumped before): the
+    # outputs rebuilt are exactly those of the formats that declare the library (all of them for a shared one).
+    from handouts.files.digests import SHARED_LIBRARIES
+    from handouts.formats.registry import FORMATS
+    from handouts.templating.variants import discover_variants
+
+    variants = discover_variants((ROOT / "templates",))
+    one_of_each = {name: next(v for v in sorted(variants) if variants[v].builder == name) for name in FORMATS}
+    set_matrix(clinic, brands=[BRAND], variants=sorted(one_of_each.values()), papers=["letter"])
     first = build(clinic)
-    for name in ("jinja2", "python-pptx", "pyyaml", "reportlab", "ttf-opensans"):
-        assert f"{name} " in first["artifacts"][0]["inputs"]["renderers"], name
-    proc = subprocess.run(
-        [sys.executable, "-c", _FAKE_VERSION, renderer, "build", "--json"],
-        cwd=clinic,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    faked = json.loads(proc.stdout)
-    assert (faked["built"], faked["reused"]) == (1, 0), "a new renderer release must rebuild"
-    assert f"{renderer} 99.0" in faked["artifacts"][0]["inputs"]["renderers"]
-    again = build(clinic)
-    assert (again["built"], again["reused"]) == (1, 0), "and going back rebuilds again"
-    assert build(clinic)["reused"] == 1
+    format_of = {a["path"]: variants[a["variant"]].builder for a in first["artifacts"]}
+    assert sorted(format_of.values()) == sorted(FORMATS), "one output of each format"
+    libraries = sorted({*SHARED_LIBRARIES, *(lib for f in FORMATS.values() for lib in f.libraries)})
+    bumped: list[str] = []
+    for library in libraries:
+        bumped.append(library)
+        proc = subprocess.run(
+            [sys.executable, "-c", _FAKE_VERSIONS, ",".join(bumped), "build", "--json"],
+            cwd=clinic,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads(proc.stdout)
+        rebuilt = {format_of[a["path"]] for a in report["artifacts"] if a["status"] == "built"}
+        expected = (
+            set(FORMATS) if library in SHARED_LIBRARIES else {n for n, f in FORMATS.items() if library in f.libraries}
+        )
+        assert rebuilt == expected, f"a new release of {library} must rebuild the {sorted(expected)} outputs only"
+        for artifact in report["artifacts"]:
+            if format_of[artifact["path"]] in expected:
+                assert f"{library} 99.0" in artifact["inputs"]["renderers"]
+    assert build(clinic)["built"] == len(FORMATS), "going back to the installed releases rebuilds again"
+    assert build(clinic)["reused"] == len(FORMATS)

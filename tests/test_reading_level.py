@@ -9,7 +9,7 @@ from handouts import ir
 from handouts.matrix import Target
 from handouts.pipeline import render_ir
 from handouts.project import find_project
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 
 MAX_GRADE = 6.0  # the AMA's and AAFP's 6th grade
 MIN_SENTENCES = 30

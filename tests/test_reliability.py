@@ -78,7 +78,7 @@ def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float
 
 def in_process(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Result:
     """Run the command line in this process (for cases that end before any work: no process to start)."""
-    from handouts.cli import main
+    from handouts.cli.main import main
 
     monkeypatch.chdir(cwd)
     with pytest.raises(SystemExit) as exit_info:
@@ -122,7 +122,7 @@ def assert_true_manifest(out: Path) -> None:
     for path, digest in on_disk.items():
         assert digest in (entries[path]["sha256"], entries[path].get("replacing")), path
     assert not [p for p in out.rglob(f"*{TEMP_MARK}*") if p.is_file()], "a temporary file was left behind"
-    assert not (out / ".handouts.lock").exists(), "the lock file was left behind"
+    assert not (out / ".handouts.outputs.lock").exists(), "the lock file was left behind"
 
 
 def assert_intact(out: Path, before: dict[str, str]) -> None:
@@ -207,7 +207,7 @@ def test_a_word_longer_than_the_limit_is_a_located_error(project: Path, good: di
 _HOLD_LOCK = """
 import sys
 from pathlib import Path
-from handouts.lock import output_lock
+from handouts.outputs.lock import output_lock
 with output_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     sys.stdin.readline()
@@ -260,7 +260,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(project: Path, good: dic
 def test_a_lock_left_by_a_killed_build_is_taken_over(project: Path, good: dict[str, str]) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (project / "output" / ".handouts.lock").write_text(f"{dead.pid}\n", encoding="utf-8")
+    (project / "output" / ".handouts.outputs.lock").write_text(f"{dead.pid}\n", encoding="utf-8")
     result = cli("build", "--force", *LEAFLET, "--no-wait", cwd=project)
     assert result.code == 0 and "waiting" not in result.err, result.err
     assert_true_manifest(project / "output")
@@ -443,7 +443,7 @@ def _linked_picture_deck(path: Path, target: str) -> None:
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice")
 def test_the_gallery_renderer_neither_fetches_nor_draws_linked_pictures(tmp_path: Path) -> None:
     import pypdfium2
-    from handouts.office import decks_to_pdf
+    from handouts.preview.office import decks_to_pdf
 
     secret = tmp_path / "outside" / "secret.png"  # a picture outside any project, that must not be disclosed
     secret.parent.mkdir()
@@ -552,7 +552,7 @@ def test_an_unreadable_topic_is_reported_with_the_reason(
         topic.chmod(0)
         result = cli("build", *LEAFLET, cwd=project)
     else:  # root reads every file whatever its mode: the refusal is made by the operating system, here by hand
-        from handouts.cli import main
+        from handouts.cli.main import main
 
         real_open = os.open
 
@@ -580,7 +580,7 @@ def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> No
     from handouts.matrix import Target
     from handouts.pipeline import build_output
     from handouts.project import find_project
-    from handouts.variants import discover_variants
+    from handouts.templating.variants import discover_variants
     from pptx import Presentation
 
     title = ("WWWWWWW " * 20)[: MAX_TITLE_CHARS - 1] + "W"  # the widest letters, as many as allowed
@@ -688,8 +688,8 @@ def test_a_full_disk_found_in_process_is_one_line_and_loses_nothing(
     capsys: pytest.CaptureFixture[str],
     full_for: str,
 ) -> None:
-    import handouts.outputs
-    from handouts.cli import main
+    import handouts.outputs.write
+    from handouts.cli.main import main
 
     real_open = open
 
@@ -698,7 +698,7 @@ def test_a_full_disk_found_in_process_is_one_line_and_loses_nothing(
         return _FullDisk(handle) if full_for in str(file) and ("w" in mode or "x" in mode) else handle
 
     monkeypatch.chdir(project)
-    monkeypatch.setattr(handouts.outputs, "open", open_on_a_full_disk, raising=False)
+    monkeypatch.setattr(handouts.outputs.write, "open", open_on_a_full_disk, raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main(["build", "--force", *DECK, "-j", "1"])
     monkeypatch.undo()
@@ -775,7 +775,7 @@ def test_a_linked_lock_file_or_gallery_folder_is_replaced_not_written_through(pr
     elsewhere.mkdir()
     (elsewhere / "victim.txt").write_text("keep me", encoding="utf-8")
     (elsewhere / "old-thumbnail-1.png").write_bytes(b"not a thumbnail of ours")
-    (out / ".handouts.lock").symlink_to(elsewhere / "victim.txt")
+    (out / ".handouts.outputs.lock").symlink_to(elsewhere / "victim.txt")
     (out / ".gallery").symlink_to(elsewhere, target_is_directory=True)
     assert cli("build", "--force", "--out", str(out), *LEAFLET, cwd=project).code == 0
     gallery = cli("gallery", "--out", str(out), cwd=project)

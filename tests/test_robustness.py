@@ -19,14 +19,14 @@ import pdfplumber
 import pytest
 import yaml
 from conftest import ROOT, TOPIC, copy_project, run_cli
-from handouts.cache import load_manifest
 from handouts.content.model import load_topic
 from handouts.errors import InputError
 from handouts.matrix import Target
-from handouts.outputs import TEMP_MARK
+from handouts.outputs.manifest import load_manifest
+from handouts.outputs.write import TEMP_MARK
 from handouts.pipeline import build_output, references_for
 from handouts.project import find_project
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation

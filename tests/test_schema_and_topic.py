@@ -9,8 +9,8 @@ import pytest
 from handouts.content.audience import audience_view
 from handouts.content.model import Topic, load_topic
 from handouts.content.references import load_references
-from handouts.content.schema import Text
 from handouts.errors import InputError, Problem
+from handouts.source.schema import Text
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import FIXTURES, ROOT

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 from handouts.builders.measure import column_widths, narrowest_table, text_width, wrap_lines
-from handouts.builders.slide_fit import (
+from handouts.builders.pptx.fit import (
     CELL_INSETS,
     ELLIPSIS,
     NO_BREAK,

@@ -8,10 +8,10 @@ import itertools
 import pyphen
 import pytest
 from conftest import ROOT
-from handouts.brand import NEUTRAL
-from handouts.builders.pdf_styles import hyphenation_for, make_pdf_style
+from handouts.builders.pdf.styles import hyphenation_for, make_pdf_style
+from handouts.content.brand import NEUTRAL
 from handouts.fonts import OPEN_SANS, SLIDE_TYPEFACES, Typeface, covered_characters, font_path, register_pdf_fonts
-from handouts.variants import discover_variants
+from handouts.templating.variants import discover_variants
 from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.platypus import Paragraph
 

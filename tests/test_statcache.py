@@ -8,16 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from handouts import statcache
-from handouts.batch import BuildRequest, build
-from handouts.cache import read_manifest
-from handouts.statcache import STAT_CACHE, StatCache
+from handouts.build.batch import BuildRequest, build
+from handouts.outputs import statcache
+from handouts.outputs.manifest import read_manifest
+from handouts.outputs.statcache import STAT_CACHE, StatCache
 
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Iterator[Path]:
     """A small catalogue of stub outputs (the orchestration benchmark's test-only builder), built once."""
-    from handouts.builders.registry import unregister
+    from handouts.formats.registry import unregister
 
     from benchmarks.orchestration import make_catalogue
     from benchmarks.stub_format import register_stub

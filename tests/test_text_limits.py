@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from handouts.builders import measure
 from handouts.builders.measure import break_word, text_width, wrap_lines
-from handouts.builders.slide_fit import BodyItem, Box, paginate_body
+from handouts.builders.pptx.fit import BodyItem, Box, paginate_body
 from handouts.content.model import load_topic
-from handouts.content.schema import MAX_TEXT_CHARS, MAX_WORD_CHARS
 from handouts.content.texts import MAX_HEADING_CHARS, MAX_TITLE_CHARS
 from handouts.errors import InputError
 from handouts.fonts import OPEN_SANS, SLIDE_TYPEFACES, Typeface, register_typeface
+from handouts.source.schema import MAX_TEXT_CHARS, MAX_WORD_CHARS
 
 try:  # tests/ may be a package or a plain folder of test modules
     from .conftest import FIXTURES

@@ -137,7 +137,7 @@ def test_the_manifest_list_and_gallery_carry_the_language(draft: Path) -> None:
     assert {a["language"] for a in listed if a["path"].startswith("foot-care/es/")} == {"es"}
     built = json.loads(run_cli("build", "--json", "--language", "es", cwd=draft).out)["artifacts"]
     assert {a["language"] for a in built} == {"es"}
-    from handouts.gallery import write_gallery
+    from handouts.preview.gallery import write_gallery
 
     page = write_gallery(draft / "output", draw=False).read_text(encoding="utf-8")
     assert "<h2>No clinic brand · foot-care · es</h2>" in page and "<h2>No clinic brand · foot-care · en</h2>" in page

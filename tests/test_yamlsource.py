@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 from handouts.content.model import load_topic
-from handouts.content.yamlsource import (
+from handouts.errors import InputError, Problem
+from handouts.source.yamlsource import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,
@@ -16,7 +17,6 @@ from handouts.content.yamlsource import (
     parse_yaml,
     read_yaml,
 )
-from handouts.errors import InputError, Problem
 
 NAME = "topic.yaml"
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content.schema import Field, ListType, PatternType, RecordType, suggest
 from handouts.errors import InputError, ProblemList
+from handouts.formats.style import paper_name
 from handouts.paths import shown
-from handouts.style import paper_name
-from handouts.variants import Variant
+from handouts.source.schema import Field, ListType, PatternType, RecordType, suggest
+from handouts.templating.variants import Variant
 
 NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topic>/
 _name = PatternType(r"[a-z0-9_-]{1,64}", "a name of lower-case letters, digits, '-' or '_'", "for example riverside")

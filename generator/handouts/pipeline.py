@@ -7,26 +7,27 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handouts.brand import NEUTRAL, Brand, find_brand
-from handouts.builders.context import BuildContext, BuildResult
-from handouts.builders.registry import get_builder, get_format, load
+from handouts.builders.context import BuildContext, Builder, BuildResult
 from handouts.content.audience import audience_view
-from handouts.content.characters import describe
+from handouts.content.brand import NEUTRAL, Brand, find_brand
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
-from handouts.content.schema import Text
-from handouts.epoch import epoch_in_environment
 from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
-from handouts.labels import Labels, labels_for
+from handouts.files.digests import digest, digest_tree
+from handouts.files.epoch import epoch_in_environment
+from handouts.formats.registry import FORMATS, get_format, load
 from handouts.matrix import Target
 from handouts.project import Project
-from handouts.variants import Variant, discover_variants
+from handouts.source.characters import describe
+from handouts.source.schema import Text
+from handouts.templating.labels import Labels, labels_for
+from handouts.templating.variants import Variant, discover_variants
 
 if TYPE_CHECKING:
     pass
@@ -39,7 +40,6 @@ def references_for(project: Project) -> dict[str, Reference]:
 
 def library_in(folder: Path) -> dict[str, Reference]:
     """Return the reference library in `folder`, read again only when one of its files changed."""
-    from handouts.cache import digest_tree
 
     return _references(folder, digest_tree(folder, "*.yaml"))
 
@@ -83,7 +83,6 @@ def topics_kept() -> Iterator[None]:
 
 def cached_topic(project: Project, path: str) -> Topic:
     """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version."""
-    from handouts.cache import digest
 
     version = digest(project.root / path)
     if _kept is None:
@@ -104,7 +103,6 @@ def _topic(project: Project, path: str, _digest: str) -> Topic:
 
 def brand_named(project: Project, name: str) -> Brand:
     """Return the brand called `name` ('' is the neutral built-in brand), read again when its file changed."""
-    from handouts.cache import digest
 
     return _brand(project, name, digest(project.brands / f"{name}.yaml")) if name else NEUTRAL
 
@@ -122,7 +120,7 @@ def labels_of(project: Project, topic: Topic) -> Labels:
 def topic_pictures(project: Project, topic: Topic) -> dict[str, Path]:
     """Return every figure file the topic names (as written, relative to its folder) with its checked path,
     or raise InputError at each figure that is missing, outside the project, of the wrong type or unsafe."""
-    from handouts.assets import check_figure, resolve_inside
+    from handouts.content.assets import check_figure, resolve_inside
 
     problems = ProblemList()
     pictures: dict[str, Path] = {}
@@ -187,7 +185,7 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         "variant": {"name": variant.name, "audience": variant.audience},
     }
     from handouts.ir import cited_ids, parse_markup
-    from handouts.render import render_markup, template_location  # Jinja is imported only when rendering
+    from handouts.templating.render import render_markup, template_location  # Jinja is imported only when rendering
 
     markup = render_markup(variant.search_path, variant.entry, context)
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
@@ -239,7 +237,7 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:
     """Return a translation's problems against its source: errors, and warnings for what changed since."""
-    from handouts.translation import compare_with_source
+    from handouts.content.translation import compare_with_source
 
     return compare_with_source(
         topic, lambda path: cached_topic(project, str(Path(path).absolute())), variants_by_audience(project)
@@ -261,12 +259,18 @@ def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
         load(hook)(variant, brand_named(project, brand_name))
 
 
+def get_builder(name: str) -> Builder:
+    """Return a new builder of the format called `name` (its module is imported the first time)."""
+    builder_class: Callable[[], Builder] = load(FORMATS[name].builder)
+    return builder_class()
+
+
 def build_output(project: Project, target: Target, epoch: int | None = None) -> BuildResult:
     """Return the BuildResult of one output: render its IR, describe it, and run its format's builder.
 
     `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
     """
-    from handouts.translation import is_draft
+    from handouts.content.translation import is_draft
 
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from handouts.content.schema import INVALID, Field, PatternType, RecordType, TextType
-from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
+from handouts.files.digests import digest
+from handouts.files.resources import packaged_templates
+from handouts.files.snapshot import pinned
 from handouts.matrix import Matrix, matrix_from, matrix_type
-from handouts.resources import packaged_templates
-from handouts.snapshot import pinned
+from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType
+from handouts.source.yamlsource import read_yaml
 
 PROJECT_FILE = "handouts.yaml"
 LEGACY_MATRIX = "build.yaml"  # handouts 0.1 kept the matrix in content/build.yaml
@@ -114,8 +115,6 @@ class Project:
 def load_settings(root: Path) -> Settings:
     """Return the settings in root/handouts.yaml (read again when it changed), or raise InputError with every
     problem at its line."""
-    from handouts.cache import digest
-
     return _settings(root, digest(root / PROJECT_FILE))
 
 

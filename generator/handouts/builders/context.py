@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from handouts.brand import Brand
-from handouts.labels import Labels
-from handouts.variants import Variant
+from handouts.content.brand import Brand
+from handouts.templating.labels import Labels
+from handouts.templating.variants import Variant
 
 
 @dataclass(frozen=True)

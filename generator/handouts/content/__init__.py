@@ -1,1 +1,4 @@
-"""Content: YAML files read with their locations, validated against a schema, viewed per audience."""
+"""The topic and what it draws on: the model, blocks, audience views, references, translations, brands, pictures.
+
+Imports formats, source, files, errors and below; never templates, builders or the build.
+"""

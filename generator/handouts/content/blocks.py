@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handouts.content.schema import EnumType, Field, ListType, PatternType, RecordType, SchemaType
 from handouts.content.texts import audience_text, check_table_shape
+from handouts.source.schema import EnumType, Field, ListType, PatternType, RecordType, SchemaType
 
 Pick = Callable[[Any], Any]  # one audience's text of an {audience: text} value, or None
 PickAll = Callable[[Any], list]  # one audience's texts of a list of such values

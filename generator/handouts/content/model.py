@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from handouts.content.blocks import CONTENT_BLOCKS
-from handouts.content.schema import (
+from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
+from handouts.errors import ProblemList
+from handouts.icons import NAMES as ICON_NAMES
+from handouts.source.schema import (
     INVALID,
     DateType,
     EnumType,
@@ -25,10 +28,7 @@ from handouts.content.schema import (
     TextType,
     suggest,
 )
-from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
-from handouts.content.yamlsource import YNode, read_yaml
-from handouts.errors import ProblemList
-from handouts.icons import NAMES as ICON_NAMES
+from handouts.source.yamlsource import YNode, read_yaml
 
 ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)((?:;\s*@[a-z0-9][a-z0-9-]*)*)\]")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from handouts.content.schema import INVALID, Field, ListType, PatternType, RecordType, TextType
-from handouts.content.yamlsource import read_yaml
 from handouts.errors import InputError, ProblemList, display_name
+from handouts.source.schema import INVALID, Field, ListType, PatternType, RecordType, TextType
+from handouts.source.yamlsource import read_yaml
 
 _text = TextType()
 reference_type = RecordType(
@@ -104,3 +106,8 @@ def load_references(folder: Path) -> dict[str, Reference]:
             library[entry["id"]] = Reference(**{key: str(value) for key, value in entry.items()})
     problems.raise_if_any(InputError)
     return library
+
+
+def reference_digest(reference: Reference) -> str:
+    """Return the digest of one reference as an output prints it (every field)."""
+    return hashlib.sha256(json.dumps(asdict(reference), sort_keys=True).encode()).hexdigest()

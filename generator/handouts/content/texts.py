@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handouts.content.schema import INVALID, MAX_TEXT_CHARS, SchemaType, TextType, suggest
-from handouts.content.yamlsource import YNode
 from handouts.errors import ProblemList
+from handouts.source.schema import INVALID, MAX_TEXT_CHARS, SchemaType, TextType, suggest
+from handouts.source.yamlsource import YNode
 
 AUDIENCES = ("patient", "clinician", "trainee")
 

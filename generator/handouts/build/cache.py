@@ -1,0 +1,101 @@
+"""The input fingerprint of every output: the digests of the files and libraries it was made from.
+
+An output is fresh when its fingerprint equals the one the manifest recorded (`outputs.manifest.is_fresh`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from handouts.errors import InputError
+from handouts.files.digests import digest, digest_tree, fonts_digest, library_versions, strings_digest, tool_digest
+from handouts.files.epoch import source_date_epoch
+from handouts.matrix import Target
+from handouts.pipeline import library_in
+
+
+class InputDigests:
+    """Digest the inputs of a run's outputs, each shared folder and file once per run rather than once per output.
+
+    One run's digests describe the files as they were when it planned; a file changed while it runs is seen by
+    the next run (as before: an output's inputs were always taken before it was built).
+    """
+
+    def __init__(self, root: Path, references: Path, template_roots: tuple[Path, ...]) -> None:
+        self.root = root
+        self._trees: dict[tuple[Path, str], str] = {}
+        self._groups: dict[tuple[Path, ...], str] = {}
+        self._files: dict[tuple[Path, ...], str] = {}
+        self._topics: dict[str, str] = {}  # one run digests each topic file once, as it was when planned
+        epoch = source_date_epoch()
+        self.shared = {
+            "references": reference_ids_digest(references),
+            "shared_templates": self.folders(template_roots),
+            "fonts": fonts_digest(),
+            "tool": tool_digest(),
+            # The dates written into every file come from here when it is set (checked: InputError when invalid).
+            "source_date_epoch": "" if epoch is None else str(epoch),
+        }
+
+    def tree(self, folder: Path, pattern: str = "*") -> str:
+        """Return `digest_tree(folder, pattern)`, computed once."""
+        key = (folder, pattern)
+        if key not in self._trees:
+            self._trees[key] = digest_tree(folder, pattern)
+        return self._trees[key]
+
+    def folders(self, folders: tuple[Path, ...]) -> str:
+        """Return one digest of the files directly in each of `folders`."""
+        if folders not in self._groups:
+            self._groups[folders] = hashlib.sha256("".join(self.tree(f) for f in folders).encode()).hexdigest()
+        return self._groups[folders]
+
+    def files(self, paths: tuple[Path, ...]) -> str:
+        """Return one digest of the files `paths`."""
+        if paths not in self._files:
+            self._files[paths] = hashlib.sha256("".join(digest(p) for p in paths).encode()).hexdigest()
+        return self._files[paths]
+
+    def of(
+        self,
+        job: Target,
+        variant_folders: tuple[Path, ...],
+        brand_files: tuple[Path, ...],
+        libraries: tuple[str, ...] = (),
+    ) -> dict[str, str]:
+        """Return the digest of every input of `job`, by a name a person can read in the manifest.
+
+        `job.topic_path` is relative to the project root, so a moved checkout keeps its digests. `variant_folders`
+        are the folders of the variant's chain in every template root; the roots' own files (labels, shared
+        macros) are `shared_templates`: a file a project adds to override a packaged one counts. `libraries` are
+        those the output's format declares. The references count by their ids only: what an output cites is
+        recorded when it is built (`ArtifactRecord.cites`).
+        """
+        topic = self._topics.get(job.topic_path)
+        if topic is None:
+            topic = self._topics[job.topic_path] = digest(self.root / job.topic_path)
+        inputs = {
+            "topic": topic,
+            "templates": self.folders(variant_folders),
+            "brand": self.files(brand_files),
+            "renderers": library_versions(libraries),  # the releases of the libraries that make this format's bytes
+            **self.shared,
+            "job": strings_digest(f"{name}={value}" for name, value in vars(job).items()),
+        }
+        # Names and values joined by characters neither holds: cheaper than JSON, which a catalogue feels.
+        inputs["all"] = strings_digest(f"{name}={inputs[name]}" for name in sorted(inputs))
+        return inputs
+
+
+def reference_ids_digest(folder: Path) -> str:
+    """Return a digest of the ids the reference library defines ("unreadable" when it does not load).
+
+    Adding or removing a reference can make a topic valid or invalid, so every output depends on the ids; a
+    change to one reference's text rebuilds only the outputs that cite it.
+    """
+    try:
+        library = library_in(folder)
+    except InputError:
+        return "unreadable"
+    return hashlib.sha256("\n".join(sorted(library)).encode()).hexdigest()

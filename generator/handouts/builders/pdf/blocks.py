@@ -1,0 +1,411 @@
+"""One handler per IR block for the PDF builder: (layout, block, width) -> reportlab flowables.
+
+The handlers read the layout only through `BlockLayout`: its style and its way of turning nested blocks into
+flowables, so they never depend on how pages are laid out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+
+from handouts import ir
+from handouts.builders.measure import column_widths, narrowest_table, text_width
+from handouts.builders.pdf.flow import PaddedTable
+from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
+from handouts.builders.pdf.pictures import icon, picture
+from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.pdf.tags import Marked, Node, Tagger, tagged
+from handouts.errors import BuildError
+from handouts.fonts import covered_characters, font_name
+from handouts.links import safe_link
+from handouts.templating.labels import Labels
+
+
+class BlockLayout(Protocol):
+    style: PdfStyle
+    tags: Tagger  # the structure tree the handlers add each block's elements to, in the IR's order
+    labels: Labels  # the words of the topic's language, for the alternative text of a QR code
+
+    def flowables(self, block: ir.Block, width: float) -> list[Flowable]: ...
+
+
+def markup(spans: ir.Inline, style: PdfStyle) -> str:
+    """Return reportlab paragraph markup for `spans`: the text escaped, styles as tags we write ourselves."""
+    allow_italic = style.sheet["allow_italic"]
+    parts = []
+    for span in spans:
+        text = escape(span.text).replace("\n", "<br/>")
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic and allow_italic:
+            text = f"<i>{text}</i>"
+        if span.href:
+            href = escape(safe_link(span.href), {chr(34): "&quot;"})
+            link_color = "#" + style.color("link").hexval()[2:]
+            text = f'<a href="{href}" color="{link_color}"><u>{text}</u></a>'
+        parts.append(text)
+    return "".join(parts)
+
+
+def block_gap(style: PdfStyle) -> float:
+    """Return the space below a box or a table: enough that the next box never seems to touch it."""
+    body = style.para("body")
+    return float(max(body.spaceAfter, body.fontSize * 0.3) + 1.5)
+
+
+def table_style(commands: list) -> TableStyle:
+    """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
+
+
+def _no_padding() -> list[tuple]:
+    return [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
+
+
+def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
+    node = layout.tags.add(f"H{block.level}")
+    para = tagged(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"), node)
+    if not block.icon:
+        return [para]
+    row = _with_icon(layout.style, block.icon, para.style, para, width, layout.style.sheet["icon"]["color"])
+    row.keepWithNext = True  # a heading never ends a column, with or without its icon
+    return [row]
+
+
+def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any, width: float, color: str) -> Table:
+    """Return `content` with icon `name` at its left, sized to the text beside it, in `color`."""
+    size = beside.fontSize * style.sheet["icon"]["size"]
+    gap = beside.fontSize * 0.5
+    hexcolor = "#" + style.color(color).hexval()[2:]
+    table = PaddedTable(
+        [[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap], splitInRow=1
+    )
+    table.setStyle(
+        table_style(
+            [*_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore)]
+        )
+    )
+    return table
+
+
+def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
+    para = tagged(markup(block.spans, layout.style), layout.style.para(block.role), layout.tags.add("P"))
+    if ir.plain(block.spans).rstrip().endswith(":"):
+        para.keepWithNext = 1  # a sentence that introduces a list or a table stays with it
+    return [para]
+
+
+def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
+    # A reader hears the steps' numbers from the list's numbering; the drawn bullets and boxes are artifacts.
+    numbering = "Decimal" if block.kind == "steps" else "None" if block.kind == "checklist" else "Disc"
+    with layout.tags.group("L", ListNumbering=numbering):
+        return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
+
+
+def _item(layout: BlockLayout, text: str, style: ParagraphStyle) -> Paragraph:
+    """Return the paragraph of one list item, as the body of its own list item element."""
+    with layout.tags.group("LI"):
+        return tagged(text, style, layout.tags.add("LBody"))
+
+
+def introduced(flowable: Flowable) -> Flowable:
+    """Mark `flowable` as one a sentence just before it introduces: the two stay together (pdf_flow)."""
+    flowable._handouts_introduced = True
+    return flowable
+
+
+def rows(table: Table) -> Table:
+    """Mark `table` as one whose rows may split where moving them on would leave a column mostly empty."""
+    table._handouts_rows = True
+    return table
+
+
+def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
+    style = layout.style
+    body = style.para("item") if "item" in style.paragraphs else style.para("body")
+    bullets = style.group("bullets")
+    indent = bullets.get("indent") or body.fontSize * bullets["indent_em"]
+    if block.kind == "checklist":
+        box = style.sheet["checkbox"]
+        rows = [
+            [
+                CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"]),
+                _item(layout, markup(item, style), body),
+            ]
+            for item in block.items
+        ]
+        table = PaddedTable(rows, colWidths=[indent + 2, width - indent - 2])
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    # The box stands on the first line's baseline, which reportlab puts one leading down.
+                    ("TOPPADDING", (0, 0), (0, -1), max(body.leading - body.fontSize * box["size"], 0)),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter),
+                ]
+            )
+        )
+        return [table]
+    items = [ListItem(_item(layout, markup(item, style), body), leftIndent=indent) for item in block.items]
+    if block.kind == "steps":
+        steps = ListFlowable(
+            items,
+            bulletType="1",
+            leftIndent=indent,
+            bulletFontName=font_name("bold"),
+            bulletFontSize=body.fontSize,
+            bulletColor=style.color("accent"),
+        )
+        if block.icon:
+            return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
+        return [steps]
+    symbol = bullets["symbol"]
+    if any(ord(ch) not in covered_characters() for ch in symbol):
+        raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
+    scale = bullets["size"]
+    # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
+    return [
+        ListFlowable(
+            items,
+            bulletType="bullet",
+            start=symbol,
+            leftIndent=indent,
+            bulletFontName=font_name("regular"),
+            bulletFontSize=body.fontSize * scale,
+            bulletColor=style.color("accent"),
+            bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
+        )
+    ]
+
+
+def _cell_padding(padding: float) -> list[tuple]:
+    return [
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+
+
+def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
+    style = layout.style
+    group = style.group("table")
+    cell, head = style.para("cell"), style.para("cell_head")
+    padding = group["padding"]
+    texts = [[ir.plain(c) for c in col] for col in zip(block.header, *block.rows, strict=True)]
+    head_face = face_of(head.fontName)
+    if narrowest_table(texts, cell.fontSize, padding, head_face=head_face) > width:
+        return _stacked_table(layout, block, width)
+    widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
+    tags = layout.tags
+    with tags.group("Table"):
+        caption = tags.add("Caption") if block.caption else None
+        with tags.group("TR"):
+            data = [[tagged(markup(c, style), head, tags.add("TH", Scope="Column")) for c in block.header]]
+        for row in block.rows:
+            with tags.group("TR"):
+                data.append([tagged(markup(c, style), cell, tags.add("TD")) for c in row])
+    table = PaddedTable(data, colWidths=widths, repeatRows=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
+        *_cell_padding(padding),
+    ]
+    if group.get("stripe"):
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
+    table.setStyle(table_style(commands))
+    return _captioned(block, introduced(rows(table)), style, caption)
+
+
+def _captioned(block: ir.Table, table: Table, style: PdfStyle, caption: Node | None) -> list[Flowable]:
+    out: list[Flowable] = []
+    if block.caption:  # a sentence before the caption introduces the table as much as the caption does
+        out.append(introduced(tagged(markup(block.caption, style), style.para("caption"), caption)))
+    return [*out, table, Spacer(1, block_gap(style))]
+
+
+def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
+    """Set a table too wide for its column as one small card per row: the row's label, then header: value.
+
+    Used only when the columns cannot fit without breaking words, as on a narrow page column; the reader
+    still meets every header beside every value.
+    """
+    style = layout.style
+    group = style.group("table")
+    cell, head = style.para("cell"), style.para("cell_head")
+    padding = group["padding"]
+    key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
+    key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
+    key_style = _style_in_face(cell, "bold")
+    data: list[list[Any]] = []
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *_cell_padding(padding),
+        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
+    ]
+    tags = layout.tags
+    with tags.group("Table"):
+        caption = tags.add("Caption") if block.caption else None
+        for row in block.rows:
+            start = len(data)
+            with tags.group("TR"):  # the row's first cell heads its card, as the column headers head the rest
+                data.append([tagged(markup(row[0], style), head, tags.add("TH", Scope="Column")), ""])
+            commands += [
+                ("SPAN", (0, start), (1, start)),
+                ("BACKGROUND", (0, start), (1, start), style.color(group["header_background"])),
+            ]
+            for header, value in zip(block.header[1:], row[1:], strict=True):
+                with tags.group("TR"):
+                    data.append(
+                        [
+                            tagged(markup(header, style), key_style, tags.add("TH", Scope="Row")),
+                            tagged(markup(value, style), cell, tags.add("TD")),
+                        ]
+                    )
+    table = PaddedTable(data, colWidths=[key_w, width - key_w])
+    table.setStyle(table_style(commands))
+    return _captioned(block, introduced(rows(table)), style, caption)
+
+
+def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
+    """Return a copy of `base` set in another face of the family."""
+    return ParagraphStyle(f"{base.name}-{face}", parent=base, fontName=font_name(face))
+
+
+def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
+    style, tags = layout.style, layout.tags
+    # Each question is a heading one level below the one it follows, so a reader can move from question to question.
+    level = f"H{min(tags.last_heading + 1, 6)}"
+    return [
+        KeepTogether(
+            [
+                tagged(markup(question, style), style.para("question"), tags.add(level)),
+                tagged(markup(answer, style), style.para("body"), tags.add("P")),
+            ]
+        )
+        for question, answer in block.pairs
+    ]
+
+
+def _references(layout: BlockLayout, block: ir.References, width: float) -> list[Flowable]:
+    style, tags = layout.style.para("reference"), layout.tags
+    out: list[Flowable] = []
+    with tags.group("L", ListNumbering="Decimal"):
+        for entry in block.entries:
+            text = escape(entry.text)
+            if entry.link:
+                # The whole entry links to the source, so the printed text stays exactly the reference.
+                text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
+            with tags.group("LI"):
+                out.append(tagged(text, style, tags.add("LBody"), bulletText=f"{entry.number}."))
+    return out
+
+
+def qr_size(style: PdfStyle) -> float:
+    return float(style.para("body").fontSize * style.sheet["qr"]["size"])
+
+
+def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowable]:
+    style = layout.style
+    callouts = style.group("callouts")
+    look = {**callouts["default"], **callouts.get(block.kind, {})}
+    padding = look["padding"]
+    inner_w = width - 2 * padding - look["border_width"] * 2
+    qr_blocks = [b for b in block.blocks if isinstance(b, ir.Qr)]
+    text_blocks = [b for b in block.blocks if not isinstance(b, ir.Qr)]
+    size = qr_size(style)
+    text_w = inner_w - (size + padding if qr_blocks else 0)
+    # A callout with a level says it three ways: its colour, its label word and its icon.
+    icon_name = block.icon or look.get("icon", "")
+    body = style.para("body")
+    icon_w = body.fontSize * style.sheet["icon"]["size"] * 1.35 if icon_name else 0
+    content: list[Flowable] = []
+    with layout.tags.group("Aside"):
+        if block.label:
+            label_style = ParagraphStyle(
+                f"callout_label-{block.kind}", parent=style.para("callout_label"), textColor=style.color(look["accent"])
+            )
+            content.append(tagged(escape(block.label), label_style, layout.tags.add("P")))
+        for inner in text_blocks:
+            content.extend(layout.flowables(inner, text_w - icon_w))
+        qr = [_qr_code(layout, qr_blocks[0].url, size)] if qr_blocks else []
+    if icon_name:
+        content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
+    if qr:
+        cell = PaddedTable([[content, qr]], colWidths=[text_w + padding, size])
+        cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
+        content = [cell]
+    box = PaddedTable([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
+    commands: list[tuple] = [
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5),
+    ]
+    if look.get("background"):
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
+    if look.get("border"):
+        commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
+    box.setStyle(table_style(commands))
+    box._handouts_box = True  # kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise
+    return [box, Spacer(1, block_gap(style))]
+
+
+def _figure(layout: BlockLayout, block: ir.Figure, width: float) -> list[Flowable]:
+    style = layout.style
+    sizes = style.sheet["figure"]
+    drawing = picture(Path(block.path), width * sizes[block.size], sizes["max_height"])
+    drawing.hAlign = "CENTER"
+    figure = Marked(drawing, layout.tags.add("Figure", alt=block.alt))
+    parts: list[Flowable] = [figure, Spacer(1, style.para("body").fontSize * 0.3)]
+    if block.caption:
+        parts.append(tagged(markup(block.caption, style), style.para("figure_caption"), layout.tags.add("Caption")))
+    else:
+        parts.append(Spacer(1, style.para("figure_caption").spaceAfter))
+    return [KeepTogether(parts)]
+
+
+def _section(layout: BlockLayout, block: ir.Section, width: float) -> list[Flowable]:
+    out: list[Flowable] = []
+    with layout.tags.group("Sect"):
+        for inner in block.blocks:
+            out.extend(layout.flowables(inner, width))
+    return out
+
+
+def _qr(layout: BlockLayout, block: ir.Qr, width: float) -> list[Flowable]:
+    return [_qr_code(layout, block.url, qr_size(layout.style))]
+
+
+def _qr_code(layout: BlockLayout, url: str, size: float) -> Flowable:
+    """Return a QR code for `url`: a picture, named by its address, inside the link it is."""
+    with layout.tags.group("Link") as link:
+        figure = layout.tags.add("Figure", alt=layout.labels.format("qr_alt", url=safe_link(url)))
+    figure.link = link
+    return Marked(QrCode(url, size), figure)
+
+
+Handler = Callable[[BlockLayout, Any, float], list[Flowable]]
+
+# Every IR block type has a handler here; tests/test_block_vocabulary.py fails when one is missing.
+HANDLERS: dict[type, Handler] = {
+    ir.Heading: _heading,
+    ir.Paragraph: _paragraph,
+    ir.ListBlock: _list,
+    ir.Table: _table,
+    ir.Faq: _faq,
+    ir.References: _references,
+    ir.Callout: _callout,
+    ir.Section: _section,
+    ir.Qr: _qr,
+    ir.Figure: _figure,
+}

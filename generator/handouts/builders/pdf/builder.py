@@ -1,0 +1,31 @@
+"""Builder "pdf": an IR Document to a print-ready, tagged PDF with reportlab, within the variant's page budget.
+
+The pages are laid out in layout.py, at the scale fit.py chooses; ua.py writes the structure tree of the layout
+that is kept.
+"""
+
+from __future__ import annotations
+
+from handouts import ir
+from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.pdf.fit import fit
+from handouts.builders.pdf.ua import add_structure
+from handouts.fonts import register_pdf_fonts
+
+
+def warm_up() -> None:
+    """Register the fonts once per worker, before its first job."""
+    register_pdf_fonts()
+
+
+class PdfBuilder:
+    """Lay out a Document on the variant's paper, with the largest type that fits its page budget."""
+
+    def build(self, doc: ir.Document, context: BuildContext) -> BuildResult:
+        register_pdf_fonts()
+        attempt = fit(doc, context)
+        # Only the layout that is kept is tagged: the structure pass is pikepdf's, once per output.
+        data = add_structure(
+            attempt.data, attempt.layout.tags, ir.plain(doc.title), context.meta["language"], context.epoch
+        )
+        return BuildResult(data, attempt.pages)

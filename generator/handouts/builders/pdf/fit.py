@@ -1,0 +1,298 @@
+"""How a document is set: the largest type that fits the page budget, then a last page that is balanced and
+never holds only a few lines. Each choice is tried by laying the document out and reading where things landed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handouts import ir
+from handouts.builders.context import BuildContext
+from handouts.builders.pdf.layout import ADDED, Layout, Options, Placement
+from handouts.builders.pdf.styles import hyphenation_for, make_pdf_style
+from handouts.errors import BuildError, Problem
+from handouts.formats.style import resolve_paragraph_styles
+
+SCALE_TOLERANCE = 0.01  # stop searching for the best type scale when within 1% of it
+MAX_SPACING = 1.6  # a page that should look full may space its blocks up to this much more widely
+MIN_SHRINK = 0.8  # type never shrinks below 80% of its style's size, whatever the variant's minimum
+BALANCE_MARGIN = 0.15  # columns of the last page differing by more than this share of a column are balanced
+MIN_LAST_FILL = 0.25  # a last page holding less than this share of a column is reflowed
+MAX_EMPTY = 0.40  # ... but never so far that the page before it is left more than this share empty
+BALANCE_TRIES = 5  # layouts tried to balance the last page's columns, each a whole layout of the document
+FULL_ENOUGH = 0.06  # a page whose content leaves less than this share empty is not grown or spaced further
+
+
+@dataclass
+class Attempt:
+    layout: Layout
+    data: bytes
+    pages: int
+    scale: float
+    spacing: float = 1.0
+
+    def fits(self, budget: int) -> bool:
+        return not budget or self.pages <= budget
+
+
+Try = Callable[..., Attempt]  # lays the document out at a scale (and options, spacing) and returns the attempt
+
+
+def fit(doc: ir.Document, context: BuildContext) -> Attempt:
+    """Return the best layout of `doc`: the largest scale within the budget, then its last page improved."""
+    variant = context.variant
+    budget = variant.max_pages
+    body = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
+    low = max(variant.min_font_size / body, MIN_SHRINK) if variant.min_font_size else 1.0
+    high = max(variant.max_font_size / body, 1.0) if variant.max_font_size else 1.0
+    cache: dict[tuple[float, float, bool, Options], Attempt] = {}
+    hyphenation = hyphenation_for(variant.style, context.labels.run_language)
+
+    def attempt(scale: float, options: Options | None = None, spacing: float = 1.0, tight: bool = False) -> Attempt:
+        options = options or Options()
+        key = (round(scale, 4), round(spacing, 3), tight, options)
+        if key not in cache:
+            style = make_pdf_style(
+                variant.style, context.brand, key[0], variant.min_font_size, key[1], tight, hyphenation
+            )
+            layout = Layout(doc, context, style, options)
+            data, pages = layout.render()
+            cache[key] = Attempt(layout, data, pages, key[0], key[1])
+        return cache[key]
+
+    try:
+        best = attempt(1.0)
+    except BuildError:
+        if low >= 1.0:
+            raise
+        # A block taller than a page at full size may fit in the smallest type; if not, this says so at low.
+        best = attempt(low)
+        if not best.fits(budget):
+            raise _overflow(best, attempt) from None
+        return _improve_last_page(best, attempt, low)
+    if best.fits(budget):
+        if high > 1.0:
+            best = _grow(best, attempt, high, budget)
+    else:
+        best = _shrink(best, attempt, low, budget)
+    if variant.fill_page and budget == 1:
+        best = _fill_page(best, attempt)
+    return _improve_last_page(best, attempt, low)
+
+
+# Each try lays the whole document out, so the searches below predict the next scale from how much of the pages
+# the last try used, instead of halving a range: two or three layouts instead of six to ten.
+def _used(attempt: Attempt, budget: int) -> float:
+    """Return the share of the budget's pages (every page when there is no budget) the content takes."""
+    layout = attempt.layout
+    pages = budget or attempt.pages
+    capacity = sum(layout.column_height(page) * layout.columns for page in range(1, pages + 1))
+    return sum(p.height for p in layout.placed) / capacity
+
+
+def _next_scale(scale: float, used: float, margin: float) -> float:
+    # Set text takes area in proportion to about the square of its size: line height and line count both grow.
+    return scale * (1 / used) ** 0.5 * margin
+
+
+def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
+    """Return the attempt at the largest scale up to `high` that still fits, from a fitting `best`."""
+    for _ in range(3):
+        used = _used(best, budget)
+        if used > 1 - FULL_ENOUGH:
+            break
+        scale = min(high, _next_scale(best.scale, used, 0.99))
+        if scale <= best.scale + SCALE_TOLERANCE:
+            break
+        trial = attempt(scale)
+        if not trial.fits(budget):
+            break
+        best = trial
+        if scale >= high:
+            break
+    return best
+
+
+def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
+    """Return a fitting attempt at a scale down to `low`, from `over`, which does not fit."""
+    trial = over
+    for _ in range(4 if low < 1.0 else 0):
+        scale = max(low, min(_next_scale(trial.scale, _used(trial, budget), 0.99), trial.scale - SCALE_TOLERANCE))
+        trial = attempt(scale)
+        if trial.fits(budget):
+            return trial
+        if scale <= low:
+            break
+    floor = attempt(low)
+    if floor.fits(budget):
+        return floor
+    # Last, the closer spacing and line spacing the style allows for tightening, before saying it does not fit.
+    tight = attempt(low, spacing=floor.layout.style.sheet["tighten"]["spacing"], tight=True)
+    if tight.fits(budget):
+        return tight
+    raise _overflow(floor, attempt)
+
+
+def _fill_page(best: Attempt, attempt: Try) -> Attempt:
+    """Return `best` with the space between its blocks widened, within limits, to use more of its one page."""
+    used = _used(best, 1)
+    if used > 1 - FULL_ENOUGH:
+        return best
+    for spacing in (min(MAX_SPACING, 1 + (1 - used) * 3), min(MAX_SPACING, 1 + (1 - used) * 1.5)):
+        trial = attempt(best.scale, spacing=spacing)
+        if trial.pages == 1:
+            return trial
+    return best
+
+
+def _tighten(best: Attempt, attempt: Try, low: float) -> Attempt | None:
+    """Return a layout with one page fewer, its spacing and then its type set a little tighter within the
+    style's limits, or None when that takes more than a small change."""
+    tighten = best.layout.style.sheet["tighten"]
+    for scale, tight in ((best.scale, False), (best.scale, True), (max(low, best.scale * tighten["scale"]), True)):
+        trial = attempt(scale, spacing=tighten["spacing"], tight=tight)
+        if trial.pages < best.pages:
+            return trial
+    return None
+
+
+def _loosen(best: Attempt, attempt: Try) -> Attempt | None:
+    """Return a layout of as many pages whose blocks are spaced wider, within limits, so that its last page
+    holds a proper share of a column (or the most it can), or None when no spacing gives the last page more."""
+    pages = best.pages
+    column = best.layout.column_height(pages)
+    most, chosen = sum(best.layout.column_fill(pages)), None
+    for step in (0.15, 0.3, 0.45, MAX_SPACING - 1):
+        spacing = min(MAX_SPACING, best.spacing + step)
+        trial = attempt(best.scale, best.layout.options, spacing)
+        if trial.pages != pages:
+            break
+        last = sum(trial.layout.column_fill(pages))
+        if last > most:
+            most, chosen = last, trial
+        if last >= MIN_LAST_FILL * column:
+            break
+    return chosen
+
+
+def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
+    """Return `best`, or a layout of it whose last page is balanced or holds more than a few lines."""
+    layout, pages = best.layout, best.pages
+    column = layout.column_height(pages)
+    fill = layout.column_fill(pages)
+    if pages > 1 and sum(fill) < MIN_LAST_FILL * column:
+        # A last page with only a few lines: keep enough of the story's end together to give it a proper share,
+        # as long as the page before keeps most of its last column.
+        before = layout.column_fill(pages - 1)[-1]
+        room = before - (1 - MAX_EMPTY) * layout.column_height(pages - 1)
+        moved = min(MIN_LAST_FILL * column - sum(fill), room)
+        tail = attempt(best.scale, Options(keep_tail=sum(fill) + moved), best.spacing) if moved > 0 else None
+        left = tail.layout.column_fill(pages - 1) if tail else []
+        if (
+            tail
+            and tail.pages == pages
+            and min(left) >= (1 - MAX_EMPTY) * tail.layout.column_height(pages - 1)
+            and sum(tail.layout.column_fill(pages)) > sum(fill) + 1
+        ):
+            best, layout, fill = tail, tail.layout, tail.layout.column_fill(pages)
+        if sum(fill) < MIN_LAST_FILL * column:
+            # Else one page fewer, set a little tighter; else the blocks spaced a little wider, which carries
+            # more onto the last page.
+            changed = _tighten(best, attempt, low) or _loosen(best, attempt)
+            if changed is not None:
+                best, layout, pages = changed, changed.layout, changed.pages
+                column, fill = layout.column_height(pages), layout.column_fill(pages)
+    if layout.columns > 1 and max(fill) - min(fill) > BALANCE_MARGIN * column:
+        # Shorter frames on the last page share its content between the columns. First an even share and a line
+        # (paragraphs split anywhere), then frames that end just after one of the page's blocks, shortest first:
+        # a block kept whole (a box, a heading with its text) ends a column only at its end.
+        line = layout.style.para("body").leading
+        total = sum(fill)
+        placed = [p.height for p in layout.placed if p.page == pages]
+        ends = [end + line / 2 for end in itertools.accumulate(placed) if end >= total / layout.columns - 1e-6]
+        # Frames shorter than a box on the page would split it: boxes are kept whole where they fit a column.
+        boxes = max((p.height for p in layout.placed if p.page == pages and p.whole), default=0.0)
+        heights = sorted({total / layout.columns + line, *ends})
+        for _ in range(BALANCE_TRIES):
+            heights = [h for h in heights if boxes < h < column]
+            if not heights:
+                break
+            height = heights.pop(0)
+            options = Options(last_page=pages, last_height=height, keep_tail=layout.options.keep_tail)
+            trial = attempt(best.scale, options, best.spacing)
+            if trial.pages == pages:
+                return trial
+            # What spilled over says how much taller the frames must be at least, when blocks split anywhere.
+            spilled = sum(p.height for p in trial.layout.placed if p.page > pages)
+            heights = sorted({*heights, height + max(spilled / layout.columns, line)})
+    return best
+
+
+def _overflow(floor: Attempt, attempt: Try) -> BuildError:
+    """Return the error of a document that does not fit, carrying a draft of it with the overflow marked."""
+    error = BuildError(overflow_problem(floor))
+    error.draft = attempt(floor.scale, Options(mark_over=floor.layout.context.variant.max_pages)).data
+    return error
+
+
+def overflow_problem(attempt: Attempt) -> Problem:
+    """Return what an author needs when the document does not fit, measured from its smallest layout: how many
+    lines at the variant's body size run over, from which page, which parts of the document spill (the back matter
+    and the contact box the template adds included), and where in the topic to cut."""
+    layout = attempt.layout
+    variant = layout.context.variant
+    budget = variant.max_pages
+    set_body = layout.style.para("body")
+    full_size = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
+    ratio = full_size / set_body.fontSize
+    full_leading = set_body.leading * ratio
+    spilled = [p for p in layout.placed if p.page > budget]
+
+    # Text takes area in proportion to the square of its size: a height at the smallest size is this many lines
+    # of the same words at body size. One line more covers the rounding and a paragraph's last, short line.
+    def lines(height: float) -> int:
+        return math.ceil(height * ratio * ratio / full_leading)
+
+    over = lines(sum(p.height for p in spilled)) + 1
+    parts = _spilled_parts(layout, spilled)
+    size_note = f" even in {set_body.fontSize:.3g} pt type, the smallest allowed" if ratio > 1.0001 else ""
+    by_section: dict[str, float] = {}
+    for placement in layout.placed:
+        if placement.section and not placement.section.startswith(ADDED):
+            by_section[placement.section] = by_section.get(placement.section, 0.0) + placement.height
+    longest = sorted(((h, s) for s, h in by_section.items()), reverse=True)[:3]
+    names = ", ".join(f"'{s}' ({lines(h)} lines)" for h, s in longest)
+    # The author cuts from the topic: the message points at the last topic section that is on the pages.
+    topic_sections = [p.section for p in layout.placed if p.section in layout.section_places]
+    where = layout.section_places.get(topic_sections[-1]) if topic_sections else None
+    return Problem(
+        where,
+        f"does not fit its {budget} page{'s' if budget != 1 else ''}{size_note}: about {over} lines of "
+        f"{full_size:g} pt text run over onto page {budget + 1}: {parts}",
+        f"cut about {over} lines (at {full_size:g} pt) of the {variant.audience} text"
+        + (f"; the longest sections are {names}" if names else "")
+        + "; or show a block in fewer outputs with 'for:'",
+    )
+
+
+def _spilled_parts(layout: Layout, spilled: list[Placement]) -> str:
+    """Return the parts of the document that run over the page budget, in order, as an author knows them."""
+    before = {p.section for p in layout.placed if p.page <= layout.context.variant.max_pages}
+    seen: list[str] = []
+    for placement in spilled:
+        if placement.section not in seen:
+            seen.append(placement.section)
+    named = []
+    brand = layout.context.brand
+    for label in seen:
+        if label.startswith(ADDED):
+            part = label.removeprefix(ADDED)
+            if part == "the contact box" and not brand.is_neutral:
+                part += f" with {brand.name or brand.id}'s details"
+            named.append(f"{part} (added by the template)")
+        else:
+            named.append(f"the end of '{label}'" if label in before else f"'{label}'")
+    return ", ".join(named) or "the last block"

@@ -1,0 +1,199 @@
+"""The PDF page furniture: the clinic's brand bar, running header, footer and rules, and the small drawn pieces
+(QR code, tick box). Which pieces a page has, their sizes and colours are style data; their words are labels.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib.utils import ImageReader, TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from handouts.builders.measure import break_word, text_width
+from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.qr import dark_runs, qr_modules
+from handouts.content.brand import Brand
+from handouts.fonts import font_name
+from handouts.links import safe_link
+from handouts.templating.labels import Labels
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+
+
+def face_of(registered: str) -> str:
+    """Return the face ('bold', ...) of a font registered under `registered`."""
+    return registered.split("-", 1)[1] if "-" in registered else "regular"
+
+
+def fits_beside(left_text: str, right_text: str, style: ParagraphStyle, width: float) -> bool:
+    """Return True when two strings fit on one line of `width` with a clear gap between them."""
+    face = face_of(style.fontName)
+    used = text_width(left_text, style.fontSize, face) + text_width(right_text, style.fontSize, face)
+    return used + 3 * style.fontSize <= width
+
+
+def draw_rule(canvas: Canvas, style: PdfStyle, which: str, x: float, y: float, width: float) -> None:
+    """Draw the header or footer rule the style describes (`which` is 'header_rule' or 'footer_rule')."""
+    rule = style.sheet["page"][which]
+    canvas.setStrokeColor(style.color(rule["color"]))
+    canvas.setLineWidth(rule["width"])
+    canvas.line(x, y, x + width, y)
+
+
+def draw_running_header(
+    canvas: Canvas, style: PdfStyle, title: str, brand: Brand, left: float, top: float, width: float
+) -> float:
+    """Draw the short title (and the clinic, when both fit) at the top of a later page; return the rule's y."""
+    para = style.para("page_header")
+    canvas.setFont(para.fontName, para.fontSize)
+    canvas.setFillColor(para.textColor)
+    y = top - para.fontSize
+    canvas.drawString(left, y, title)
+    if brand.name and fits_beside(title, brand.name, para, width):
+        canvas.drawRightString(left + width, y, brand.name)
+    return y - 6
+
+
+def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str:
+    """Return `title` cut at a word boundary, with an ellipsis, so it fits the running header's width."""
+    para = style.para("page_header")
+    face = face_of(para.fontName)
+    room = width - (text_width(brand.name, para.fontSize, face) + 3 * para.fontSize if brand.name else 0)
+    if text_width(title, para.fontSize, face) <= room or not brand.name:
+        room = width
+    if text_width(title, para.fontSize, face) <= room:
+        return title
+    words = title.split()
+    while len(words) > 1 and text_width(" ".join(words) + "…", para.fontSize, face) > room:
+        words.pop()
+    kept = " ".join(words).rstrip(",;:.-–—")
+    ellipsis = text_width("…", para.fontSize, face)
+    if text_width(kept, para.fontSize, face) > room - ellipsis:  # one word longer than the line
+        kept = break_word(kept, room - ellipsis, para.fontSize, face)[0]
+    return kept + "…"
+
+
+def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int, fits: Any = None) -> str:
+    """Return the footer line: review date, version and page number, in the topic's language; with the date in
+    its short form when the long one does not fit (`fits(text)`): "1 de noviembre de 2026" is long in large print."""
+    lines = [
+        " · ".join(
+            (
+                labels.format("footer_reviewed", date=date),
+                labels.format("footer_version", version=meta["version"]),
+                labels.format("footer_page", page=page, pages=total),
+            )
+        )
+        for date in (labels.date(meta["reviewed"]), labels.date(meta["reviewed"], short=True))
+    ]
+    return next((line for line in lines if fits is None or fits(line)), lines[-1])
+
+
+def draw_footer(
+    canvas: Canvas, style: PdfStyle, text: str, brand: Brand, left: float, bottom: float, width: float
+) -> None:
+    """Draw the footer rule and line at the foot of a page, with the clinic's contact where there is room."""
+    para = style.para("page_footer")
+    canvas.setFont(para.fontName, para.fontSize)
+    canvas.setFillColor(para.textColor)
+    y = bottom + style.sheet["page"]["footer_height"] - para.fontSize - 8
+    draw_rule(canvas, style, "footer_rule", left, y + para.fontSize + 4, width)
+    canvas.drawString(left, y, text)
+    contact = f"{brand.name} · {brand.phone}" if brand.name else ""
+    # The clinic is in the header too; its footer copy gives way when the line has no room for both.
+    if contact and fits_beside(text, contact, para, width):
+        canvas.drawRightString(left + width, y, contact)
+
+
+def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, page_h: float) -> None:
+    """Draw the band that marks a draft translation across the top margin of the page."""
+    band = style.sheet["page"]["draft_band"]
+    para = style.para("page_draft")
+    bottom = page_h - band["offset"] - band["height"]
+    canvas.saveState()
+    canvas.setFillColor(style.color(band["background"]))
+    canvas.setStrokeColor(style.color(band["border"]))
+    canvas.setLineWidth(0.75)
+    canvas.rect(-1, bottom, page_w + 2, band["height"], stroke=1, fill=1)  # past the edges: no side borders
+    canvas.setFillColor(para.textColor)
+    canvas.setFont(para.fontName, para.fontSize)
+    canvas.drawCentredString(page_w / 2, bottom + (band["height"] - para.fontSize * 0.7) / 2, text)
+    canvas.restoreState()
+
+
+def timestamp(epoch: int) -> TimeStamp:
+    """Return reportlab's document time stamp fixed at `epoch`, so equal inputs give equal bytes."""
+    stamp = TimeStamp(invariant=1)
+    stamp.t = epoch
+    stamp.lt = time.gmtime(epoch)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
+
+
+class CheckBox(Flowable):
+    """An empty square to tick with a pen."""
+
+    def __init__(self, size: float, color: Any, line_width: float) -> None:
+        super().__init__()
+        self.size, self.color, self.line_width = size, color, line_width
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.line_width)
+        self.canv.rect(0, 0, self.size, self.size)
+
+
+class QrCode(Flowable):
+    """A QR code for `url` with its quiet zone, drawn as one filled path, and a link on the same spot."""
+
+    QUIET = 4  # modules of white border the QR standard asks for
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url = safe_link(url)
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        modules = qr_modules(self.url)
+        cell = self.width / (len(modules) + 2 * self.QUIET)
+        path = self.canv.beginPath()
+        for row, start, length in dark_runs(modules):  # one rectangle for each run of dark modules in a row
+            y = self.height - (row + 1 + self.QUIET) * cell
+            path.rect((start + self.QUIET) * cell, y, length * cell, cell)
+        self.canv.setFillColorRGB(0, 0, 0)
+        self.canv.drawPath(path, stroke=0, fill=1)
+        self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
+
+
+class BrandBar(Flowable):
+    """The clinic's logo at the left and its name, address and phone at the right."""
+
+    def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float) -> None:
+        super().__init__()
+        self.brand, self.style, self.labels, self.width = brand, style, labels, width
+        self.height = self.height_for(style) - 6
+
+    @staticmethod
+    def height_for(style: PdfStyle) -> float:
+        return float(style.para("page_brand").leading * 3 + 8)
+
+    def draw(self) -> None:
+        canvas, brand, style = self.canv, self.brand, self.style.para("page_brand")
+        if brand.logo:
+            image = ImageReader(str(brand.logo))
+            iw, ih = image.getSize()
+            h = self.height
+            w = min(self.width * 0.45, h * iw / ih)
+            h = w * ih / iw
+            canvas.drawImage(image, 0, (self.height - h) / 2, w, h, mask="auto")
+        lines = [brand.name, brand.address, self.labels.format("brand_phone", phone=brand.phone)]
+        canvas.setFillColor(self.style.color("accent"))
+        y = self.height - style.fontSize
+        for number, line in enumerate(filter(None, lines)):
+            canvas.setFont(font_name("bold") if number == 0 else style.fontName, style.fontSize)
+            canvas.drawRightString(self.width, y, line)
+            y -= style.leading

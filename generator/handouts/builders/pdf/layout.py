@@ -1,0 +1,436 @@
+"""How a PDF's pages are laid out: frames, the first page's header, later pages' running header, the footer.
+
+How large the type is set and how the last page is arranged is chosen in fit.py; what each block looks like is in
+blocks.py, the furniture in furniture.py; paper sizes, margins and which furniture a page carries are the
+variant's style data.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Table
+from reportlab.platypus.doctemplate import LayoutError
+
+from handouts import ir
+from handouts.builders.context import BuildContext
+from handouts.builders.measure import text_width
+from handouts.builders.pdf.blocks import HANDLERS, markup
+from handouts.builders.pdf.flow import KeepWhole, RowsThatFill, keep_with_next
+from handouts.builders.pdf.furniture import (
+    BrandBar,
+    draw_draft_band,
+    draw_footer,
+    draw_rule,
+    draw_running_header,
+    face_of,
+    fitted_title,
+    footer_text,
+    timestamp,
+)
+from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.pdf.tags import Tagger, end_page, start_page, tagged
+from handouts.errors import BuildError, Location, Problem
+from handouts.fonts import font_name
+
+
+@dataclass(frozen=True)
+class Options:
+    """How one attempt lays the document out, besides the type scale."""
+
+    last_page: int = 0  # when set, the page that gets frames `last_height` tall (a balanced last page)
+    last_height: float = 0.0
+    keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
+    mark_over: int = 0  # a draft: mark every page after this one as over the page budget
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one flowable landed: its page, its column and the height it took."""
+
+    page: int
+    column: int
+    height: float
+    section: str
+    whole: bool = False  # a box kept whole: a column must be at least this tall to hold it
+
+
+@dataclass
+class _Frames:
+    first: list[Frame]
+    later: list[Frame]
+    first_last: list[Frame]  # the first page when it is also the last, balanced
+    later_last: list[Frame]
+
+
+class Layout:
+    """One attempt at laying out the document at one type scale."""
+
+    def __init__(self, doc: ir.Document, context: BuildContext, style: PdfStyle, options: Options) -> None:
+        self.doc, self.context, self.style, self.options = doc, context, style, options
+        self.page_w, self.page_h = context.variant.page_size(context.paper)
+        self.page = page = style.sheet["page"]
+        self.margins = (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"])
+        self.columns = page["columns"]
+        self.gap = page["column_gap"]
+        self.footer_h = page["footer_height"] if page["footer"] else 0.0
+        self.width = self.page_w - self.margins[1] - self.margins[3]
+        self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
+        self.sections: list[tuple[str, list[Flowable]]] = []
+        self.section_places: dict[str, Location] = {}  # a topic section's heading -> where it was written
+        self.pages = 0
+        self.placed: list[Placement] = []
+        self.header: list[tuple[Flowable, float]] = []
+        self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
+        self.labels = context.labels
+        self.tags = Tagger()
+
+    # ----- page furniture -------------------------------------------------------------------------------------
+    def _header_first(self) -> list[tuple[Flowable, float]]:
+        """Return the first page's header pieces with their heights: brand bar, title, subtitle."""
+        pieces: list[tuple[Flowable, float]] = []
+        brand = self.context.brand
+        if self.page["brand_bar"] and not brand.is_neutral:
+            bar = BrandBar(brand, self.style, self.context.labels, self.width)
+            pieces.append((bar, BrandBar.height_for(self.style)))
+        if self.page["title_block"]:
+            for role, spans, tag in (("title", self.doc.title, "H1"), ("subtitle", self.doc.subtitle, "P")):
+                if spans:
+                    para = tagged(markup(spans, self.style), self.style.para(role), self.tags.add(tag))
+                    _, h = para.wrap(self.width, self.page_h)
+                    pieces.append((para, h + self.style.para(role).spaceAfter))
+        return pieces
+
+    def _frames(self, header_h: float) -> _Frames:
+        top, _right, bottom, left = self.margins
+
+        def row(offset: float, height: float | None = None) -> list[Frame]:
+            full = self.page_h - top - bottom - self.footer_h - offset
+            if full < self.page["min_body_height"]:
+                raise BuildError("the title and header leave no room for the text; shorten the title")
+            height = min(height or full, full)
+            return [
+                Frame(
+                    left + i * (self.column_w + self.gap),
+                    bottom + self.footer_h + full - height,  # a shorter frame hangs from the top of the body
+                    self.column_w,
+                    height,
+                    leftPadding=0,
+                    rightPadding=0,
+                    topPadding=0,
+                    bottomPadding=0,
+                    id=f"col{i}",
+                )
+                for i in range(self.columns)
+            ]
+
+        rule = self.page["rule_gap"]
+        first_h = header_h + rule if self.header else 0.0
+        later_h = self.style.para("page_header").leading + rule if self.page["running_header"] else 0.0
+        self.column_heights = (
+            self.page_h - top - bottom - self.footer_h - first_h,
+            self.page_h - top - bottom - self.footer_h - later_h,
+        )
+        last = self.options.last_height or None
+        return _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
+
+    def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        if not self.header:
+            return
+        top, _, _, left = self.margins
+        y = self.page_h - top
+        for flowable, height in self.header:
+            _, drawn = flowable.wrapOn(canvas, self.width, height)
+            flowable.drawOn(canvas, left, y - drawn)
+            y -= height
+        draw_rule(canvas, self.style, "header_rule", left, y - 4, self.width)
+
+    def _draw_later(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        if not self.page["running_header"]:
+            return
+        top, _, _, left = self.margins
+        brand = self.context.brand
+        title = fitted_title(self.context.meta["short_title"], self.style, brand, self.width)
+        y = draw_running_header(canvas, self.style, title, brand, left, self.page_h - top, self.width)
+        draw_rule(canvas, self.style, "header_rule", left, y, self.width)
+
+    def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
+        if self.context.meta.get("draft"):
+            labels = self.context.labels
+            draw_draft_band(canvas, self.style, labels["draft_band"], self.page_w, self.page_h)
+        if not self.page["footer"]:
+            return
+        para = self.style.para("page_footer")
+        face = face_of(para.fontName)
+        text = footer_text(
+            self.context.labels,
+            self.context.meta,
+            page,
+            total,
+            lambda line: text_width(line, para.fontSize, face) <= self.width,
+        )
+        draw_footer(canvas, self.style, text, self.context.brand, self.margins[3], self.margins[2], self.width)
+
+    # ----- the body -------------------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        for block in self.doc.blocks:
+            flowables = self.flowables(block, self.column_w)
+            if isinstance(block, ir.Section) and block.at is not None:  # a section of the topic, not of the template
+                self.sections.append((block.heading, flowables))
+                self.section_places[block.heading] = block.at
+            # Every flowable knows the part of the document it belongs to, so an overflow can name what spills.
+            label = _part_label(block)
+            for flowable in flowables:
+                flowable._handouts_section = label
+            story.extend(flowables)
+        gap = self.column_heights[1] * MAX_GAP
+        story = [_flowing(f, gap) for f in story]
+        story = keep_with_next(story)
+        if self.options.keep_tail:
+            story = _keep_tail_together(story, self.options.keep_tail, self.column_w)
+        return story
+
+    def flowables(self, block: ir.Block, width: float) -> list[Flowable]:
+        handler = HANDLERS.get(type(block))
+        if handler is None:
+            raise BuildError(f"the PDF builder cannot draw {type(block).__name__}")
+        return handler(self, block, width)
+
+    def render(self) -> tuple[bytes, int]:
+        self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
+        self.header = self._header_first()
+        frames = self._frames(sum(h for _, h in self.header))
+        buffer = io.BytesIO()
+        meta = self.context.meta
+        last_page = self.options.last_page
+        doc = _Document(
+            buffer,
+            last_page=last_page,
+            pagesize=(self.page_w, self.page_h),
+            leftMargin=self.margins[3],
+            rightMargin=self.margins[1],
+            topMargin=self.margins[0],
+            bottomMargin=self.margins[2],
+            title=ir.plain(self.doc.title),
+            author=self.context.brand.name or ", ".join(meta["authors"]),
+            subject=meta["subject"],
+            keywords=meta["keywords"],
+            creator="handouts",
+            producer="handouts",
+            lang=meta["language"],
+            invariant=1,
+            pageTemplates=[
+                PageTemplate(
+                    "first",
+                    frames.first_last if last_page == 1 else frames.first,
+                    onPage=self._draw_first,
+                    autoNextPageTemplate="later",
+                ),
+                PageTemplate("later", frames.later, onPage=self._draw_later),
+                PageTemplate("last", frames.later_last, onPage=self._draw_later),
+            ],
+        )
+
+        def record(flowable: Flowable) -> None:
+            frame_id = str(getattr(getattr(doc, "frame", None), "id", "col0"))
+            column = int(frame_id.removeprefix("col")) if frame_id.startswith("col") else 0
+            # The second part of a split paragraph is a new flowable without a label: it continues the one before.
+            section = getattr(flowable, "_handouts_section", None)
+            if section is None:
+                section = self.placed[-1].section if self.placed else ""
+            whole = isinstance(flowable, KeepWhole)
+            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
+
+        # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
+        doc.afterFlowable = record
+        try:
+            doc.build(self.story(), canvasmaker=_numbered_canvas(self))
+        except LayoutError:  # a block that cannot be split is taller than a page: say which, at its place
+            raise BuildError(self.too_tall_problem()) from None
+        return buffer.getvalue(), self.pages
+
+    def column_fill(self, page: int) -> list[float]:
+        """Return how much of each column of `page` its content takes, in points."""
+        fill = [0.0] * self.columns
+        for placement in self.placed:
+            if placement.page == page:
+                fill[placement.column] += placement.height
+        return fill
+
+    def column_height(self, page: int) -> float:
+        """Return the height of a column's frame on `page` (the first page has the title above it)."""
+        return self.column_heights[0] if page == 1 else self.column_heights[1]
+
+    # ----- when it does not fit -------------------------------------------------------------------------------
+    def mark_overflow(self, canvas: Canvas, first: bool) -> None:
+        """Mark a draft's page as over the budget: a frame in the urgent colour, and on the first such page a
+        band at the top saying that the budget ends where this page starts."""
+        colour = self.style.color("urgent_border")
+        canvas.saveState()
+        canvas.setStrokeColor(colour)
+        canvas.setLineWidth(4)
+        canvas.rect(6, 6, self.page_w - 12, self.page_h - 12)
+        if first:
+            para = self.style.para("page_header")
+            canvas.setFillColor(self.style.color("urgent_bg"))
+            canvas.rect(6, self.page_h - 6 - 3 * para.leading, self.page_w - 12, 3 * para.leading, fill=1, stroke=1)
+            canvas.setFillColor(colour)
+            canvas.setFont(font_name("bold"), para.fontSize * 1.3)
+            text = self.context.labels["draft_overflow"].format(pages=self.context.variant.max_pages)
+            canvas.drawString(self.margins[3], self.page_h - 6 - 2 * para.leading, text)
+        canvas.restoreState()
+
+    def too_tall_problem(self) -> Problem:
+        """Return the problem of the first block that cannot be split and is taller than any page's room."""
+        frames = self._frames(sum(h for _, h in self.header))
+        room = max(frame._aH for frame in [*frames.first, *frames.later])
+        where = f"{self.context.variant.name} on {self.context.paper}"
+        for block in _leaf_blocks(self.doc.blocks):
+            for flowable in self.flowables(block, self.column_w):
+                if not isinstance(flowable, Table):
+                    continue
+                flowable.wrap(self.column_w, 1e9)
+                tallest = max(flowable._rowHeights, default=0)
+                if tallest > room:
+                    subject = "a row of this table" if isinstance(block, ir.Table) else "this block"
+                    if block.at is None:  # a block the template adds has no place: say how it starts
+                        subject = f"the block that starts '{_first_words(flowable)}'"
+                    return Problem(
+                        block.at,
+                        f"{where}: {subject} is {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
+                        "even in the smallest type allowed",
+                        "shorten its text, or split it into several rows or blocks",
+                    )
+        return Problem(None, f"{where}: a block is taller than a page", "shorten the longest block")
+
+
+class _Document(BaseDocTemplate):
+    """A document that switches to the 'last' page template for its last page, when it knows which it is."""
+
+    def __init__(self, *args: Any, last_page: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_page = last_page
+
+    def afterPage(self) -> None:
+        if self._last_page > 1 and self.page == self._last_page - 1:
+            self.handle_nextPageTemplate("last")
+
+
+MAX_GAP = 0.35  # a box or row that would leave more than this share of a column empty by moving on splits instead
+
+
+def _flowing(flowable: Flowable, gap: float) -> Flowable:
+    """Return `flowable` wrapped in the rule it follows where a column ends: boxes stay whole, tables fill."""
+    if getattr(flowable, "_handouts_box", False):
+        return KeepWhole(flowable, gap)
+    if getattr(flowable, "_handouts_rows", False):
+        return RowsThatFill(flowable, gap)
+    return flowable
+
+
+def _part_label(block: ir.Block) -> str:
+    """Return how a message names the part of the document `block` is: a topic section by its heading, a part
+    the template adds (the back matter, the contact box, the disclaimer) marked as the template's."""
+    if isinstance(block, ir.Section):
+        if block.at is not None:
+            return block.heading
+        heading = block.heading
+        return f"{ADDED}the contact box" if heading == "contact" else f"{ADDED}'{heading.replace('-', ' ')}'"
+    kind = getattr(block, "kind", "") or getattr(block, "role", "")
+    return f"{ADDED}the {kind + ' ' if kind else ''}{type(block).__name__.lower()}"
+
+
+ADDED = "template:"  # the label of a part the template adds, not a section of the topic
+
+
+def _keep_tail_together(story: list[Flowable], height: float, width: float) -> list[Flowable]:
+    """Return `story` with its last flowables, at least `height` tall in all, kept together on one page."""
+    total, start = 0.0, len(story)
+    while start > 0 and total < height:
+        next_height = _height(story[start - 1], width)
+        if total + next_height > 2 * height:
+            break  # a block much taller than the share wanted stays where it flows: it would move a whole column
+        start -= 1
+        total += next_height
+    if start >= len(story) - 1:
+        return story
+    return [*story[:start], KeepTogether(story[start:])]
+
+
+def _numbered_canvas(layout: Layout) -> type[Canvas]:
+    """Return a canvas class that holds each page back so its footer can say 'Page X of Y'."""
+    epoch = layout.context.epoch
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = font_name("regular")
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = timestamp(epoch)
+            self.setViewerPreference("DisplayDocTitle", "true")
+            self._pages: list[dict] = []
+            self.handouts_tagger = layout.tags
+            start_page(self)
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+            start_page(self)
+
+        def save(self) -> None:
+            total = layout.pages = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                layout._draw_footer(self, self._pageNumber, total)
+                if layout.options.mark_over and self._pageNumber > layout.options.mark_over:
+                    layout.mark_overflow(self, self._pageNumber == layout.options.mark_over + 1)
+                end_page(self)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def _first_words(flowable: Flowable) -> str:
+    """Return the first words of the text in a table's cells, for a message about the table."""
+    pending: list = [flowable]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, Paragraph):
+            text = item.getPlainText()
+            return text if len(text) <= 40 else text[:40] + "..."
+        if isinstance(item, Table):
+            pending.extend(cell for row in item._cellvalues for cell in row)
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return ""
+
+
+def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:
+    """Return `blocks` in order with every section replaced by the blocks it holds."""
+    found: list[ir.Block] = []
+    for block in blocks:
+        found.extend(_leaf_blocks(block.blocks) if isinstance(block, ir.Section) else [block])
+    return found
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, h = flowable.wrapOn(Canvas(io.BytesIO()), width, 10_000)
+    if isinstance(flowable, KeepTogether):
+        h = flowable._H  # KeepTogether reports a huge height to force reportlab to split it
+    return float(h + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def height_of(flowable: Flowable, width: float) -> float:
+    """Return the height `flowable` takes in a column `width` wide, its spacing included."""
+    return _height(flowable, width)
+
+
+def _laid_height(flowable: Flowable) -> float:
+    """Return the height a flowable took where it was laid out, its spacing included."""
+    # A table keeps its height as _height; most flowables as height.
+    height = getattr(flowable, "height", None) or getattr(flowable, "_height", 0)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())

@@ -1,0 +1,100 @@
+"""Turn a checked style sheet and a brand into reportlab styles: the one place that does it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+
+from handouts.content.brand import Brand
+from handouts.fonts import font_name
+from handouts.formats.pdf import PAGE_STYLES
+from handouts.formats.style import resolve_colour, resolve_paragraph_styles
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+@dataclass(frozen=True)
+class PdfStyle:
+    """Paragraph styles and the other values a PDF layout reads, at one scale."""
+
+    paragraphs: dict[str, ParagraphStyle]
+    sheet: dict[str, Any]
+    brand: Brand
+    scale: float
+
+    def color(self, name: str) -> colors.Color:
+        """Return the colour `name` names: #RRGGBB, brand.primary / brand.secondary, or a palette entry."""
+        return colors.HexColor(resolve_colour(name, self.sheet, self.brand.primary, self.brand.secondary))
+
+    def para(self, role: str) -> ParagraphStyle:
+        return self.paragraphs.get(role) or self.paragraphs["body"]
+
+    def group(self, name: str) -> dict[str, Any]:
+        return self.sheet.get(name, {})
+
+
+def make_pdf_style(
+    sheet: dict[str, Any],
+    brand: Brand,
+    scale: float = 1.0,
+    floor: float = 0.0,
+    spacing: float = 1.0,
+    tight: bool = False,
+    hyphenation: str = "",
+) -> PdfStyle:
+    """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`, and the
+    space around paragraphs times `spacing` as well; `tight` sets lines closer, as the sheet's `tighten` allows;
+    `hyphenation` names the Pyphen patterns the text (not the page furniture) is hyphenated with."""
+    tighten = sheet["tighten"]
+    resolved = resolve_paragraph_styles(sheet["paragraphs"])  # parents were checked when the sheet was loaded
+    allow_italic = sheet["allow_italic"]
+    style = PdfStyle({}, sheet, brand, scale)
+    for name, spec in resolved.items():
+        size = spec.get("size", 11)
+        if not name.startswith(PAGE_STYLES):
+            size = max(size * scale, min(size, floor))
+        face = spec.get("font", "regular")
+        if not allow_italic:
+            face = {"italic": "regular", "bold-italic": "bold"}.get(face, face)
+        style.paragraphs[name] = ParagraphStyle(
+            name,
+            fontName=font_name(face),
+            fontSize=size,
+            leading=size * _leading(spec.get("leading", 1.25), tighten if tight else None),
+            textColor=style.color(spec.get("color", "text")),
+            backColor=style.color(spec["background"]) if "background" in spec else None,
+            spaceBefore=spec.get("space_before", 0) * scale * spacing,
+            spaceAfter=spec.get("space_after", 0) * scale * spacing,
+            alignment=_ALIGN[spec.get("align", "left")],
+            leftIndent=spec.get("indent", 0),
+            allowWidows=0,
+            allowOrphans=0,
+            splitLongWords=True,
+            bulletFontName=font_name(face),
+            bulletFontSize=size,
+            keepWithNext=name.startswith("h") or name in ("caption", "question"),
+            hyphenationLang="" if name.startswith(PAGE_STYLES) else hyphenation,
+            hyphenationMinWordLength=sheet["hyphenate_min_word"],
+        )
+    return style
+
+
+def _leading(leading: float, tighten: dict[str, Any] | None) -> float:
+    """Return a style's line spacing, set closer when tightening but never under the sheet's minimum."""
+    if tighten is None:
+        return leading
+    return max(leading * tighten["leading"], min(leading, tighten["min_leading"]))
+
+
+def hyphenation_for(sheet: dict[str, Any], language: str) -> str:
+    """Return the Pyphen patterns to hyphenate text in `language` with, or '' where the sheet keeps words whole."""
+    import pyphen
+
+    if language.split("-")[0].lower() not in sheet["hyphenate"]:
+        return ""
+    tag = language.replace("-", "_")
+    return str(pyphen.language_fallback(tag) or pyphen.language_fallback(tag.split("_")[0]) or "")

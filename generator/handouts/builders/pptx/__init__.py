@@ -1,0 +1,1 @@
+"""The pptx builder: the IR to pptx files. Imported only when an output of this format is built."""

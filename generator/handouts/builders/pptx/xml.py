@@ -1,0 +1,196 @@
+"""The OOXML the deck builder writes itself: text paragraphs, the slide-number field, alt text, core
+properties, and the package's fixed timestamps.
+
+Paragraphs are written as XML in one go because python-pptx's property setters search the tree on every call,
+which made them most of a deck's build time.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lxml import etree
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from handouts.builders.pptx.fit import BodyItem, BodyMetrics, Insets
+from handouts.fonts import Typeface
+
+EMU_PER_PT = 12700
+INSETS = Insets()
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+def emu(points: float) -> Emu:
+    return Emu(round(points * EMU_PER_PT))
+
+
+@dataclass(frozen=True)
+class RunLook:
+    """How text runs are written: their language, typeface (None keeps the template's) and bullet colour.
+
+    `font` holds the metrics the text is measured with (the typeface named, or its metric twin).
+    """
+
+    language: str
+    typeface: str | None
+    text_color: str | None
+    bullet_color: str
+    bullet_typeface: str
+    font: Typeface
+
+
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+
+
+def fill(
+    frame: Any,
+    items: list[BodyItem],
+    size: float,
+    look: RunLook,
+    color: str | None = None,
+    anchor: Any = None,
+    autosize: bool = True,
+    insets: Insets = INSETS,
+    spacing: float = 1.0,
+    align: str = "",
+) -> None:
+    """Write `items` into a text frame: one paragraph each, explicit size, indents and spacing we measured with."""
+    frame.word_wrap = True
+    if autosize:
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.margin_left, frame.margin_right = emu(insets.left), emu(insets.right)
+        frame.margin_top, frame.margin_bottom = emu(insets.top), emu(insets.bottom)
+    if anchor is not None:
+        frame.vertical_anchor = anchor
+    body = frame._txBody
+    for old in body.findall(qn("a:p")):
+        body.remove(old)
+    metrics = BodyMetrics(size, look.font, spacing)
+    paragraphs = []
+    for number, item in enumerate(items):
+        props = _run_props(look, size, item.bold, item.color or color or look.text_color)
+        # A line break written in the content stays a line break inside the same paragraph.
+        runs = f"<a:br>{props}</a:br>".join(
+            f"<a:r>{props}<a:t>{escape(line)}</a:t></a:r>" for line in item.text.split("\n")
+        )
+        before = 0 if number == 0 else round(metrics.space_before * 100)
+        paragraphs.append(f"<a:p>{_paragraph_props(item, metrics, look, before, align)}{runs}</a:p>")
+    for paragraph in etree.fromstring(f'<t xmlns:a="{_A}">{"".join(paragraphs) or "<a:p/>"}</t>'):
+        body.append(paragraph)
+
+
+def _run_props(look: RunLook, size: float, bold: bool, color: str | None) -> str:
+    return (
+        f'<a:rPr lang="{escape(look.language)}" sz="{round(size * 100)}" b="{"1" if bold else "0"}" dirty="0">'
+        + (f'<a:solidFill><a:srgbClr val="{color.lstrip("#").upper()}"/></a:solidFill>' if color else "")
+        + (f'<a:latin typeface="{escape(look.typeface)}"/>' if look.typeface else "")
+        + "</a:rPr>"
+    )
+
+
+def _paragraph_props(item: BodyItem, metrics: BodyMetrics, look: RunLook, space_before: int, align: str) -> str:
+    """Return the pPr of a body paragraph: single spacing, space above, and a bullet, a step number or none."""
+    spacing = f'<a:lnSpc><a:spcPct val="100000"/></a:lnSpc><a:spcBef><a:spcPts val="{space_before}"/></a:spcBef>'
+    spacing += '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
+    aligned = f' algn="{_ALIGN[align]}"' if align else ""
+    if not (item.bullet or item.number):
+        return f'<a:pPr marL="0" indent="0"{aligned}>{spacing}<a:buNone/></a:pPr>'
+    indent = round(metrics.indent_of(item) * EMU_PER_PT)
+    color = look.bullet_color.lstrip("#").upper()
+    # A step is numbered by PowerPoint itself (it renumbers when steps are edited); it goes on from `number`.
+    mark = f'<a:buAutoNum type="arabicPeriod" startAt="{item.number}"/>' if item.number else '<a:buChar char="•"/>'
+    return (
+        f'<a:pPr marL="{indent}" indent="{-indent}"{aligned}>{spacing}<a:buClr><a:srgbClr val="{color}"/></a:buClr>'
+        f'<a:buFont typeface="{escape(look.bullet_typeface)}"/>{mark}</a:pPr>'
+    )
+
+
+def make_slide_number_field(paragraph: Any) -> None:
+    """Turn the paragraph's run into PowerPoint's slide-number field, so it renumbers when slides move."""
+    run = paragraph.runs[0]._r
+    field_el = copy.deepcopy(run)
+    field_el.tag = qn("a:fld")
+    field_el.set("id", "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
+    field_el.set("type", "slidenum")
+    run.addprevious(field_el)
+    run.getparent().remove(run)
+
+
+def set_description(shape: Any, text: str) -> None:
+    """Write alt text into the shape's description, where screen readers look for it."""
+    c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
+    c_nv_pr.set("descr", text)
+    if not text:
+        c_nv_pr.set("title", "decorative")
+
+
+def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any], comments: str, epoch: int) -> None:
+    """Set the deck's document properties; every date is `epoch`, so equal inputs give equal bytes."""
+    props = prs.core_properties
+    moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
+    props.title = _property(title)
+    props.author = props.last_modified_by = _property(author)
+    props.subject = _property(meta["subject"])
+    props.keywords = _property(", ".join(meta["keywords"]))
+    props.language = _property(meta["language"])
+    props.revision = 1
+    props.created = props.modified = props.last_printed = moment
+    props.comments = _property(comments)
+
+
+MAX_PROPERTY_CHARS = 255  # what python-pptx (and PowerPoint's own dialog) accepts for a document property
+
+
+def _property(text: str) -> str:
+    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
+
+
+def _stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """Return the zip member time for `epoch` (no earlier than 1980, which zip cannot record)."""
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+class _FixedTimeWriter:
+    """python-pptx's physical package writer, with fixed member times and modes: equal inputs give equal bytes."""
+
+    def __init__(self, target: zipfile.ZipFile, stamp: tuple[int, int, int, int, int, int]) -> None:
+        self.target, self.stamp = target, stamp
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        self.target.writestr(member, blob)
+
+
+def deck_bytes(prs: Any, epoch: int) -> bytes:
+    """Return the presentation's package, zipped once with fixed member times.
+
+    python-pptx stamps each member with the current time; rather than save and then rewrite the whole zip,
+    its own PackageWriter writes the same members, in the same order, through a writer that fixes the times.
+    """
+    from pptx.opc.serialized import PackageWriter
+
+    package = prs.part.package
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
+        fixed: Any = _FixedTimeWriter(target, _stamp(epoch))
+        writer._write_content_types_stream(fixed)
+        writer._write_pkg_rels(fixed)
+        writer._write_parts(fixed)
+    return out.getvalue()

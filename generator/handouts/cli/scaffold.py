@@ -1,0 +1,90 @@
+"""`handouts init` and `handouts new topic`: write files from the examples that ship with the tool.
+
+Neither ever writes over a file: every file it would write is looked at first, and if any exists nothing at all
+is written and each existing one is named. Files are then created exclusively (open mode "x"), so one that
+appears in the meantime is not overwritten either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from handouts.content.model import ID_PATTERN, RESERVED_NAMES
+from handouts.errors import InputError, Location, Problem
+from handouts.files.resources import example_project, starter_topic
+from handouts.project import Project
+
+# Left out of what `init` copies: a build of the example made in a checkout, and Python's caches.
+NOT_COPIED = ("output", "__pycache__")
+
+
+def init_project(directory: Path) -> list[Path]:
+    """Write the example project into `directory` and return the files written."""
+    source = example_project()
+    files = {
+        directory / path.relative_to(source): path.read_bytes()
+        for path in sorted(source.rglob("*"))
+        if path.is_file() and not set(path.relative_to(source).parts) & set(NOT_COPIED)
+    }
+    write_new_files(files)
+    return list(files)
+
+
+def new_topic(project: Project, topic_id: str) -> Path:
+    """Write a commented starter topic `topic_id` into the project's content folder and return its path."""
+    if not re.fullmatch(ID_PATTERN, topic_id) or topic_id in RESERVED_NAMES:
+        raise InputError(
+            Problem(
+                None,
+                f"'{topic_id}' cannot be a topic id: use lower-case letters, digits and '-' (at most 64)",
+                "for example 'asthma-inhalers'",
+            )
+        )
+    text = starter_topic().read_text(encoding="utf-8")
+    today = dt.date.today()
+    # The starter is a valid topic itself (tests check it as it is); its id and review dates are made this topic's.
+    for key, value in (
+        ("id", topic_id),
+        ("reviewed", today.isoformat()),
+        ("next_review", (today + dt.timedelta(days=365)).isoformat()),
+    ):
+        text, count = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+        assert count == 1, f"the starter topic has no '{key}:' line"
+    from handouts.cli.editor_schema import FOLDER, modeline, write_schemas
+    from handouts.templating.variants import discover_variants
+
+    path = project.content / f"{topic_id}.yaml"
+    # The first line points an editor (VS Code's YAML extension) at the topic schema, written if missing.
+    write_new_files({path: f"{modeline(path, project.root)}\n{text}".encode()})
+    if not (project.root / FOLDER).exists():
+        write_schemas(project.root / FOLDER, tuple(sorted(discover_variants(project.templates))))
+    return path
+
+
+def write_new_files(files: dict[Path, bytes]) -> None:
+    """Create every file of `files`, or none of them if any already exists (InputError naming each)."""
+    from handouts.errors import display_name
+
+    existing = [path for path in files if path.exists() or path.is_symlink()]
+    if existing:
+        raise InputError(
+            [
+                Problem(
+                    Location(display_name(path)),
+                    "already exists; nothing was written",
+                    "move it away, or start in an empty folder",
+                )
+                for path in existing
+            ]
+        )
+    for path, data in files.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise InputError(
+                Problem(Location(display_name(path)), f"cannot be written: {exc.strerror}", "check the folder")
+            ) from None

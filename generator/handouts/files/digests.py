@@ -1,0 +1,100 @@
+"""Digests of files, folders and the tool itself: what every output's key and the manifest are made of."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import handouts
+from handouts.errors import InputError
+from handouts.files.inputfiles import MAX_INPUT_BYTES, open_input
+from handouts.fonts import fonts_fingerprint
+
+
+@cache
+def file_digest(path: Path | str, size: int, mtime_ns: int) -> str:
+    """Return the sha256 of a file; size and mtime are part of the key so a changed file is read again.
+
+    A file that cannot be read raises (InputError or OSError), so the failure is not remembered.
+    """
+    h = hashlib.sha256()
+    with open_input(path, links_inside_project=False) as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def digest(path: Path | str) -> str:
+    """Return the sha256 of the file at `path`, or a marker for one that is missing or cannot be read.
+
+    Only a regular file of bounded size is read: a named pipe, a device or a folder named like an input gets a
+    marker here and is reported, with its path, by the check that reads it.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_INPUT_BYTES:
+        return "unreadable"
+    try:
+        return file_digest(path, info.st_size, info.st_mtime_ns)
+    except (InputError, OSError):
+        return "unreadable"
+
+
+def digest_tree(folder: Path, pattern: str = "*") -> str:
+    """Return one digest for every file matching `pattern` directly in `folder`, names included."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+        h.update(path.name.encode() + b"\0" + digest(path).encode() + b"\n")
+    return h.hexdigest()
+
+
+@cache
+def tool_digest() -> str:
+    """Return a digest of the tool itself: its version and its code, so a changed builder rebuilds."""
+    h = hashlib.sha256(handouts.__version__.encode())
+    package = Path(handouts.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode() + digest(path).encode())
+    return h.hexdigest()
+
+
+# Every output is rendered through Jinja (escaping with markupsafe) from YAML, in the typefaces the font package
+# ships, so their releases key every output; each format adds the libraries that make its own bytes
+# (formats.registry: OutputFormat.libraries).
+SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans")
+
+
+@cache
+def library_version(name: str) -> str:
+    """Return the installed version of the distribution `name` ("missing" when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+@cache
+def library_versions(names: tuple[str, ...]) -> str:
+    """Return "name version" of the shared libraries and of `names`: what keys the outputs of a format."""
+    return ", ".join(f"{name} {library_version(name)}" for name in (*SHARED_LIBRARIES, *names))
+
+
+@cache
+def fonts_digest() -> str:
+    """Return a digest of the font files every output embeds or measures with."""
+    return hashlib.sha256("".join(digest(p) for p in fonts_fingerprint()).encode()).hexdigest()
+
+
+def strings_digest(strings: Iterable[str]) -> str:
+    """Return the sha256 of `strings` joined by NUL (no name or digest holds one)."""
+    return hashlib.sha256("\0".join(strings).encode()).hexdigest()

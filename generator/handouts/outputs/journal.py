@@ -1,0 +1,137 @@
+"""The manifest journal: one line appended per output replaced, compacted into manifest.json once per run.
+
+Rewriting the whole manifest after every output makes a build's cost grow with the square of its size, so a build
+appends each new entry to out/manifest.journal (one JSON object a line) before it renames the output into place,
+and writes manifest.json once, at its end. Killed at any moment, manifest.json with the journal replayed over it
+describes every file on disk: the recorded version or, for at most the files in flight, the one it replaces
+(`replacing`). The next build into the folder compacts a journal it finds before doing anything else, and so does
+any reader (`load_manifest` replays it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Collection, Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+import handouts
+from handouts.outputs.manifest import JOURNAL, MANIFEST, ArtifactRecord
+from handouts.outputs.statcache import StatCache
+from handouts.outputs.write import atomic_write, write_failure
+
+
+def manifest_text(entries: Iterable[dict]) -> str:
+    """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast)."""
+    body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
+    head = f'{{\n  "tool": "handouts",\n  "version": "{handouts.__version__}",\n  "artifacts": [\n'
+    return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
+
+
+def _settled(entry: dict) -> dict:
+    """Return `entry` without the hash of the file it was replacing: its own file is on disk."""
+    return {k: v for k, v in entry.items() if k != "replacing"} if "replacing" in entry else entry
+
+
+def _path(entry: dict) -> str:
+    return str(entry["path"])
+
+
+class ManifestJournal:
+    """Keep the output folder's record true to the disk while outputs are replaced one by one.
+
+    Before a new output replaces an old one, its entry (with, under `replacing`, the old file's hash) is appended
+    to the journal; then the file is renamed into place. `write` compacts everything into manifest.json.
+    """
+
+    def __init__(
+        self, out: Path, previous: dict[str, dict], checked: Collection[str] = (), known: StatCache | None = None
+    ) -> None:
+        """Start from `previous`; the outputs `checked` were just found to be as it records them.
+
+        `known`: the folder's stat cache, told of every file written or removed and saved with the manifest.
+        """
+        self.out = out
+        self.known = known if known is not None else StatCache(out)
+        self.journal = out / JOURNAL
+        # A journal left by a killed build is compacted first: `previous` (read by load_manifest) includes it.
+        if os.path.lexists(self.journal):
+            atomic_write(out / MANIFEST, manifest_text(previous.values()).encode())
+            self.journal.unlink()
+        # Only entries whose files are still exactly as recorded carry over.
+        self.entries: dict[str, dict | ArtifactRecord] = {
+            path: _settled(e)
+            for path, e in previous.items()
+            if path in checked or self.known.digest(path) == e.get("sha256")
+        }
+        self._handle: int | None = None
+        self.changed = False
+
+    def keep(self, record: ArtifactRecord) -> None:
+        """List an output that stays as it is (the journal need not hear of it: the disk did not change)."""
+        self.entries[record.path] = record
+
+    def hashes(self) -> set[str]:
+        """Return the sha256 of every output listed."""
+        return {e.sha256 if isinstance(e, ArtifactRecord) else str(e.get("sha256", "")) for e in self.entries.values()}
+
+    def forget(self, path: str) -> None:
+        """Drop the entry of an output that was removed; the next write no longer lists it."""
+        if self.entries.pop(path, None) is not None:
+            self._append({"path": path, "removed": True})
+        self.known.forget(path)
+
+    def commit(self, record: ArtifactRecord, temporary: Path) -> None:
+        """Record `record` in the journal, then move its finished temporary file into place."""
+        final = self.out / record.path
+        entry = dict(vars(record))  # its fields' values are not changed after: no deep copy
+        on_disk = self.known.digest(record.path)  # the file it replaces, read only when the cache cannot say
+        if on_disk not in ("missing", record.sha256):
+            entry["replacing"] = on_disk
+        self._append(entry)
+        try:
+            os.replace(temporary, final)
+        except OSError as exc:
+            raise write_failure(final, exc) from None
+        entry.pop("replacing", None)
+        self.entries[record.path] = entry
+        self.known.remember(record.path, record.sha256)
+
+    def _append(self, change: dict) -> None:
+        """Append one line to the journal; a single write, so a kill leaves at most that line cut short."""
+        self.changed = True
+        line = (json.dumps(change, separators=(",", ":")) + "\n").encode()
+        try:
+            if self._handle is None:
+                # A new file ("x"), never followed through a link: a journal left over was compacted above.
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+                self._handle = os.open(self.journal, flags, 0o644)
+            # No fsync: the append and the rename after it are ordered against a killed process, which is what
+            # this guards against.
+            os.write(self._handle, line)
+        except OSError as exc:
+            raise write_failure(self.journal, exc) from None
+
+    def write(self, durable: bool = True) -> None:
+        """Compact the journal into manifest.json, then remove the journal.
+
+        `durable`: the outputs this run renamed into place, written without waiting for the disk, reach it first
+        (one sync for the run rather than one per output), then the manifest.
+        """
+        if durable and self.changed and hasattr(os, "sync"):
+            os.sync()
+        entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
+        atomic_write(self.out / MANIFEST, manifest_text(entries).encode(), durable=durable)
+        self.known.write(set(self.entries))
+        self.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
+        self.changed = False
+
+    def close(self) -> None:
+        """Close the journal file, keeping it (a build that failed to compact leaves it for the next)."""
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None

@@ -1,0 +1,107 @@
+"""The hashes of the output folder's files, remembered by what `stat` says of them.
+
+A no-change build must know that every output is still the file the manifest records. Reading and hashing each
+one makes a catalogue of 100,000 outputs spend most of its time re-reading files nobody touched, so, as git's
+index does, the hash of each file is remembered with its size, inode, modification and change times, and a file
+whose `stat` still says the same is not read again. The change time cannot be set from user space (`touch -r`
+sets the modification time only), so a file edited in place, even with its old modification time put back, is
+hashed again.
+
+A file changed within the clock's resolution after it was recorded would look the same, so, like git's "racily
+clean" entries, a file modified in the last RACY_SECONDS before the cache is written is not remembered: the next
+build hashes it. The cache is only a shortcut: deleting it costs one build the reading of every output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+from handouts.errors import EnvironmentFailure, InputError
+from handouts.files.digests import digest
+from handouts.files.inputfiles import read_input
+from handouts.outputs.manifest import MAX_MANIFEST_BYTES
+from handouts.outputs.write import atomic_write
+
+STAT_CACHE = ".handouts-stat"
+# Coarse file system clocks (FAT's 2 s, a kernel's timer tick) are covered with room to spare.
+RACY_SECONDS = 3
+
+Stamp = tuple[int, int, int, int]  # size, inode, modification and change time in nanoseconds
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class StatCache:
+    """The sha256 of each file of an output folder, by its path relative to the folder, valid while its stat is."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.known: dict[str, tuple[Stamp, str]] = {}
+        self.changed = False
+        self.known_on_disk = False  # a cache file exists, so an empty one replaces it
+        try:
+            text = read_input(out / STAT_CACHE, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
+        except (InputError, OSError, UnicodeDecodeError):
+            return  # none yet, or unusable: every output is hashed once more
+        self.known_on_disk = True
+        for line in text.splitlines():
+            fields = line.split("\t", 5)
+            if len(fields) == 6 and len(fields[0]) == 64:
+                with contextlib.suppress(ValueError):
+                    size, inode, modified, changed = (int(f) for f in fields[1:5])
+                    self.known[fields[5]] = ((size, inode, modified, changed), fields[0])
+
+    def digest(self, path: str) -> str:
+        """Return the sha256 of out/`path` (or the marker `cache.digest` gives), reading it only when it changed."""
+        full = os.path.join(self.out, path)
+        try:
+            info = os.stat(full, follow_symlinks=False)
+        except OSError:
+            return digest(full)
+        stamp = _stamp(info)
+        remembered = self.known.get(path)
+        if remembered is not None and remembered[0] == stamp:
+            return remembered[1]
+        found = digest(full)
+        # A file modified just now may change again within the same clock tick: hashed until it settles.
+        if len(found) == 64 and max(stamp[2], stamp[3]) < time.time_ns() - RACY_SECONDS * 1_000_000_000:
+            self.known[path] = (stamp, found)
+            self.changed = True
+        return found
+
+    def remember(self, path: str, sha256: str) -> None:
+        """Record that out/`path`, just written, has `sha256`."""
+        try:
+            info = os.stat(os.path.join(self.out, path), follow_symlinks=False)
+        except OSError:
+            return
+        self.known[path] = (_stamp(info), sha256)
+        self.changed = True
+
+    def forget(self, path: str) -> None:
+        if self.known.pop(path, None) is not None:
+            self.changed = True
+
+    def write(self, listed: set[str] | None = None) -> None:
+        """Write the cache when it changed, keeping only `listed` paths (all when None) not modified just now.
+
+        A failure to write is ignored: the cache only saves time.
+        """
+        if not self.changed:
+            return
+        recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        lines = [
+            f"{sha}\t{stamp[0]}\t{stamp[1]}\t{stamp[2]}\t{stamp[3]}\t{path}\n"
+            for path, (stamp, sha) in sorted(self.known.items())
+            if (listed is None or path in listed) and max(stamp[2], stamp[3]) < recent and "\n" not in path
+        ]
+        if not lines and not self.known_on_disk:
+            return
+        with contextlib.suppress(OSError, EnvironmentFailure):  # a full disk, a folder in the way
+            atomic_write(self.out / STAT_CACHE, "".join(lines).encode("utf-8"), durable=False)
+        self.changed = False

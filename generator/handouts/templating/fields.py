@@ -1,0 +1,126 @@
+"""Which topic fields each variant's templates use, read from the templates themselves (so it cannot drift): the
+attribute names they look up, following the templates they import, include or extend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from handouts.templating.variants import Variant
+
+# The fields an author writes as audience text, and the section fields: the ones a variant may leave unused.
+TOPIC_FIELDS = (
+    "title",
+    "subtitle",
+    "main_message",
+    "sections",
+    "key_points",
+    "when_to_call",
+    "questions_to_ask",
+    "faq",
+    "learning_objectives",
+    "quiz",
+    "glossary",
+    "disclaimer",
+)
+SECTION_FIELDS = ("heading", "blocks", "slide", "notes", "icon")
+
+
+# What templates know besides the topic (`t`): their attributes are not topic fields.
+NOT_TOPIC = frozenset({"labels", "brand", "variant", "paper", "loop"})
+
+
+def fields_used(variant: Variant) -> frozenset[str]:
+    """Return the topic fields (`t.faq`) and the section or block fields (`s.slide`) the variant's templates look
+    up; a field of anything else the templates know (labels, the brand, an imported macro file) is not counted."""
+    return _names_looked_up(variant.entry, tuple(variant.search_path))
+
+
+@lru_cache(maxsize=64)
+def _names_looked_up(entry: str, search_path: tuple[Path, ...]) -> frozenset[str]:
+    return frozenset(name for _, own, _ in reached_templates(entry, search_path) for name in own)
+
+
+def find_template(name: str, search_path: Sequence[Path]) -> Path | None:
+    """Return the file `name` stands for: the first folder of `search_path` that holds it, as Jinja looks."""
+    return next((folder / name for folder in search_path if (folder / name).is_file()), None)
+
+
+def reached_templates(
+    entry: str, search_path: Sequence[Path]
+) -> Iterator[tuple[Path, frozenset[str], tuple[str, ...]]]:
+    """Yield each template file reached from `entry` through what it extends, includes and imports, with the
+    fields it looks up and the templates it names that no folder of `search_path` holds."""
+    seen: set[Path] = set()
+    pending = [found] if (found := find_template(entry, search_path)) else []
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        stat = path.stat()
+        own, named = template_names(path, stat.st_mtime_ns, stat.st_size)
+        files = {name: find_template(name, search_path) for name in named}
+        pending.extend(file for file in files.values() if file is not None)
+        yield path, own, tuple(name for name, file in files.items() if file is None)
+
+
+@lru_cache(maxsize=128)
+def template_names(path: Path, _mtime: int, _size: int) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Return the fields one template file looks up and the templates it names (each file parsed once)."""
+    from jinja2 import Environment, nodes
+
+    tree = Environment().parse(path.read_text(encoding="utf-8"), path.name, str(path))
+    modules = {node.target for node in tree.find_all(nodes.Import)}
+    names: set[str] = set()
+    for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        owner = getattr(lookup, "node", None)
+        if not isinstance(owner, nodes.Name) or owner.name in NOT_TOPIC or owner.name in modules:
+            continue
+        if isinstance(lookup, nodes.Getattr):
+            names.add(lookup.attr)
+        elif isinstance(lookup, nodes.Getitem) and isinstance(key := getattr(lookup.arg, "value", None), str):
+            names.add(key)
+    named = []
+    for statement in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        target = getattr(statement, "template", None)
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            named.append(target.value)
+    return frozenset(names), tuple(named)
+
+
+def usage_table(variants: dict[str, Variant]) -> dict[str, list[str]]:
+    """Return, for each topic and section field, the variants (in name order) whose templates use it."""
+    used = {name: fields_used(variant) for name, variant in sorted(variants.items())}
+    return {
+        field: [name for name, names in used.items() if field in names] for field in (*TOPIC_FIELDS, *SECTION_FIELDS)
+    }
+
+
+def field_table(variants: dict[str, Variant]) -> str:
+    """Return docs/content-format.md's table of which variant prints which field, as Markdown."""
+    rows = ["| field | printed by |", "|---|---|"]
+    for field, names in usage_table(variants).items():
+        if field == "icon":
+            continue  # not words: a picture beside a heading, a step or a callout
+        shown = f"sections[].{field}" if field in SECTION_FIELDS else field
+        rows.append(f"| `{shown}` | {', '.join(names) or 'no output'} |")
+    return "\n".join(rows)
+
+
+def budget_table(variants: dict[str, Variant]) -> str:
+    """Return docs/content-format.md's table of each variant's page budget and type sizes, as Markdown."""
+    from handouts.formats.style import resolve_paragraph_styles
+
+    rows = ["| variant | audience | pages at most | body text | may shrink to | papers |", "|---|---|---|---|---|---|"]
+    for name, variant in sorted(variants.items()):
+        if not variant.max_pages:
+            continue
+        body = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
+        smallest = f"{variant.min_font_size:g} pt" if variant.min_font_size else "does not shrink"
+        rows.append(
+            f"| {name} | {variant.audience} | {variant.max_pages} | {body:g} pt | {smallest} | "
+            f"{', '.join(variant.papers)} |"
+        )
+    return "\n".join(rows)
