@@ -67,8 +67,9 @@ def make_catalogue(folder: Path, outputs: int) -> int:
 
 def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict:
     """Build the catalogue in `folder` once (locally with `jobs` workers, or on a 2-worker LocalCluster)."""
-    from handouts.build.batch import BuildRequest, build
+    from handouts.build.batch import build
     from handouts.build.interrupts import stop_on_signals
+    from handouts.build.plan import BuildRequest
 
     from benchmarks.stub_format import register_stub
 

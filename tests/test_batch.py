@@ -373,7 +373,7 @@ def test_list_prints_the_whole_matrix() -> None:
 
 
 def test_three_shards_split_the_matrix_exactly(tmp_path: Path) -> None:
-    from handouts.build.batch import BuildRequest, plan
+    from handouts.build.plan import BuildRequest, plan
 
     full = [job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path))[1]]
     shards = [[job.output for job in plan(BuildRequest(root=ROOT, out=tmp_path, shard=f"{k}/3"))[1]] for k in (1, 2, 3)]

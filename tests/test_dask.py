@@ -153,7 +153,8 @@ def test_dask_without_scheduler_is_a_usage_error_even_when_up_to_date(tmp_path: 
 def test_the_catalogue_benchmark_gives_the_same_manifest_on_dask_as_in_the_pool(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The orchestration benchmark's catalogue (test-only builder) on the cluster and in a local pool of two."""
     from distributed import Client
-    from handouts.build.batch import BuildRequest, build
+    from handouts.build.batch import build
+    from handouts.build.plan import BuildRequest
     from handouts.formats.registry import unregister
 
     from benchmarks.orchestration import make_catalogue, manifest_digests

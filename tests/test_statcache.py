@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from handouts.build.batch import BuildRequest, build
+from handouts.build.batch import build
+from handouts.build.plan import BuildRequest
 from handouts.outputs import statcache
 from handouts.outputs.manifest import read_manifest
 from handouts.outputs.statcache import STAT_CACHE, StatCache

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,16 @@ from handouts.content.audience import audience_view
 from handouts.content.brand import NEUTRAL, Brand, find_brand
 from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
-from handouts.errors import BuildError, InputError, Location, Problem, ProblemList, display_name
+from handouts.errors import (
+    BuildError,
+    InputError,
+    Location,
+    Problem,
+    ProblemList,
+    display_name,
+    problems_from_dicts,
+    problems_to_dicts,
+)
 from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
 from handouts.formats.registry import FORMATS, get_format, load
@@ -318,3 +328,48 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
 def unit_of(variant: Variant) -> str:
     """Return what the manifest counts in `variant`'s outputs: pages or slides."""
     return get_format(variant.builder).unit
+
+
+def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor | None = None) -> None:
+    """Check every topic, brand and format input the targets use, and that the font draws all their text.
+
+    Topics are checked one at a time (in `pool` when given): no process holds every topic of a large batch.
+    All problems of every file are reported together, and nothing has been written yet.
+    """
+    problems = ProblemList()
+    good_brands = set()
+    for name in sorted({t.brand for t in targets}):
+        try:
+            brand_named(project, name)
+            good_brands.add(name)
+        except InputError as exc:
+            problems.items.extend(exc.problems)
+    variants = discover_variants(project.templates)
+    needs: dict[str, tuple[set[str], set[str]]] = {}
+    for target in targets:
+        audiences, brand_names = needs.setdefault(target.topic_path, (set(), set()))
+        audiences.add(variants[target.variant].audience)
+        if target.brand in good_brands:
+            brand_names.add(target.brand)
+    tasks = [(str(project.root), path, tuple(sorted(a)), tuple(sorted(b))) for path, (a, b) in sorted(needs.items())]
+    results = pool.map(_check_topic, *zip(*tasks, strict=True)) if pool else (_check_topic(*t) for t in tasks)
+    for found in results:
+        for problem in problems_from_dicts(found):
+            if problem not in problems.items:
+                problems.items.append(problem)
+    for brand_name, variant_name in sorted({(t.brand, t.variant) for t in targets}):
+        if brand_name in good_brands:
+            try:
+                check_inputs(project, variants[variant_name], brand_name)
+            except InputError as exc:
+                problems.items.extend(p for p in exc.problems if p not in problems.items)
+    problems.raise_if_any()
+
+
+def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
+    """Check one topic in a worker (plain values in and out); return its problems."""
+    try:
+        check_topic(Project(Path(root)), topic_path, audiences, brand_names)
+    except InputError as exc:
+        return problems_to_dicts(exc.problems)
+    return []

@@ -8,11 +8,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from handouts.content.brand import brand_files
+from handouts.content.references import reference_digest
 from handouts.errors import InputError
 from handouts.files.digests import digest, digest_tree, fonts_digest, library_versions, strings_digest, tool_digest
 from handouts.files.epoch import source_date_epoch
 from handouts.matrix import Target
-from handouts.pipeline import library_in
+from handouts.pipeline import brand_named, library_in, references_for
+from handouts.project import Project
+from handouts.templating.variants import discover_variants
 
 
 class InputDigests:
@@ -99,3 +103,52 @@ def reference_ids_digest(folder: Path) -> str:
     except InputError:
         return "unreadable"
     return hashlib.sha256("\n".join(sorted(library)).encode()).hexdigest()
+
+
+def inputs_of(project: Project, target: Target) -> dict[str, str]:
+    """Return the input digests of `target`."""
+    return RunInputs(project).of(target)
+
+
+class RunInputs:
+    """The input digests of one run's targets: every shared folder, variant and brand digested once."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.variants = discover_variants(project.templates)
+        self.digests = InputDigests(project.root, project.references_dir, project.templates)
+        self._variant_folders: dict[str, tuple[Path, ...]] = {}
+        self._brand_files: dict[str, tuple[Path, ...]] = {}
+        self._cited: dict[str, str] | None = None
+
+    def of(self, target: Target) -> dict[str, str]:
+        """Return the input digests of `target`."""
+        if target.variant not in self._variant_folders:
+            roots = self.project.templates
+            own = tuple(p for p in self.variants[target.variant].search_path if p not in roots)
+            self._variant_folders[target.variant] = own
+        if target.brand not in self._brand_files:
+            self._brand_files[target.brand] = tuple(_brand_files(self.project, target.brand))
+        variant = self.variants[target.variant]
+        return self.digests.of(
+            target, self._variant_folders[target.variant], self._brand_files[target.brand], variant.format.libraries
+        )
+
+    def cited(self, ref_id: str) -> str:
+        """Return the digest reference `ref_id` has now ("missing" when the library lacks it or does not load)."""
+        if self._cited is None:
+            try:
+                self._cited = {key: reference_digest(ref) for key, ref in references_for(self.project).items()}
+            except InputError:
+                self._cited = {}
+        return self._cited.get(ref_id, "missing")
+
+
+def _brand_files(project: Project, name: str) -> list[Path]:
+    """Return the brand's file and the files it names; a brand that does not load is checked (and refused) later."""
+    if not name:
+        return []
+    try:
+        return brand_files(brand_named(project, name), project.brands / f"{name}.yaml")
+    except InputError:
+        return [project.brands / f"{name}.yaml"]

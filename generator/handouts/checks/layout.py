@@ -35,8 +35,10 @@ def check_layouts(project: Project, topic_paths: list[Path] | None, run: LayoutR
     """Lay out every output of the matrix (of `topic_paths` only, when given) whose inputs changed since it was
     last built or checked; return the problems found, one per distinct problem, and the exit code a build would
     give for them (0 when there are none)."""
-    from handouts.build.batch import BuildRequest, inputs_of, plan, worker_count
+    from handouts.build.batch import worker_count
+    from handouts.build.cache import inputs_of
     from handouts.build.failures import group_by_output
+    from handouts.build.plan import BuildRequest, plan
     from handouts.files.epoch import source_date_epoch
     from handouts.outputs.manifest import read_manifest
 

@@ -37,7 +37,7 @@ def check_project(
     output of the matrix is made in memory as a build would make it (checklayout.py), once the files are sound.
     Words no output would print (content/usage.py) and a translation whose source changed since go to
     `warnings`, or, when `strict`, are errors."""
-    from handouts.build.batch import matrix_outputs
+    from handouts.build.plan import matrix_outputs
     from handouts.content.brand import load_brand
     from handouts.content.texts import AUDIENCES
     from handouts.pipeline import check_topic, references_for

@@ -19,7 +19,8 @@ from typing import Any
 
 import click
 
-from handouts.build.batch import BuildRequest, build, plan
+from handouts.build.batch import build
+from handouts.build.plan import BuildRequest, plan
 from handouts.errors import HandoutError, Problem
 from handouts.project import Project
 

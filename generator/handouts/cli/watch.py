@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from handouts.build.batch import BuildRequest, build, plan
+from handouts.build.batch import build
+from handouts.build.plan import BuildRequest, plan
 from handouts.cli.progress import summary
 from handouts.errors import HandoutError
 from handouts.project import Project

@@ -1,0 +1,134 @@
+"""`handouts build`, `handouts list` and `handouts merge`: making outputs, saying which, joining shards."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from handouts.cli.options import (
+    build_options,
+    build_request,
+    json_option,
+    project_of,
+    project_option,
+)
+from handouts.errors import BuildFailed
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.command()
+@build_options
+@click.option("--force", is_flag=True, help="Rebuild everything, even outputs whose inputs did not change.")
+@click.option(
+    "--keep-going/--fail-fast",
+    default=True,
+    help="Build everything possible and report every failure at the end (the default), or stop at the first.",
+)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write outputs that do not fit anyway, their overflow marked, to drafts/ in the output folder.",
+)
+@click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
+@click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
+@json_option
+def build(as_json: bool, **options: Any) -> dict[str, Any]:
+    """Build the outputs of TOPIC.yaml, or of the whole matrix in handouts.yaml.
+
+    Only outputs whose inputs changed are rebuilt; outputs that left the matrix are removed. Exit codes: 0
+    success, 1 a build failed, 2 bad input, usage, or nothing to build.
+    """
+    from handouts.build.batch import build as run_build
+    from handouts.cli.progress import Reporter, summary
+
+    request = build_request(**options)
+    reporter = Reporter(quiet=as_json)
+    try:
+        report = run_build(request, reporter.progress)
+    finally:
+        reporter.close()
+    if not as_json:
+        for path in report.removed:
+            click.echo(f"removed {path}", err=True)
+        click.echo(summary(report), err=True)
+    result = report.as_json()
+    if report.failures:
+        failed = BuildFailed(report.failures)
+        failed.exit_code = report.exit_code or 1
+        failed.result = result
+        raise failed
+    return result
+
+
+@click.command(name="list")
+@project_option
+@json_option
+def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+    """List the build matrix: every topic x variant x brand x paper and its output path."""
+    from handouts.build.plan import BuildRequest, plan
+    from handouts.paths import usable
+    from handouts.pipeline import unit_of
+    from handouts.templating.variants import discover_variants
+
+    project = project_of(project_dir)
+    _, jobs = plan(BuildRequest(root=project.root, out=project.output))
+    variants = discover_variants(project.templates)
+    if not as_json:
+        for job in jobs:
+            shown = usable(project.output / job.output)
+            topic = f"{job.topic_id}.{job.language}" if job.language else job.topic_id  # its file's name
+            click.echo(f"{topic}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
+    # The keys of a build's artifacts, with what only a build knows left empty.
+    artifacts = [
+        {
+            "path": job.output,
+            "sha256": None,
+            "size": None,
+            "pages": None,
+            "kind": unit_of(variants[job.variant]),
+            "inputs": None,
+            "depends": None,
+            "cites": None,
+            "status": "planned",
+            "topic": job.topic_id,
+            "variant": job.variant,
+            "brand": job.brand,
+            "paper": job.paper,
+            "language": job.language,  # a translation's; an original's is known once it is built
+        }
+        for job in jobs
+    ]
+    return {"artifacts": artifacts}
+
+
+@click.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder to merge into (default: the project's output folder).",
+)
+@project_option
+@json_option
+def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+    """Merge the output folders of sharded builds (SHARDS, each with its manifest.json) into one.
+
+    Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
+    `handouts gallery` on it for one gallery.
+    """
+
+    from handouts.build.merge import merge_outputs
+
+    folder = (out or project_of(project_dir).output).resolve()
+    records = merge_outputs(list(shards), folder)
+    if not as_json:
+        click.echo(f"merged {len(records)} outputs from {len(shards)} folders into {folder}", err=True)
+    return {"merged": len(records), "artifacts": [asdict(r) for r in records]}

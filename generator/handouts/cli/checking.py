@@ -1,0 +1,128 @@
+"""`handouts check` and `handouts digests`: every problem the build would find, and a translation's source digests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from handouts.cli.options import (
+    json_option,
+    project_of,
+    project_option,
+    topic_paths_for_check,
+)
+from handouts.errors import Problem
+
+if TYPE_CHECKING:
+    from handouts.checks.literacy.report import LiteracyRun
+
+
+@click.command()
+@click.argument("topics", nargs=-1, metavar="[TOPIC.yaml ...]")
+@project_option
+@json_option
+@click.option("--literacy", is_flag=True, help="Score each output's health literacy and print its score card.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make every warning an error (exit 2), for CI: words no output prints, empty sections, stale "
+    "translations, health literacy.",
+)
+@click.option(
+    "--no-layout",
+    is_flag=True,
+    help="Only read and validate the files (fast): do not lay the outputs out to find page budget overruns.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs).")
+def check(
+    topics: tuple[str, ...],
+    project_dir: Path | None,
+    as_json: bool,
+    literacy: bool,
+    strict: bool,
+    no_layout: bool,
+    jobs: int,
+) -> dict:
+    """Find every problem a build would, writing no output: handouts.yaml, the topics (or TOPIC.yaml), brands,
+    references, variants, styles, labels and templates, then every output of the matrix laid out in memory
+    (page budgets, citations, audience text a template needs). Outputs whose inputs have not changed since
+    the last build or check are not laid out again. --no-layout only reads and validates the files.
+
+    With --literacy or --strict, each output's text is scored for health literacy against its variant's
+    `literacy:` thresholds (docs/health-literacy-check.md); findings are warnings unless --strict.
+    """
+    from handouts.checks.project import check_project
+    from handouts.errors import display_name
+
+    named = topic_paths_for_check(topics)
+    run = None
+    if literacy or strict:
+        from handouts.checks.literacy.report import LiteracyRun
+
+        run = LiteracyRun(strict=strict)
+    layout = None
+    if not no_layout:
+        from handouts.checks.layout import LayoutRun
+
+        layout = LayoutRun(jobs)
+    found: list[Problem] = []
+    try:
+        project = project_of(project_dir)
+        paths = check_project(project, named, literacy=run, layout=layout, warnings=found, strict=strict)
+    finally:
+        warn(found)
+        for problem in found:
+            click.echo(str(problem), err=True)
+        if run is not None:
+            _report_literacy(run, card=literacy and not as_json)
+    checked = [display_name(p) for p in paths]
+    if not as_json:
+        for name in checked:
+            click.echo(f"ok {name}")
+        if layout is not None:
+            click.echo(f"laid out {layout.laid_out} outputs, {layout.known} unchanged since they last fit", err=True)
+    layouts = {"laid_out": layout.laid_out, "known_to_fit": layout.known} if layout is not None else {}
+    # (with --no-layout the counts stay at EMPTY_RESULTS' zeros)
+    return {"checked": checked, **layouts, **({"literacy": run.as_json()} if run is not None else {})}
+
+
+@click.command()
+@click.argument("topic", metavar="TOPIC.yaml")
+@project_option
+@click.option("--for", "audiences", multiple=True, metavar="AUDIENCE", help="The audiences translated (default: all).")
+def digests(topic: str, project_dir: Path | None, audiences: tuple[str, ...]) -> None:
+    """Print the `source_digests:` lines a translation of TOPIC.yaml records: what the source says now."""
+    from handouts.content.texts import AUDIENCES
+    from handouts.content.translation import digests_yaml, source_digests
+    from handouts.pipeline import cached_topic, variants_by_audience
+
+    (path,) = topic_paths_for_check((topic,)) or []
+    unknown = [a for a in audiences if a not in AUDIENCES]
+    if unknown:
+        raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
+    project = project_of(project_dir)
+    source = cached_topic(project, str(path.absolute()))
+    shown_in = variants_by_audience(project)
+    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES, shown_in)), nl=False)
+
+
+def _report_literacy(run: LiteracyRun, card: bool) -> None:
+    """Print the literacy warnings (main() lists them in --json too), and the score card when asked."""
+    warn(run.warnings)
+    for problem in run.warnings:
+        click.echo(str(problem), err=True)
+    if run.warnings:
+        click.echo(f"{len(run.warnings)} health-literacy warnings (--strict makes them errors)", err=True)
+    if card:
+        from handouts.checks.literacy.report import format_card
+
+        for topic_card in run.cards:
+            click.echo(format_card(topic_card))
+
+
+def warn(problems: list[Problem]) -> None:
+    """Report `problems` as warnings of this run: main() prints them, and --json lists them with the errors."""
+    root = click.get_current_context().find_root()
+    root.meta.setdefault("warnings", []).extend(problems)
