@@ -12,6 +12,8 @@ from handouts.cli.options import (
     build_options,
     build_request,
     json_option,
+    no_wait_option,
+    output_folder,
     project_of,
     project_option,
 )
@@ -46,6 +48,7 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
     success, 1 a build failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
+    from handouts.cli.checking import warn
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
@@ -54,6 +57,9 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
+    warn(report.warnings)  # main() lists them in --json; printed here, before the summary
+    for problem in report.warnings:
+        click.echo(str(problem), err=True)
     if not as_json:
         for path in report.removed:
             click.echo(f"removed {path}", err=True)
@@ -117,18 +123,22 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     help="The folder to merge into (default: the project's output folder).",
 )
 @project_option
+@no_wait_option
 @json_option
-def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+def merge(
+    shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, no_wait: bool, as_json: bool
+) -> dict[str, Any]:
     """Merge the output folders of sharded builds (SHARDS, each with its manifest.json) into one.
 
     Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
-    `handouts gallery` on it for one gallery.
+    `handouts gallery` on it for one gallery. Every shard of the split must be there: a partial set is refused,
+    naming the shards it lacks. Nothing in the folders is trusted: see docs/untrusted-input.md.
     """
 
     from handouts.build.merge import merge_outputs
 
-    folder = (out or project_of(project_dir).output).resolve()
-    records = merge_outputs(list(shards), folder)
+    folder = output_folder(out, project_dir)
+    records = merge_outputs(list(shards), folder, wait=not no_wait)
     if not as_json:
         click.echo(f"merged {len(records)} outputs from {len(shards)} folders into {folder}", err=True)
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}

@@ -66,6 +66,20 @@ def project_of(project_dir: Path | None) -> Project:
     return project
 
 
+def output_folder(out: Path | None, project_dir: Path | None) -> Path:
+    """Return the folder a command writes outputs to: --out, else the project's; never a folder of its sources."""
+    from handouts.project import refuse_source_folder
+
+    if out is None:
+        return project_of(project_dir).output.resolve()
+    try:
+        project = project_of(project_dir)
+    except InputError:
+        return out.resolve()  # no project here (merging in CI's scratch folder): none of its folders to keep apart
+    refuse_source_folder(project, out)
+    return out.resolve()
+
+
 def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options that choose what to build, shared by `build` and `watch`."""
     options = [
@@ -128,6 +142,10 @@ def build_request(
         if not os.path.lexists(path):
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = project_of(project_dir)
+    if out is not None:
+        from handouts.project import refuse_source_folder
+
+        refuse_source_folder(project, out)
     return BuildRequest(
         root=project.root,
         out=(out or project.output).resolve(),

@@ -11,6 +11,7 @@ from handouts.cli.options import (
     build_options,
     build_request,
     no_wait_option,
+    output_folder,
     project_of,
     project_option,
 )
@@ -60,6 +61,6 @@ def gallery(out: Path | None, project_dir: Path | None, no_wait: bool) -> None:
     from handouts.paths import shown
     from handouts.preview.gallery import write_gallery
 
-    folder = (out or project_of(project_dir).output).resolve()
+    folder = output_folder(out, project_dir)
     with output_lock(folder, wait=not no_wait):
         click.echo(f"wrote {shown(write_gallery(folder))}", err=True)

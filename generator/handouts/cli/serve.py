@@ -114,6 +114,8 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
     problems: list[Problem] = []
     try:
         report = build(request, lambda line, done, total: click.echo(line, err=True))
+        for problem in report.warnings:
+            click.echo(str(problem), err=True)
         click.echo(summary(report), err=True)
         problems = list(report.failures)
         if gallery:

@@ -56,6 +56,8 @@ def _build_once(request: BuildRequest) -> None:
     """Build and report; a bad input is printed and the watch goes on, waiting for the fix."""
     try:
         report = build(request, lambda line, done, total: click.echo(line, err=True))
+        for problem in report.warnings:
+            click.echo(str(problem), err=True)
         click.echo(summary(report), err=True)
         for problem in report.failures:
             click.echo(str(problem), err=True)
