@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 _main_pid = 0
+_received = 0  # the last signal turned into Interrupted, for code whose library turns that into another exception
 
 
 class Interrupted(BaseException):  # named like KeyboardInterrupt, which it stands for
@@ -53,12 +54,20 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    global _received
     if os.getpid() != _main_pid:
         # A worker that has not yet run its own set-up: behave as a worker does.
         if signum == signal.SIGTERM:
             os._exit(128 + signum)
         return
+    _received = signum
     raise Interrupted(signum)
+
+
+def as_interrupted(_exc: KeyboardInterrupt) -> Interrupted:
+    """Return the Interrupted for the signal that stopped the process, where a library (watchfiles) raised
+    KeyboardInterrupt for whatever signal our handler raised Interrupted for: SIGTERM stays SIGTERM (exit 143)."""
+    return Interrupted(_received or signal.SIGINT)
 
 
 def become_worker(parent: int) -> None:
