@@ -212,7 +212,7 @@ def _run_stale(
                 remove_stale_temporaries(out)
                 report.removed = retire_outputs(out, previous, retired, journal)
                 if request.executor == "dask":
-                    run_dask(run, stale, request.scheduler)
+                    run_dask(run, stale, request.scheduler, request.scheduler_timeout)
                 elif pool is not None and in_pool:
                     run_pool(run, stale, pool)
                 else:

@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    metavar="SECONDS",
+    help="How long to wait for the Dask scheduler to answer and to have a worker (default 10).",
+)
 @click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
 @json_option
 def build(as_json: bool, **options: Any) -> dict[str, Any]:
