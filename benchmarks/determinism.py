@@ -115,16 +115,23 @@ def built_count(stderr: str) -> int:
 
 
 def stress(
-    copies: int, project: Path = EXAMPLE, work: Path | None = None, serve: bool = True, isolate: int = -1
+    copies: int,
+    project: Path = EXAMPLE,
+    work: Path | None = None,
+    serve: bool = True,
+    isolate: int = -1,
+    keep: bool = False,
 ) -> StressResult:
     """Build `project` in `copies` fresh copies and compare; with `serve`, serve the last copy before its build.
 
     `isolate`: also build that many outputs (-1: every one) each alone in a process of its own and compare it with
     the batch's: an output that depends on what its worker built before (a cache some builder changes) differs.
+    `keep`: leave the copies on disk, to look at a difference (their folder is printed).
     """
     started = time.monotonic()
     result = StressResult(copies)
-    with tempfile.TemporaryDirectory(prefix="handouts-determinism-", dir=work) as scratch:
+    scratch = tempfile.mkdtemp(prefix="handouts-determinism-", dir=work)
+    try:
         built: list[dict[str, str]] = []
         for index in range(copies):
             root = copy_path(Path(scratch), index)
@@ -151,6 +158,11 @@ def stress(
                 differ = [i for i, files in enumerate(built) if files.get(name) != built[0].get(name)]
                 if differ:
                     result.differences[name] = differ
+    finally:
+        if keep:
+            print(f"the copies are in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
     result.seconds = time.monotonic() - started
     return result
 
@@ -237,8 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", type=Path, default=EXAMPLE, help="the project to copy (default examples/clinic)")
     parser.add_argument("--no-serve", action="store_true", help="leave out the serve-then-build case")
     parser.add_argument("--isolate", type=int, default=-1, help="outputs to build each alone (default -1: all)")
+    parser.add_argument("--keep", action="store_true", help="leave the copies on disk, to look at a difference")
     args = parser.parse_args(argv)
-    result = stress(args.copies, args.project.resolve(), serve=not args.no_serve, isolate=args.isolate)
+    result = stress(args.copies, args.project.resolve(), serve=not args.no_serve, isolate=args.isolate, keep=args.keep)
     print(result.report())
     return 0 if result.ok else 1
 

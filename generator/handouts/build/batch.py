@@ -28,6 +28,7 @@ from handouts.build.executors import (
 from handouts.build.failures import group_by_output
 from handouts.build.plan import BuildRequest, plan_request, refuse_unprintable_translations, retired_outputs
 from handouts.build.retire import refresh_gallery, retire_outputs
+from handouts.build.workers import worker_count
 from handouts.errors import InputError, Problem
 from handouts.files import snapshot
 from handouts.files.epoch import source_date_epoch
@@ -237,7 +238,3 @@ def _run_stale(
     if report.removed:
         refresh_gallery(out)
     return report
-
-
-def worker_count(requested: int) -> int:
-    return requested if requested > 0 else (os.cpu_count() or 1)

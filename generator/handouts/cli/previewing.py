@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 
 @click.command()
 @build_options
-@click.option("--interval", type=float, default=0.5, help="Seconds between looks at the files.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05, max=3600),
+    default=0.5,
+    help="Seconds between looks at the files (0.05 to 3600).",
+)
 @click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
 def watch(interval: float, cycles: int, **options: Any) -> None:
     """Rebuild what a changed content, template or brand file affects, until interrupted."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from handouts.content.pngcheck import png_problem
 from handouts.content.svgcheck import check_svg
 from handouts.errors import InputError, Location, ProblemList
 from handouts.files.inputfiles import input_problem, open_input
@@ -63,6 +64,10 @@ def check_image(path: Path, where: Location | None, what: str, problems: Problem
             f"{what} is {info.width}x{info.height} pixels; the limit is {MAX_PIXELS:,} pixels",
             "scale it down, for example to 1200 pixels wide",
         )
+        return None
+    unsafe = png_problem(path) if info.kind == "png" else None
+    if unsafe:
+        problems.add(where, f"{what} cannot be used: {unsafe}", "export it again as a still PNG from the original")
         return None
     damage = _decode_problem(path, info)
     if damage:
