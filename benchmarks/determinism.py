@@ -8,8 +8,8 @@ Each copy lies at a path of its own (a different depth, a space, a non-ASCII let
 fresh process with its own PYTHONHASHSEED and -j 1 or 2, so anything that leaks the path, the hash order, the
 worker count or the time into an output shows as a difference. Every output file and the manifest are compared
 byte by byte across copies; a second `build` in each copy must build nothing. In one copy, `serve` runs first
-(its builds, its gallery, an editor's swap file appearing and going away in templates/ meanwhile), then `build`
-must build nothing. tests/test_determinism_stress.py runs a small version of this in the test suite.
+(its builds, its gallery, a file saved unchanged while an editor's swap file is beside it), then `build` must
+build nothing. tests/test_determinism_stress.py runs a small version of this in the test suite.
 """
 
 from __future__ import annotations
@@ -221,9 +221,15 @@ def _serve_session(root: Path, seed: int, result: StressResult) -> None:
         if not _wait_for(lambda: "watching for changes" in log.read_text(encoding="utf-8"), proc, 600):
             result.failures.append(f"serve did not start: {log.read_text(encoding='utf-8')[-2000:]}")
             return
-        swap.write_bytes(b"an editor's swap file")  # what vim leaves beside a file it has open
-        time.sleep(1.5)  # serve sees the change and rebuilds (nothing changed for any output)
-        _wait_for(lambda: log.read_text(encoding="utf-8").count("up to date") >= 2, proc, 120)
+        # An editor opens a file (vim writes its swap file beside it), saves it unchanged, and closes it: serve
+        # rebuilds on the save while the swap file is there, the build after serve runs once it has gone.
+        swap.write_bytes(b"an editor's swap file")
+        saved = swap.with_name(swap.name.removeprefix(".").removesuffix(".swp"))
+        if saved.is_file():
+            saved.write_bytes(saved.read_bytes())
+        else:
+            (root / "handouts.yaml").write_bytes((root / "handouts.yaml").read_bytes())
+        _wait_for(lambda: log.read_text(encoding="utf-8").count(" skipped") >= 2, proc, 600)
         swap.unlink()
     finally:
         proc.send_signal(signal.SIGINT)

@@ -230,7 +230,10 @@ def _run_stale(
         built = sum(r.status == "built" for r in report.records)
         report.skipped = len(stale) - built - len(report.failed_outputs)
         report.failures = group_by_output(report.failures, stale)
-    if stale or report.removed or not sorted_out.shards_recorded or not (out / "manifest.json").exists():
+    # The manifest is rewritten when it changed: outputs built or removed, entries that could not be trusted left
+    # out (reported once, not by every later build), the shards it holds.
+    rewrite = stale or report.removed or report.warnings or not sorted_out.shards_recorded
+    if rewrite or not (out / "manifest.json").exists():
         journal.write()
     else:
         journal.known.write(set(journal.entries))  # outputs hashed again this run need not be next time
