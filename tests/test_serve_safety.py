@@ -135,9 +135,13 @@ def test_links_out_of_the_output_folder_are_not_followed(
     (served.out / "leak.txt").symlink_to(outside / "secret.txt")
     (served.out / "leaks").symlink_to(outside)
     (served.out / "inside.html").symlink_to(served.out / PAGE)  # a link that stays inside is fine
+    (served.out / "sub").mkdir()
+    (served.out / "sub" / "index.html").symlink_to(outside / "secret.txt")
     assert get(served.port, "/leak.txt")[0] == 404
     assert get(served.port, "/leaks/secret.txt")[0] == 404
     assert get(served.port, "/leaks/")[0] == 404
+    status, body = get(served.port, "/sub/")
+    assert b"a file next to the project" not in body, "an index.html linked out of the folder is not served"
     assert get(served.port, "/../" + "../" * 10 + "etc/hostname")[0] in (400, 404)
     status, body = get(served.port, "/inside.html")
     assert status == 200 and b"Content-Security-Policy" in body

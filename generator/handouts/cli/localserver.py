@@ -151,17 +151,22 @@ class ConfinedHandler(SimpleHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError):
             self.send_error(HTTPStatus.BAD_REQUEST)
             return None
+        found = self.inside(target)
+        if found is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+        return found
+
+    def inside(self, path: Path) -> Path | None:
+        """Return `path` with its links resolved when that is a regular file or a folder inside the served
+        folder, else None."""
         root = os.path.realpath(self.directory)
         try:
-            real = os.path.realpath(target)
+            real = os.path.realpath(path)
             info = os.stat(real)
         except (OSError, ValueError):
-            info = None
-        inside = info is not None and (real == root or real.startswith(root + os.sep))
-        if info is None or not inside or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-            self.send_error(HTTPStatus.NOT_FOUND)
             return None
-        return Path(real)
+        inside = real == root or real.startswith(root + os.sep)
+        return Path(real) if inside and (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)) else None
 
     def read_page(self, path: Path) -> bytes | None:
         """Return the bytes of the regular file `path` (bounded), or None when it is no longer one."""
@@ -184,8 +189,8 @@ class ConfinedHandler(SimpleHTTPRequestHandler):
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None
-            index = target / "index.html"
-            if not index.is_file():
+            index = self.inside(target / "index.html")  # an index.html linked out of the folder is not served
+            if index is None or not index.is_file():
                 return self.list_directory(str(target))
             target = index
         try:

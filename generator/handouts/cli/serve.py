@@ -121,7 +121,7 @@ class Handler(ConfinedHandler):
         if target is None:
             return  # answered already: outside the folder, not a file, missing
         if target.is_dir() and route.endswith("/"):
-            target = target / "index.html"
+            target = self.inside(target / "index.html") or target
         if target.suffix == ".html" and target.is_file():
             page = self.read_page(target)  # bytes: a page in any encoding gets the script, which is ASCII
             if page is not None:
