@@ -160,12 +160,11 @@ def test_patient_handout_has_no_table_of_b12_forms(b12: Path) -> None:
 
 
 def test_the_table_check_can_fail() -> None:
-    """The same walk finds the clinician's table of forms: an absent table above is not an unread one.
-
-    Since the 2026-12 revision the table is on the clinician web page and deck; the printed one-pager says the same
-    in its paragraph, to keep room for the facts the review found missing."""
+    """The same walk finds the clinician's table of forms: an absent table above is not an unread one."""
     project = find_project(ROOT)
-    document, _ = render_ir(project, Target.of(TOPIC, discover_variants(project.templates)["clinician-onepager-web"]))
+    document, _ = render_ir(
+        project, Target.of(TOPIC, discover_variants(project.templates)["clinician-onepager"], paper="letter")
+    )
     assert [b for b in walk(document.blocks) if isinstance(b, ir.Table)]
 
 
