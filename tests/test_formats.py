@@ -233,7 +233,9 @@ def test_a_new_format_is_one_module_and_one_registry_line(tmp_path: Path) -> Non
     (base / "variant.yaml").write_text("description: Base of every toy file.\nbuilder: toy\n", encoding="utf-8")
     card = project / "templates" / "toy-card"
     card.mkdir()
-    (card / "variant.yaml").write_text("extends: _toy\naudience: patient\ntemplates_from: patient-handout\n", encoding="utf-8")
+    (card / "variant.yaml").write_text(
+        "extends: _toy\naudience: patient\ntemplates_from: patient-handout\n", encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(checkout / "generator")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
