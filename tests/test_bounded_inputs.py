@@ -238,7 +238,7 @@ def test_a_read_only_output_folder_with_nothing_to_do_is_fine(clinic: Path) -> N
 
 
 # ----- labels.yaml that is not a file ------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling link"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling link", "device"])
 def test_labels_yaml_that_is_not_a_file_is_reported(clinic: Path, kind: str) -> None:
     labels = clinic / "templates" / "labels.yaml"
     labels.parent.mkdir(exist_ok=True)
@@ -246,6 +246,8 @@ def test_labels_yaml_that_is_not_a_file_is_reported(clinic: Path, kind: str) -> 
         os.mkfifo(labels)
     elif kind == "folder":
         labels.mkdir()
+    elif kind == "device":
+        labels.symlink_to("/dev/zero")
     else:
         labels.symlink_to(clinic / "nothing.yaml")
     for command in (["check", "--no-layout"], ["build", "--force"]):
