@@ -14,6 +14,7 @@ import re
 import shutil
 import struct
 import zlib
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,7 @@ def pixels(width: int, height: int) -> bytes:
     return b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
 
 
+@cache  # 600 MB to compress: once a run
 def inflating_png() -> bytes:
     """Return a small PNG whose image data inflates to 600 MB: its 64 x 64 pixels, then a stream of zeros that a
     decoder which stops at the last row never reads, and a browser or PowerPoint may."""
@@ -215,7 +217,7 @@ def test_watch_with_a_negative_interval_is_a_usage_error(clinic: Path) -> None:
 
 
 # ----- output folders ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("out", ["content", "content/brands", "templates", ".", "..", "content/.."])
+@pytest.mark.parametrize("out", ["content", "content/brands", "templates", ".", ".."])
 def test_an_out_that_is_a_source_folder_is_refused_as_handouts_yaml_refuses_it(clinic: Path, out: str) -> None:
     (clinic / "templates").mkdir(exist_ok=True)
     before = sorted(str(p.relative_to(clinic)) for p in clinic.rglob("*"))

@@ -107,7 +107,7 @@ def test_a_tls_address_without_tls_settings_is_a_usage_error(tmp_path: Path) -> 
 def test_a_scheduler_without_workers_is_one_line_naming_it(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=":0") as cluster:
         code, err, seconds = dask_build(tmp_path, cluster.scheduler_address)
     assert code == 2, err
     line = one_line(err)

@@ -24,15 +24,16 @@ MAX_CHUNKS = 100_000
 
 def png_problem(path: Path) -> str | None:
     """Return what is wrong with the PNG at `path` beyond its header (animated; image data that inflates past
-    what its pixels need), or None."""
+    what its pixels need), or None. A file cut short or damaged is left to the decoding that follows, which says
+    so in its own words."""
     with open_input(path, links_inside_project=False) as handle:
         data = handle.read()
     if not data.startswith(SIGNATURE) or len(data) < 33:
-        return "it is not a PNG image"
+        return None
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
     channels = _CHANNELS.get(colour)
     if channels is None or depth not in (1, 2, 4, 8, 16):
-        return "its header names no colour type and depth PNG has"
+        return None
     row = (width * channels * depth + 7) // 8
     # Each row has a filter byte; Adam7 interlacing splits the picture into 7 passes of shorter rows, each row
     # with its own filter byte and padding: a few bytes a row more at most.
@@ -42,7 +43,7 @@ def png_problem(path: Path) -> str | None:
     at = 8
     for _ in range(MAX_CHUNKS):
         if at + 8 > len(data):
-            return "it is cut short"
+            return None
         length, kind = struct.unpack(">I4s", data[at : at + 8])
         body = data[at + 8 : at + 8 + length]
         at += 12 + length
@@ -52,12 +53,12 @@ def png_problem(path: Path) -> str | None:
             try:
                 inflated += _inflate(inflater, body, limit - inflated + 1)
             except zlib.error:
-                return "its image data is damaged"
+                return None
             if inflated > limit:
                 return f"its image data inflates to more than its {width}x{height} pixels need"
         if kind == b"IEND":
             return None
-    return "it has too many chunks"
+    return "it has more chunks than any picture needs"
 
 
 def _inflate(inflater: zlib._Decompress, data: bytes, allowed: int) -> int:
