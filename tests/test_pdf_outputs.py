@@ -382,7 +382,7 @@ def test_onepager_citations_numbered_in_order_of_first_use(b12: Path, paper: str
 
 @pytest.mark.parametrize("paper", list(PAPERS))
 def test_onepager_keeps_clinician_facts(b12: Path, paper: str) -> None:
-    """What a clinician needs on the one page (review 2026-12): bottom line, risk groups, work-up, regimen, red flags."""
+    """What a clinician needs on the one page (review 2026-12): bottom line, risks, work-up, regimen, red flags."""
     text = full_text(b12 / f"clinician-onepager-{paper}.pdf")
     for fact in (
         "Bottom line",
