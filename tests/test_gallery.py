@@ -151,7 +151,7 @@ def test_sections_group_outputs_by_clinic_and_topic(out: Path, artifacts: dict[s
 
 def test_every_page_has_a_thumbnail_in_order(out: Path) -> None:
     page = parse(out / "index.html")
-    has_libreoffice = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    has_libreoffice = soffice() is not None
     all_sources = []
     for card in page.cards:
         path = target(out, card["href"])

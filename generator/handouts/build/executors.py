@@ -25,6 +25,7 @@ from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.manifest import ArtifactRecord
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
+from handouts.words import count, singular
 
 Progress = Callable[[str, int, int], None]
 
@@ -188,7 +189,7 @@ class Run:
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)
-            line = f"built {target.output} ({record.pages} {record.kind})"
+            line = f"built {target.output} ({count(record.pages, singular(record.kind))})"
         self.done += 1
         if self.progress:
             self.progress(line, self.done, self.total)

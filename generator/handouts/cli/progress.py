@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.cli.say import QUIET, colour, verbosity
+
 if TYPE_CHECKING:
     from handouts.build.executors import BuildReport
 
@@ -28,23 +30,23 @@ class Reporter:
     """Report each finished job: a bar that redraws on a terminal, one line per job in CI or a pipe."""
 
     def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet
+        self.quiet = quiet or verbosity() == QUIET
         self.bar: Any = None  # click's progress bar, made on the first job
-        self.color = "NO_COLOR" not in os.environ and interactive()
+        self.color = colour()
 
     def progress(self, line: str, done: int, total: int) -> None:
         if self.quiet:
             return
         if interactive() and total > 3:
             if self.bar is None:
-                self.bar = click.progressbar(length=total, label="building", file=sys.stderr, color=self.color)
+                self.bar = click.progressbar(length=total, label="building", file=sys.stderr, color=self.color or None)
                 self.bar.__enter__()
             self.bar.update(1)
             if line.startswith("failed"):
                 click.echo("\n" + line, err=True)
             return
         styled = click.style(line, fg="red") if self.color and line.startswith("failed") else line
-        click.echo(styled, err=True)
+        click.echo(styled, err=True, color=self.color)
 
     def close(self) -> None:
         if self.bar is not None:

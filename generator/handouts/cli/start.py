@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +10,7 @@ from handouts.cli.options import (
     project_of,
     project_option,
 )
-
-if TYPE_CHECKING:
-    pass
+from handouts.cli.say import say
 
 
 @click.command()
@@ -28,9 +25,9 @@ def init(directory: Path) -> None:
     from handouts.errors import display_name
 
     for path in init_project(directory):
-        click.echo(f"wrote {display_name(path)}", err=True)
+        say(f"wrote {display_name(path)}")
     where = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory} && "
-    click.echo(f"next: {where}handouts build", err=True)
+    say(f"next: {where}handouts build")
 
 
 @click.group()
@@ -47,8 +44,8 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
     from handouts.errors import display_name
 
     path = write_topic(project_of(project_dir), topic_id)
-    click.echo(f"wrote {display_name(path)}", err=True)
-    click.echo(f"next: edit it, then `handouts check {display_name(path)}`", err=True)
+    say(f"wrote {display_name(path)}")
+    say(f"next: edit it, then `handouts check {display_name(path)}`")
 
 
 @click.command()
@@ -73,4 +70,4 @@ def schema(project_dir: Path | None, out: Path | None) -> None:
     project = project_of(project_dir)
     folder = out or project.root / FOLDER
     for path in write_schemas(folder, tuple(sorted(discover_variants(project.templates)))):
-        click.echo(f"wrote {display_name(path)}", err=True)
+        say(f"wrote {display_name(path)}")
