@@ -133,9 +133,11 @@ def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, 
     """
 
     from handouts.build.merge import merge_outputs
+    from handouts.outputs.failures import merge_failures
 
     folder = (out or project_of(project_dir).output).resolve()
     records = merge_outputs(list(shards), folder)
+    merge_failures(shards, folder, {record.path for record in records})  # for the gallery: what no shard made
     if not as_json:
         say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}

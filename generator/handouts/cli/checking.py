@@ -53,7 +53,7 @@ def check(
     the last build or check are not laid out again. --no-layout only reads and validates the files.
 
     With --literacy or --strict, each output's text is scored for health literacy against its variant's
-    `literacy:` thresholds (docs/health-literacy-check.md); findings are warnings unless --strict.
+    `literacy:` thresholds (`handouts docs health-literacy-check`); findings are warnings unless --strict.
     """
     from handouts.checks.project import check_project
     from handouts.errors import display_name

@@ -17,11 +17,18 @@ import click
 
 from handouts.build.interrupts import Interrupted, stop_on_signals
 from handouts.cli.options import EXIT_BAD_INPUT, project_option
-from handouts.cli.say import colour, set_verbosity, shown_problem
+from handouts.cli.say import (
+    COMPLETE_VAR,
+    QUIET_HELP,
+    VERBOSE_HELP,
+    colour,
+    reset_verbosity,
+    set_verbosity,
+    shown_problem,
+    verbosity_options,
+)
 from handouts.errors import HandoutError, Problem
 
-# click's shell completion asks through this variable (`handouts completion SHELL` prints the script that sets it).
-COMPLETE_VAR = "_HANDOUTS_COMPLETE"
 # A shell's code for "killed by SIGPIPE": what `handouts list | head` exits with once head has read enough.
 EXIT_CLOSED_PIPE = 141
 
@@ -69,8 +76,8 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Print the versions of handouts, Python, reportlab and python-pptx.",
 )
 @project_option
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems: no progress, no summary.")
-@click.option("-v", "--verbose", count=True, help="Also say what was left as it was (up-to-date outputs).")
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
 @click.pass_context
 def cli(ctx: click.Context, project_dir: Path | None, quiet: bool, verbose: int) -> None:
     """Build patient handouts, clinician one-pagers and decks from YAML topics.
@@ -78,8 +85,6 @@ def cli(ctx: click.Context, project_dir: Path | None, quiet: bool, verbose: int)
     Start with `handouts init`, then `handouts check` and `handouts build`; `handouts docs` opens the manual
     (offline), `handouts doctor` says what is installed and what is missing.
     """
-    if quiet and verbose:
-        raise click.UsageError("-q and -v ask for opposite things; give one of them")
     set_verbosity(quiet, verbose)
     ctx.obj = {"project_dir": project_dir}
 
@@ -87,13 +92,26 @@ def cli(ctx: click.Context, project_dir: Path | None, quiet: bool, verbose: int)
 from handouts.cli.building import build, list_outputs, merge  # noqa: E402  (the group above comes first)
 from handouts.cli.checking import check, digests  # noqa: E402
 from handouts.cli.previewing import gallery, serve, watch  # noqa: E402
-from handouts.cli.start import init, new, schema  # noqa: E402
+from handouts.cli.start import init, new, pin_command, schema  # noqa: E402
 from handouts.cli.support import completion, docs, doctor  # noqa: E402
 
 for _command in (init, new, schema, build, check, digests, list_outputs, watch, serve, gallery, merge):
     cli.add_command(_command)
-for _command in (docs, doctor, completion):
+for _command in (pin_command, docs, doctor, completion):
     cli.add_command(_command)
+
+
+def _add_verbosity(command: click.Command) -> None:
+    """Give `command` (and each command of a group) -q and -v of its own."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _add_verbosity(sub)
+    else:
+        command.params.extend(verbosity_options())
+
+
+for _command in cli.commands.values():
+    _add_verbosity(_command)
 
 
 def _command_of(argv: list[str]) -> str:
@@ -112,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(shell_complete(cli, {}, "handouts", COMPLETE_VAR, instruction))
     args = list(sys.argv[1:] if argv is None else argv)
+    reset_verbosity()
     problems: list[Problem] = []
     result: dict[str, Any] = {}
     meta: dict[str, Any] = {}

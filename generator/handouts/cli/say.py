@@ -13,14 +13,51 @@ import click
 
 from handouts.errors import Problem
 
+# click's shell completion asks through this variable (`handouts completion SHELL` prints the script that sets it).
+COMPLETE_VAR = "_HANDOUTS_COMPLETE"
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 _level = NORMAL
+_asked: set[str] = set()  # "quiet" and "verbose", as given before or after the command's name
 
 
 def set_verbosity(quiet: bool, verbose: int) -> None:
     """Set how much the commands say: -q says only problems, -v also what was left as it was."""
     global _level
-    _level = QUIET if quiet else VERBOSE if verbose else NORMAL
+    if quiet:
+        _asked.add("quiet")
+    if verbose:
+        _asked.add("verbose")
+    if _asked == {"quiet", "verbose"}:
+        raise click.UsageError("-q and -v ask for opposite things; give one of them")
+    _level = QUIET if "quiet" in _asked else VERBOSE if "verbose" in _asked else NORMAL
+
+
+def reset_verbosity() -> None:
+    """Say as much as a command says by default (a new run of main() in the same process)."""
+    global _level
+    _asked.clear()
+    _level = NORMAL
+
+
+def verbosity_options() -> list[click.Option]:
+    """Return -q and -v as options of a command, so `handouts build -q` works as `handouts -q build` does."""
+
+    def quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            set_verbosity(True, 0)
+
+    def verbose(_ctx: click.Context, _param: click.Parameter, value: int) -> None:
+        if value:
+            set_verbosity(False, value)
+
+    return [
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=quiet, help=QUIET_HELP),
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, callback=verbose, help=VERBOSE_HELP),
+    ]
+
+
+QUIET_HELP = "Print only problems: no progress, no summary."
+VERBOSE_HELP = "Also say what was left as it was (outputs already up to date)."
 
 
 def verbosity() -> int:

@@ -64,8 +64,9 @@ def completion(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
-    from handouts.cli.main import COMPLETE_VAR, cli
+    from handouts.cli.say import COMPLETE_VAR
 
     kind = get_completion_class(shell)
     assert kind is not None, shell  # click knows every shell SHELLS names
-    click.echo(kind(cli, {}, "handouts", COMPLETE_VAR).source())
+    root = click.get_current_context().find_root().command
+    click.echo(kind(root, {}, "handouts", COMPLETE_VAR).source())
