@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from handouts.cli.options import (
     project_option,
 )
 from handouts.cli.say import say
+
+if TYPE_CHECKING:
+    from handouts.project import Project
 
 
 @click.command()
@@ -68,11 +71,23 @@ def serve(port: int | None, open_browser: bool, no_gallery: bool, cycles: int, *
 @project_option
 @no_wait_option
 def gallery(out: Path | None, project_dir: Path | None, no_wait: bool) -> None:
-    """Write index.html in the output folder: a thumbnail of every page and slide, by clinic and topic."""
+    """Write index.html in the output folder: every output under a plain title, with pictures of its first pages,
+    by clinic, topic and audience; review dates, draft translations, what is out of date, and what failed."""
+    from handouts.cli.gallery_notes import gallery_notes
+    from handouts.cli.progress import drawing_progress
+    from handouts.errors import HandoutError
     from handouts.outputs.lock import output_lock
     from handouts.paths import shown
     from handouts.preview.gallery import write_gallery
 
-    folder = (out or project_of(project_dir).output).resolve()
-    with output_lock(folder, wait=not no_wait):
-        say(f"wrote {shown(write_gallery(folder))}")
+    project: Project | None = None
+    try:
+        project = project_of(project_dir)
+    except HandoutError:
+        if out is None:
+            raise  # a folder of outputs from elsewhere (a CI artifact) is named with --out: shown as it records
+    folder = (out if out is not None else project.output if project is not None else Path()).resolve()
+    notes = gallery_notes(project, folder) if project is not None else None
+    with output_lock(folder, wait=not no_wait), drawing_progress() as progress:
+        index = write_gallery(folder, notes=notes, progress=progress)
+    say(f"wrote {shown(index)}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -24,6 +26,32 @@ def summary(report: BuildReport) -> str:
 def interactive() -> bool:
     """Return True on a terminal outside CI, where a progress bar helps rather than clutters a log."""
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def drawing_progress() -> Iterator[Callable[[int, int, str], None]]:
+    """Yield a `progress(done, total, name)` for the gallery's drawing: a bar on a terminal, lines elsewhere."""
+    from handouts.preview.page import describe_progress
+
+    bar: Any = None
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if verbosity() == QUIET:
+            return
+        if interactive() and total > 3:
+            if bar is None:
+                bar = click.progressbar(length=total, label="drawing pictures", file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+            return
+        click.echo(describe_progress(done, total, name), err=True)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 class Reporter:

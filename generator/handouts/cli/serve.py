@@ -117,7 +117,10 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
         click.echo(summary(report), err=True)
         problems = list(report.failures)
         if gallery:
-            write_gallery(request.out)
+            from handouts.cli.gallery_notes import gallery_notes
+            from handouts.project import find_project
+
+            write_gallery(request.out, notes=gallery_notes(find_project(request.root), request.out))
     except HandoutError as exc:
         problems = list(exc.problems)
     for problem in problems:
