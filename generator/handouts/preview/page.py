@@ -69,7 +69,8 @@ def page(notes: GalleryNotes, cards: list[Card], thumbs: str) -> str:
         return note.title if note else key[1]
 
     order = sorted(groups, key=lambda key: (notes.brands.get(key[0], key[0]).lower(), topic_title(key).lower()))
-    sections = [_section(notes, brand, topic, groups[(brand, topic)], thumbs) for brand, topic in order]
+    several = len({brand for brand, _ in order}) > 1  # then each heading names its clinic too
+    sections = [_section(notes, brand, topic, groups[(brand, topic)], thumbs, several) for brand, topic in order]
     failed = sum(bool(c.problems) for c in cards)
     drafts = sum(1 for c in cards if (note := _note(notes, c)) is not None and note.draft)
     due = sum(1 for brand, topic in order if notes.due(notes.topic(topic, "")))
@@ -104,13 +105,12 @@ def _anchor(brand: str, topic: str) -> str:
     return html.escape(f"{brand or 'none'}--{topic}", quote=True)
 
 
-def _section(notes: GalleryNotes, brand: str, topic: str, cards: list[Card], thumbs: str) -> str:
+def _section(notes: GalleryNotes, brand: str, topic: str, cards: list[Card], thumbs: str, several: bool) -> str:
     note = notes.topic(topic, "")
     title = note.title if note else topic
-    meta = [
-        html.escape(notes.brands.get(brand, brand) if brand else "No clinic brand"),
-        f"<code>{html.escape(topic)}</code>",
-    ]
+    clinic = notes.brands.get(brand, brand) if brand else "No clinic brand"
+    heading = html.escape(title) + (f' <span class="clinic">· {html.escape(clinic)}</span>' if several else "")
+    meta = [html.escape(clinic), f"<code>{html.escape(topic)}</code>"]
     if note and note.reviewed:
         meta.append(f"reviewed {html.escape(note.reviewed)}")
     if note and note.next_review:
@@ -120,9 +120,7 @@ def _section(notes: GalleryNotes, brand: str, topic: str, cards: list[Card], thu
     by_audience: dict[str, list[Card]] = defaultdict(list)
     for card in cards:
         by_audience[notes.variants.get(card.variant, ("", "other"))[1] or "other"].append(card)
-    parts = [
-        f'<section id="{_anchor(brand, topic)}"><h2>{html.escape(title)}</h2><p class="meta">{" · ".join(meta)}</p>'
-    ]
+    parts = [f'<section id="{_anchor(brand, topic)}"><h2>{heading}</h2><p class="meta">{" · ".join(meta)}</p>']
     for audience, heading in (*AUDIENCES, ("other", "Other outputs")):
         group = by_audience.get(audience)
         if not group:
@@ -192,6 +190,7 @@ h1 {{ margin: 0 0 .2em; }}
 nav ul {{ columns: 18em; padding-left: 1.2em; }}
 h2 {{ border-bottom: 2px solid #1f4e79; color: #1f4e79; margin-top: 2em; }}
 h3 {{ margin: 1em 0 .4em; }}
+h2 .clinic {{ font-weight: normal; color: #333; }}
 .meta {{ color: #444; }}
 .cards {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(19em, 1fr)); gap: 1em; }}
 .card {{ border: 1px solid #ccc; border-radius: 6px; padding: .6em .8em; }}
