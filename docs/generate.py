@@ -28,7 +28,6 @@ PICTURE_WIDTH = 640  # pixels: sharp enough to read a heading, small enough for 
 # (output in the example project's output folder, page, picture's file name)
 PICTURED = (
     ("maple-street/home-blood-pressure/patient-handout-letter.pdf", 1, "patient-handout-page-1.png"),
-    ("maple-street/home-blood-pressure/patient-handout-letter.pdf", 2, "patient-handout-page-2.png"),
     ("maple-street/home-blood-pressure/patient-handout-large-letter.pdf", 1, "large-print-page-1.png"),
     ("maple-street/home-blood-pressure/clinician-onepager-letter.pdf", 1, "clinician-onepager.png"),
     ("maple-street/home-blood-pressure/patient-leaflet-half-letter.pdf", 1, "patient-leaflet.png"),
