@@ -157,7 +157,8 @@ def test_the_portable_test_list_needs_neither_libreoffice_nor_a_browser() -> Non
     assert len(portable) >= 10
     for name in portable:
         text = (ROOT / name).read_text(encoding="utf-8")
-        for needs in ("soffice", "chromium", "deck_renders", "built: Path", "b12: Path", "fcntl", "chromedriver"):
+        uses = ("decks_to_pdf", "soffice_available", 'which("chromium', "screenshot(", "webdriver", "deck_renders")
+        for needs in (*uses, "built: Path", "b12: Path", "fcntl", "chromedriver", "render_pptx_to_pdf", "pdftoppm"):
             assert needs not in text, f"{name} uses {needs}: it cannot run on Windows or macOS as listed"
 
 
