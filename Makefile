@@ -51,8 +51,8 @@ layers: $(TEST_STAMP)
 	$(BIN)/lint-imports
 
 test: compile typecheck layers
-	$(BIN)/ruff check generator tests benchmarks setup.py build_support docs
-	$(BIN)/ruff format --check generator tests benchmarks setup.py build_support docs
+	$(BIN)/ruff check generator tests benchmarks setup.py build_support docs/conf.py docs/generate.py
+	$(BIN)/ruff format --check generator tests benchmarks setup.py build_support docs/conf.py docs/generate.py
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:

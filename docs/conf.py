@@ -24,8 +24,8 @@ language = "en"
 extensions = ["myst_parser"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-# b12-revision-2026-11.md is a note about this repository's sample topic, not about the tool.
-exclude_patterns = ["_build", "b12-revision-2026-11.md", "README.md"]
+# b12-revision-*.md are notes about this repository's sample topic, not about the tool.
+exclude_patterns = ["_build", "b12-revision-*.md", "README.md"]
 
 myst_enable_extensions = ["colon_fence", "deflist", "html_image"]
 myst_heading_anchors = 4  # `page.md#a-heading` links, as on GitHub; the tool prints such anchors
