@@ -127,6 +127,10 @@ def test_shards_build_the_matrix_and_a_last_job_merges_them(path: Path) -> None:
     assert "handouts gallery --out output" in runs["merge"]
     uploads = [s for s in jobs["merge"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert [u["with"]["name"] for u in uploads] == ["handouts"], "one artifact holds every output"
+    # A failed shard still uploads (with the record of what failed), and the merge still draws the gallery.
+    shard_upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert shard_upload["if"] == "${{ !cancelled() }}" and shard_upload["with"]["include-hidden-files"] is True
+    assert "!cancelled()" in jobs["merge"]["if"] and "needs.build.result != 'skipped'" in jobs["merge"]["if"]
     assert uploads[0]["with"]["include-hidden-files"] is True, "the gallery's thumbnails live in output/.gallery/"
 
 

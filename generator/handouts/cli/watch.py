@@ -24,7 +24,9 @@ def watched(project: Project, topic_files: tuple[str, ...]) -> tuple[list[Path],
 
 
 def changes(project: Project, topic_files: tuple[str, ...], debounce: float) -> Iterator[list[str]]:
-    """Yield the names of the input files changed, a batch at a time: the batch a save (or several) makes."""
+    """Yield [] once the operating system is watching, then the names of the input files changed, a batch at a
+    time (the batch a save, or several, makes). Start it before the first build: a file saved while that build
+    runs is then seen too."""
     from watchfiles import watch
 
     folders, loose = watched(project, topic_files)
@@ -36,9 +38,22 @@ def changes(project: Project, topic_files: tuple[str, ...], debounce: float) -> 
         full = Path(path)
         return full in loose or any(full.is_relative_to(folder) for folder in folders)
 
+    batches = watch(
+        *roots,
+        watch_filter=counts,
+        debounce=max(1, round(debounce * 1000)),
+        raise_interrupt=True,
+        yield_on_timeout=True,  # an empty batch every rust_timeout: the first says the watch has begun
+        rust_timeout=1000,
+    )
     try:
-        for batch in watch(*roots, watch_filter=counts, debounce=max(1, round(debounce * 1000)), raise_interrupt=True):
-            yield sorted({_shown(Path(path), project.root) for _, path in batch})
+        first = next(batches)
+        yield []
+        if first:
+            yield sorted({_shown(Path(path), project.root) for _, path in first})
+        for batch in batches:
+            if batch:
+                yield sorted({_shown(Path(path), project.root) for _, path in batch})
     except KeyboardInterrupt:  # watchfiles says KeyboardInterrupt for any signal handled while it waits
         raise interrupted_by() from None
 
@@ -48,9 +63,11 @@ def watch_and_build(request: BuildRequest, project: Project, debounce: float, cy
     # What to build is settled once, here: an unknown --only, --topic or --brand is a usage error (exit 2), not
     # a content problem to wait out. Bad content is reported by each build, and the watch goes on.
     plan(request)
+    seen = changes(project, request.topic_files, debounce)
+    next(seen)  # watching already: what is saved during the first build is seen after it
     _build_once(request)
     say("watching for changes (Ctrl-C to stop)")
-    for rebuilds, changed in enumerate(changes(project, request.topic_files, debounce), start=1):
+    for rebuilds, changed in enumerate(seen, start=1):
         say(f"changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
         _build_once(request)
         if cycles and rebuilds >= cycles:
