@@ -33,6 +33,7 @@ from handouts.errors import InputError, Problem
 from handouts.files import snapshot
 from handouts.files.epoch import source_date_epoch
 from handouts.matrix import Target, parse_shard
+from handouts.outputs.failures import record_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
 from handouts.outputs.manifest import is_fresh, read_folder, record_from
@@ -230,6 +231,12 @@ def _run_stale(
         built = sum(r.status == "built" for r in report.records)
         report.skipped = len(stale) - built - len(report.failed_outputs)
         report.failures = group_by_output(report.failures, stale)
+    failed = {
+        target.output: {**vars(target), "path": target.output, "problems": report.failed_messages[target.output]}
+        for target in stale
+        if target.output in report.failed_messages
+    }
+    record_failures(out, failed, [*(record.path for record in report.records), *retired])
     # The manifest is rewritten when it changed: outputs built or removed, entries that could not be trusted left
     # out (reported once, not by every later build), the shards it holds.
     rewrite = stale or report.removed or report.warnings or not sorted_out.shards_recorded

@@ -24,6 +24,7 @@ from typing import Any
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.files.inputfiles import read_input, reason
 from handouts.outputs.entries import MAX_OUTPUT_BYTES, entry_problem
+from handouts.outputs.failures import merge_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
 from handouts.outputs.manifest import (
@@ -80,7 +81,10 @@ def merge_outputs(shards: list[Path], out: Path, wait: bool = True) -> list[Arti
                 chosen[record.path] = (source, record)
     problems.raise_if_any()
     with output_lock(out, wait=wait):
-        return _copy(chosen, out)
+        records = _copy(chosen, out)
+        # For the gallery: the outputs a shard could not make and no other shard made (entries checked as read).
+        merge_failures([shard.folder for shard in read], out, set(chosen))
+        return records
 
 
 def _copy(chosen: dict[str, tuple[Path, ArtifactRecord]], out: Path) -> list[ArtifactRecord]:

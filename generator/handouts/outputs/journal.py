@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import handouts
-from handouts.outputs.manifest import JOURNAL, MANIFEST, ArtifactRecord
+from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION, ArtifactRecord
 from handouts.outputs.shards import Shards
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import atomic_write, write_failure
@@ -29,7 +29,10 @@ def manifest_text(entries: Iterable[dict], shards: Shards | None = None) -> str:
     `shards`: the shards of a split build the folder holds (none: the whole matrix)."""
     body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
     split = f'  "shards": {json.dumps(shards.as_json(), separators=(", ", ": "))},\n' if shards else ""
-    head = f'{{\n  "tool": "handouts",\n  "version": "{handouts.__version__}",\n{split}  "artifacts": [\n'
+    head = (
+        f'{{\n  "schema_version": {MANIFEST_SCHEMA_VERSION},\n  "tool": "handouts",\n'
+        f'  "version": "{handouts.__version__}",\n{split}  "artifacts": [\n'
+    )
     return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
 
 
