@@ -145,7 +145,7 @@ def merge(
 
     Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
     `handouts gallery` on it for one gallery. Every shard of the split must be there: a partial set is refused,
-    naming the shards it lacks. Nothing in the folders is trusted: see docs/untrusted-input.md.
+    naming the shards it lacks. Nothing in the folders is trusted (`handouts docs untrusted-input`).
     """
 
     from handouts.build.merge import merge_outputs
