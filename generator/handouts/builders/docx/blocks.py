@@ -14,6 +14,7 @@ from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+
 from handouts import ir
 from handouts.builders.docx.numbering import Numbering
 from handouts.builders.docx.pictures import Pictures
@@ -109,9 +110,9 @@ class Writer:
         return element("w:hyperlink", {"r:id": self.links[link], "w:history": 1}, *runs)
 
     def icon_run(self, name: str, color: str, text_role: str) -> list[Element]:
-        """Return a decorative icon sized to the text of `text_role`, and the space after it."""
+        """Return a decorative icon sized to the text of `text_role` (a run, spaced from the words after it)."""
         size = self.look.size(text_role) * float(self.look.sheet["icon"]["size"])
-        return [self.pictures.icon(name, self.look.color(color), size), self.run(" ")]
+        return [self.pictures.icon(name, self.look.color(color), size)]
 
     # ----- tables ---------------------------------------------------------------------------------------------
     def layout_table(

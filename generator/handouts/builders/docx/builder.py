@@ -15,6 +15,7 @@ from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
+
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
 from handouts.builders.docx.blocks import HANDLERS, Writer

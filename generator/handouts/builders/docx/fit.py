@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx.oxml.ns import qn
+
 from handouts.builders.docx.measure import Measure
 from handouts.errors import Location, Problem
 

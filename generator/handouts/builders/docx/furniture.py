@@ -11,6 +11,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 from docx.section import Section
+
 from handouts import ir
 from handouts.builders.context import BuildContext
 from handouts.builders.docx.blocks import Element, Writer

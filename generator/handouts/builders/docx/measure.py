@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from docx.oxml.ns import qn
+
 from handouts.builders.measure import text_width
 from handouts.fonts import Typeface, line_height_em
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from docx.oxml.ns import qn
+
 from handouts.builders.docx.xml import element, hex_of, twips, val
 
 # Each kind: its number format, the text of its mark, whether the mark is bold, and its typeface (None: the

@@ -18,6 +18,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
+
 from handouts.builders.docx.xml import element, emu
 from handouts.builders.pptx.pictures import icon_png, picture_file
 from handouts.builders.qr import qr_modules
@@ -27,6 +28,7 @@ _SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 _DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+ICON_GAP = 0.4  # the space after an icon, as a share of its size
 QUIET_MODULES = 4  # the white border the QR standard asks for, in modules
 
 
@@ -86,8 +88,11 @@ class Pictures:
         return self.run(picture_file(path, width, height, self.dpi), width, height, alt, "Figure", svg)
 
     def icon(self, name: str, color: str, size: float) -> Any:
-        """Return a run holding icon `name` in `color`, `size` points square, marked decorative."""
-        return self.run(icon_png(name, color, size, self.dpi), size, size, "", f"Icon {name}")
+        """Return a run holding icon `name` in `color`, `size` points high, marked decorative. The picture holds
+        the gap after the icon as clear pixels, so the words beside it start with their first letter, not a space
+        (and every program shows the gap: LibreOffice ignores character spacing on a picture)."""
+        png = io.BytesIO(_padded(icon_png(name, color, size, self.dpi).getvalue(), ICON_GAP))
+        return self.run(png, size * (1 + ICON_GAP), size, "", f"Icon {name}")
 
     def qr(self, url: str, size: float, alt: str) -> Any:
         """Return a run holding the QR code of `url`, `size` points square, which is also a link to it."""
@@ -103,6 +108,19 @@ class Pictures:
             part = Part(PackURI(partname), "image/svg+xml", svg, package)
             self.svg_parts[digest] = self.part.relate_to(part, RT.IMAGE)
         return self.svg_parts[digest]
+
+
+@lru_cache(maxsize=64)
+def _padded(png: bytes, share: float) -> bytes:
+    """Return the PNG with clear pixels added at its right, `share` of its width."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        wider = Image.new("RGBA", (round(image.width * (1 + share)), image.height), (255, 255, 255, 0))
+        wider.paste(image.convert("RGBA"), (0, 0))
+    out = io.BytesIO()
+    wider.save(out, format="PNG", optimize=False, compress_level=9)
+    return out.getvalue()
 
 
 @lru_cache(maxsize=16)

@@ -17,6 +17,7 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+
 from handouts.builders.docx.xml import border, element, half_points, hex_of, margins, shading, twips, val
 from handouts.content.brand import Brand
 from handouts.fonts import SLIDE_TYPEFACES, Typeface

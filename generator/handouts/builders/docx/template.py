@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import qn
+
 from handouts.builders.ooxml import OfficeProgram, package_problems
 from handouts.errors import InputError, Location, Problem
 from handouts.fonts import OPEN_SANS, SLIDE_TYPEFACES, Typeface
