@@ -25,7 +25,7 @@ from handouts.builders.docx.measure import Measure, Styles
 from handouts.builders.docx.numbering import Numbering
 from handouts.builders.docx.pictures import Pictures
 from handouts.builders.docx.styles import DocxLook
-from handouts.builders.docx.template import open_template, sanitise, typeface_of
+from handouts.builders.docx.template import check_template, sanitise, typeface_of
 from handouts.builders.docx.xml import document_bytes, set_core_properties
 from handouts.builders.measure import text_width
 from handouts.errors import BuildError
@@ -46,7 +46,7 @@ class DocxBuilder:
             raise BuildError("a Word document is made from a <document>; this variant's template writes a <deck>")
         variant, sheet = context.variant, context.variant.style
         template = context.brand.file("docx_template")
-        document = open_template(template) if template is not None else Document()
+        document = check_template(template, context.brand.at("docx_template")) if template is not None else Document()
         body = document.element.body
         template_section = body.find(qn("w:sectPr")) if template is not None else None
         sanitise(document, keep_legacy_styles=template is not None)

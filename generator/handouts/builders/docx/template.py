@@ -55,16 +55,18 @@ def check_variant_inputs(variant: Variant, brand: Brand) -> None:
         check_template(template, brand.at("docx_template"))
 
 
-def check_template(template: Path, at: Location | None = None) -> None:
-    """Raise InputError when the clinic's template is unsafe (checked before python-docx reads it) or cannot be
-    opened as a Word document; problems are reported at `at`, where the brand names it, and name the template."""
+def check_template(template: Path, at: Location | None = None) -> Any:
+    """Return the clinic's template opened, or raise InputError when it is unsafe (checked before python-docx reads
+    it) or cannot be opened as a Word document; problems are reported at `at`, where the brand names it, and name
+    the template. The builder opens the template through here too: `check` lays outputs out without a build's
+    input checks, and a template must never reach python-docx unchecked."""
     name = shown(template)
     where = at or Location(name)
     unsafe = package_problems(template, WORD)
     if unsafe:
         raise InputError([Problem(where, f"the template {name} {message}", hint) for message, hint in unsafe])
     try:
-        open_template(template)
+        return open_template(template)
     except Exception as exc:  # python-docx raises many kinds for a file that is not a Word document
         raise InputError(
             Problem(
