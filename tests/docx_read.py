@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +276,53 @@ def _links(body: Any) -> list[str]:
         for link in body.iter(f"{W}hyperlink")
         if paragraph_text(link).strip().lower() in vague
     ]
+
+
+# ----- shared by the docx tests -------------------------------------------------------------------------------------
+def every_docx(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.docx"))
+
+
+@cache
+def read(path: Path) -> Any:
+    """Return the document at `path`, opened once per test process."""
+    return open_docx(path)
+
+
+def body_paragraphs(path: Path) -> list[Any]:
+    return list(block_items(read(path).element.body))
+
+
+def stories(path: Path) -> list[Any]:
+    """Return the XML of the document's body and of its headers and footers."""
+    return _parts(read(path))
+
+
+def b12_path(built: Path, variant: str, brand: str = "", paper: str = "letter", language: str = "") -> Path:
+    folder = built / brand / "b12-neuropathy" if brand else built / "b12-neuropathy"
+    return (folder / language if language else folder) / f"{variant}-{paper}.docx"
+
+
+def numbering(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Return each list's (numId's) level-0 format and text, and its start override."""
+    part = read(path).part.numbering_part.element
+    abstract = {}
+    for node in part.findall(f"{W}abstractNum"):
+        level = node.find(f"{W}lvl")
+        abstract[node.get(f"{W}abstractNumId")] = {
+            "format": level.find(f"{W}numFmt").get(f"{W}val"),
+            "text": level.find(f"{W}lvlText").get(f"{W}val"),
+        }
+    lists, starts = {}, {}
+    for node in part.findall(f"{W}num"):
+        number = node.get(f"{W}numId")
+        lists[number] = abstract[node.find(f"{W}abstractNumId").get(f"{W}val")]
+        start = node.find(f"{W}lvlOverride/{W}startOverride")
+        starts[number] = start.get(f"{W}val") if start is not None else "1"
+    return lists, starts
+
+
+def list_of(paragraph: Any) -> str:
+    """Return the numId of the Word list a paragraph is in ('' for none)."""
+    found = paragraph.find(f"{W}pPr/{W}numPr/{W}numId")
+    return found.get(f"{W}val") if found is not None else ""

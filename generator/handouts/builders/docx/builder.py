@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult
-from handouts.builders.docx.blocks import HANDLERS, Writer
+from handouts.builders.docx.blocks import HANDLERS
 from handouts.builders.docx.fit import Fit, Pagination, Tag, choose_scale, overflow_problem, paginate, regions_of
 from handouts.builders.docx.furniture import Furniture, page_of, title_block
 from handouts.builders.docx.measure import Measure, Styles
@@ -26,6 +26,7 @@ from handouts.builders.docx.numbering import Numbering
 from handouts.builders.docx.pictures import Pictures
 from handouts.builders.docx.styles import DocxLook
 from handouts.builders.docx.template import check_template, sanitise, typeface_of
+from handouts.builders.docx.writer import Writer
 from handouts.builders.docx.xml import document_bytes, set_core_properties
 from handouts.builders.measure import text_width
 from handouts.errors import BuildError
@@ -67,9 +68,8 @@ class DocxBuilder:
         look.text_width = page.text_width
         look.write(document)
         _settings(document, look.language, look.built_in)
-        writer = Writer(
-            look, context.labels, context.brand, numbering, Pictures(document, sheet["figure"]["dpi"]), document.part
-        )
+        pictures = Pictures(document, sheet["figure"]["dpi"])
+        writer = Writer(look, context.labels, context.brand, numbering, pictures, document.part, HANDLERS)
 
         tags: dict[Any, Tag] = {}
         content = title_block(writer, doc, context, page)

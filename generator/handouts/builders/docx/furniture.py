@@ -14,7 +14,7 @@ from docx.section import Section
 
 from handouts import ir
 from handouts.builders.context import BuildContext
-from handouts.builders.docx.blocks import Element, Writer
+from handouts.builders.docx.writer import Element, Writer
 from handouts.builders.docx.xml import element, twips, val
 from handouts.builders.measure import text_width
 from handouts.builders.svg import natural_size
