@@ -198,20 +198,19 @@ def _topic_questions() -> list[str]:
     return list(yaml.safe_load(TOPIC.read_text(encoding="utf-8"))["questions_to_ask"])
 
 
-def _build(markup: str, variant: str = "patient-handout-docx", paper: str = "letter") -> Any:
-    """Return the Word document the builder makes of `markup` (a <document>), for the neutral brand."""
-    import dataclasses
-
+def _build(markup: str, variant: str = "patient-handout-docx", paper: str = "letter", epoch: int = 0) -> Any:
+    """Return the Word document the builder makes of `markup` (a <document>), for the neutral brand, and the result."""
     from handouts.builders.context import BuildContext
     from handouts.builders.docx.builder import DocxBuilder
     from handouts.content.brand import NEUTRAL
 
     meta = {"title": "T", "short_title": "T", "reviewed": "2026-11-01", "version": "1", "authors": ["A"]}
     meta |= {"language": "en", "subject": "s", "keywords": [], "topic": "t", "draft": False}
-    context = BuildContext(VARIANTS[variant], paper, NEUTRAL, meta, labels_for(ROOT / "templates", "en"), ROOT, 0)
+    labels = labels_for(ROOT / "templates", "en")
+    context = BuildContext(VARIANTS[variant], paper, NEUTRAL, meta, labels, ROOT, epoch)
     document = ir.parse_markup(markup, {})
     assert isinstance(document, ir.Document)
-    result = DocxBuilder().build(document, dataclasses.replace(context))
+    result = DocxBuilder().build(document, context)
     return open_docx_bytes(result.data), result
 
 
@@ -399,3 +398,16 @@ def test_a_table_too_wide_for_its_column_is_stacked_a_row_a_table(tmp_path: Path
             ["Breastfeeding", "Hydroxocobalamin"],
         ]
     assert stacked_tables(path) == {"Medicine"}
+
+
+def test_equal_inputs_give_equal_bytes_dated_by_the_epoch() -> None:
+    import zipfile
+
+    markup = "<document><title>Dates</title><h>One</h><p>Words.</p><steps><item>A</item></steps></document>"
+    first, second = _build(markup, epoch=1_800_000_000)[1], _build(markup, epoch=1_800_000_000)[1]
+    other = _build(markup, epoch=1_700_000_000)[1]
+    assert first.data == second.data and first.data != other.data
+    moment = dt.datetime.fromtimestamp(1_800_000_000, tz=dt.UTC)
+    with zipfile.ZipFile(io.BytesIO(first.data)) as package:
+        assert {info.date_time for info in package.infolist()} == {moment.timetuple()[:6]}
+    assert open_docx_bytes(first.data).core_properties.created == moment
