@@ -43,9 +43,11 @@ class OfficeProgram:
     """What the messages say of one program's templates, and where its package keeps code."""
 
     name: str  # "Word"
-    file_kind: str  # "a Word template (.dotx)"
+    file_kind: str  # "a Word Template (.dotx)": what to save it as
     output: str  # "document": what the template's code would go into
-    code_folders: tuple[str, ...]  # folders of ActiveX controls and embedded objects, lower case
+    code_folders: tuple[str, ...]  # folders of ActiveX controls (and embedded objects), lower case
+    code: str = "macros or ActiveX controls"  # what the code folders hold, as a sentence names them
+    code_hint: str = ""  # how to save it without them (default: as `file_kind`, without macros)
 
 
 def package_problems(template: Path, program: OfficeProgram) -> list[tuple[str, str]]:
@@ -58,7 +60,7 @@ def package_problems(template: Path, program: OfficeProgram) -> list[tuple[str, 
                 return [(f"is {size:,} bytes, more than {MAX_INPUT_BYTES:,}", _size_hint(program))]
             with zipfile.ZipFile(handle) as package:
                 sizes = [(p, _size_hint(program)) for p in _sizes(package)]
-                code_hint = f"save it from {program.name} as {program.file_kind}, without macros or embedded objects"
+                code_hint = program.code_hint or f"save it from {program.name} as {program.file_kind}, without macros"
                 return sizes or [
                     *((p, code_hint) for p in _code(package, program)),
                     *_external_links(package),
@@ -94,7 +96,7 @@ def _sizes(package: zipfile.ZipFile) -> list[str]:
 
 
 def _code(package: zipfile.ZipFile, program: OfficeProgram) -> list[str]:
-    """Return a problem for macros, ActiveX controls or embedded objects in the package."""
+    """Return a problem for macros or ActiveX controls (or embedded objects, where the program's folders say so)."""
     names = package.namelist()
     found = [n for n in names if PurePosixPath(n).name.lower() in ("vbaproject.bin", "vbadata.xml")]
     found += [n for n in names if n.lower().startswith(program.code_folders)][:1]
@@ -105,10 +107,7 @@ def _code(package: zipfile.ZipFile, program: OfficeProgram) -> list[str]:
             found += sorted(t for t in content_types if _MACRO_TYPE.search(t))
     if not found:
         return []
-    return [
-        f"holds macros, ActiveX controls or embedded objects ({', '.join(found[:3])}), "
-        f"code that would go into every {program.output}"
-    ]
+    return [f"holds {program.code} ({', '.join(found[:3])}), code that would go into every {program.output}"]
 
 
 _LINK_HINTS = {

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from handouts.content.brand import Brand
     from handouts.templating.variants import Variant
 
-WORD = OfficeProgram("Word", "a Word Template (.dotx)", "document", ("word/activex/", "word/embeddings/"))
+WORD = OfficeProgram(
+    "Word",
+    "a Word Template (.dotx)",
+    "document",
+    ("word/activex/", "word/embeddings/"),
+    code="macros, ActiveX controls or embedded objects",
+    code_hint="save it from Word as a Word Template (.dotx), without macros or embedded objects",
+)
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
