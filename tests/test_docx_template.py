@@ -198,3 +198,14 @@ def test_the_clinics_styles_restyle_the_handout_and_nothing_else_of_the_template
     assert "TEMPLATE BODY TEXT" not in everything and b"TEMPLATE" not in parts
     assert document.settings.element.find(f"{W}documentProtection") is None
     assert b"thumbnail" not in parts
+
+
+def test_a_roomy_template_that_pushes_a_topic_over_its_pages_is_named_in_the_hint(project: Path) -> None:
+    # The clinic's template sets Normal at 11 pt with 10 pt after each paragraph and 1.15 lines, and wide margins:
+    # the B12 handout runs over its two pages, and the author learns the template is one of the things to change.
+    (project / "content" / "brands" / "clinic.dotx").write_bytes(clinic_template())
+    args = ("--topic", "b12-neuropathy", "--only", "patient-handout-docx", "--brand", "testclinic", "--paper", "a4")
+    result = run_cli("build", *args, cwd=project)
+    assert result.code == 1, result.err
+    assert "does not fit its 2 pages" in result.err
+    assert "give the styles of content/brands/clinic.dotx smaller type, closer spacing or margins" in result.err

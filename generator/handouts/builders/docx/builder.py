@@ -11,6 +11,7 @@ equal inputs give equal bytes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -29,7 +30,8 @@ from handouts.builders.docx.template import check_template, sanitise, typeface_o
 from handouts.builders.docx.writer import Writer
 from handouts.builders.docx.xml import document_bytes, set_core_properties
 from handouts.builders.measure import text_width
-from handouts.errors import BuildError
+from handouts.errors import BuildError, Problem
+from handouts.paths import shown
 
 __all__ = ["HANDLERS", "DocxBuilder", "warm_up"]
 
@@ -116,7 +118,7 @@ class DocxBuilder:
         set_core_properties(document, ir.plain(doc.title), author, meta, comments, context.epoch)
         data = document_bytes(document, context.epoch)
         if not fit.fits:
-            raise _overflow(fit, look, variant, data)
+            raise _overflow(fit, look, variant, data, template)
         return BuildResult(data, fit.pagination.pages)
 
 
@@ -131,12 +133,16 @@ def _tag_of(block: Any) -> Tag:
     return Tag("the closing words", getattr(block, "at", None), added=getattr(block, "at", None) is None)
 
 
-def _overflow(fit: Fit, look: DocxLook, variant: Any, draft: bytes) -> BuildError:
+def _overflow(fit: Fit, look: DocxLook, variant: Any, draft: bytes, template: Path | None) -> BuildError:
     """Return the error of a document that does not fit its pages, carrying the document anyway (build --draft)."""
     size = look.size("body", fit.scale)
     note = f" even in {size:g} pt type, the smallest allowed" if size < look.size("body") - 1e-6 else ""
     line = size * 1.22 * float(look.roles["body"].get("leading", 1.0))
-    error = BuildError(overflow_problem(fit.pagination, variant.max_pages, line, note, variant.audience))
+    problem = overflow_problem(fit.pagination, variant.max_pages, line, note, variant.audience)
+    if template is not None:  # the clinic's styles and margins set the page: they may be what takes the room
+        hint = f"{problem.hint}; or give the styles of {shown(template)} smaller type, closer spacing or margins"
+        problem = Problem(problem.location, problem.message, hint)
+    error = BuildError(problem)
     error.draft = draft
     return error
 

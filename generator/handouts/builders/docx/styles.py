@@ -54,6 +54,10 @@ OUTLINE_LEVELS = {"title": 0, "h2": 1, "h3": 2}
 # with its caption, a question with its answer.
 KEEP_WITH_NEXT = frozenset({"title", "subtitle", "h2", "h3", "caption", "figure", "question", "callout_label"})
 PICTURE_ROLES = frozenset({"figure"})
+# The page furniture's styles are always this look's, a clinic template's too: their tab stop puts the clinic's
+# name at the right margin, and a template's own stops (Word's are at the centre and the right of its own page)
+# would put it anywhere.
+FURNITURE = frozenset({"Header", "Footer"})
 TABLE_STYLE = "Handout Table"
 CHARACTER_STYLES = ("Strong", "Emphasis", "Hyperlink")
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -135,7 +139,7 @@ class DocxLook:
     def _take(self, styles: Any, known: dict[str, Any], name: str, kind: WD_STYLE_TYPE) -> Any:
         """Return the style element `name` writes into, or None when a clinic template defines it already."""
         style = known.get(name)
-        if style is not None and name not in self.own and not self.built_in:
+        if style is not None and name not in self.own and not self.built_in and name not in FURNITURE:
             self.ids[name] = style.style_id
             return None
         if style is None:
