@@ -425,7 +425,7 @@ def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch
     out = tmp_path / "out"
     only = [arg for name in WEB for arg in ("--only", name)]
     assert run_cli("build", str(FOOT_CARE), *only, "--brand", "none", "--out", str(out)).code == 0
-    if browser.chromium() is not None:
+    if browser.browser() is not None:
         made = run_cli("gallery", "--out", str(out))
         assert made.code == 0, made.err
         cards = parse(out / "index.html").cards
@@ -435,7 +435,7 @@ def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch
             with Image.open(target(out, source)) as thumbnail:
                 assert thumbnail.format == "PNG" and thumbnail.height > thumbnail.width > 100
         shutil.rmtree(out / ".gallery")
-    monkeypatch.setattr(browser, "chromium", lambda: None)
+    monkeypatch.setattr(browser, "browser", lambda: None)
     page = write_gallery(out).read_text(encoding="utf-8")
     cards = parse(out / "index.html").cards
     assert [card["images"] for card in cards] == [[], []] and [card["items"] for card in cards] == [1, 1]
