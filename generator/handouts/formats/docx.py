@@ -199,10 +199,11 @@ register(
         check_variant=check_docx_variant,
         outline="handouts.builders.docx.template:headings",
         # python-docx and lxml write the package; pictures are drawn through svglib (and its CSS readers), reportlab
-        # and pypdfium2 and encoded by Pillow; text is measured with reportlab's metrics (which loads pyphen).
+        # and pypdfium2 and encoded by Pillow; segno encodes the QR code; text is measured with reportlab's metrics
+        # (which loads pyphen).
         libraries=(
             *("python-docx", "lxml", "typing-extensions", "pillow", "pypdfium2", "reportlab", "rl_accel", "pyphen"),
-            *("svglib", "tinycss2", "cssselect2", "webencodings"),
+            *("segno", "svglib", "tinycss2", "cssselect2", "webencodings"),
         ),
         handlers="handouts.builders.docx.blocks:HANDLERS",
         # A clinic's own Word template (.dotx, or a .docx saved as one): its styles restyle the handouts.
