@@ -326,3 +326,12 @@ def list_of(paragraph: Any) -> str:
     """Return the numId of the Word list a paragraph is in ('' for none)."""
     found = paragraph.find(f"{W}pPr/{W}numPr/{W}numId")
     return found.get(f"{W}val") if found is not None else ""
+
+
+def stacked_tables(path: Path) -> frozenset[str]:
+    """Return the first column names of the tables a document shows stacked (two columns, its name heading them)."""
+    found = set()
+    for table in read(path).element.body.iter(f"{W}tbl"):
+        if table.find(f"{W}tblPr/{W}tblStyle") is not None and len(table.findall(f"{W}tblGrid/{W}gridCol")) == 2:
+            found.add(paragraph_text(table.find(f"{W}tr/{W}tc/{W}p")))
+    return frozenset(found)

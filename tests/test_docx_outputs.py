@@ -23,6 +23,7 @@ from docx_read import (
     numbering,
     paragraph_text,
     read,
+    stacked_tables,
     stories,
     style_of,
 )
@@ -106,15 +107,6 @@ def ir_texts(document: ir.Document, stacked: frozenset[str] = frozenset()) -> li
     return [text for text in out if text.strip()]
 
 
-def stacked_tables(path: Path) -> frozenset[str]:
-    """Return the first column names of the tables a document shows stacked (two columns, its name heading them)."""
-    found = set()
-    for table in read(path).element.body.iter(f"{W}tbl"):
-        if table.find(f"{W}tblPr/{W}tblStyle") is not None and len(table.findall(f"{W}tblGrid/{W}gridCol")) == 2:
-            found.add(paragraph_text(table.find(f"{W}tr/{W}tc/{W}p")))
-    return frozenset(found)
-
-
 def _where(path: Path, root: Path) -> tuple[str, str, str, str]:
     """Return (brand, topic id with language, variant, paper) of an output under `root`."""
     parts = path.relative_to(root).parts
@@ -196,42 +188,6 @@ def _topic_questions() -> list[str]:
     import yaml
 
     return list(yaml.safe_load(TOPIC.read_text(encoding="utf-8"))["questions_to_ask"])
-
-
-def _build(markup: str, variant: str = "patient-handout-docx", paper: str = "letter", epoch: int = 0) -> Any:
-    """Return the Word document the builder makes of `markup` (a <document>), for the neutral brand, and the result."""
-    from handouts.builders.context import BuildContext
-    from handouts.builders.docx.builder import DocxBuilder
-    from handouts.content.brand import NEUTRAL
-
-    meta = {"title": "T", "short_title": "T", "reviewed": "2026-11-01", "version": "1", "authors": ["A"]}
-    meta |= {"language": "en", "subject": "s", "keywords": [], "topic": "t", "draft": False}
-    labels = labels_for(ROOT / "templates", "en")
-    context = BuildContext(VARIANTS[variant], paper, NEUTRAL, meta, labels, ROOT, epoch)
-    document = ir.parse_markup(markup, {})
-    assert isinstance(document, ir.Document)
-    result = DocxBuilder().build(document, context)
-    return open_docx_bytes(result.data), result
-
-
-def open_docx_bytes(data: bytes) -> Any:
-    import docx
-
-    return docx.Document(io.BytesIO(data))
-
-
-def test_each_numbered_list_starts_again_at_one(tmp_path: Path) -> None:
-    markup = (
-        "<document><title>Two lists</title><h>First</h><steps><item>One</item><item>Two</item></steps>"
-        "<h>Second</h><steps><item>Three</item><item>Four</item><item>Five</item></steps></document>"
-    )
-    document, _ = _build(markup)
-    path = tmp_path / "lists.docx"
-    document.save(str(path))
-    lists, starts = numbering(path)
-    numbered = [list_of(p) for p in body_paragraphs(path) if list_of(p)]
-    assert len(numbered) == 5 and len(set(numbered)) == 2, "each list of steps is a Word list of its own"
-    assert all(lists[n]["format"] == "decimal" and starts[n] == "1" for n in numbered)
 
 
 def test_data_tables_repeat_their_header_row_and_boxes_are_layout_tables(built: Path) -> None:
@@ -371,43 +327,3 @@ def test_the_manifest_counts_pages_within_each_budget(built: Path) -> None:
     assert len(docx) == 30
     for artifact in docx:
         assert artifact["kind"] == "pages" and 1 <= artifact["pages"] <= VARIANTS[artifact["variant"]].max_pages
-
-
-def test_a_table_too_wide_for_its_column_is_stacked_a_row_a_table(tmp_path: Path) -> None:
-    head = "".join(
-        f"<cell>{name}</cell>" for name in ("Medicine", "Gastrointestinal", "Intramuscular", "Breastfeeding")
-    )
-    values = ("Cyanocobalamin", "Homocysteine", "Methylmalonic", "Hydroxocobalamin")
-    row = "<row>" + "".join(f"<cell>{value}</cell>" for value in values) + "</row>"
-    markup = (
-        f"<document><title>Wide</title><table><caption>Forms</caption><head>{head}</head>{row}{row}</table></document>"
-    )
-    document, _ = _build(markup)
-    path = tmp_path / "wide.docx"
-    document.save(str(path))
-    tables = [t for t in read(path).element.body.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblStyle") is not None]
-    assert len(tables) == 2, "one small table a row"
-    for table in tables:
-        rows = table.findall(f"{W}tr")
-        assert len(table.findall(f"{W}tblGrid/{W}gridCol")) == 2 and rows[0].find(f"{W}trPr/{W}tblHeader") is not None
-        cells = [[paragraph_text(c) for c in r.findall(f"{W}tc")] for r in rows]
-        assert cells == [
-            ["Medicine", "Cyanocobalamin"],
-            ["Gastrointestinal", "Homocysteine"],
-            ["Intramuscular", "Methylmalonic"],
-            ["Breastfeeding", "Hydroxocobalamin"],
-        ]
-    assert stacked_tables(path) == {"Medicine"}
-
-
-def test_equal_inputs_give_equal_bytes_dated_by_the_epoch() -> None:
-    import zipfile
-
-    markup = "<document><title>Dates</title><h>One</h><p>Words.</p><steps><item>A</item></steps></document>"
-    first, second = _build(markup, epoch=1_800_000_000)[1], _build(markup, epoch=1_800_000_000)[1]
-    other = _build(markup, epoch=1_700_000_000)[1]
-    assert first.data == second.data and first.data != other.data
-    moment = dt.datetime.fromtimestamp(1_800_000_000, tz=dt.UTC)
-    with zipfile.ZipFile(io.BytesIO(first.data)) as package:
-        assert {info.date_time for info in package.infolist()} == {moment.timetuple()[:6]}
-    assert open_docx_bytes(first.data).core_properties.created == moment

@@ -163,7 +163,7 @@ def test_the_gallery_draws_word_documents(tmp_path: Path) -> None:
     result = run_cli("gallery", "--out", str(out))
     assert result.code == 0, result.err
     page = (out / "index.html").read_text(encoding="utf-8")
-    card = re.search(r'<div class="card"><h3><a href="([^"]+\.docx)".*?</div></div>', page, re.DOTALL)
+    card = re.search(r'<article class="card"><h4><a href="([^"]+\.docx)".*?</article>', page, re.DOTALL)
     assert card is not None, page
     images = re.findall(r'<img src="([^"]+)"', card.group(0))
     assert images and all((out / src).read_bytes().startswith(b"\x89PNG") for src in images)
