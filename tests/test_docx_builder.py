@@ -89,3 +89,12 @@ def test_equal_inputs_give_equal_bytes_dated_by_the_epoch() -> None:
     with zipfile.ZipFile(io.BytesIO(first.data)) as package:
         assert {info.date_time for info in package.infolist()} == {moment.timetuple()[:6]}
     assert _open(first.data).core_properties.created == moment
+
+
+def test_the_gallery_outline_of_a_document_is_its_headings(tmp_path: Path) -> None:
+    from handouts.builders.docx.template import headings
+
+    markup = "<document><title>Foot care</title><h>Every day</h><p>Look.</p><h level='3'>At night</h></document>"
+    path = tmp_path / "outline.docx"
+    path.write_bytes(_build(markup)[1].data)
+    assert headings(path) == ["Foot care", "Every day", "At night"]
