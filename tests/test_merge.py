@@ -267,3 +267,29 @@ def test_a_hostile_shard_is_refused_with_one_located_line_and_nothing_written(wo
     line = refused(merge(work, "shard-1", "shard-2", "--out", "merged"), fragment)
     assert line.startswith("shard-1/"), line
     assert not (work / "merged").exists()
+
+
+def test_a_shard_s_failure_record_is_read_as_untrusted_and_the_gallery_shows_only_what_a_build_writes(
+    work: Path,
+) -> None:
+    from handouts.outputs.failures import FAILED, load_failures
+    from handouts.preview.gallery import write_gallery
+
+    hostile = {
+        "failed": [
+            {"path": "maple-street/ghost/x.pdf", "problems": ["it did not fit", 7, {"a": 1}], "pages": "many"},
+            {"path": "../../outside.pdf", "problems": ["a path out of the folder"]},
+            {"path": "maple-street/huge/x.pdf", "problems": ["x" * 100_000], "variant": ["not", "text"]},
+            "not a record",
+        ]
+    }
+    (work / "shard-1" / FAILED).write_text(json.dumps(hostile), encoding="utf-8")
+    result = merge(work, "shard-1", "shard-2", "--out", "merged")
+    assert result.returncode == 0, result.stderr
+    recorded = load_failures(work / "merged")
+    assert set(recorded) == {"maple-street/ghost/x.pdf", "maple-street/huge/x.pdf"}
+    assert recorded["maple-street/ghost/x.pdf"] == {"path": "maple-street/ghost/x.pdf", "problems": ["it did not fit"]}
+    assert recorded["maple-street/huge/x.pdf"]["problems"] == []
+    assert "variant" not in recorded["maple-street/huge/x.pdf"]
+    page = write_gallery(work / "merged", draw=False).read_text(encoding="utf-8")
+    assert "it did not fit" in page and "outside.pdf" not in page
