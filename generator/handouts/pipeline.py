@@ -31,11 +31,11 @@ from handouts.errors import (
 )
 from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
+from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.formats.registry import FORMATS, get_format, load
+from handouts.languages import parse_language
 from handouts.matrix import Target
 from handouts.project import Project
-from handouts.source.characters import describe
-from handouts.source.schema import Text
 from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
 
@@ -207,24 +207,27 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
 
 
-def check_font_coverage(view: dict, brand: Brand) -> None:
-    """Raise InputError for every character of the shown text that the embedded font cannot draw."""
+def fonts_of(project: Project, brand: Brand, language: str) -> ScriptFonts:
+    """Return the typefaces of an output in `language`: its script's first, the project's and then the brand's
+    choices (`fonts:`) over the tool's own."""
+    return fonts_for(parse_language(language).script)
+
+
+def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], brand: Brand) -> list[Problem]:
+    """Return, for each file, the characters of the text an output shows (the topic's, the brand's name and
+    address) that no typeface of the output can draw, before anything is laid out."""
+    from handouts.content.coverage import missing_characters
     from handouts.fonts import covered_characters
 
-    covered = covered_characters()
-    problems = ProblemList()
-    texts: list[Any] = list(iter_texts(view)) + [Text(v) for v in (brand.name, brand.address) if v]
-    if not {ord(ch) for ch in set("".join(texts))} - covered - {10}:
-        return  # the usual case: one set difference instead of a lookup per character
-    for text in texts:
-        for ch in sorted(set(str(text)) - {"\n"}, key=str(text).index):
-            if ord(ch) not in covered:
-                problems.add(
-                    getattr(text, "loc", None),
-                    f"the font cannot draw '{ch}', {describe(ch)}",
-                    "replace it with a character the font has, or write it out in words",
-                )
-    problems.raise_if_any()
+    typeface = fonts_of(project, brand, str(topic.data["language"])).pdf()
+    covered = covered_characters(typeface)
+    texts: list[Any] = [text for view in views for text in iter_texts(view)]
+    texts += brand.printed_texts()
+    hint = (
+        "replace them with characters the typefaces have or write them out in words, or name a typeface that has "
+        "them for their script under 'fonts:' in handouts.yaml or the brand (docs/content-format.md, Languages)"
+    )
+    return missing_characters(texts, covered, hint)
 
 
 def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
@@ -237,12 +240,18 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
         if found:
             raise InputError(found)
     variants = discover_variants(project.templates).values()
+    views = []
     for audience in audiences:
         # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
         view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
         check_figures_have_alt(topic, view)
-        for name in brands:
-            check_font_coverage(view, brand_named(project, name))
+        views.append(view)
+    problems = ProblemList()
+    for name in brands:
+        for problem in font_problems(project, topic, views, brand_named(project, name)):
+            if problem not in problems.items:
+                problems.items.append(problem)
+    problems.raise_if_any()
 
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:
@@ -297,16 +306,19 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             "subject": labels[f"for_audience_{variant.audience}"],
             "keywords": [topic.id, variant.audience, variant.name],
             "topic": topic.id,
-            "draft": is_draft(topic),  # a band on every page, slide and web page says so
+            # A band on every page, slide and web page says so; so it does when the fixed words are a draft.
+            "draft": is_draft(topic) or labels.draft,
         }
+        brand = brand_named(project, target.brand)
         context = BuildContext(
             variant,
             target.paper,
-            brand_named(project, target.brand),
+            brand,
             meta,
             labels,
             project.root,
             source_epoch(topic, epoch),
+            fonts_of(project, brand, meta["language"]),
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)

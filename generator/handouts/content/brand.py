@@ -13,7 +13,7 @@ from handouts.errors import InputError, Location, ProblemList, display_name
 from handouts.formats.registry import brand_file_keys, brand_keys
 from handouts.formats.style import color
 from handouts.paths import shown
-from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
+from handouts.source.schema import INVALID, Field, PatternType, RecordType, Text, TextType, suggest
 from handouts.source.yamlsource import read_yaml
 
 _LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
@@ -78,8 +78,13 @@ class Brand:
         """Return where the brand file says `key`, for messages about it."""
         return dict(self.format_at).get(key)
 
+    def printed_texts(self) -> list[Text]:
+        """Return the brand's words outputs print (its name and address), each where the brand file says it."""
+        return [Text(value, self.at(key)) for key, value in (("name", self.name), ("address", self.address)) if value]
+
 
 NEUTRAL = Brand(id="", name="", phone="")
+_LOCATED = ("name", "address")  # keys whose place messages name, besides the formats' own
 
 
 def load_brand(path: Path, project_root: Path) -> Brand:
@@ -115,7 +120,9 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         format_values=tuple(
             (key, _plain(data[key])) for key in brand_keys() if key in data and key not in brand_file_keys()
         ),
-        format_at=tuple((key, at) for key in brand_keys() if (at := getattr(data.get(key), "loc", None)) is not None),
+        format_at=tuple(
+            (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
+        ),
     )
 
 
