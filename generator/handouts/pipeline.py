@@ -210,7 +210,7 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
 def fonts_of(project: Project, brand: Brand, language: str) -> ScriptFonts:
     """Return the typefaces of an output in `language`: its script's first, the project's and then the brand's
     choices (`fonts:`) over the tool's own."""
-    return fonts_for(parse_language(language).script)
+    return fonts_for(parse_language(language).script, {**dict(project.settings.fonts), **dict(brand.fonts)})
 
 
 def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], brand: Brand) -> list[Problem]:
@@ -218,8 +218,22 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
     address) that no typeface of the output can draw, before anything is laid out."""
     from handouts.content.coverage import missing_characters
     from handouts.fonts import covered_characters
+    from handouts.languages import script_name
 
-    typeface = fonts_of(project, brand, str(topic.data["language"])).pdf()
+    language = topic.data["language"]
+    fonts = fonts_of(project, brand, str(language))
+    own = fonts.face()
+    if own is None or own.pdf is None:
+        script = fonts.script
+        return [
+            Problem(
+                getattr(language, "loc", None),
+                f"no typeface prints {script_name(script)} ({script}), the script '{language}' is written in",
+                f"name a TrueType font made for it in handouts.yaml: 'fonts: {{{script}: {{regular: fonts/....ttf}}}}' "
+                "(docs/content-format.md, Languages and scripts)",
+            )
+        ]
+    typeface = fonts.pdf()
     covered = covered_characters(typeface)
     texts: list[Any] = [text for view in views for text in iter_texts(view)]
     texts += brand.printed_texts()

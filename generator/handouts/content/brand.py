@@ -9,7 +9,9 @@ from typing import Any
 
 from handouts.content.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
+from handouts.content.typefaces import font_files, fonts_type, script_faces
 from handouts.errors import InputError, Location, ProblemList, display_name
+from handouts.fonts.scripts import ScriptFace
 from handouts.formats.registry import brand_file_keys, brand_keys
 from handouts.formats.style import color
 from handouts.paths import shown
@@ -37,6 +39,7 @@ brand_type = RecordType(
         ),
         "logo_alt": Field(TextType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
+        "fonts": Field(fonts_type, required=False),  # the clinic's own typeface for a script (content/typefaces.py)
         # ...and what each output format adds (a clinic's PowerPoint template, say): formats.registry.brand_keys.
         **brand_keys(),
     }
@@ -61,6 +64,7 @@ class Brand:
     format_files: tuple[tuple[str, Path], ...] = ()
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
+    fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces it names by script, over the project's
 
     @property
     def is_neutral(self) -> bool:
@@ -105,6 +109,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         files[key] = None if value is None else resolve_inside(project_root, value, value.loc, key, problems)
     if files["logo"] is not None:
         check_image(files["logo"], data["logo"].loc, "the logo", problems)
+    faces = script_faces(data.get("fonts"), project_root, problems)
     problems.raise_if_any()
     return Brand(
         id=str(data["id"]),
@@ -123,6 +128,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         format_at=tuple(
             (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
         ),
+        fonts=tuple(sorted(faces.items())),
     )
 
 
@@ -137,7 +143,8 @@ def _plain(value: Any) -> Any:
 
 def brand_files(brand: Brand, path: Path) -> list[Path]:
     """Return every file `brand` is made of: its YAML file and the pictures and template it names."""
-    return [path, *(p for p in (brand.logo, *(f for _, f in brand.format_files)) if p is not None)]
+    named = (brand.logo, *(f for _, f in brand.format_files), *font_files(dict(brand.fonts)))
+    return [path, *(p for p in named if p is not None)]
 
 
 def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:

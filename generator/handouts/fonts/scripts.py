@@ -91,6 +91,21 @@ BUILT_IN: dict[str, ScriptFace] = {
         ),
     )
 }
+# Letters a typeface named for a script must have: the commonest of the script (for Chinese, forms that differ
+# between the simplified and the traditional script), so a Latin font named for Arabic is caught at `check`.
+SAMPLES = {
+    "Latn": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "Cyrl": "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя",
+    "Grek": "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρστυφχψω",
+    "Hans": "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可里后",
+    "Hant": "的一是不了人我在有他這中大來上個國到說們為子和你地出道也時年得就那要下以生會自著去之過家學對可裡後",
+    "Kore": "가나다라마바사아자차카타파하의는이에을를한국어병원의사약",
+    "Jpan": "あいうえおかきくけこアイウエオ日本語",
+    "Arab": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي،؟",
+    "Hebr": "אבגדהוזחטיכלמנסעפצקרשת",
+    "Deva": "अआइईउऊएऐओऔकखगघचछजझटठडढणतथदधनपफबभमयरलवशषसह",
+    "Thai": "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศษสหอฮ",
+}
 # The order a character missing from the language's own typeface is looked for in the others.
 FALLBACK_ORDER = ("Latn", "Arab", "Hans", "Hant", "Kore")
 

@@ -9,6 +9,7 @@ Text the output's typeface draws whole, left to right, is reportlab's Paragraph,
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -28,6 +29,8 @@ def typeface_of_style(style: Any) -> Typeface:
 
 def tagged(text: str, style: Any, node: tags.Node | None, **kwargs: Any) -> Flowable:
     """Return a paragraph of `text` (reportlab markup) in `style` whose content belongs to `node`."""
+    if style.wordWrap == "CJK":
+        keep_punctuation_off_line_starts()
     rtl = style.wordWrap == RTL
     if rtl or has_rtl(text):
         paragraph = BidiParagraph(text, style, kwargs.get("bulletText"), 1 if rtl else 0, fallback_frags)
@@ -67,3 +70,21 @@ def fallback_frags(frags: list[Any], style: Any) -> list[Any]:
             register_typeface(member)
             out.append(frag.clone(text=run, fontName=font_name(face, member)))
     return out
+
+
+# Chinese punctuation that may not begin a line (the rule Chinese typesetting calls 避头): reportlab's list has the
+# Japanese full stop and brackets but not the full-width comma, colon, semicolon, marks and closing brackets
+# Chinese uses everywhere, so a line could start with "，".
+CANNOT_START = "，；：！？％）》」』〉】〕〗〙〛、。…·"
+
+
+@cache
+def keep_punctuation_off_line_starts() -> None:
+    """Add Chinese punctuation to the characters reportlab never starts a line with (it reads the list in two
+    modules); only lines broken between any two characters (wordWrap CJK) consult it."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    extra = "".join(ch for ch in CANNOT_START if ch not in textsplit.ALL_CANNOT_START)
+    textsplit.ALL_CANNOT_START += extra
+    paragraph.ALL_CANNOT_START += extra
