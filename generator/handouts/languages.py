@@ -139,3 +139,19 @@ def _cldr(key: str) -> Any:
     from babel.core import get_global
 
     return get_global(key)  # type: ignore[arg-type]
+
+
+# A phone number, as people write it: digit groups (some in brackets) joined by single spaces, dots or hyphens.
+_PHONE = re.compile(r"\+?\(?\d+\)?(?:[ .\-]\(?\d+\)?){2,}")
+MIN_PHONE_DIGITS = 7
+
+
+def phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each phone number in `text`. In right-to-left text a phone number must be kept
+    left to right as a whole: the bidirectional algorithm would turn its digit groups around after an Arabic word
+    (its digits become Arabic numbers, its hyphens neutral), and 1-800-555-0100 would read 0100-555-800-1."""
+    found = []
+    for match in _PHONE.finditer(text):
+        if sum(ch.isdigit() for ch in match.group(0)) >= MIN_PHONE_DIGITS:
+            found.append((match.start(), match.end()))
+    return found

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,13 @@ def _brand(project: Project, name: str, _digest: str) -> Brand:
     return find_brand(name, project.brands, project.root)
 
 
+def taglines_of(project: Project, brand: Brand) -> list[dict[str, Any]]:
+    """Return the clinic's language-assistance taglines (the brand's, else the project's): language and words."""
+    from handouts.templating.taglines import taglines_for
+
+    return taglines_for(project.templates, brand.taglines or project.settings.taglines)
+
+
 def labels_of(project: Project, topic: Topic) -> Labels:
     """Return the fixed words for the topic's language, or raise InputError at its `language:` line."""
     return labels_for(project.templates, topic.data["language"])
@@ -191,6 +198,7 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         "t": view,
         "brand": brand_context(brand, topic),
         "labels": labels_of(project, topic),
+        "taglines": taglines_of(project, brand),
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
@@ -245,14 +253,19 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
 
 
 def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
-    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it."""
+    """Check one topic for the outputs that show it: it loads, its language has labels, its clinics' taglines have
+    words, and the fonts draw it."""
     topic = cached_topic(project, topic_path)
-    labels_of(project, topic)
+    problems = ProblemList()
+    _collect(problems, lambda: labels_of(project, topic))
+    for name in brands:
+        _collect(problems, partial(_brand_taglines, project, name))
+    problems.raise_if_any()
     topic_pictures(project, topic)
     if "translation_of" in topic.data:
-        found = [p for p in translation_problems(project, topic) if p.severity == "error"]
-        if found:
-            raise InputError(found)
+        errors = [p for p in translation_problems(project, topic) if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
     variants = discover_variants(project.templates).values()
     views = []
     for audience in audiences:
@@ -260,12 +273,24 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
         view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
         check_figures_have_alt(topic, view)
         views.append(view)
-    problems = ProblemList()
     for name in brands:
         for problem in font_problems(project, topic, views, brand_named(project, name)):
             if problem not in problems.items:
                 problems.items.append(problem)
     problems.raise_if_any()
+
+
+def _brand_taglines(project: Project, name: str) -> None:
+    """Check that every tagline language a brand (or the project) lists has words."""
+    taglines_of(project, brand_named(project, name))
+
+
+def _collect(problems: ProblemList, check: Callable[[], object]) -> None:
+    """Run `check`, adding the problems it raises to `problems` (each once)."""
+    try:
+        check()
+    except InputError as exc:
+        problems.items.extend(p for p in exc.problems if p not in problems.items)
 
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:

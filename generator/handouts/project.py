@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
 from handouts.content.typefaces import fonts_type, script_faces
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.files.digests import digest
@@ -37,6 +38,7 @@ project_type = RecordType(
         "templates": Field(_folder, required=False),
         "matrix": Field(matrix_type, required=False),
         "fonts": Field(fonts_type, required=False),  # a typeface by script, for every output (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # the clinic's taglines, unless a brand names its own
     }
 )
 DEFAULT_FOLDERS = {"content": "content", "output": "output", "templates": "templates"}
@@ -52,6 +54,7 @@ class Settings:
     templates: Path
     matrix: Matrix
     fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces handouts.yaml names by script
+    taglines: TaglineSettings | None = None  # the language-assistance taglines every output that asks prints
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def _settings(root: Path, _digest: str) -> Settings:
         folders["templates"],
         matrix_from(data.get("matrix")),
         tuple(sorted(faces.items())),
+        tagline_settings(data.get("taglines")),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from handouts.content.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
 from handouts.content.typefaces import font_files, fonts_type, script_faces
 from handouts.errors import InputError, Location, ProblemList, display_name
 from handouts.fonts.scripts import ScriptFace
@@ -40,6 +41,7 @@ brand_type = RecordType(
         "logo_alt": Field(TextType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
         "fonts": Field(fonts_type, required=False),  # the clinic's own typeface for a script (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # language-assistance taglines (content/taglines.py)
         # ...and what each output format adds (a clinic's PowerPoint template, say): formats.registry.brand_keys.
         **brand_keys(),
     }
@@ -65,6 +67,7 @@ class Brand:
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
     fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces it names by script, over the project's
+    taglines: TaglineSettings | None = None  # its language-assistance taglines, in place of the project's
 
     @property
     def is_neutral(self) -> bool:
@@ -129,6 +132,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
             (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
         ),
         fonts=tuple(sorted(faces.items())),
+        taglines=tagline_settings(data.get("taglines")),
     )
 
 

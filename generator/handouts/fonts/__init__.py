@@ -197,12 +197,20 @@ def fonts_fingerprint() -> list[Path]:
 
 @cache
 def line_height_em(face: str = "regular", typeface: Typeface = OPEN_SANS) -> float:
-    """Return the font's own line height (hhea ascender + descender + line gap) as a multiple of its size; for a
-    typeface with fallbacks, the tallest of them, as slide software spaces a line by its tallest font.
+    """Return the font's own line height (hhea ascender + descender + line gap) as a multiple of its size.
 
     Slide software spaces single-spaced lines by these metrics, so measuring with them predicts the render.
     """
-    return max(read_font(member.path(face)).line_height for member in typeface.chain)
+    return read_font(typeface.alone().path(face)).line_height
+
+
+def text_line_height_em(text: str, face: str, typeface: Typeface) -> float:
+    """Return the line height of `text` set in `typeface`'s chain: the tallest of the members that draw it, as
+    slide software spaces a line by its tallest font (a Chinese line in Calibri and Microsoft YaHei by YaHei's)."""
+    if not typeface.fallbacks:
+        return line_height_em(face, typeface)
+    members = frozenset(member for member, _ in typeface_runs(text, typeface)) or frozenset({typeface.alone()})
+    return max(line_height_em(face, member) for member in members)
 
 
 def typeface_runs(text: str, typeface: Typeface) -> list[tuple[Typeface, str]]:

@@ -140,6 +140,15 @@ class ScriptFonts:
         extra = (own.slide_twin,) if own is not None and own.slide_twin is not None else ()
         return base.with_fallbacks(extra)
 
+    def slide_measure(self, base: Typeface, everything: bool) -> Typeface:
+        """Return `base` (the twin of the typeface a deck names) falling back to the twin of the deck's own
+        script, and when `everything`, to every script's twin after it."""
+        own = self.face()
+        twins = [own.slide_twin] if own is not None and own.slide_twin is not None else []
+        if everything:
+            twins += [face.slide_twin for _, face in self.faces if face.slide_twin is not None]
+        return base.with_fallbacks(tuple(twins))
+
     def with_overrides(self, overrides: dict[str, ScriptFace]) -> ScriptFonts:
         """Return these fonts with the scripts `overrides` names printed as it says."""
         faces = dict(self.faces)
@@ -151,3 +160,17 @@ def fonts_for(script: str, overrides: dict[str, ScriptFace] | None = None) -> Sc
     """Return the fonts of an output in `script`, with the project's and brand's `overrides` applied."""
     fonts = ScriptFonts(script, tuple(sorted(BUILT_IN.items())))
     return fonts.with_overrides(overrides) if overrides else fonts
+
+
+def preview_twins() -> dict[str, str]:
+    """Return the East Asian typefaces decks name with the family of the open font LibreOffice draws them with
+    (Microsoft YaHei with Noto Sans SC): the previews show the deck's Chinese and Korean as a clinic PC would,
+    in a font of the same design and em-wide ideographs. Arial keeps its own metric twin; its Arabic letters come
+    from the Noto Sans Arabic in the same font folder."""
+    from handouts.fonts.cmap import read_font
+
+    twins = {}
+    for face in BUILT_IN.values():
+        if face.slide_slot == "ea" and face.slide_twin is not None:
+            twins[face.slide_name] = read_font(face.slide_twin.path("regular")).family
+    return twins

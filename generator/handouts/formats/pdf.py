@@ -168,7 +168,9 @@ PDF_REQUIRED = (
     "hyphenate_min_word",
 )
 
-PAGE_STYLES = ("page_", "title", "subtitle")  # the page furniture: never scaled with the body
+# The page furniture, and the notices printed as small as it (a language-assistance tagline): never scaled with
+# the body, nor held to the variant's minimum size.
+PAGE_STYLES = ("page_", "title", "subtitle", "tagline")
 
 
 def check_pdf_variant(variant: StyledVariant, problems: ProblemList) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handouts.builders.shaping import shape, width_of
+from handouts.languages import phone_numbers
 
 _STRONG_RTL = frozenset({"R", "AL"})
 _FORMAT = frozenset({"Cf"})  # marks of direction and joiners: they steer the order and are not drawn
@@ -26,8 +27,9 @@ def has_rtl(text: str) -> bool:
 
 
 def levels(text: str, base_level: int) -> list[int]:
-    """Return the resolved embedding level of each character of `text` (one line) in a paragraph of
-    `base_level` (0 left to right, 1 right to left): rules X1 to I2, then L1 for the line's trailing spaces."""
+    """Return the resolved embedding level of each character of the paragraph `text` at `base_level` (0 left to
+    right, 1 right to left): rules X1 to I2, with each phone number kept left to right as a whole (as an isolate
+    would keep it: see languages.phone_numbers)."""
     from bidi import algorithm
 
     storage = algorithm.get_empty_storage()
@@ -43,10 +45,8 @@ def levels(text: str, base_level: int) -> list[int]:
     found = [base_level] * len(text)
     for char in storage["chars"]:
         found[char["index"]] = char["level"]
-    end = len(text) - 1
-    while end >= 0 and text[end].isspace():  # L1: a line's trailing white space takes the paragraph's level
-        found[end] = base_level
-        end -= 1
+    for start, end in phone_numbers(text):
+        found[start:end] = [base_level + base_level % 2] * (end - start)
     return found
 
 
@@ -60,11 +60,16 @@ class Run:
     level: int
 
 
-def visual_runs(pieces: list[tuple[str, Any]], base_level: int) -> list[Run]:
-    """Return the runs of one line, given as (text, style) pieces in logical order, shaped and in visual order."""
-    text = "".join(piece for piece, _ in pieces)
-    line_levels = levels(text, base_level)
-    styles = [frag for piece, frag in pieces for _ in piece]
+def visual_runs(chars: list[tuple[str, Any, int]], base_level: int) -> list[Run]:
+    """Return the runs of one line, given as (character, style, level) in logical order, the levels resolved over
+    its whole paragraph (`levels`), shaped and in visual order."""
+    text = "".join(ch for ch, _, _ in chars)
+    line_levels = [level for _, _, level in chars]
+    end = len(text) - 1
+    while end >= 0 and text[end].isspace():  # L1: a line's trailing white space takes the paragraph's level
+        line_levels[end] = base_level
+        end -= 1
+    styles = [frag for _, frag, _ in chars]
     runs: list[Run] = []
     start = 0
     while start < len(text):
@@ -110,3 +115,11 @@ def _reorder(runs: list[Run]) -> list[Run]:
                 index += 1
         runs = out
     return runs
+
+
+def with_levels(pieces: list[tuple[str, Any]], base_level: int) -> list[tuple[str, Any, int]]:
+    """Return (text, style) pieces of one paragraph as characters with their style and resolved level."""
+    text = "".join(piece for piece, _ in pieces)
+    resolved = levels(text, base_level)
+    styles = [frag for piece, frag in pieces for _ in piece]
+    return list(zip(text, styles, resolved, strict=True))

@@ -17,11 +17,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 from reportlab.platypus.paraparser import ParaParser
 
-from handouts.builders.pdf.bidi import visual_runs
+from handouts.builders.pdf.bidi import visual_runs, with_levels
 from handouts.builders.pdf.tags import Node, tagger_of
 from handouts.builders.shaping import shaped_width
 
-Char = tuple[str, Any]  # a character and its style (a reportlab paragraph fragment)
+Char = tuple[str, Any, int]  # a character, its style (a reportlab paragraph fragment) and its bidi level
 LINE_BREAK = "\n"
 
 
@@ -49,12 +49,9 @@ class BidiParagraph(Flowable):
         self.text, self.style, self.bulletText, self.base_level = text, style, bulletText, base_level
         _, frags, _ = ParaParser().parse(text, style)
         self.frags: list[Any] = refont(frags or [], style) if refont else frags or []
-        self.chars: list[Char] = []
-        for frag in self.frags:
-            if getattr(frag, "lineBreak", False):
-                self.chars.append((LINE_BREAK, frag))
-            else:
-                self.chars.extend((ch, frag) for ch in frag.text)
+        pieces = [(LINE_BREAK if getattr(frag, "lineBreak", False) else frag.text, frag) for frag in self.frags]
+        # The levels are the paragraph's, resolved once: a line's order depends on what came before its start.
+        self.chars: list[Char] = with_levels(pieces, base_level)
         self.lines: list[list[Char]] = []
         self._widths: dict[tuple[Char, ...], float] = {}
 
@@ -66,7 +63,7 @@ class BidiParagraph(Flowable):
         return float(self.style.spaceAfter)
 
     def getPlainText(self) -> str:
-        return "".join(" " if ch == LINE_BREAK else ch for ch, _ in self.chars)
+        return "".join(" " if ch == LINE_BREAK else ch for ch, _, _ in self.chars)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -149,7 +146,7 @@ class BidiParagraph(Flowable):
                 end = start
                 while end < len(chars) and chars[end][1] is frag:
                     end += 1
-                text = "".join(ch for ch, _ in chars[start:end])
+                text = "".join(ch for ch, _, _ in chars[start:end])
                 total += shaped_width(text, frag.fontName, frag.fontSize)
                 start = end
             self._widths[chars] = total
@@ -237,13 +234,12 @@ class BidiParagraph(Flowable):
             self._draw_bullet(canvas, baseline)
         for number, line in enumerate(self.lines):
             last = number == len(self.lines) - 1
-            words = [(ch, frag) for ch, frag in line if ch != LINE_BREAK]
+            words = [char for char in line if char[0] != LINE_BREAK]
             shown = words[: len(words) - 1] if words and words[-1][0] == " " else words
-            pieces = _pieces(shown)
-            runs = visual_runs(pieces, self.base_level) if pieces else []
+            runs = visual_runs(shown, self.base_level) if shown else []
             width = sum(run.width for run in runs)
             x = left + (room - width if align == TA_RIGHT else (room - width) / 2 if align == TA_CENTER else 0)
-            logical = "".join(ch for ch, _ in words)
+            logical = "".join(ch for ch, _, _ in words)
             canvas.addLiteral(actual_text(logical if not last else logical.rstrip(" ")))
             for run in runs:
                 self._draw_run(canvas, run, x, baseline)
@@ -276,14 +272,3 @@ class BidiParagraph(Flowable):
         x = self.width - style.bulletIndent - width if self.rtl else style.bulletIndent
         canvas.setFont(font, size)
         canvas.drawString(x, baseline, text)
-
-
-def _pieces(chars: list[Char]) -> list[tuple[str, Any]]:
-    """Return characters as (text, style) pieces, one a stretch of the same style."""
-    pieces: list[tuple[str, Any]] = []
-    for ch, frag in chars:
-        if pieces and pieces[-1][1] is frag:
-            pieces[-1] = (pieces[-1][0] + ch, frag)
-        else:
-            pieces.append((ch, frag))
-    return pieces

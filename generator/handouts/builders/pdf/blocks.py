@@ -24,6 +24,7 @@ from handouts.builders.pdf.styles import PdfStyle
 from handouts.builders.pdf.tags import Marked, Node, Tagger
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
+from handouts.languages import parse_language
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
 
@@ -108,7 +109,11 @@ def _outer_cell_aligned(style: PdfStyle, column: int) -> list[tuple]:
 
 
 def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
-    para = tagged(markup(block.spans, layout.style), layout.style.para(block.role), layout.tags.add("P"))
+    style = layout.style.para(block.role)
+    if block.language:  # a tagline: its own language's typeface, line breaking and direction, and its /Lang
+        language = parse_language(block.language)
+        style = layout.style.in_language(style, language.script, language.rtl)
+    para = tagged(markup(block.spans, layout.style), style, layout.tags.add("P", lang=block.language))
     if ir.plain(block.spans).rstrip().endswith(":"):
         para.keepWithNext = 1  # a sentence that introduces a list or a table stays with it
     return [para]

@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.builders.pdf.bidi import has_rtl, visual_runs
+from handouts.builders.pdf.bidi import has_rtl, visual_runs, with_levels
 from handouts.fonts import Typeface, font_name, register_typeface, typeface_runs
 
 
@@ -50,7 +50,8 @@ def draw_line(
     for member, run in runs:
         register_typeface(member)
         pieces.append((run, _Style(font_name(face, member), size)))
-    shaped = visual_runs(pieces, 1 if rtl else 0)
+    base = 1 if rtl else 0
+    shaped = visual_runs(with_levels(pieces, base), base)
     width = sum(piece.width for piece in shaped)
     start = x - width if align == "right" else x - width / 2 if align == "center" else x
     for piece in shaped:

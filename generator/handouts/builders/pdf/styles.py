@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from handouts.content.brand import Brand
-from handouts.fonts import Typeface, font_name
+from handouts.fonts import Typeface, font_name, register_typeface
 from handouts.fonts.scripts import BREAK_ANYWHERE, ScriptFonts, fonts_for
 from handouts.formats.pdf import PAGE_STYLES
 from handouts.formats.style import resolve_colour, resolve_paragraph_styles
@@ -49,6 +49,7 @@ class PdfStyle:
         """Return `base` for a paragraph in another language than the output's (a tagline): set in that
         language's typeface, its lines broken and run as that script's are."""
         typeface = self.fonts.pdf(script)
+        register_typeface(typeface.alone())
         face = base.fontName.split("-", 1)[1] if "-" in base.fontName else "regular"
         style = ParagraphStyle(
             f"{base.name}-{script}{'-rtl' if rtl else ''}",
