@@ -21,6 +21,18 @@ _STRONG_RTL = frozenset({"R", "AL"})
 _FORMAT = frozenset({"Cf"})  # marks of direction and joiners: they steer the order and are not drawn
 
 
+def first_strong_rtl(text: str) -> bool:
+    """Return True when the first letter of `text` with a direction is right to left (rule P2): the direction a
+    line of its own takes, whatever the page's (a clinic's English address on an Arabic page stays left to right)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _STRONG_RTL:
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 def has_rtl(text: str) -> bool:
     """Return True when `text` holds a right-to-left letter (Arabic, Hebrew...)."""
     return any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in text)

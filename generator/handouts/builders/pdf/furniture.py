@@ -67,7 +67,8 @@ def draw_running_header(
     line = {"face_font": para.fontName, "size": para.fontSize, "typeface": typeface_of(para), "rtl": style.rtl}
     draw_line(canvas, start, y, title, align="right" if style.rtl else "left", **line)
     if brand.name and fits_beside(title, brand.name, para, width):
-        draw_line(canvas, end, y, brand.name, align="left" if style.rtl else "right", **line)
+        mirrored = {**line, "rtl": None}  # the clinic's name runs in its own direction
+        draw_line(canvas, end, y, brand.name, align="left" if style.rtl else "right", **mirrored)
     return y - 6
 
 
@@ -120,7 +121,8 @@ def draw_footer(
     contact = f"{brand.name} · {brand.phone}" if brand.name else ""
     # The clinic is in the header too; its footer copy gives way when the line has no room for both.
     if contact and fits_beside(text, contact, para, width):
-        draw_line(canvas, end, y, contact, align="left" if style.rtl else "right", **line)
+        mirrored = {**line, "rtl": None}  # the clinic's name and phone run in their own direction
+        draw_line(canvas, end, y, contact, align="left" if style.rtl else "right", **mirrored)
 
 
 def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, page_h: float) -> None:
@@ -223,6 +225,6 @@ class BrandBar(Flowable):
                 style.fontSize,
                 typeface,
                 "left" if rtl else "right",
-                rtl,
+                None if rtl else False,  # each line in its own direction: an English address stays left to right
             )
             y -= style.leading

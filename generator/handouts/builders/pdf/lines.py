@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.builders.pdf.bidi import has_rtl, visual_runs, with_levels
+from handouts.builders.pdf.bidi import first_strong_rtl, has_rtl, visual_runs, with_levels
 from handouts.fonts import Typeface, font_name, register_typeface, typeface_runs
 
 
@@ -35,10 +35,13 @@ def draw_line(
     size: float,
     typeface: Typeface,
     align: str = "left",
-    rtl: bool = False,
+    rtl: bool | None = False,
 ) -> None:
     """Draw `text` on the baseline `y`, starting at `x` (align left), ending at it (right) or centred on it, in
-    the font the caller has set (`face_font` at `size`, a face of `typeface`)."""
+    the font the caller has set (`face_font` at `size`, a face of `typeface`). `rtl` is the line's direction, or
+    None for the direction of its first letter (a clinic's own name and address, in whatever language)."""
+    if rtl is None:
+        rtl = first_strong_rtl(text)
     runs = typeface_runs(text, typeface)
     simple = not rtl and not has_rtl(text) and all(member == typeface.alone() for member, _ in runs)
     if simple:

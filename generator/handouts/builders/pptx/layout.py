@@ -300,7 +300,10 @@ class DeckLayout:
         share = float(self.look.sheet["figure"][part.pictures[0].size])
         gap = self.width * self.look.geometry("column_gap")
         picture_width = area.width * share
-        text = Box(area.left, area.top, area.width - picture_width - gap, area.height)
+        text_width = area.width - picture_width - gap
+        # The text where lines start, the picture beside it: on a right-to-left slide the text is at the right.
+        text_left = area.right - text_width if self.look.rtl else area.left
+        text = Box(text_left, area.top, text_width, area.height)
         count = page_count(
             units,
             lambda page: self._page_height(page, text.width, size),
@@ -309,7 +312,8 @@ class DeckLayout:
         )
         if count > 1:
             return None
-        return text, Box(area.right - picture_width, area.top, picture_width, area.height)
+        picture_left = area.left if self.look.rtl else area.right - picture_width
+        return text, Box(picture_left, area.top, picture_width, area.height)
 
     def _slides_needed(self, part: Part, size: float) -> int:
         _, _, units = self._first_title(part)
