@@ -176,16 +176,16 @@ class _Scorer:
                 card.terms = {"note": applies.terms}
             else:
                 self._medical_terms(card)
+        if self.settings.max_list_items:
+            self._lists(card)
+        for item in self.settings.pemat:
+            getattr(self, f"_pemat_{item}")(card)
 
     def _measure(self, text: str, applies: Applicability) -> Sentence:
         """Return a sentence counted as the language allows: words and syllables, words only, or nothing."""
         if not applies.syllables:
             return measure(text, self.language)
         return Sentence(text, 0 if applies.words else len(text.split()), 0, 0)
-        if self.settings.max_list_items:
-            self._lists(card)
-        for item in self.settings.pemat:
-            getattr(self, f"_pemat_{item}")(card)
 
     def _where(self, sentence: Sentence, passage: Passage) -> Location | None:
         return self.index.locate(sentence.text, passage.at)
