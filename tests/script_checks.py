@@ -182,3 +182,32 @@ def harfbuzz_outlines(word: str, font_path: Path, language: str = "ar") -> list[
     font = _font(font_path)
     order = font.getGlyphOrder()
     return [outline(font, order[info.codepoint]) for info in buffer.glyph_infos]
+
+
+def other_language_content(path: Path) -> set[tuple[int, int]]:
+    """Return the (page index, MCID) of the content of every structure element in another language than the
+    document's (its /Lang): a tagline, set in its own script's typeface."""
+    import pikepdf
+
+    found: set[tuple[int, int]] = set()
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def walk(obj: Any, page: int | None, inside: bool) -> None:
+            inside = inside or "/Lang" in obj
+            if "/Pg" in obj:
+                page = pages.get(obj.Pg.objgen, page)
+            kids = obj.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, int) and inside and page is not None:
+                    found.add((page, int(kid)))
+                elif isinstance(kid, pikepdf.Dictionary):
+                    if kid.get("/Type") == "/MCR":
+                        if inside:
+                            found.add((pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page, int(kid.MCID)))
+                    elif kid.get("/Type") != "/OBJR":
+                        walk(kid, page, inside)
+
+        if "/StructTreeRoot" in pdf.Root:
+            walk(pdf.Root.StructTreeRoot, None, False)
+    return found

@@ -111,9 +111,13 @@ def describe_language(tag: str) -> str:
     return f"{name} ({tag})"
 
 
+# Where CLDR's short name says too little in a message about fonts.
+_SCRIPT_NAMES = {"Hans": "Simplified Chinese", "Hant": "Traditional Chinese", "Kore": "Korean"}
+
+
 def script_name(code: str) -> str:
-    """Return a script's English name: Arab -> Arabic."""
-    return str(_names()["scripts"].get(code, code))
+    """Return a script's English name: Arab -> Arabic, Hans -> Simplified Chinese (the code itself if unknown)."""
+    return _SCRIPT_NAMES.get(code) or str(_names()["scripts"].get(code, code))
 
 
 def _nearest(word: str, choices: dict[str, Any], examples: str) -> str:

@@ -33,7 +33,7 @@ from handouts.files.epoch import epoch_in_environment
 from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.formats.registry import FORMATS, get_format, load
 from handouts.languages import parse_language
-from handouts.matrix import Target
+from handouts.matrix import NEUTRAL_BRAND, Target
 from handouts.project import Project
 from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
@@ -255,6 +255,8 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
     """Check one topic for the outputs that show it: it loads, its language has labels, its clinics' taglines have
     words, and the fonts draw it."""
     topic = cached_topic(project, topic_path)
+    # `check` names no brand: the matrix's (the neutral one at least) print the topic, in their typefaces.
+    brands = brands or tuple(sorted({"" if b == NEUTRAL_BRAND else str(b) for b in project.matrix.brands or ["none"]}))
     problems = ProblemList()
     _collect(problems, lambda: labels_of(project, topic))
     for name in brands:
