@@ -207,3 +207,16 @@ def test_a_tagline_language_without_words_is_an_error_at_its_line(tmp_path: Path
 def test_phone_numbers_are_found_to_keep_them_left_to_right() -> None:
     text = "اتصل برقم 1-800-555-0100 أو (555) 010-0142، خذ 1000 ميكروغرام يوم 15/01/2026"
     assert [text[a:b] for a, b in phone_numbers(text)] == ["1-800-555-0100", "(555) 010-0142"]
+
+
+def test_the_vendored_fonts_are_the_ones_their_digests_name() -> None:
+    """SHA256SUMS stands for the vendored fonts in every output's key (fonts_fingerprint): it must be theirs."""
+    import hashlib
+
+    from handouts.fonts import SCRIPT_FONT_DIR, SUMS_FILE
+
+    listed = dict(
+        reversed(line.split("  ", 1)) for line in (SCRIPT_FONT_DIR / SUMS_FILE).read_text(encoding="utf-8").splitlines()
+    )
+    fonts = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SCRIPT_FONT_DIR.glob("*.ttf")}
+    assert listed == fonts

@@ -286,3 +286,16 @@ def test_the_script_checks_fail_on_a_pdf_without_the_font_or_the_shaping(tmp_pat
     assert script_font_problems(path, *SCRIPTS["zh-Hans"]) != []
     line = next(line for line in drawn_lines(path) if line.text == text)
     assert arabic_glyph_problem(line) != ""
+
+
+def test_a_pdf_s_bytes_do_not_depend_on_what_the_process_built_before(scripts_built: Path) -> None:
+    """Shaped glyphs get fixed private code points (shaping.prepare_font): the Arabic leaflet built here, after
+    another language's in the same process, has the bytes the batch's worker gave it."""
+    from handouts.pipeline import build_output
+
+    project = Project(PROJECT_DIR)
+    variant = discover_variants(project.templates)["patient-leaflet"]
+    for language in ("ko", "ar"):
+        target = Target.of(Path("content") / f"b12-neuropathy.{language}.yaml", variant, "harbor", "half-letter")
+        data = build_output(project, target).data
+    assert data == _pdf(scripts_built, "ar", "patient-leaflet").read_bytes()
