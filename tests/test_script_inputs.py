@@ -220,3 +220,15 @@ def test_the_vendored_fonts_are_the_ones_their_digests_name() -> None:
     )
     fonts = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SCRIPT_FONT_DIR.glob("*.ttf")}
     assert listed == fonts
+
+
+def test_the_cmap_reader_agrees_with_reportlab_on_every_typeface() -> None:
+    """`check` reads fonts' characters without reportlab (fonts/cmap.py): the same set reportlab would draw."""
+    from handouts.fonts import OPEN_SANS, SCRIPT_TYPEFACES, SLIDE_TYPEFACES
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    typefaces = [OPEN_SANS, *SCRIPT_TYPEFACES, *SLIDE_TYPEFACES.values()]
+    paths = {typeface.path(face) for typeface in typefaces for face, _ in typeface.files}
+    for path in paths:
+        assert read_font(path).characters == frozenset(TTFontFile(str(path)).charToGlyph) - {0xFFFF}, path.name
+    assert len(paths) == 5 + 8 + 2

@@ -241,9 +241,13 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
             )
         ]
     typeface = fonts.pdf()
-    covered = covered_characters(typeface)
     texts: list[Any] = [text for view in views for text in iter_texts(view)]
     texts += brand.printed_texts()
+    # The usual case in one set difference, with the output's own typeface alone: the others are read only when
+    # a character needs them.
+    if not {ord(ch) for ch in set("".join(texts))} - covered_characters(typeface.alone()) - {10}:
+        return []
+    covered = covered_characters(typeface)
     hint = (
         "replace them with characters the typefaces have or write them out in words, or name a typeface that has "
         "them for their script under 'fonts:' in handouts.yaml or the brand (docs/content-format.md, Languages)"

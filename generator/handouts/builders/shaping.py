@@ -4,7 +4,7 @@ letters take their shape from their neighbours (Arabic), for the PDF builder and
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 
@@ -27,6 +27,7 @@ def width_of(text: str, font_name: str, size: float) -> float:
     return float(pdfmetrics.stringWidth(text, font_name, size))
 
 
+@lru_cache(maxsize=1 << 16)  # measuring shapes the same words over and over
 def shaped_width(text: str, font_name: str, size: float) -> float:
     """Return the width `text` takes when shaped in one run, as it is measured where it is not drawn."""
     return width_of(shape(text, font_name, size), font_name, size) if text else 0.0

@@ -8,7 +8,7 @@ draws each character its own files lack with the first fallback that has it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ttf_opensans
@@ -30,6 +30,14 @@ class Typeface:
     aliases: tuple[tuple[str, str], ...] = ()  # (face the family lacks, face drawn instead): italic -> regular
     fallbacks: tuple[Typeface, ...] = ()
     shaped: bool = False  # its script's letters change shape by their neighbours: measured and drawn through harfbuzz
+
+    def __hash__(self) -> int:
+        # Typefaces key the measuring caches, hashed hundreds of thousands of times a deck: hash the fields once.
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.family, self.folder, self.files, self.aliases, self.fallbacks, self.shaped))
+            object.__setattr__(self, "_hash", found)
+        return int(found)
 
     def face(self, face: str) -> str:
         """Return the face of this family that draws `face` (itself, or the one an alias names)."""
@@ -161,6 +169,7 @@ def register_pdf_fonts() -> None:
     )
 
 
+@lru_cache(maxsize=32)
 def covered_characters(typeface: Typeface = OPEN_SANS) -> frozenset[int]:
     """Return the code points every face of `typeface` can draw, or one of its fallbacks can."""
     covered: set[int] = set()
@@ -204,6 +213,7 @@ def line_height_em(face: str = "regular", typeface: Typeface = OPEN_SANS) -> flo
     return read_font(typeface.alone().path(face)).line_height
 
 
+@lru_cache(maxsize=1 << 16)  # fitting a deck measures the same paragraphs thousands of times
 def text_line_height_em(text: str, face: str, typeface: Typeface) -> float:
     """Return the line height of `text` set in `typeface`'s chain: the tallest of the members that draw it, as
     slide software spaces a line by its tallest font (a Chinese line in Calibri and Microsoft YaHei by YaHei's)."""

@@ -98,17 +98,17 @@ def _format4(data: bytes, start: int) -> set[int]:
     offsets = struct.unpack(f">{segments}H", data[ranges_at : ranges_at + 2 * segments])
     found: set[int] = set()
     for n in range(segments):
-        for code in range(starts[n], ends[n] + 1):
-            if code == 0xFFFF:
-                continue
-            if offsets[n] == 0:
-                glyph = (code + deltas[n]) & 0xFFFF
-            else:
-                at = ranges_at + 2 * n + offsets[n] + 2 * (code - starts[n])
-                glyph = struct.unpack(">H", data[at : at + 2])[0]
-                glyph = (glyph + deltas[n]) & 0xFFFF if glyph else 0
-            if glyph:
-                found.add(code)
+        first, last = starts[n], min(ends[n], 0xFFFE)
+        if first > last:
+            continue
+        if offsets[n] == 0:
+            # A segment mapped by a delta maps every code to a glyph; only the one that lands on glyph 0 is empty.
+            empty = (-deltas[n]) & 0xFFFF
+            found.update(code for code in range(first, last + 1) if code != empty)
+            continue
+        at = ranges_at + 2 * n + offsets[n]
+        glyphs = struct.unpack(f">{last - first + 1}H", data[at : at + 2 * (last - first + 1)])
+        found.update(code for code, glyph in zip(range(first, last + 1), glyphs, strict=True) if glyph)
     return found
 
 
