@@ -83,6 +83,8 @@ def _characters(data: bytes, cmap: int) -> frozenset[int]:
             found |= _format4(data, start)
         elif fmt == 12:
             found |= _format12(data, start)
+    if found & {0x20, 0xA0}:
+        found |= {0x20, 0xA0}  # reportlab draws a space and a no-break space with each other's glyph
     return frozenset(found)
 
 
