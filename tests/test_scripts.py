@@ -299,3 +299,15 @@ def test_a_pdf_s_bytes_do_not_depend_on_what_the_process_built_before(scripts_bu
         target = Target.of(Path("content") / f"b12-neuropathy.{language}.yaml", variant, "harbor", "half-letter")
         data = build_output(project, target).data
     assert data == _pdf(scripts_built, "ar", "patient-leaflet").read_bytes()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_layout_checker_finds_nothing_to_fix_in_any_script(scripts_built: Path, language: str) -> None:
+    """Margins, columns, boxes and headings as a designer would leave them (tests/layout_check.py), mirrored pages
+    and Chinese lines (whose hanging full stops stay inside the column) included."""
+    from layout_check import check_pdf
+
+    variants = discover_variants(Project(PROJECT_DIR).templates)
+    for variant in PDF_VARIANTS:
+        findings = check_pdf(_pdf(scripts_built, language, variant), variants[variant])
+        assert [str(f) for f in findings] == []

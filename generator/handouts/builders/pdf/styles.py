@@ -51,15 +51,24 @@ class PdfStyle:
         typeface = self.fonts.pdf(script)
         register_typeface(typeface.alone())
         face = base.fontName.split("-", 1)[1] if "-" in base.fontName else "regular"
+        wrap = line_wrap(script, rtl)
+        room = hanging_room(wrap, base.fontSize) - hanging_room(base.wordWrap, base.fontSize)
         style = ParagraphStyle(
             f"{base.name}-{script}{'-rtl' if rtl else ''}",
             parent=base,
             fontName=font_name(face, typeface),
             bulletFontName=font_name(face, typeface),
-            wordWrap=line_wrap(script, rtl),
+            wordWrap=wrap,
+            rightIndent=base.rightIndent + room,  # a Chinese tagline's hanging room, none for the others
         )
         style.handouts_typeface = typeface
         return style
+
+
+def hanging_room(wrap: str | None, size: float) -> float:
+    """Return the room kept at the end of a Chinese line: reportlab hangs a full stop or comma that may not start
+    a line past the line's end, and this keeps it inside the column (ragged-right lines lose nothing to it)."""
+    return size if wrap == "CJK" else 0.0
 
 
 def line_wrap(script: str, rtl: bool) -> str | None:
@@ -106,6 +115,7 @@ def make_pdf_style(
             spaceAfter=spec.get("space_after", 0) * scale * spacing,
             alignment=_ALIGN[spec.get("align", "left")],
             leftIndent=spec.get("indent", 0),
+            rightIndent=hanging_room(wrap, size),
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=True,
