@@ -32,6 +32,7 @@ from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
 from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.formats.registry import FORMATS, get_format, load
+from handouts.guide import see
 from handouts.languages import parse_language
 from handouts.matrix import NEUTRAL_BRAND, Target
 from handouts.project import Project
@@ -236,8 +237,8 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
             Problem(
                 getattr(language, "loc", None),
                 f"no typeface prints {script_name(script)} ({script}), the script '{language}' is written in",
-                f"name a TrueType font made for it in handouts.yaml: 'fonts: {{{script}: {{regular: fonts/....ttf}}}}' "
-                "(docs/content-format.md, Languages and scripts)",
+                f"name a TrueType font made for it in handouts.yaml, 'fonts: {{{script}: {{regular: FILE.ttf}}}}'; "
+                + see("content-format", "languages-and-scripts"),
             )
         ]
     typeface = fonts.pdf()
@@ -250,7 +251,8 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
     covered = covered_characters(typeface)
     hint = (
         "replace them with characters the typefaces have or write them out in words, or name a typeface that has "
-        "them for their script under 'fonts:' in handouts.yaml or the brand (docs/content-format.md, Languages)"
+        "them for their script under 'fonts:' in handouts.yaml or the brand; "
+        + see("content-format", "languages-and-scripts")
     )
     return missing_characters(texts, covered, hint)
 
