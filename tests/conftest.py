@@ -28,6 +28,7 @@ HEAVY_FIXTURES = {
     "deck_renders": "libreoffice",
     "soffice": "libreoffice",
     "browser": "browser",
+    "scripts_built": "matrix",  # test_scripts.py's build of the languages project
 }
 # Files whose tests ask for the shared build by name at run time (request.getfixturevalue), or render.
 WHOLE_FILE = {"test_pdf_outputs.py": "matrix", "test_deck_outputs.py": "matrix", "test_deck_render.py": "libreoffice"}
