@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -177,12 +177,24 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
 
 def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from (`view` when given)."""
-    document, view, _ = _render(project, target, view)
-    return document, view
+    rendered = _render(project, target, view)
+    return rendered.document, rendered.view
 
 
-def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tuple[Any, dict[str, Any], list[str]]:
-    """Return the IR of one output, the audience view it was made from, and the ids of the references it cites."""
+@dataclass(frozen=True)
+class Rendered:
+    """One output's IR, the audience view it was made from, what it cites and which topic texts it prints."""
+
+    document: Any
+    view: dict[str, Any]
+    cites: list[str]
+    printed: frozenset[Location]
+
+
+def render_markup_of(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[str, set[Location]]:
+    """Return the markup a variant's template makes of the topic, and where each topic text it prints was written."""
+    from handouts.templating.render import printed_texts, render_markup  # Jinja is imported only when rendering
+
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
@@ -194,17 +206,36 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
-    from handouts.ir import cited_ids, parse_markup
-    from handouts.templating.render import render_markup, template_location  # Jinja is imported only when rendering
+    with printed_texts() as printed:
+        markup = render_markup(variant.search_path, variant.entry, context)
+    return markup, printed
 
-    markup = render_markup(variant.search_path, variant.entry, context)
+
+def citation_numbers(project: Project, topic: Topic, audience: str) -> list[str]:
+    """Return the order that numbers the citations of every output of `audience` alike."""
+    from handouts.content.audience import citation_order
+
+    return citation_order(audience_view(topic, audience, variants_by_audience(project).get(audience, ())))
+
+
+def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Rendered:
+    """Return the IR of one output, the audience view it was made from, what it cites and prints."""
+    topic = cached_topic(project, target.topic_path)
+    variant = discover_variants(project.templates)[target.variant]
+    view = audience_view(topic, variant.audience, (variant.name,)) if view is None else view
+    markup, printed = render_markup_of(project, target, view)
+    from handouts.ir import cited_ids, parse_markup
+    from handouts.templating.render import template_location
+
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
+    order = citation_numbers(project, topic, variant.audience)
     try:
-        return parse_markup(markup, references_for(project), pictures), view, cited_ids(markup)
+        document = parse_markup(markup, references_for(project), pictures, order)
     except BuildError as exc:
         # The markup is the template's making: a problem in it without a place of its own is the template's.
         where = template_location(variant.search_path, variant.entry)
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+    return Rendered(document, view, cited_ids(markup), frozenset(printed))
 
 
 def check_font_coverage(view: dict, brand: Brand) -> None:
@@ -227,8 +258,17 @@ def check_font_coverage(view: dict, brand: Brand) -> None:
     problems.raise_if_any()
 
 
-def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
-    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it."""
+def check_topic(
+    project: Project,
+    topic_path: str,
+    audiences: tuple[str, ...],
+    brands: tuple[str, ...],
+    contracts_of: tuple[str, ...] | None = None,
+) -> None:
+    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it, and it
+    has what the contracts of the variants `contracts_of` (default: the matrix's, of `audiences`) ask it to carry."""
+    from handouts.templating.contracts import carried_problems
+
     topic = cached_topic(project, topic_path)
     labels_of(project, topic)
     topic_pictures(project, topic)
@@ -236,13 +276,35 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
         found = [p for p in translation_problems(project, topic) if p.severity == "error"]
         if found:
             raise InputError(found)
-    variants = discover_variants(project.templates).values()
+    variants = discover_variants(project.templates)
     for audience in audiences:
         # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
-        view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
+        view = audience_view(topic, audience, tuple(v.name for v in variants.values() if v.audience == audience))
         check_figures_have_alt(topic, view)
         for name in brands:
             check_font_coverage(view, brand_named(project, name))
+    names = contract_variants(project, topic, audiences) if contracts_of is None else contracts_of
+    outputs = [
+        (name, audience_view(topic, variants[name].audience, (name,)), variants[name].contract)
+        for name in names
+        if variants[name].audience in audiences
+    ]
+    found = carried_problems(topic, outputs)
+    if found:
+        raise InputError(found)
+
+
+def contract_variants(project: Project, topic: Topic, audiences: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the variants of the project's matrix, of `audiences`, whose outputs are made of `topic`."""
+    from handouts.content.translation import audiences_of
+
+    chosen = project.matrix.variants
+    made_for = audiences_of(topic)
+    return tuple(
+        name
+        for name, variant in sorted(discover_variants(project.templates).items())
+        if (not chosen or name in chosen) and variant.audience in audiences and variant.audience in made_for
+    )
 
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:
@@ -286,7 +348,17 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
     try:
-        document, view, cites = _render(project, target, None)
+        rendered = _render(project, target, None)
+        document, view, cites = rendered.document, rendered.view, rendered.cites
+        from handouts.builders.placement import placement_problems, printed_problems, room_warnings
+        from handouts.templating.render import template_location
+
+        template = template_location(variant.search_path, variant.entry)
+        # What the contract says the output carries is checked before it is laid out: a template that leaves it
+        # out is at fault whatever the layout.
+        found = printed_problems(view, rendered.printed, variant.contract, variant.name, template)
+        if found:
+            raise InputError(found)
         meta = {
             "title": str(view["title"]),
             "short_title": str(view["short_title"]),
@@ -310,11 +382,16 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
+        found = placement_problems(result, view, variant.contract, labels, template)
+        if found:
+            raise InputError(found)
+        warnings = room_warnings(result.room, view, rendered.printed, variant.contract, target.output, _body(variant))
         return replace(
             result,
             depends=tuple(topic_pictures(project, topic).values()),
             cites=tuple(cites),
             language=str(topic.data["language"]),
+            warnings=tuple(warnings),
         )
     except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
@@ -323,6 +400,14 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         error = type(exc)([Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems])
         error.draft = exc.draft
         raise error from None
+
+
+def _body(variant: Variant) -> float:
+    """Return the body text size of a paged variant's style (0 for a format without paragraph styles)."""
+    from handouts.formats.style import resolve_paragraph_styles
+
+    paragraphs = variant.style.get("paragraphs")
+    return float(resolve_paragraph_styles(paragraphs)["body"]["size"]) if paragraphs else 0.0
 
 
 def unit_of(variant: Variant) -> str:
@@ -345,13 +430,17 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
         except InputError as exc:
             problems.items.extend(exc.problems)
     variants = discover_variants(project.templates)
-    needs: dict[str, tuple[set[str], set[str]]] = {}
+    needs: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for target in targets:
-        audiences, brand_names = needs.setdefault(target.topic_path, (set(), set()))
+        audiences, brand_names, variant_names = needs.setdefault(target.topic_path, (set(), set(), set()))
         audiences.add(variants[target.variant].audience)
+        variant_names.add(target.variant)
         if target.brand in good_brands:
             brand_names.add(target.brand)
-    tasks = [(str(project.root), path, tuple(sorted(a)), tuple(sorted(b))) for path, (a, b) in sorted(needs.items())]
+    tasks = [
+        (str(project.root), path, tuple(sorted(a)), tuple(sorted(b)), tuple(sorted(v)))
+        for path, (a, b, v) in sorted(needs.items())
+    ]
     results = pool.map(_check_topic, *zip(*tasks, strict=True)) if pool else (_check_topic(*t) for t in tasks)
     for found in results:
         for problem in problems_from_dicts(found):
@@ -366,10 +455,12 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
     problems.raise_if_any()
 
 
-def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
+def _check_topic(
+    root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...], variant_names: tuple[str, ...]
+) -> list[dict]:
     """Check one topic in a worker (plain values in and out); return its problems."""
     try:
-        check_topic(Project(Path(root)), topic_path, audiences, brand_names)
+        check_topic(Project(Path(root)), topic_path, audiences, brand_names, variant_names)
     except InputError as exc:
         return problems_to_dicts(exc.problems)
     return []

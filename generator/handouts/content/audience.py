@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handouts.content.blocks import CONTENT_BLOCKS, Pick, PickAll
-from handouts.content.model import URGENCY_TIERS, Topic, iter_texts
+from handouts.content.model import CITATION, URGENCY_TIERS, Topic, iter_texts
 from handouts.errors import Location, Problem
 
 
@@ -72,6 +73,7 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
                 "id": str(section["id"]),
                 "heading": heading,
                 "icon": section.get("icon"),
+                "role": section.get("role"),
                 "blocks": blocks,
                 "slide": slide,
                 "notes": pick(section.get("notes")),
@@ -108,6 +110,20 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
     }
 
 
+def citation_order(view: dict[str, Any]) -> list[str]:
+    """Return the ids of the references the audience `view` cites, in the order one numbering gives them to every
+    output of the audience: the main message and the sections' full text first (in the order the one-page summary
+    prints them), then slide points, notes and the rest, in the topic's order."""
+    first = [view["main_message"], [[s["heading"], s["blocks"]] for s in view["sections"]]]
+    rest = [[[s["slide"], s["notes"]] for s in view["sections"]]]
+    rest += [view[key] for key in view if key not in ("main_message", "sections")]
+    found: dict[str, None] = {}
+    for text in iter_texts([first, rest]):
+        for match in CITATION.finditer(str(text)):
+            found.update(dict.fromkeys(re.findall(r"@([a-z0-9-]+)", match.group(0))))
+    return list(found)
+
+
 def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
     picked = CONTENT_BLOCKS[block["kind"]].pick(block["value"], pick, pick_all)
     if picked is not None:
@@ -116,6 +132,8 @@ def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
             picked["level"] = block.get("level", "note")
         if block["kind"] in ("callout", "steps"):
             picked["icon"] = block.get("icon")
+        if block["kind"] == "callout":
+            picked["keep"] = block.get("keep", True)
     return picked
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from handouts import ir
-from handouts.builders.context import BuildContext
+from handouts.builders.context import BuildContext, Room
 from handouts.builders.pdf.layout import ADDED, Layout, Options, Placement
 from handouts.builders.pdf.styles import hyphenation_for, make_pdf_style
 from handouts.errors import BuildError, Problem
@@ -91,6 +91,21 @@ def _used(attempt: Attempt, budget: int) -> float:
     pages = budget or attempt.pages
     capacity = sum(layout.column_height(page) * layout.columns for page in range(1, pages + 1))
     return sum(p.height for p in layout.placed) / capacity
+
+
+AVERAGE_CHARACTER = 0.5  # the width of an average character of running text, in ems (Open Sans: about 0.5)
+
+
+def room_of(attempt: Attempt, budget: int) -> Room:
+    """Return how full the budget's pages (every page when there is none) are, and how many lines of body text
+    the empty part of their columns would hold."""
+    layout = attempt.layout
+    pages = budget or attempt.pages
+    capacity = sum(layout.column_height(page) * layout.columns for page in range(1, pages + 1))
+    used = sum(p.height for p in layout.placed if p.page <= pages)
+    body = layout.style.para("body")
+    lines = max(0, int((capacity - used) / body.leading))
+    return Room(min(used / capacity, 1.0), lines, layout.column_w / (AVERAGE_CHARACTER * body.fontSize))
 
 
 def _next_scale(scale: float, used: float, margin: float) -> float:

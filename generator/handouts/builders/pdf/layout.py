@@ -32,7 +32,7 @@ from handouts.builders.pdf.furniture import (
     timestamp,
 )
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Tagger, end_page, start_page, tagged
+from handouts.builders.pdf.tags import Tagger, end_page, marks_in, start_page, tagged
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -87,6 +87,9 @@ class Layout:
         self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
         self.labels = context.labels
         self.tags = Tagger()
+        # Each block written in the topic, with the structure elements made for it: where they were drawn is
+        # where the block landed (read after the pages are drawn, whatever moved or split).
+        self.anchored: list[tuple[Location, list[Any]]] = []
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -198,10 +201,26 @@ class Layout:
         handler = HANDLERS.get(type(block))
         if handler is None:
             raise BuildError(f"the PDF builder cannot draw {type(block).__name__}")
-        return handler(self, block, width)
+        siblings = self.tags.open_element.kids
+        first = len(siblings)
+        made = handler(self, block, width)
+        at = getattr(block, "at", None)
+        if at is not None:
+            self.anchored.append((at, siblings[first:]))
+        return made
+
+    def landed(self) -> list[tuple[Location, int]]:
+        """Return each block of the topic with the first page it was drawn on, in the document's order."""
+        found = []
+        for at, elements in self.anchored:
+            pages = [mark.page for element in elements for mark in marks_in(element)]
+            if pages:
+                found.append((at, min(pages)))
+        return found
 
     def render(self) -> tuple[bytes, int]:
         self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
+        self.anchored = []
         self.header = self._header_first()
         frames = self._frames(sum(h for _, h in self.header))
         buffer = io.BytesIO()

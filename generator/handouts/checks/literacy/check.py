@@ -25,7 +25,7 @@ from handouts.checks.literacy.readability import Sentence, measure, reading_leve
 from handouts.checks.literacy.terms import TermList, is_explained, load_terms, matches_term
 from handouts.content.audience import audience_view
 from handouts.content.model import CITATION, Topic, iter_texts
-from handouts.errors import BuildError, Location
+from handouts.errors import BuildError, InputError, Location
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.source.schema import Text
@@ -118,7 +118,7 @@ def _render(project: Project, target: Target, view: dict[str, Any]) -> tuple[Any
 
     try:
         return render_ir(project, target, view=view)[0], True
-    except BuildError:
+    except (BuildError, InputError):
         if not any("[@" in text for text in iter_texts(view)):
             raise
     # The text cites references the output has no list for: the build fails on that, and the literacy check
