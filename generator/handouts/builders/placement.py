@@ -190,9 +190,9 @@ def room_warnings(
     return [
         Problem(
             contract.where,
-            f"{output} fills {room.fill:.0%} of its pages, less than the {contract.min_fill:.0%} its contract asks; "
+            f"{output}: fills less of its pages than its contract asks ({contract.min_fill:.0%}): {room.fill:.0%}; "
             f"about {room.lines} lines of {body_size:g} pt text would still fit"
-            + (f": it could carry {carry}" if carry else ""),
+            + (f"; it could carry {carry}" if carry else ""),
             "show more of the topic in the variant's template, or lower 'min_fill:' in its contract",
             "warning",
         )

@@ -85,7 +85,13 @@ def check_project(
         from handouts.checks.layout import check_layouts
         from handouts.errors import BuildError
 
-        found, code = check_layouts(project, topic_paths, layout)
+        made: list[Problem] = []
+        found, code = check_layouts(project, topic_paths, layout, made)
+        if strict:
+            found += [replace(p, severity="error") for p in made]
+            code = max(code, InputError.exit_code if made else 0)
+        elif warnings is not None:
+            warnings.extend(p for p in made if p not in warnings)
         # What only a layout finds fails the build to come: the same exit code as that build (1, or 2 for input).
         if found:
             raise (InputError if code == InputError.exit_code else BuildError)(found)

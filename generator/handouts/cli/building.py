@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from handouts.cli.checking import warn
 from handouts.cli.options import (
     build_options,
     build_request,
@@ -15,7 +16,7 @@ from handouts.cli.options import (
     project_of,
     project_option,
 )
-from handouts.errors import BuildFailed
+from handouts.errors import BuildFailed, Problem
 
 if TYPE_CHECKING:
     pass
@@ -54,7 +55,11 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
+    made = _warnings_of(report.records)
+    warn(made)
     if not as_json:
+        for problem in made:
+            click.echo(str(problem), err=True)
         for path in report.removed:
             click.echo(f"removed {path}", err=True)
         click.echo(summary(report), err=True)
@@ -132,3 +137,15 @@ def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, 
     if not as_json:
         click.echo(f"merged {len(records)} outputs from {len(shards)} folders into {folder}", err=True)
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}
+
+
+def _warnings_of(records: list[Any]) -> list[Problem]:
+    """Return the warnings of the outputs this build made, one per distinct warning (grouped as failures are)."""
+    from handouts.build.failures import group_by_output
+    from handouts.errors import problems_from_dicts
+    from handouts.matrix import Target
+
+    built = [r for r in records if r.status == "built" and r.warnings]
+    targets = [Target(r.topic, "", r.variant, r.brand, r.paper, r.path) for r in built]
+    found = [w for r in built for w in problems_from_dicts(r.warnings)]
+    return group_by_output(found, targets) if found else []
