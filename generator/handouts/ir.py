@@ -109,6 +109,7 @@ class Callout:
     label: str = ""
     icon: str = ""
     at: Location | None = field(default=None, compare=False)  # where its content was written
+    keep: bool = True  # kept whole where a column ends (paged formats); False: it may split there
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,8 @@ class _Parser:
         return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)), at)
 
     def callout(self, el: ET.Element, at: Location | None) -> Callout:
-        return Callout(el.get("kind", "note"), self.blocks(el), el.get("label", ""), el.get("icon", ""), at)
+        keep = el.get("keep", "true") != "false"
+        return Callout(el.get("kind", "note"), self.blocks(el), el.get("label", ""), el.get("icon", ""), at, keep)
 
     def figure(self, el: ET.Element, at: Location | None) -> Figure:
         name = el.get("src", "")

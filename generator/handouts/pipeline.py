@@ -33,6 +33,7 @@ from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
 from handouts.formats.registry import FORMATS, get_format, load
 from handouts.matrix import Target
+from handouts.paths import shown
 from handouts.project import Project
 from handouts.source.characters import describe
 from handouts.source.schema import Text
@@ -139,7 +140,10 @@ def topic_pictures(project: Project, topic: Topic) -> dict[str, Path]:
             if block["kind"] != "figure":
                 continue
             name = block["value"]["file"]
-            path = resolve_inside(project.root, str((topic.path.parent / name).resolve()), name.loc, "file", problems)
+            folder = topic.path.parent
+            path = resolve_inside(
+                project.root, str(name), name.loc, "file", problems, folder, f"the topic's folder ({shown(folder)})"
+            )
             if path is not None and check_figure(path, name.loc, problems):
                 pictures[str(name)] = path
     problems.raise_if_any()

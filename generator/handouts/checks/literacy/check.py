@@ -251,7 +251,7 @@ class _Scorer:
         glossary = self.view["glossary"]
         in_glossary: dict[str, bool] = {}
         for term in first:
-            entries = [e for e in glossary if matches_term(str(e["term"]), term)]
+            entries = [e for e in glossary if _glossary_explains(e, term, self.terms)]
             if entries:
                 in_glossary[term] = any(plain_source(e["meaning"]) in printed_text for e in entries)
         unexplained = [t for t in first if t not in explained and not in_glossary.get(t)]
@@ -383,3 +383,12 @@ class _Scorer:
 
 
 assert all(hasattr(_Scorer, f"_pemat_{item}") for item in PEMAT_ITEMS), "every PEMAT item needs its check"
+
+
+def _glossary_explains(entry: dict[str, Any], term: str, terms: TermList) -> bool:
+    """Return True when a glossary entry explains `term`: its term is the term or holds it ("Low blood sugar
+    (hypoglycemia)"), or its meaning starts with it, the medical name of the plain words the entry is about."""
+    if matches_term(str(entry["term"]), term) or any(t == term for _, _, t in terms.find(str(entry["term"]))):
+        return True
+    opening = terms.find(str(entry["meaning"]))
+    return bool(opening) and opening[0][0] == 0 and opening[0][2] == term
