@@ -29,9 +29,20 @@ def printed_problems(
         return []  # a variant without a contract promises nothing
     problems = []
     contract_file = str(contract.where.file)
+    replaced = _replaced_by_slide_points(view, printed)
     for name in contract.carries:
         missing = [t for t in content_texts(view, name) if _place(t) is not None and _place(t) not in printed]
-        if missing:
+        points = next((replaced[loc] for t in missing if (loc := _place(t)) is not None and loc in replaced), None)
+        if points is not None:  # the topic's own slide points stand for it on this output: the topic's to fix
+            problems.append(
+                Problem(
+                    _place(points),
+                    f"the {variant} must carry {CARRIED[name][0]}, and the slide points of its section stand for "
+                    "them there",
+                    f"put {CARRIED[name][0]} in a section without slide points, or write no slide points here",
+                )
+            )
+        elif missing:
             problems.append(
                 Problem(
                     template,
@@ -57,6 +68,18 @@ def printed_problems(
             )
         )
     return problems
+
+
+def _replaced_by_slide_points(view: Mapping[str, Any], printed: frozenset[Location]) -> dict[Location, Any]:
+    """Return, for each text of a section whose slide points the output prints in place of its blocks, the
+    section's first slide point."""
+    found: dict[Location, Any] = {}
+    for section in view["sections"]:
+        if any(_place(t) in printed for t in section["slide"]):
+            for text in (t for b in section["blocks"] for t in block_texts(b)):
+                if (loc := _place(text)) is not None:
+                    found[loc] = section["slide"][0]
+    return found
 
 
 def texts_by_content(view: Mapping[str, Any], printed: frozenset[Location]) -> Iterator[tuple[tuple[str, ...], Any]]:

@@ -57,6 +57,9 @@ LEAVABLE = (
 contract_type = RecordType(
     {
         "carries": Field(ListType(EnumType(CARRIED)), required=False),
+        # What of `carries` a topic may lack (not every topic has a risk list); when the topic has it, the
+        # output must still carry it.
+        "topics_may_lack": Field(ListType(EnumType(CARRIED)), required=False),
         # Where the urgent-help list must start: on a page up to `by_page`, or (decks) on a slide within the first
         # `within_first` share of the slides after the cover, under a slide titled with the label `title`.
         "urgent_help": Field(
@@ -93,6 +96,7 @@ class Contract:
     """What every output of one variant must carry and may leave out; () and 0 ask nothing."""
 
     carries: tuple[str, ...] = ()
+    topics_may_lack: tuple[str, ...] = ()
     urgent_help: UrgentPlacement = UrgentPlacement()
     leaves_out: tuple[str, ...] = ()
     min_fill: float = 0.0
@@ -115,6 +119,7 @@ def resolve_contract(layers: list[Mapping[str, Any] | None], where: Location | N
     urgent = merged.get("urgent_help", {})
     return Contract(
         carries=tuple(str(c) for c in merged.get("carries", ())),
+        topics_may_lack=tuple(str(c) for c in merged.get("topics_may_lack", ())),
         urgent_help=UrgentPlacement(
             int(urgent.get("by_page", 0)), float(urgent.get("within_first", 0.0)), str(urgent.get("title", ""))
         ),
@@ -158,12 +163,12 @@ def content_texts(view: Mapping[str, Any], name: str) -> list[Any]:
 
 def carried_problems(topic: Topic, outputs: Sequence[tuple[str, Mapping[str, Any], Contract]]) -> list[Problem]:
     """Return an error for each content the contracts of `outputs` (variant name, its audience's view of the topic,
-    its contract) ask to carry and the topic lacks, at the topic's line where it would be written; one error names
-    every variant that asks for the same thing."""
+    its contract) ask to carry and the topic lacks (unless topics may lack it), at the topic's line where it would
+    be written; one error names every variant that asks for the same thing."""
     wanting: dict[tuple[str, str], list[str]] = {}
     for name, view, contract in outputs:
         for content in contract.carries:
-            if not has_content(view, content):
+            if content not in contract.topics_may_lack and not has_content(view, content):
                 wanting.setdefault((content, view["audience"]), []).append(name)
     problems = []
     for (content, audience), names in wanting.items():
