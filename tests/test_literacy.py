@@ -310,13 +310,9 @@ def test_base_variants_set_patients_to_grade_6_and_leave_clinicians_unchecked() 
             assert variant.literacy.max_list_items == 7 and variant.literacy.medical_terms
         if variant.audience == "clinician":
             assert not variant.literacy.check
-    # The leaflet carries the steps (its contract), so it is scored for an action list; it has no pictures.
-    assert variants["patient-leaflet"].literacy.pemat == (
-        "main_message_first",
-        "action_list",
-        "summary",
-        "no_citations",
-    )
+    # The leaflet carries the steps (its contract), so it is scored for an action list; it has no pictures, and
+    # no summary beside its main message.
+    assert variants["patient-leaflet"].literacy.pemat == ("main_message_first", "action_list", "no_citations")
 
 
 # ----- the command line: warnings, --strict, the card ----------------------------------------------------------

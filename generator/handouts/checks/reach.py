@@ -126,8 +126,9 @@ def _why(
         return None
     if written.part == "block" and written.section is not None:
         slides = [t.loc for t in _texts_of(written.section.get("slide"), audience)]
-        decks = [v.name for v in outputs if slides and any(loc in printed_by[v.name] for loc in slides)]
-        if decks and len(decks) == len(outputs):
+        showing = [v for v in outputs if not shown_to or audience in shown_to or v.name in shown_to]
+        decks = [v.name for v in showing if slides and any(loc in printed_by[v.name] for loc in slides)]
+        if decks and len(decks) == len(showing):
             return (
                 f"'{written.where}' has {audience} text that no {audience} output prints: the {', '.join(decks)} "
                 f"show{'s' if len(decks) == 1 else ''} this section's slide points in its place",

@@ -154,9 +154,9 @@ def content_texts(view: Mapping[str, Any], name: str) -> list[Any]:
     if name == "urgent_help":
         return list(view["when_to_call"]["urgent"])
     if name == "risks":
-        # The section's heading and words; its pictures and tables may stay in the longer outputs.
+        # The section's heading and lists; its prose, pictures and tables may stay in the longer outputs.
         found = [s for s in view["sections"] if s.get("role") == "risks"]
-        words = [[s["heading"], [[b.get("text"), b.get("items")] for b in s["blocks"]]] for s in found]
+        words = [[s["heading"], [b["items"] for b in s["blocks"] if b["kind"] in ("bullets", "steps")]] for s in found]
         return list(iter_texts(words))
     return list(iter_texts(view.get(name)))
 

@@ -100,14 +100,15 @@ def _left_empty(layout: Layout, budget: int, lines: Callable[[float], int]) -> s
         block = f"the {'box' if after.kind == 'box' else 'picture'}" + (f" at {after.at}" if after.at else "")
         if after.section and not after.section.startswith(ADDED):
             block += f" (in '{after.section}')"
-        if after.section.startswith(ADDED):
-            block += " (added by the template)"
-        remedy = "'keep: false' on it lets it split there" if after.kind == "box" else "a smaller 'size:' lets it stay"
         onto = "the next column" if after.page == placement.page else f"page {after.page}"
-        notes.append(
-            f"page {placement.page} leaves about {lines(empty)} lines empty at {foot}: {block} moved on whole to "
-            f"{onto}; {remedy}, or 'for:' can leave it to other outputs"
+        moved = (
+            f"page {placement.page} leaves about {lines(empty)} lines empty at {foot}: {block} moved on whole to {onto}"
         )
+        if after.section.startswith(ADDED):  # the template's own box: only a cut before it lets it stay
+            notes.append(f"{moved} (the template adds it)")
+            continue
+        remedy = "'keep: false' on it lets it split there" if after.kind == "box" else "a smaller 'size:' lets it stay"
+        notes.append(f"{moved}; {remedy}, or 'for:' can leave it to other outputs")
     return "; ".join(notes)
 
 

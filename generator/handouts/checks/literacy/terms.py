@@ -15,6 +15,7 @@ A term counts as explained in an output when, somewhere in that output's printed
   of red blood cells", "neuropathy means ...", "myelin is the coating ...";
 - the next sentence says what it is or does: "Nerve conduction studies. These test your nerve signals.";
 - it is named after its meaning: "a coating called myelin", "known as myelin";
+- it is an example of plain words before it: "gut diseases, like Crohn's disease or celiac disease";
 - or the topic's `glossary:` explains it and this output prints that entry: the entry's term is it or holds it
   ("Low blood sugar (hypoglycemia)"), or the entry's meaning starts with it, naming the plain words' medical
   name ("Low blood sugar: Hypoglycemia. Blood sugar that is too low.").
@@ -42,6 +43,7 @@ class Cues:
     pointing: tuple[str, ...] = ()  # the next sentence starts with one of these and a defining verb
     doing: tuple[str, ...] = ()  # what a test or a treatment does, as the defining verb of such a sentence
     joining: tuple[str, ...] = ()  # the words that end a list: after ", x," they make it a list, not an apposition
+    examples: tuple[str, ...] = ()  # after a plain word, they make the term an example of it: "gut diseases, like"
 
 
 CUES = {
@@ -53,6 +55,7 @@ CUES = {
         pointing=("this", "these", "it", "they"),
         doing=(r"tests?", r"checks?", r"measures?", r"shows?"),
         joining=("and", "or", "nor"),
+        examples=("like", "such as", "including"),
     ),
     "es": Cues(
         appositive=("un", "una", "unos", "unas", "el", "la", "los", "las", "que", "cuando", "es decir"),
@@ -61,6 +64,7 @@ CUES = {
         pointing=("esto", "esta", "este", "estas", "estos"),
         doing=(r"mide", r"miden", r"revisa", r"revisan", r"muestra", r"muestran"),
         joining=("y", "e", "o", "u", "ni"),
+        examples=("como", "por ejemplo", "entre ellas", "entre ellos"),
     ),
 }
 
@@ -192,7 +196,24 @@ def _explained_before(before: str, after: str, terms: TermList, cues: Cues | Non
     if cues is None:
         return False
     naming = "|".join(re.escape(c) for c in cues.naming)
-    return bool(re.search(rf"\b(?:{naming})\s*$", before, re.IGNORECASE))
+    if re.search(rf"\b(?:{naming})\s*$", before, re.IGNORECASE):
+        return True
+    return _example_of_plain_words(before, terms, cues)
+
+
+def _example_of_plain_words(before: str, terms: TermList, cues: Cues) -> bool:
+    """Return True for a term given as an example of plain words before it: "gut diseases, like Crohn's disease or
+    celiac disease" (the term may be the second of the examples)."""
+    if not cues.examples:
+        return False
+    examples = "|".join(re.escape(c) for c in cues.examples)
+    joining = "|".join(re.escape(c) for c in cues.joining) or "and|or"
+    found = re.search(
+        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?$",
+        before,
+        re.IGNORECASE,
+    )
+    return bool(found) and len(found.group(1)) >= 3 and not terms.find(found.group(1))
 
 
 def _has_plain_words(text: str, terms: TermList) -> bool:
