@@ -156,7 +156,8 @@ def test_an_inline_gloss_clears_a_term(project: Path, sentence: str) -> None:
         ("Myelin, the coating on your nerves, needs B12.", True),
         ("Autoimmune diseases, when the body attacks itself, can cause it.", True),
         ("Pernicious anemia is a problem with taking in B12.", True),
-        ("Gut diseases like celiac, or past gut surgery.", False),  # a list, not an explanation
+        ("Celiac, or past gut surgery, can lower B12.", False),  # a list, not an explanation
+        ("Gut diseases like celiac can lower B12.", True),  # an example of plain words before it
         ("Neuropathy is common.", False),
         ("Ask about neuropathy.", False),
     ],

@@ -180,6 +180,8 @@ def _enclosed_apposition(after: str, terms: TermList, cues: Cues) -> bool:
     found = re.match(rf"\s*(,|\s[-–—])\s*({words})\s*(?:,|\s?[-–—])\s*(\S+)", after)
     if not found or found.group(3).lower().strip(",;.") in cues.joining:
         return False
+    if found.group(2).split()[0].lower() in cues.joining:  # ", or past gut surgery," adds to a list
+        return False
     inside = found.group(2)
     return not terms.find(inside) and _has_plain_words(inside, terms)
 
