@@ -1,8 +1,9 @@
 """Put the default templates and the example project into the wheel as handouts/_data/templates and _data/examples.
 
-The package lives in generator/handouts/, but a folder of data outside the package can only be mapped as a namespace package, which it warns about for every sub-folder. Copying it in
-`build_py` keeps the repository's layout and gives a clean build; an editable install reads the folders in place
-(generator/handouts/resources.py finds them either way).
+The package lives in generator/handouts/, but a folder of data outside the package can only be mapped as a
+namespace package, which it warns about for every sub-folder. Copying it in `build_py` keeps the repository's
+layout and gives a clean build; an editable install reads the folders in place (generator/handouts/resources.py
+finds them either way).
 """
 
 import shutil

@@ -215,7 +215,7 @@ def _example_of_plain_words(before: str, terms: TermList, cues: Cues) -> bool:
         before,
         re.IGNORECASE,
     )
-    return bool(found) and len(found.group(1)) >= 3 and not terms.find(found.group(1))
+    return found is not None and len(found.group(1)) >= 3 and not terms.find(found.group(1))
 
 
 def _has_plain_words(text: str, terms: TermList) -> bool:
