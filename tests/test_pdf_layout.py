@@ -146,8 +146,8 @@ def _topics(draw: st.DrawFn) -> dict:
     sections = []
     for number in range(draw(st.integers(1, 6))):
         blocks: list[dict] = [{"paragraph": draw(_sentence)}]
-        if number == 0:  # every patient output carries the action steps (their contracts)
-            blocks.append({"steps": draw(st.lists(_sentence, min_size=1, max_size=5))})
+        if number == 0:  # every patient output carries the action steps (their contracts); only patients see them
+            blocks.append({"steps": [{"patient": s} for s in draw(st.lists(_sentence, min_size=1, max_size=5))]})
         if draw(st.booleans()):
             blocks.append({"bullets": draw(st.lists(_sentence, min_size=1, max_size=8))})
         if draw(st.booleans()):

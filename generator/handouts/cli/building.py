@@ -101,6 +101,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "inputs": None,
             "depends": None,
             "cites": None,
+            "warnings": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,
