@@ -140,7 +140,10 @@ def test_the_manifest_list_and_gallery_carry_the_language(draft: Path) -> None:
     from handouts.preview.gallery import write_gallery
 
     page = write_gallery(draft / "output", draw=False).read_text(encoding="utf-8")
-    assert "<h2>No clinic brand · foot-care · es</h2>" in page and "<h2>No clinic brand · foot-care · en</h2>" in page
+    # The Spanish outputs are cards of their own, under the topic, each saying its language.
+    spanish = page.count('<span class="badge language">Spanish (es)</span>')
+    assert spanish == len(SPANISH_OUTPUTS), spanish
+    assert page.count("foot-care/es/") >= len(SPANISH_OUTPUTS)
 
 
 def test_a_strict_build_refuses_a_stale_translation_and_check_json_lists_it(reviewed: Path, tmp_path: Path) -> None:

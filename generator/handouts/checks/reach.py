@@ -15,6 +15,7 @@ from typing import Any
 from handouts.content.model import Topic
 from handouts.content.texts import AUDIENCES
 from handouts.errors import Location, Problem
+from handouts.guide import see
 from handouts.source.schema import Text
 from handouts.templating.fields import fields_used
 from handouts.templating.variants import Variant
@@ -76,7 +77,8 @@ def unreached_warnings(
             Problem(
                 loc,
                 f"'{field}' has {audience} text that no {audience} output prints ({names})",
-                f"remove it, or move it to a field the {audience} outputs show (see docs/content-format.md)",
+                f"remove it, or move it to a field the {audience} outputs show "
+                f"({see('content-format', 'which-output-prints-which-field')})",
                 "warning",
             )
         )

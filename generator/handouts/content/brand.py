@@ -16,7 +16,7 @@ from handouts.paths import shown
 from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
 from handouts.source.yamlsource import read_yaml
 
-_LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
+_LINK = r'(https://|mailto:|tel:)[^\s<>"]{1,500}'  # no needless escape: JSON Schema's regexes (ECMA-262) refuse them
 
 brand_type = RecordType(
     {
