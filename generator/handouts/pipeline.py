@@ -20,6 +20,7 @@ from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.errors import (
     BuildError,
+    HandoutError,
     InputError,
     Location,
     Problem,
@@ -214,11 +215,28 @@ def render_markup_of(project: Project, target: Target, view: dict[str, Any] | No
     return markup, printed
 
 
-def citation_numbers(project: Project, topic: Topic, audience: str) -> list[str]:
-    """Return the order that numbers the citations of every output of `audience` alike."""
-    from handouts.content.audience import citation_order
+def citation_numbers(project: Project, target: Target, audience: str) -> list[str]:
+    """Return the order that numbers the citations of every output of `audience` alike: the references of the
+    output that cites fewest first, in the order it cites them (a one-page summary numbers 1 to n, without gaps),
+    then each further reference in the order the output that cites it next-fewest cites it."""
+    version = digest(project.root / target.topic_path)
+    return list(_citation_numbers(project, target.topic_path, version, audience, target.brand))
 
-    return citation_order(audience_view(topic, audience, variants_by_audience(project).get(audience, ())))
+
+@lru_cache(maxsize=16)
+def _citation_numbers(project: Project, topic_path: str, _digest: str, audience: str, brand: str) -> tuple[str, ...]:
+    from handouts.ir import cited_ids
+
+    variants = discover_variants(project.templates)
+    orders = []
+    for name in variants_by_audience(project).get(audience, ()):
+        try:
+            markup, _ = render_markup_of(project, Target.of(Path(topic_path), variants[name], brand))
+        except HandoutError:
+            continue  # its own build says why
+        ids = cited_ids(markup)
+        orders.append((len(ids), name, ids))
+    return tuple(dict.fromkeys(ref_id for _, _, ids in sorted(orders) for ref_id in ids))
 
 
 def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Rendered:
@@ -231,7 +249,7 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Re
     from handouts.templating.render import template_location
 
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
-    order = citation_numbers(project, topic, variant.audience)
+    order = citation_numbers(project, target, variant.audience)
     try:
         document = parse_markup(markup, references_for(project), pictures, order)
     except BuildError as exc:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from handouts.content.blocks import CONTENT_BLOCKS, Pick, PickAll
-from handouts.content.model import CITATION, URGENCY_TIERS, Topic, iter_texts
+from handouts.content.model import URGENCY_TIERS, Topic, iter_texts
 from handouts.errors import Location, Problem
 
 
@@ -108,20 +107,6 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
         ],
         "disclaimer": required("disclaimer"),
     }
-
-
-def citation_order(view: dict[str, Any]) -> list[str]:
-    """Return the ids of the references the audience `view` cites, in the order one numbering gives them to every
-    output of the audience: the main message and the sections' full text first (in the order the one-page summary
-    prints them), then slide points, notes and the rest, in the topic's order."""
-    first = [view["main_message"], [[s["heading"], s["blocks"]] for s in view["sections"]]]
-    rest = [[[s["slide"], s["notes"]] for s in view["sections"]]]
-    rest += [view[key] for key in view if key not in ("main_message", "sections")]
-    found: dict[str, None] = {}
-    for text in iter_texts([first, rest]):
-        for match in CITATION.finditer(str(text)):
-            found.update(dict.fromkeys(re.findall(r"@([a-z0-9-]+)", match.group(0))))
-    return list(found)
 
 
 def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
