@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
 import pypdf
 import pytest
 from pptx import Presentation
@@ -150,6 +151,11 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
     assert "handouts/_version.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("generator/", "tests/", "templates/", "examples/")) for n in names)
+    # Every script prints offline: the Noto typefaces, their licences and digests, and the taglines are inside.
+    for script in ("SC", "TC", "KR", "Arabic"):
+        assert {f"handouts/typefaces/NotoSans{script}-{face}.ttf" for face in ("Regular", "Bold")} <= names
+        assert f"handouts/typefaces/OFL-NotoSans{script}.txt" in names
+    assert {"handouts/typefaces/SHA256SUMS", "handouts/_data/templates/taglines.yaml"} <= names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert metadata["License-Expression"] == "MIT"
     requires = metadata.get_all("Requires-Dist")
@@ -256,6 +262,8 @@ def test_init_then_build_makes_every_output_of_the_example_topic(installed: Inst
             assert len(pypdf.PdfReader(file).pages) == entry["pages"], path
         elif file.suffix == ".html":
             assert entry["pages"] == 1 and "<h1>" in file.read_text(encoding="utf-8"), path
+        elif file.suffix == ".docx":  # Word counts its pages when it opens one: the builder's count is a measure
+            assert docx.Document(str(file)).core_properties.title and entry["pages"] >= 1, path
         else:
             assert len(Presentation(str(file)).slides) == entry["pages"], path
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(clinic)]

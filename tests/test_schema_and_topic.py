@@ -428,7 +428,7 @@ def test_duplicate_section_ids(tmp_path: Path, ref_ids: set[str]) -> None:
 def test_bad_language_tag(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"language: en": "language: English"})
     assert located(one_problem(path, ref_ids)) == (
-        "minimal.yaml:6:11: 'language' must be a language tag like en or es-US, not 'English'"
+        "minimal.yaml:6:11: 'language' must be a language tag like en, es-US or zh-Hant, not 'English'"
     )
 
 

@@ -50,6 +50,7 @@ class Paragraph:
     spans: Inline
     role: str = "body"
     at: Location | None = field(default=None, compare=False)  # where its content was written
+    language: str = ""  # a paragraph in another language than the output's (a tagline): its language tag
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,7 @@ class _Parser:
 
     def paragraph(self, el: ET.Element, at: Location | None) -> Paragraph | None:
         spans = self.inline(el)
-        return Paragraph(spans, el.get("role", "body"), at) if spans else None
+        return Paragraph(spans, el.get("role", "body"), at, el.get("lang", "")) if spans else None
 
     def list_block(self, el: ET.Element, at: Location | None) -> ListBlock | None:
         items = tuple(s for s in (self.inline(item) for item in el.findall("item")) if s)

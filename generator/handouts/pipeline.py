@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,12 +31,13 @@ from handouts.errors import (
 )
 from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
+from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.formats.registry import FORMATS, get_format, load
-from handouts.matrix import Target
+from handouts.guide import see
+from handouts.languages import parse_language
+from handouts.matrix import NEUTRAL_BRAND, Target
 from handouts.paths import shown
 from handouts.project import Project
-from handouts.source.characters import describe
-from handouts.source.schema import Text
 from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
 
@@ -123,6 +124,13 @@ def _brand(project: Project, name: str, _digest: str) -> Brand:
     return find_brand(name, project.brands, project.root)
 
 
+def taglines_of(project: Project, brand: Brand) -> list[dict[str, Any]]:
+    """Return the clinic's language-assistance taglines (the brand's, else the project's): language and words."""
+    from handouts.templating.taglines import taglines_for
+
+    return taglines_for(project.templates, brand.taglines or project.settings.taglines)
+
+
 def labels_of(project: Project, topic: Topic) -> Labels:
     """Return the fixed words for the topic's language, or raise InputError at its `language:` line."""
     return labels_for(project.templates, topic.data["language"])
@@ -207,6 +215,7 @@ def render_markup_of(project: Project, target: Target, view: dict[str, Any] | No
         "t": view,
         "brand": brand_context(brand, topic),
         "labels": labels_of(project, topic),
+        "taglines": taglines_of(project, brand),
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
@@ -259,24 +268,46 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Re
     return Rendered(document, view, cited_ids(markup), frozenset(printed))
 
 
-def check_font_coverage(view: dict, brand: Brand) -> None:
-    """Raise InputError for every character of the shown text that the embedded font cannot draw."""
-    from handouts.fonts import covered_characters
+def fonts_of(project: Project, brand: Brand, language: str) -> ScriptFonts:
+    """Return the typefaces of an output in `language`: its script's first, the project's and then the brand's
+    choices (`fonts:`) over the tool's own."""
+    return fonts_for(parse_language(language).script, {**dict(project.settings.fonts), **dict(brand.fonts)})
 
-    covered = covered_characters()
-    problems = ProblemList()
-    texts: list[Any] = list(iter_texts(view)) + [Text(v) for v in (brand.name, brand.address) if v]
-    if not {ord(ch) for ch in set("".join(texts))} - covered - {10}:
-        return  # the usual case: one set difference instead of a lookup per character
-    for text in texts:
-        for ch in sorted(set(str(text)) - {"\n"}, key=str(text).index):
-            if ord(ch) not in covered:
-                problems.add(
-                    getattr(text, "loc", None),
-                    f"the font cannot draw '{ch}', {describe(ch)}",
-                    "replace it with a character the font has, or write it out in words",
-                )
-    problems.raise_if_any()
+
+def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], brand: Brand) -> list[Problem]:
+    """Return, for each file, the characters of the text an output shows (the topic's, the brand's name and
+    address) that no typeface of the output can draw, before anything is laid out."""
+    from handouts.content.coverage import missing_characters
+    from handouts.fonts import covered_characters
+    from handouts.languages import script_name
+
+    language = topic.data["language"]
+    fonts = fonts_of(project, brand, str(language))
+    own = fonts.face()
+    if own is None or own.pdf is None:
+        script = fonts.script
+        return [
+            Problem(
+                getattr(language, "loc", None),
+                f"no typeface prints {script_name(script)} ({script}), the script '{language}' is written in",
+                f"name a TrueType font made for it in handouts.yaml, 'fonts: {{{script}: {{regular: FILE.ttf}}}}'; "
+                + see("content-format", "languages-and-scripts"),
+            )
+        ]
+    typeface = fonts.pdf()
+    texts: list[Any] = [text for view in views for text in iter_texts(view)]
+    texts += brand.printed_texts()
+    # The usual case in one set difference, with the output's own typeface alone: the others are read only when
+    # a character needs them.
+    if not {ord(ch) for ch in set("".join(texts))} - covered_characters(typeface.alone()) - {10}:
+        return []
+    covered = covered_characters(typeface)
+    hint = (
+        "replace them with characters the typefaces have or write them out in words, or name a typeface that has "
+        "them for their script under 'fonts:' in handouts.yaml or the brand; "
+        + see("content-format", "languages-and-scripts")
+    )
+    return missing_characters(texts, covered, hint)
 
 
 def check_topic(
@@ -286,33 +317,43 @@ def check_topic(
     brands: tuple[str, ...],
     contracts_of: tuple[str, ...] | None = None,
 ) -> None:
-    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it, and it
-    has what the contracts of the variants `contracts_of` (default: the matrix's, of `audiences`) ask it to carry."""
+    """Check one topic for the outputs that show it: it loads, its language has labels, its clinics' taglines have
+    words, the fonts draw it, and it has what the contracts of the variants `contracts_of` (default: the matrix's,
+    of `audiences`) ask it to carry."""
     from handouts.templating.contracts import carried_problems
 
     topic = cached_topic(project, topic_path)
-    labels_of(project, topic)
+    # `check` names no brand: the matrix's (the neutral one at least) print the topic, in their typefaces.
+    brands = brands or tuple(sorted({"" if b == NEUTRAL_BRAND else str(b) for b in project.matrix.brands or ["none"]}))
+    problems = ProblemList()
+    _collect(problems, lambda: labels_of(project, topic))
+    for name in brands:
+        _collect(problems, partial(_brand_taglines, project, name))
+    problems.raise_if_any()
     topic_pictures(project, topic)
     if "translation_of" in topic.data:
-        found = [p for p in translation_problems(project, topic) if p.severity == "error"]
-        if found:
-            raise InputError(found)
+        errors = [p for p in translation_problems(project, topic) if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
     variants = discover_variants(project.templates)
+    views = []
     for audience in audiences:
         # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
         view = audience_view(topic, audience, tuple(v.name for v in variants.values() if v.audience == audience))
         check_figures_have_alt(topic, view)
-        for name in brands:
-            check_font_coverage(view, brand_named(project, name))
+        views.append(view)
+    for name in brands:
+        for problem in font_problems(project, topic, views, brand_named(project, name)):
+            if problem not in problems.items:
+                problems.items.append(problem)
     names = contract_variants(project, topic, audiences) if contracts_of is None else contracts_of
     outputs = [
         (name, audience_view(topic, variants[name].audience, (name,)), variants[name].contract)
         for name in names
         if variants[name].audience in audiences
     ]
-    found = carried_problems(topic, outputs)
-    if found:
-        raise InputError(found)
+    problems.items.extend(carried_problems(topic, outputs))  # what the outputs' contracts ask of the topic
+    problems.raise_if_any()
 
 
 def contract_variants(project: Project, topic: Topic, audiences: tuple[str, ...]) -> tuple[str, ...]:
@@ -326,6 +367,19 @@ def contract_variants(project: Project, topic: Topic, audiences: tuple[str, ...]
         for name, variant in sorted(discover_variants(project.templates).items())
         if (not chosen or name in chosen) and variant.audience in audiences and variant.audience in made_for
     )
+
+
+def _brand_taglines(project: Project, name: str) -> None:
+    """Check that every tagline language a brand (or the project) lists has words."""
+    taglines_of(project, brand_named(project, name))
+
+
+def _collect(problems: ProblemList, check: Callable[[], object]) -> None:
+    """Run `check`, adding the problems it raises to `problems` (each once)."""
+    try:
+        check()
+    except InputError as exc:
+        problems.items.extend(p for p in exc.problems if p not in problems.items)
 
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:
@@ -390,16 +444,19 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             "subject": labels[f"for_audience_{variant.audience}"],
             "keywords": [topic.id, variant.audience, variant.name],
             "topic": topic.id,
-            "draft": is_draft(topic),  # a band on every page, slide and web page says so
+            # A band on every page, slide and web page says so; so it does when the fixed words are a draft.
+            "draft": is_draft(topic) or labels.draft,
         }
+        brand = brand_named(project, target.brand)
         context = BuildContext(
             variant,
             target.paper,
-            brand_named(project, target.brand),
+            brand,
             meta,
             labels,
             project.root,
             source_epoch(topic, epoch),
+            fonts_of(project, brand, meta["language"]),
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)

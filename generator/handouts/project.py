@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
+from handouts.content.typefaces import fonts_type, script_faces
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.files.digests import digest
 from handouts.files.resources import packaged_templates
 from handouts.files.snapshot import pinned
+from handouts.fonts.scripts import ScriptFace
 from handouts.matrix import Matrix, matrix_from, matrix_type
 from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType
 from handouts.source.yamlsource import read_yaml
@@ -34,6 +37,8 @@ project_type = RecordType(
         "output": Field(_folder, required=False),
         "templates": Field(_folder, required=False),
         "matrix": Field(matrix_type, required=False),
+        "fonts": Field(fonts_type, required=False),  # a typeface by script, for every output (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # the clinic's taglines, unless a brand names its own
     }
 )
 DEFAULT_FOLDERS = {"content": "content", "output": "output", "templates": "templates"}
@@ -48,6 +53,8 @@ class Settings:
     output: Path
     templates: Path
     matrix: Matrix
+    fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces handouts.yaml names by script
+    taglines: TaglineSettings | None = None  # the language-assistance taglines every output that asks prints
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ def _settings(root: Path, _digest: str) -> Settings:
             problems.add(where, f"'{key}' must be a folder inside the project, not '{value}'", "for example " + default)
         folders[key] = root / value
     _check_folders_apart(folders, data, path, problems)
+    faces = script_faces(data.get("fonts"), root, problems)
     legacy = folders["content"] / LEGACY_MATRIX
     if legacy.is_file():
         problems.add(
@@ -147,7 +155,13 @@ def _settings(root: Path, _digest: str) -> Settings:
         )
     problems.raise_if_any()
     return Settings(
-        str(data["name"]), folders["content"], folders["output"], folders["templates"], matrix_from(data.get("matrix"))
+        str(data["name"]),
+        folders["content"],
+        folders["output"],
+        folders["templates"],
+        matrix_from(data.get("matrix")),
+        tuple(sorted(faces.items())),
+        tagline_settings(data.get("taglines")),
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from handouts.content.brand import Brand
 from handouts.errors import Location, Problem
+from handouts.fonts.scripts import ScriptFonts, fonts_for
+from handouts.languages import Language, parse_language
 from handouts.templating.labels import Labels
 from handouts.templating.variants import Variant
 
@@ -23,6 +25,12 @@ class BuildContext:
     labels: Labels  # every fixed word an output prints, in the topic's language
     project_root: Path
     epoch: int  # seconds since 1970 for every date written into the file
+    fonts: ScriptFonts = field(default_factory=lambda: fonts_for("Latn"))  # by script, the topic's first
+
+    @property
+    def language(self) -> Language:
+        """Return the topic's language: its script and which way its lines run."""
+        return parse_language(str(self.meta["language"]))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from handouts.source.schema import (
     DateType,
     EnumType,
     Field,
+    LanguageType,
     ListType,
     OneOfKeysType,
     PatternType,
@@ -209,9 +210,7 @@ topic_type = RecordType(
         "version": Field(TextType()),
         "reviewed": Field(DateType()),
         "next_review": Field(DateType()),
-        "language": Field(
-            PatternType(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag like en or es-US", "write for example 'en'")
-        ),
+        "language": Field(LanguageType()),
         "authors": Field(names),
         "reviewers": Field(names),
         "source": Field(TextType(), required=False),
@@ -324,8 +323,11 @@ def file_stem(data: dict) -> str:
 
 
 def primary_language(tag: str) -> str:
-    """Return a language tag's first subtag in lower case: es-US gives es."""
-    return str(tag).split("-")[0].lower()
+    """Return the language a translation's file name and output folder say: its first subtag in lower case (es-US
+    gives es), with the script where a language is written in two (zh-TW gives zh-Hant, zh zh-Hans)."""
+    from handouts.languages import language_key
+
+    return language_key(str(tag))
 
 
 def _check_translation_keys(data: dict, root: YNode, problems: ProblemList) -> None:

@@ -55,7 +55,15 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
         key = (round(scale, 4), round(spacing, 3), tight, options)
         if key not in cache:
             style = make_pdf_style(
-                variant.style, context.brand, key[0], variant.min_font_size, key[1], tight, hyphenation
+                variant.style,
+                context.brand,
+                key[0],
+                variant.min_font_size,
+                key[1],
+                tight,
+                hyphenation,
+                context.fonts,
+                context.language.rtl,
             )
             layout = Layout(doc, context, style, options)
             data, pages = layout.render()

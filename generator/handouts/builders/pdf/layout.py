@@ -17,7 +17,6 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import ir
 from handouts.builders.context import BuildContext
-from handouts.builders.measure import text_width
 from handouts.builders.pdf.blocks import HANDLERS, markup
 from handouts.builders.pdf.flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf.furniture import (
@@ -26,13 +25,16 @@ from handouts.builders.pdf.furniture import (
     draw_footer,
     draw_rule,
     draw_running_header,
-    face_of,
     fitted_title,
     footer_text,
     timestamp,
+    typeface_of,
+    width_in,
 )
+from handouts.builders.pdf.lines import draw_line
+from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Marked, Tagger, end_page, marks_in, start_page, tagged
+from handouts.builders.pdf.tags import Marked, Tagger, end_page, marks_in, start_page
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -77,6 +79,8 @@ class Layout:
         self.page_w, self.page_h = context.variant.page_size(context.paper)
         self.page = page = style.sheet["page"]
         self.margins = (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"])
+        if style.rtl:  # a right-to-left page is the mirror image: its margins and columns swap sides
+            self.margins = (page["margin_top"], page["margin_left"], page["margin_bottom"], page["margin_right"])
         self.columns = page["columns"]
         self.gap = page["column_gap"]
         self.footer_h = page["footer_height"] if page["footer"] else 0.0
@@ -120,7 +124,7 @@ class Layout:
             height = min(height or full, full)
             return [
                 Frame(
-                    left + i * (self.column_w + self.gap),
+                    left + (self.columns - 1 - i if self.style.rtl else i) * (self.column_w + self.gap),
                     bottom + self.footer_h + full - height,  # a shorter frame hangs from the top of the body
                     self.column_w,
                     height,
@@ -178,13 +182,8 @@ class Layout:
         if not self.page["footer"]:
             return
         para = self.style.para("page_footer")
-        face = face_of(para.fontName)
         text = footer_text(
-            self.context.labels,
-            self.context.meta,
-            page,
-            total,
-            lambda line: text_width(line, para.fontSize, face) <= self.width,
+            self.context.labels, self.context.meta, page, total, lambda line: width_in(line, para) <= self.width
         )
         draw_footer(canvas, self.style, text, self.context.brand, self.margins[3], self.margins[2], self.width)
 
@@ -314,9 +313,12 @@ class Layout:
             canvas.setFillColor(self.style.color("urgent_bg"))
             canvas.rect(6, self.page_h - 6 - 3 * para.leading, self.page_w - 12, 3 * para.leading, fill=1, stroke=1)
             canvas.setFillColor(colour)
-            canvas.setFont(font_name("bold"), para.fontSize * 1.3)
+            bold, size, rtl = font_name("bold", self.style.typeface), para.fontSize * 1.3, self.style.rtl
+            canvas.setFont(bold, size)
             text = self.context.labels["draft_overflow"].format(pages=self.context.variant.max_pages)
-            canvas.drawString(self.margins[3], self.page_h - 6 - 2 * para.leading, text)
+            x = self.page_w - self.margins[1] if rtl else self.margins[3]
+            y = self.page_h - 6 - 2 * para.leading
+            draw_line(canvas, x, y, text, bold, size, typeface_of(para), "right" if rtl else "left", rtl)
         canvas.restoreState()
 
     def too_tall_problem(self) -> Problem:
@@ -414,7 +416,7 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["initialFontName"] = font_name("regular")
+            kwargs["initialFontName"] = font_name("regular", layout.style.typeface)
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = timestamp(epoch)
             self.setViewerPreference("DisplayDocTitle", "true")
@@ -446,7 +448,7 @@ def _first_words(flowable: Flowable) -> str:
     pending: list = [flowable]
     while pending:
         item = pending.pop(0)
-        if isinstance(item, Paragraph):
+        if isinstance(item, Paragraph) or hasattr(item, "getPlainText"):
             text = item.getPlainText()
             return text if len(text) <= 40 else text[:40] + "..."
         if isinstance(item, Table):

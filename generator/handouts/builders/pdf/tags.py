@@ -45,6 +45,7 @@ class Node:
     alt: str = ""
     attributes: dict[str, str] = field(default_factory=dict)  # /A: Scope of a TH, ListNumbering of an L
     link: Node | None = None  # the Link element its link annotations belong to, when it is itself inside one
+    lang: str = ""  # /Lang: the language of an element in another language than the document's (a tagline)
 
     def has_content(self) -> bool:
         """Return whether anything in this element was drawn: an element with nothing to read is left out."""
@@ -63,9 +64,10 @@ class Tagger:
         self.last_heading = 1  # the title is the one H1
 
     # ----- the tree, while flowables are made -----------------------------------------------------------------
-    def add(self, role: str, alt: str = "", **attributes: str) -> Node:
-        """Return a new element of `role` appended to the open element."""
-        node = Node(role, alt=alt, attributes=attributes)
+    def add(self, role: str, alt: str = "", lang: str = "", **attributes: str) -> Node:
+        """Return a new element of `role` appended to the open element (in language `lang` when it is not the
+        document's)."""
+        node = Node(role, alt=alt, attributes=attributes, lang=lang)
         self._open[-1].kids.append(node)
         if role[:1] == "H" and role[1:].isdigit():
             self.last_heading = int(role[1:])

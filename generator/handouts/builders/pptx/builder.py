@@ -61,6 +61,7 @@ class PptxBuilder:
         template = context.brand.file("pptx_template")
         prs = Presentation(str(template)) if template else Presentation()
         look = DeckStyle(context.variant.style, context, built_in=template is None)
+        look.measure_every_script(deck_text(deck))
         if look.built_in:
             prs.slide_width = emu(look.sheet["slide"]["width"])
             prs.slide_height = emu(look.sheet["slide"]["height"])
@@ -167,7 +168,8 @@ class _DeckWriter(DeckLayout):
     def _title_icon(self, slide: Any, name: str, title: Box, text: str) -> None:
         size = self._icon_size()
         color = self.look.color("title")
-        left = title.left - size - self.width * self.look.geometry("column_gap") / 2
+        gap = self.width * self.look.geometry("column_gap") / 2
+        left = title.right + gap if self.look.rtl else title.left - size - gap
         top = title.bottom - size - INSETS.bottom
         dpi = float(self.look.sheet["figure"]["dpi"])
         picture = slide.shapes.add_picture(icon_png(name, color, size, dpi), emu(left), emu(top), emu(size), emu(size))
@@ -311,7 +313,8 @@ class _DeckWriter(DeckLayout):
             pad = float(self.look.sheet["panel"]["padding"]) + border
             dpi = float(self.look.sheet["figure"]["dpi"])
             png = icon_png(name, self.look.resolve(look["accent"]), icon, dpi)
-            picture = slide.shapes.add_picture(png, emu(box.left + pad), emu(box.top + pad), emu(icon), emu(icon))
+            left = box.right - pad - icon if self.look.rtl else box.left + pad
+            picture = slide.shapes.add_picture(png, emu(left), emu(box.top + pad), emu(icon), emu(icon))
             picture.name = f"Icon: {name}"
             # The level reads from the box's first words (its level word or its heading); the icon repeats them.
             set_description(picture, self._panel_items(panel)[0].text if panel.items or panel.label else name)
@@ -375,6 +378,17 @@ def _places(blocks: tuple[Any, ...]) -> list[Any]:
     return found
 
 
+def deck_text(deck: ir.Deck) -> str:
+    """Return every word the deck says, to tell which scripts' typefaces it is measured with."""
+    found = [ir.plain(deck.title)]
+    for slide in deck.slides:
+        found += [ir.plain(slide.title), ir.plain(slide.subtitle)]
+        found += [item.text for item in body_items(tuple(b for b in slide.blocks if not isinstance(b, ir.Table)))]
+        for table in (b for b in slide.blocks if isinstance(b, ir.Table)):
+            found += [ir.plain(cell) for row in (table.header, *table.rows) for cell in row]
+    return "".join(found)
+
+
 def remove_body(slide: Any) -> None:
     """Remove the body placeholders of `slide` (a slide of pictures or a table has no text body)."""
     for shape in list(slide.placeholders):
@@ -400,6 +414,8 @@ def draw_table(
     total = fit.header_height + sum(heights)
     shape = slide.shapes.add_table(len(rows) + 1, len(header), emu(box.left), emu(box.top), emu(box.width), emu(total))
     table = shape.table
+    if style.rtl:  # PowerPoint sets the first column at the right, as a right-to-left reader starts
+        table._tbl.tblPr.set("rtl", "1")
     for index, width in enumerate(fit.widths):
         table.columns[index].width = emu(width)
     table.rows[0].height = emu(fit.header_height)

@@ -22,6 +22,7 @@ from handouts.checks.literacy.locate import (
 )
 from handouts.checks.literacy.printed import Passage, Printed, read_output
 from handouts.checks.literacy.readability import Sentence, measure, reading_level, sentence_score, split_sentences
+from handouts.checks.literacy.scripts import Applicability, applicability
 from handouts.checks.literacy.terms import TermList, is_explained, load_terms, matches_term
 from handouts.content.audience import audience_view
 from handouts.content.model import CITATION, Topic, iter_texts
@@ -158,20 +159,33 @@ class _Scorer:
         return self.variant.literacy
 
     def score(self, card: OutputCard) -> None:
+        applies = applicability(self.language)
         sentences = [
-            (measure(CITATION_NUMBERS.sub("", text), self.language), passage)
+            (self._measure(CITATION_NUMBERS.sub("", text), applies), passage)
             for passage in self.printed.passages
             if passage.role == "body"
             for text in split_sentences(passage.text)
         ]
         self._reading_level(card, sentences)
-        self._sentence_length(card, sentences)
+        if applies.words:
+            card.sentences = {"note": applies.words}
+        else:
+            self._sentence_length(card, sentences)
         if self.settings.medical_terms:
-            self._medical_terms(card)
+            if applies.terms:
+                card.terms = {"note": applies.terms}
+            else:
+                self._medical_terms(card)
         if self.settings.max_list_items:
             self._lists(card)
         for item in self.settings.pemat:
             getattr(self, f"_pemat_{item}")(card)
+
+    def _measure(self, text: str, applies: Applicability) -> Sentence:
+        """Return a sentence counted as the language allows: words and syllables, words only, or nothing."""
+        if not applies.syllables:
+            return measure(text, self.language)
+        return Sentence(text, 0 if applies.words else len(text.split()), 0, 0)
 
     def _where(self, sentence: Sentence, passage: Passage) -> Location | None:
         return self.index.locate(sentence.text, passage.at)
@@ -180,6 +194,9 @@ class _Scorer:
         limit = self.settings.reading_limit(self.language)
         if limit is None:
             card.reading = {"formula": None, "note": f"no reading_level set for the language '{self.language}'"}
+            return
+        if applicability(self.language).syllables:
+            card.reading = {"formula": None, "note": applicability(self.language).syllables}
             return
         formula = FORMULAS[limit.formula]
         level = reading_level([s for s, _ in sentences], limit.formula, self.language)
