@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 def display_name(path: Path) -> str:
@@ -53,7 +54,7 @@ class HandoutError(Exception):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
-        self.result: dict = {}  # what the command had done when it failed, for its --json document
+        self.result: dict[str, Any] = {}  # what the command had done when it failed, for its --json document
         self.draft: bytes | None = None  # an output that does not fit, made anyway for `build --draft`
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -82,7 +83,7 @@ class BuildFailed(HandoutError):
     exit_code = 1
 
 
-def problems_to_dicts(problems: list[Problem]) -> list[dict]:
+def problems_to_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
     """Return problems as plain values, to travel between processes and into JSON."""
     return [
         {
@@ -95,7 +96,7 @@ def problems_to_dicts(problems: list[Problem]) -> list[dict]:
     ]
 
 
-def problems_from_dicts(entries: list[dict]) -> list[Problem]:
+def problems_from_dicts(entries: list[dict[str, Any]]) -> list[Problem]:
     """Return the problems `problems_to_dicts` made."""
     return [
         Problem(
@@ -127,6 +128,6 @@ class ProblemList:
             raise error(sorted(self.items, key=_problem_order))
 
 
-def _problem_order(problem: Problem) -> tuple:
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
     loc = problem.location
     return (loc.file, loc.line, loc.col) if loc else ("", 0, 0)

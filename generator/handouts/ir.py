@@ -106,7 +106,7 @@ class Callout:
     """
 
     kind: str
-    blocks: tuple
+    blocks: tuple[Block, ...]
     label: str = ""
     icon: str = ""
     at: Location | None = field(default=None, compare=False)  # where its content was written
@@ -127,7 +127,7 @@ class Figure:
 @dataclass(frozen=True)
 class Section:
     id: str
-    blocks: tuple
+    blocks: tuple[Block, ...]
     at: Location | None = field(default=None, compare=False)  # where its content was written
 
     @property
@@ -150,7 +150,7 @@ Block = Heading | Paragraph | ListBlock | Table | Faq | References | Qr | Callou
 class Document:
     title: Inline
     subtitle: Inline
-    blocks: tuple
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Slide:
     kind: str
     title: Inline
     subtitle: Inline = ()
-    blocks: tuple = ()
+    blocks: tuple[Block, ...] = ()
     notes: str = ""
     continued: bool = False
     icon: str = ""

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from handouts.errors import InputError, ProblemList
 from handouts.formats.style import paper_name
@@ -83,7 +84,7 @@ class Matrix:
     languages: list[str] | None = None
 
 
-def matrix_from(data: dict | None) -> Matrix:
+def matrix_from(data: dict[str, Any] | None) -> Matrix:
     """Return the matrix a checked `matrix:` mapping describes; a key left out means all of it (brands: none)."""
     data = data or {}
     return Matrix(

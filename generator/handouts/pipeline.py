@@ -535,7 +535,7 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
 
 def _check_topic(
     root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...], variant_names: tuple[str, ...]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Check one topic in a worker (plain values in and out); return its problems."""
     try:
         check_topic(Project(Path(root)), topic_path, audiences, brand_names, variant_names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
 from handouts.content.typefaces import fonts_type, script_faces
@@ -165,7 +166,7 @@ def _settings(root: Path, _digest: str) -> Settings:
     )
 
 
-def _check_folders_apart(folders: dict[str, Path], data: dict, path: Path, problems: ProblemList) -> None:
+def _check_folders_apart(folders: dict[str, Path], data: dict[str, Any], path: Path, problems: ProblemList) -> None:
     """Report an output folder that is, holds or lies inside the content or templates folder.
 
     A build replaces and removes files in its output folder; it must never be one that holds the sources.

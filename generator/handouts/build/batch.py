@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from handouts.build.cache import RunInputs
 from handouts.build.executors import (
@@ -134,7 +135,7 @@ class _SortedOut:
     """A planned request's targets sorted into fresh ones (already reported as reused) and stale ones."""
 
     project: Project
-    previous: dict[str, dict]  # the manifest's entries, by path
+    previous: dict[str, dict[str, Any]]  # the manifest's entries, by path
     stale: list[Target]
     inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
     variants: dict[str, Variant]  # the project's variants, by name

@@ -56,7 +56,7 @@ class BuildReport:
     def reused(self) -> int:
         return sum(r.status == "reused" for r in self.records)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """Return the counts and the artifacts; the failures travel as structured problems beside them."""
         return {
             "built": self.built,
@@ -75,7 +75,7 @@ DRAFTS = "drafts"  # the folder in the output folder where `build --draft` write
 
 def execute(
     root: str, out: str, target: Target, inputs: dict[str, str], draft: bool = False, run_token: str = ""
-) -> dict:
+) -> dict[str, Any]:
     """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}. With
     `draft`, an output that does not fit is written anyway, marked, to the drafts folder (never over a good one).
 
@@ -114,7 +114,7 @@ def execute(
         )
         return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
     except HandoutError as exc:
-        failed: dict = {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
+        failed: dict[str, Any] = {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
         if draft and exc.draft is not None:
             path = Path(out) / DRAFTS / target.output
             atomic_write(path, exc.draft, durable=False, root=Path(out))
@@ -186,7 +186,7 @@ class Run:
         """Return the plain arguments of `execute` for `target`."""
         return str(self.project.root), str(self.out), target, self.inputs[target.key], self.draft, self.token
 
-    def collect(self, result: dict, target: Target) -> bool:
+    def collect(self, result: dict[str, Any], target: Target) -> bool:
         """Record one finished job and report it; return True when the build should stop."""
         if "error" in result:
             self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
@@ -226,7 +226,7 @@ def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window:
     than one for every output of a large batch.
     """
     queue = iter(targets)
-    futures: dict[Future, Target] = {}
+    futures: dict[Future[dict[str, Any]], Target] = {}
 
     def top_up() -> None:
         for target in queue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from handouts.errors import Problem
 from handouts.matrix import NEUTRAL_BRAND, Target
@@ -19,14 +20,14 @@ def group_by_output(problems: Iterable[Problem], targets: Iterable[Target]) -> l
     pages"); where the amounts differ (each paper and brand has its own overflow), the largest is told.
     """
     by_output = {target.output: target for target in targets}
-    groups: dict[tuple, list[tuple[Target, Problem]]] = {}
-    loose: dict[tuple, Problem] = {}
-    order: list[tuple] = []
+    groups: dict[tuple[Any, ...], list[tuple[Target, Problem]]] = {}
+    loose: dict[tuple[Any, ...], Problem] = {}
+    order: list[tuple[Any, ...]] = []
     for problem in problems:
         output, _, rest = problem.message.partition(": ")
         target = by_output.get(output)
         if target is None:
-            key: tuple = ("", problem)
+            key: tuple[Any, ...] = ("", problem)
             loose[key] = problem
         else:
             key = (problem.location, rest.partition(":")[0], problem.severity)

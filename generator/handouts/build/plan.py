@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from handouts.build.cluster import DEFAULT_TIMEOUT
 from handouts.content.translation import header_of, refuse_unprintable
@@ -193,7 +194,7 @@ def refuse_unprintable_translations(project: Project, targets: list[Target]) -> 
 
 
 def retired_outputs(
-    project: Project, previous: dict[str, dict], selected: list[Target], request: BuildRequest
+    project: Project, previous: dict[str, dict[str, Any]], selected: list[Target], request: BuildRequest
 ) -> list[str]:
     """Return the outputs the previous manifest lists that belong neither to the matrix nor to this request.
 

@@ -9,12 +9,15 @@ leaves a manifest that lists a missing file (which the next run drops), never a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from handouts.files.digests import digest
 from handouts.outputs.journal import ManifestJournal
 
 
-def retire_outputs(out: Path, previous: dict[str, dict], retired: list[str], journal: ManifestJournal) -> list[str]:
+def retire_outputs(
+    out: Path, previous: dict[str, dict[str, Any]], retired: list[str], journal: ManifestJournal
+) -> list[str]:
     """Remove the outputs `retired` names (paths in the manifest `previous`) and return the ones removed."""
     removed = []
     out_real = out.resolve()

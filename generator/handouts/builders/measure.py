@@ -24,7 +24,8 @@ def _string_width_fn(typeface: Typeface) -> Callable[[str, str, float], float]:
     register_typeface(typeface.alone())  # a fallback is registered when a run first needs it
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth
+    width_fn: Callable[[str, str, float], float] = stringWidth
+    return width_fn
 
 
 def text_width(text: str, size: float, face: str = "regular", typeface: Typeface = OPEN_SANS) -> float:

@@ -14,6 +14,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from handouts.errors import HandoutError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.matrix import Target
@@ -98,7 +99,7 @@ def _add_warnings(warnings: list[Problem] | None, found: list[Problem], targets:
         warnings += [w for w in group_by_output(found, targets) if w not in warnings]
 
 
-def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict], dict[str, str], int]:
+def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict[str, Any]], dict[str, str], int]:
     """Build one output in memory (plain values in and out, for a worker); return its problems, the digests of
     the files it depends on when it has none, and the exit code of its problems."""
     from handouts.files.digests import digest
@@ -113,7 +114,9 @@ def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict], d
     return problems_to_dicts(list(result.warnings)), depends, 0
 
 
-def _known_to_fit(built: dict | None, checked: dict | None, inputs: dict[str, str], project: Project) -> bool:
+def _known_to_fit(
+    built: dict[str, Any] | None, checked: dict[str, Any] | None, inputs: dict[str, str], project: Project
+) -> bool:
     """Return True when a build or a check made this output from these very inputs, without a problem."""
     from handouts.files.digests import digest
 
@@ -125,7 +128,7 @@ def _known_to_fit(built: dict | None, checked: dict | None, inputs: dict[str, st
     return False
 
 
-def _read_cache(out: Path) -> dict[str, dict]:
+def _read_cache(out: Path) -> dict[str, dict[str, Any]]:
     """Return the outputs the last check laid out without a problem, with their input digests."""
     try:
         data = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
@@ -134,7 +137,7 @@ def _read_cache(out: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_cache(out: Path, entries: dict[str, dict]) -> None:
+def _write_cache(out: Path, entries: dict[str, dict[str, Any]]) -> None:
     """Remember the outputs that fit, in an output folder a build has made (check never makes one); a cache that
     cannot be written only costs the next check time."""
     from handouts.outputs.write import atomic_write

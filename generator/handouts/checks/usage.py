@@ -33,7 +33,7 @@ def topic_warnings(
     return warnings
 
 
-def _section_warnings(section: dict, by_audience: dict[str, list[Variant]]) -> Iterator[Problem]:
+def _section_warnings(section: dict[str, Any], by_audience: dict[str, list[Variant]]) -> Iterator[Problem]:
     """Yield the warnings of one section: nothing to show an audience its heading names, no training notes."""
     heading = section["heading"]
     shown_to = section.get("for")
@@ -68,12 +68,12 @@ def _section_warnings(section: dict, by_audience: dict[str, list[Variant]]) -> I
                 )
 
 
-def _shows(block: dict, audience: str, outputs: list[Variant]) -> bool:
+def _shows(block: dict[str, Any], audience: str, outputs: list[Variant]) -> bool:
     shown_to = block.get("for")
     return not shown_to or audience in shown_to or any(v.name in shown_to for v in outputs)
 
 
-def _has_text_for(block: dict, audience: str) -> bool:
+def _has_text_for(block: dict[str, Any], audience: str) -> bool:
     """Return True when the block has words for `audience` (a figure or table has them in its parts)."""
     found = list(_audience_maps(block["value"]))
     return not found or any(mapping.get(audience) is not None for mapping in found)
@@ -92,7 +92,7 @@ def written_for(value: Any) -> dict[str, Location | None]:
     return found
 
 
-def _audience_maps(value: Any) -> Iterator[dict]:
+def _audience_maps(value: Any) -> Iterator[dict[str, Any]]:
     """Yield every audience mapping (audience -> Text) inside a validated value."""
     if isinstance(value, dict):
         if value and set(value) <= set(AUDIENCES) and all(isinstance(v, Text) for v in value.values()):

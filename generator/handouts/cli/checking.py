@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -47,7 +47,7 @@ def check(
     strict: bool,
     no_layout: bool,
     jobs: int,
-) -> dict:
+) -> dict[str, Any]:
     """Find every problem a build would, writing no output: handouts.yaml, the topics (or TOPIC.yaml), brands,
     references, variants, styles, labels and templates, then every output of the matrix laid out in memory
     (page budgets, citations, audience text a template needs). Outputs whose inputs have not changed since

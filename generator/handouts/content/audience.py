@@ -36,24 +36,24 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
     whose `for:` names variants); absent optional parts are None or [], absent required text a MissingText."""
     data = topic.data
 
-    def pick(value: dict | None) -> str | None:
+    def pick(value: dict[str, Any] | None) -> str | None:
         return None if value is None else value.get(audience)
 
     def required(key: str) -> str | MissingText:
         value = data[key]
-        found = value.get(audience)
+        found: str | None = value.get(audience)
         if found is not None:
             return found
         return MissingText(key, audience, _first_text_location(value))
 
-    def pick_all(values: list | None) -> list[str]:
+    def pick_all(values: list[Any] | None) -> list[str]:
         return [text for text in (pick(v) for v in values or []) if text is not None]
 
-    def visible(item: dict) -> bool:
+    def visible(item: dict[str, Any]) -> bool:
         shown_to = item.get("for", [audience])
         return audience in shown_to or any(name in shown_to for name in variants)
 
-    def pick_pairs(pairs: list | None) -> list[dict[str, Any]]:
+    def pick_pairs(pairs: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         shown = (p for p in pairs or [] if visible(p))
         picked = ({"question": pick(p["question"]), "answer": pick(p["answer"])} for p in shown)
         return [p for p in picked if p["question"] is not None and p["answer"] is not None]
@@ -109,7 +109,7 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
     }
 
 
-def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
+def _block(block: dict[str, Any], pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
     picked = CONTENT_BLOCKS[block["kind"]].pick(block["value"], pick, pick_all)
     if picked is not None:
         picked["at"] = _first_location(picked)

@@ -15,7 +15,7 @@ from handouts.content.texts import audience_text, check_table_shape
 from handouts.source.schema import EnumType, Field, ListType, PatternType, RecordType, SchemaType
 
 Pick = Callable[[Any], Any]  # one audience's text of an {audience: text} value, or None
-PickAll = Callable[[Any], list]  # one audience's texts of a list of such values
+PickAll = Callable[[Any], list[str]]  # one audience's texts of a list of such values
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,7 @@ class Topic:
 
     id: str
     path: Path
-    data: dict
+    data: dict[str, Any]
 
     def __getitem__(self, key: str) -> Any:
         return self.data.get(key)
@@ -279,7 +279,7 @@ def _load_topic(path: Path, reference_ids: set[str], display_name: str | None) -
     return Topic(id=str(data["id"]), path=path, data=data)
 
 
-def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], problems: ProblemList) -> None:
+def _check_topic(data: dict[str, Any], root: YNode, path: Path, reference_ids: set[str], problems: ProblemList) -> None:
     topic_id = data["id"]
     expected = file_stem(data)
     if path.suffix in (".yaml", ".yml") and path.stem != expected:
@@ -315,7 +315,7 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
         seen[section["id"]] = section["id"]
 
 
-def file_stem(data: dict) -> str:
+def file_stem(data: dict[str, Any]) -> str:
     """Return the file name (without .yaml) a topic must have: its id, and a translation's language after it."""
     if "translation_of" in data:
         return f"{data['id']}.{primary_language(data['language'])}"
@@ -330,7 +330,7 @@ def primary_language(tag: str) -> str:
     return language_key(str(tag))
 
 
-def _check_translation_keys(data: dict, root: YNode, problems: ProblemList) -> None:
+def _check_translation_keys(data: dict[str, Any], root: YNode, problems: ProblemList) -> None:
     """Report translation keys that do not go together: a translation says its source, status and digests."""
     if "translation_of" not in data:
         for key in ("translation_status", "reviewed_by", "source_digests"):
@@ -362,7 +362,7 @@ def _check_translation_keys(data: dict, root: YNode, problems: ProblemList) -> N
         )
 
 
-def _block_nodes(root: YNode, section: dict) -> list[YNode]:
+def _block_nodes(root: YNode, section: dict[str, Any]) -> list[YNode]:
     """Return the YAML nodes of `section`'s blocks, to locate a problem at a key inside one."""
     sections = _value(root, "sections")
     for node in sections.items if sections is not None else ():
@@ -407,7 +407,7 @@ def check_citations(text: Text, reference_ids: set[str], problems: ProblemList) 
         problems.add(text.loc, "a citation is not written as [@id] or [@id1; @id2]", "check the brackets, '@' and ';'")
 
 
-def iter_texts(value: Any):
+def iter_texts(value: Any) -> Iterator[Text]:
     """Yield every Text inside a validated value, in document order."""
     if isinstance(value, Text):
         yield value

@@ -56,7 +56,7 @@ MAX_HEADING_CHARS = 200
 heading_text = AudienceTextType(MAX_HEADING_CHARS)
 
 
-def check_table_shape(table: dict, node: YNode, problems: ProblemList, where: str) -> None:
+def check_table_shape(table: dict[str, Any], node: YNode, problems: ProblemList, where: str) -> None:
     width = len(table["columns"])
     for number, row in enumerate(table["rows"], start=1):
         if len(row) != width:

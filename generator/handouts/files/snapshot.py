@@ -36,4 +36,5 @@ def pinned(key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     if key not in _memo:
         _memo[key] = compute()
-    return _memo[key]
+    value: T = _memo[key]  # the memo holds every key's own type
+    return value

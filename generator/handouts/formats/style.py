@@ -150,7 +150,7 @@ def _lookup(sheet: dict[str, Any], dotted: str) -> Any:
     return value
 
 
-def deep_merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Return `base` with `override` laid over it, mappings merged key by key."""
     result = dict(base)
     for key, value in override.items():
@@ -215,16 +215,18 @@ def _paragraph_groups(sheet: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield sheet["paragraphs"]
 
 
-def resolve_paragraph_styles(styles: dict[str, dict], problems: ProblemList | None = None) -> dict[str, dict]:
+def resolve_paragraph_styles(
+    styles: dict[str, dict[str, Any]], problems: ProblemList | None = None
+) -> dict[str, dict[str, Any]]:
     """Return every paragraph style with its `parent:` chain folded in; report unknown parents and loops."""
-    resolved: dict[str, dict] = {}
+    resolved: dict[str, dict[str, Any]] = {}
 
-    def resolve(name: str, seen: tuple[str, ...]) -> dict:
+    def resolve(name: str, seen: tuple[str, ...]) -> dict[str, Any]:
         if name in resolved:
             return resolved[name]
         own = styles[name]
         parent = own.get("parent")
-        base: dict = {}
+        base: dict[str, Any] = {}
         if parent and parent not in styles:
             if problems is not None:
                 problems.add(

@@ -14,6 +14,7 @@ import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from handouts.icons import FOLDER, NAMES
 
@@ -28,7 +29,7 @@ def svg_of(body: str, size: int) -> str:
     )
 
 
-def write_icons(data: dict) -> list[str]:
+def write_icons(data: dict[str, Any]) -> list[str]:
     """Write the SVG of every icon in NAMES from Iconify JSON `data`; return the names written."""
     size = int(data.get("width", 48))
     written = []
@@ -43,7 +44,7 @@ def write_icons(data: dict) -> list[str]:
     return written
 
 
-def download() -> dict:
+def download() -> dict[str, Any]:
     """Return the icon set's JSON from the npm registry (needs npm)."""
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=work, check=True, capture_output=True)
@@ -51,7 +52,8 @@ def download() -> dict:
         with tarfile.open(archive) as tar:
             member = tar.extractfile("package/icons.json")
             assert member is not None
-            return json.load(member)
+            data: dict[str, Any] = json.load(member)
+            return data
 
 
 def main() -> None:

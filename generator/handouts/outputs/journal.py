@@ -16,6 +16,7 @@ import os
 from collections.abc import Collection, Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import handouts
 from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION, ArtifactRecord
@@ -24,7 +25,7 @@ from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import atomic_write, write_failure
 
 
-def manifest_text(entries: Iterable[dict], shards: Shards | None = None) -> str:
+def manifest_text(entries: Iterable[dict[str, Any]], shards: Shards | None = None) -> str:
     """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast);
     `shards`: the shards of a split build the folder holds (none: the whole matrix)."""
     body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
@@ -36,12 +37,12 @@ def manifest_text(entries: Iterable[dict], shards: Shards | None = None) -> str:
     return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
 
 
-def _settled(entry: dict) -> dict:
+def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     """Return `entry` without the hash of the file it was replacing: its own file is on disk."""
     return {k: v for k, v in entry.items() if k != "replacing"} if "replacing" in entry else entry
 
 
-def _path(entry: dict) -> str:
+def _path(entry: dict[str, Any]) -> str:
     return str(entry["path"])
 
 
@@ -55,7 +56,7 @@ class ManifestJournal:
     def __init__(
         self,
         out: Path,
-        previous: dict[str, dict],
+        previous: dict[str, dict[str, Any]],
         checked: Collection[str] = (),
         known: StatCache | None = None,
         shards: Shards | None = None,
@@ -75,7 +76,7 @@ class ManifestJournal:
             atomic_write(out / MANIFEST, manifest_text(previous.values(), shards).encode())
             self.journal.unlink()
         # Only entries whose files are still exactly as recorded carry over.
-        self.entries: dict[str, dict | ArtifactRecord] = {
+        self.entries: dict[str, dict[str, Any] | ArtifactRecord] = {
             path: _settled(e)
             for path, e in previous.items()
             if path in checked or self.known.digest(path) == e.get("sha256")
@@ -113,7 +114,7 @@ class ManifestJournal:
         self.entries[record.path] = entry
         self.known.remember(record.path, record.sha256)
 
-    def _append(self, change: dict) -> None:
+    def _append(self, change: dict[str, Any]) -> None:
         """Append one line to the journal; a single write, so a kill leaves at most that line cut short."""
         self.changed = True
         line = (json.dumps(change, separators=(",", ":")) + "\n").encode()

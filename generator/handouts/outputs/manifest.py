@@ -54,7 +54,7 @@ class ArtifactRecord:
     cites: dict[str, str] = field(default_factory=dict)
     # What the author should know of the output, though it was made (a leaflet emptier than its contract asks):
     # problems as plain values, so that a check that does not lay the output out again can still tell them.
-    warnings: list[dict] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 @cache
@@ -62,7 +62,7 @@ def _record_fields() -> frozenset[str]:
     return frozenset(f.name for f in fields(ArtifactRecord))
 
 
-def record_from(entry: dict, **changes: str) -> ArtifactRecord:
+def record_from(entry: dict[str, Any], **changes: str) -> ArtifactRecord:
     """Return the ArtifactRecord a manifest entry describes, ignoring keys it does not know."""
     known = _record_fields()
     if known.issuperset(entry):
@@ -202,7 +202,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def is_fresh(
-    previous: dict | None,
+    previous: dict[str, Any] | None,
     inputs: dict[str, str],
     root: Path,
     cited: Callable[[str], str],

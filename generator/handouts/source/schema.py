@@ -29,7 +29,7 @@ class Text(str):
         obj.loc = loc
         return obj
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[type[Text], tuple[str, Location | None]]:
         return (Text, (str(self), self.loc))
 
 
@@ -302,7 +302,9 @@ class RecordType(SchemaType):
     description = "a mapping (key: value lines)"
 
     def __init__(
-        self, fields: dict[str, Field], check_extra: Callable[[dict, YNode, ProblemList, str], None] | None = None
+        self,
+        fields: dict[str, Field],
+        check_extra: Callable[[dict[str, Any], YNode, ProblemList, str], None] | None = None,
     ) -> None:
         self.fields = fields
         self.check_extra = check_extra

@@ -38,7 +38,7 @@ class YNode:
     loc: Location
     value: str = ""
     style: str | None = None  # None for plain scalars; one of ' " | > otherwise
-    items: tuple = ()  # seq: (YNode, ...); map: ((key YNode, value YNode), ...)
+    items: tuple[Any, ...] = ()  # seq: (YNode, ...); map: ((key YNode, value YNode), ...)
 
     @property
     def is_empty(self) -> bool:
@@ -162,7 +162,7 @@ try:  # libyaml's parser is ten times faster than PyYAML's own; the composing st
         yaml.composer.Composer.__init__(self)
         yaml.resolver.Resolver.__init__(self)
 
-    _Bases: tuple = (_Parser, yaml.composer.Composer, yaml.resolver.Resolver)
+    _Bases: tuple[type[Any], ...] = (_Parser, yaml.composer.Composer, yaml.resolver.Resolver)
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Bases = (yaml.SafeLoader,)
 
@@ -182,7 +182,7 @@ class _LocatingLoader(*_Bases):  # type: ignore[misc]  # mypy cannot see bases c
 
     def compose_single(self) -> yaml.Node | None:
         self.get_event()  # stream start
-        root = self.compose_document()
+        root: yaml.Node | None = self.compose_document()
         if not self.check_event(yaml.StreamEndEvent):
             event = self.peek_event()
             self.problems.add(
@@ -231,7 +231,8 @@ class _LocatingLoader(*_Bases):  # type: ignore[misc]  # mypy cannot see bases c
             )
             raise _TooBig
         try:
-            return super().compose_node(parent, index)
+            node: yaml.Node = super().compose_node(parent, index)
+            return node
         finally:
             self.depth -= 1
 

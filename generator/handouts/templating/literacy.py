@@ -87,7 +87,7 @@ class LanguageMapType(SchemaType):
         return result if len(result) == len(node.items) else INVALID
 
 
-def _check_direction(limit: dict, node: YNode, problems: ProblemList, where: str) -> None:
+def _check_direction(limit: dict[str, Any], node: YNode, problems: ProblemList, where: str) -> None:
     """A grade formula takes a `max:`; an ease formula (higher is easier) takes a `min:`."""
     formula = FORMULAS[limit["formula"]]
     wanted, other = ("max", "min") if formula.lower_is_easier else ("min", "max")

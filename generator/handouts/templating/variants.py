@@ -147,7 +147,7 @@ def discover_variants(templates: Path | Sequence[Path]) -> dict[str, Variant]:
     return _discover(roots, signature, tuple(sorted(FORMATS)))
 
 
-def _signature(roots: tuple[Path, ...]) -> tuple:
+def _signature(roots: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
     """Return the name, time and size of every file in every variant folder."""
     return tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
@@ -158,10 +158,12 @@ def _signature(roots: tuple[Path, ...]) -> tuple:
 
 
 @cache
-def _discover(roots: tuple[Path, ...], _signature: tuple, _formats: tuple[str, ...]) -> dict[str, Variant]:
+def _discover(
+    roots: tuple[Path, ...], _signature: tuple[tuple[str, int, int], ...], _formats: tuple[str, ...]
+) -> dict[str, Variant]:
     """Discover the variants; cached per state of the variant and style files and of the format registry."""
     problems = ProblemList()
-    raw: dict[str, dict] = {}
+    raw: dict[str, dict[str, Any]] = {}
     names = sorted({path.parent.name for root in roots for path in root.glob("*/variant.yaml")})
     for name in names:
         variant_file = first_found(roots, f"{name}/variant.yaml")
@@ -181,7 +183,7 @@ def _discover(roots: tuple[Path, ...], _signature: tuple, _formats: tuple[str, .
     return variants
 
 
-def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] | None:
+def _chain(name: str, raw: dict[str, dict[str, Any]], problems: ProblemList) -> list[str] | None:
     """Return `name` and the variants it extends, nearest first, or None after reporting a loop or a gap."""
     chain: list[str] = []
     current: str | None = name
@@ -205,7 +207,9 @@ def _chain(name: str, raw: dict[str, dict], problems: ProblemList) -> list[str] 
     return chain
 
 
-def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems: ProblemList) -> Variant | None:
+def _resolve(
+    name: str, raw: dict[str, dict[str, Any]], roots: tuple[Path, ...], problems: ProblemList
+) -> Variant | None:
     chain = _chain(name, raw, problems)
     if chain is None:
         return None
@@ -269,7 +273,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
     return variant
 
 
-def _literacy_chain(chain: list[str], merged: dict[str, Any], raw: dict[str, dict]) -> list[str]:
+def _literacy_chain(chain: list[str], merged: dict[str, Any], raw: dict[str, dict[str, Any]]) -> list[str]:
     """Return the variants whose literacy settings apply, base first: a variant that prints another's words
     (`templates_from`) is measured by that variant's thresholds, then by its own chain's."""
     source = merged.get("templates_from")
@@ -278,7 +282,7 @@ def _literacy_chain(chain: list[str], merged: dict[str, Any], raw: dict[str, dic
 
 
 def _borrowed_folders(
-    name: str, source: str | None, raw: dict[str, dict], roots: tuple[Path, ...], problems: ProblemList
+    name: str, source: str | None, raw: dict[str, dict[str, Any]], roots: tuple[Path, ...], problems: ProblemList
 ) -> list[Path]:
     """Return the template folders of `source`, the variant `name` takes its templates from, nearest first."""
     if source is None:

@@ -61,7 +61,7 @@ def block_gap(style: PdfStyle) -> float:
     return float(max(body.spaceAfter, body.fontSize * 0.3) + 1.5)
 
 
-def table_style(commands: list) -> TableStyle:
+def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
 
@@ -72,7 +72,7 @@ def mirrored(style: PdfStyle, row: list[Any], widths: list[float]) -> tuple[list
     return (row[::-1], widths[::-1]) if style.rtl else (row, widths)
 
 
-def _no_padding() -> list[tuple]:
+def _no_padding() -> list[tuple[Any, ...]]:
     return [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
 
@@ -102,7 +102,7 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
     return table
 
 
-def _outer_cell_aligned(style: PdfStyle, column: int) -> list[tuple]:
+def _outer_cell_aligned(style: PdfStyle, column: int) -> list[tuple[Any, ...]]:
     """Return the command that puts a mirrored icon or tick box against the page side of its cell (the right on
     a right-to-left page), so the gap of its cell falls between it and the text, as it does left to right."""
     return [("ALIGN", (column, 0), (column, -1), "RIGHT")] if style.rtl else []
@@ -211,7 +211,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
     ]
 
 
-def _cell_padding(padding: float) -> list[tuple]:
+def _cell_padding(padding: float) -> list[tuple[Any, ...]]:
     return [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -273,7 +273,7 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
     key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
     key_style = _style_in_face(cell, "bold")
     data: list[list[Any]] = []
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         *_cell_padding(padding),
         ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
@@ -373,7 +373,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
     box = PaddedTable([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),

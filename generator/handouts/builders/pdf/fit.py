@@ -117,7 +117,8 @@ def room_of(attempt: Attempt, budget: int) -> Room:
 
 def _next_scale(scale: float, used: float, margin: float) -> float:
     # Set text takes area in proportion to about the square of its size: line height and line count both grow.
-    return scale * (1 / used) ** 0.5 * margin
+    growth: float = (1 / used) ** 0.5  # a float's power is typed float | complex
+    return scale * growth * margin
 
 
 def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:

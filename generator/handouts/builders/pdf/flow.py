@@ -144,7 +144,8 @@ class KeepWhole(Flowable):
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         if leaving_empty(self, available_height) <= self.max_gap and not at_top_of_frame(self.canv):
             return []  # the space left is small: the box moves on whole (unless no column is any taller)
-        return self.content.splitOn(self.canv, available_width, available_height)
+        pieces: list[Flowable] = self.content.splitOn(self.canv, available_width, available_height)
+        return pieces
 
     def draw(self) -> None:
         self.content.drawOn(self.canv, 0, 0)

@@ -42,7 +42,8 @@ def width_in(text: str, style: ParagraphStyle) -> float:
 def fits_beside(left_text: str, right_text: str, style: ParagraphStyle, width: float) -> bool:
     """Return True when two strings fit on one line of `width` with a clear gap between them."""
     used = width_in(left_text, style) + width_in(right_text, style)
-    return used + 3 * style.fontSize <= width
+    gap: float = 3 * style.fontSize
+    return used + gap <= width
 
 
 def draw_rule(canvas: Canvas, style: PdfStyle, which: str, x: float, y: float, width: float) -> None:
@@ -62,7 +63,7 @@ def draw_running_header(
     para = style.para("page_header")
     canvas.setFont(para.fontName, para.fontSize)
     canvas.setFillColor(para.textColor)
-    y = top - para.fontSize
+    y: float = top - para.fontSize
     start, end = (left + width, left) if style.rtl else (left, left + width)
     line = {"face_font": para.fontName, "size": para.fontSize, "typeface": typeface_of(para), "rtl": style.rtl}
     draw_line(canvas, start, y, title, align="right" if style.rtl else "left", **line)

@@ -81,7 +81,7 @@ class Layout:
         self.margins = (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"])
         if style.rtl:  # a right-to-left page is the mirror image: its margins and columns swap sides
             self.margins = (page["margin_top"], page["margin_left"], page["margin_bottom"], page["margin_right"])
-        self.columns = page["columns"]
+        self.columns: int = page["columns"]
         self.gap = page["column_gap"]
         self.footer_h = page["footer_height"] if page["footer"] else 0.0
         self.width = self.page_w - self.margins[1] - self.margins[3]
@@ -420,7 +420,7 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = timestamp(epoch)
             self.setViewerPreference("DisplayDocTitle", "true")
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
             self.handouts_tagger = layout.tags
             start_page(self)
 
@@ -445,11 +445,11 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
 
 def _first_words(flowable: Flowable) -> str:
     """Return the first words of the text in a table's cells, for a message about the table."""
-    pending: list = [flowable]
+    pending: list[Any] = [flowable]
     while pending:
         item = pending.pop(0)
         if isinstance(item, Paragraph) or hasattr(item, "getPlainText"):
-            text = item.getPlainText()
+            text: str = item.getPlainText()
             return text if len(text) <= 40 else text[:40] + "..."
         if isinstance(item, Table):
             pending.extend(cell for row in item._cellvalues for cell in row)

@@ -27,8 +27,8 @@ def overflow_problem(floor: object, measure: Callable[[float], object]) -> Probl
     budget = variant.max_pages
     set_body = layout.style.para("body")
     full_size = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
-    ratio = full_size / set_body.fontSize
-    full_leading = set_body.leading * ratio
+    ratio: float = full_size / set_body.fontSize
+    full_leading: float = set_body.leading * ratio
     spilled = [p for p in layout.placed if p.page > budget]
 
     # Text takes area in proportion to the square of its size: a height at the smallest size is this many lines
@@ -65,7 +65,7 @@ def _cut_that_fits(layout: Layout, measure: Callable[[float], object], spilled: 
     a cut would, blocks that move on whole included (what spills is only a guess: a box that moved on leaves a
     gap that a cut closes, and a cut can pull a box back)."""
     budget = layout.context.variant.max_pages
-    line = layout.style.para("body").leading
+    line: float = layout.style.para("body").leading
 
     def fits(credit: float) -> bool:
         return bool(measure(credit).pages <= budget)  # type: ignore[attr-defined]

@@ -43,7 +43,8 @@ class PdfStyle:
         return self.paragraphs.get(role) or self.paragraphs["body"]
 
     def group(self, name: str) -> dict[str, Any]:
-        return self.sheet.get(name, {})
+        group: dict[str, Any] = self.sheet.get(name, {})
+        return group
 
     def in_language(self, base: ParagraphStyle, script: str, rtl: bool) -> ParagraphStyle:
         """Return `base` for a paragraph in another language than the output's (a tagline): set in that
@@ -134,7 +135,9 @@ def _leading(leading: float, tighten: dict[str, Any] | None) -> float:
     """Return a style's line spacing, set closer when tightening but never under the sheet's minimum."""
     if tighten is None:
         return leading
-    return max(leading * tighten["leading"], min(leading, tighten["min_leading"]))
+    closer: float = leading * tighten["leading"]
+    least: float = tighten["min_leading"]
+    return max(closer, min(leading, least))
 
 
 def hyphenation_for(sheet: dict[str, Any], language: str) -> str:

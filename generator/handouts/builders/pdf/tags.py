@@ -154,7 +154,7 @@ class TaggedParagraph(Paragraph):
     node: Node | None = None
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        pieces = super().split(availWidth, availHeight)
+        pieces: list[Any] = super().split(availWidth, availHeight)
         for piece in pieces:
             piece.node = self.node
         return pieces

@@ -39,7 +39,7 @@ class LiteracyRun:
 
 def findings_as_problems(card: TopicCard, strict: bool) -> list[Problem]:
     """Return the topic's findings as problems; a finding several variants share is one problem naming them all."""
-    variants: dict[tuple, list[str]] = defaultdict(list)
+    variants: dict[tuple[Location | None, str, str, bool], list[str]] = defaultdict(list)
     for output in card.outputs:
         for finding in output.findings:
             key = (finding.location, finding.message, finding.hint, finding.blocking)
@@ -52,7 +52,7 @@ def findings_as_problems(card: TopicCard, strict: bool) -> list[Problem]:
     return sorted(problems, key=_order)
 
 
-def _order(problem: Problem) -> tuple:
+def _order(problem: Problem) -> tuple[str, int, int, str]:
     loc = problem.location or Location("")
     return (loc.file, loc.line, loc.col, problem.message)
 
