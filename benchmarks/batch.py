@@ -153,7 +153,8 @@ def bench_batch(res: Results, tmp: Path) -> Path:
     code = source_digest()
     rounds = restarts = 0
     for k in range(2 * cfg.max_rounds):
-        calm = [sum(not r.disturbed for r in runs) for runs in (j1, j2, *([floor_runs] if have_floor else []))]
+        sets: list[list[BatchRun] | list[Timed]] = [j1, j2, *([floor_runs] if have_floor else [])]
+        calm = [sum(not r.disturbed for r in runs) for runs in sets]
         if min(calm) >= cfg.repeats or rounds >= cfg.max_rounds:
             break
         if cfg.idle_wait:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DISTURBED = 0.15  # a run is disturbed when other work used more than this many CPUs on average meanwhile
 
@@ -65,7 +66,7 @@ class Load:
     def disturbed(self) -> bool:
         return self.other_cpus > DISTURBED
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "wall": round(self.wall, 3),
             "other_cpus": round(self.other_cpus, 2),

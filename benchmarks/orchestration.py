@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.config import CATALOGUE_FLAT, CATALOGUE_NO_CHANGE_SECONDS
 from benchmarks.load import cpu_busy_during, log
@@ -65,7 +66,7 @@ def make_catalogue(folder: Path, outputs: int) -> int:
     return TOPICS * VARIANTS * brands
 
 
-def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict:
+def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict[str, Any]:
     """Build the catalogue in `folder` once (locally with `jobs` workers, or on a 2-worker LocalCluster)."""
     from handouts.build.batch import build
     from handouts.build.interrupts import stop_on_signals
@@ -108,7 +109,7 @@ def build_once(folder: Path, dask: bool = False, jobs: int = 2) -> dict:
     }
 
 
-def measured_build(folder: Path, dask: bool = False) -> dict:
+def measured_build(folder: Path, dask: bool = False) -> dict[str, Any]:
     """Run one build of `folder` in a process of its own; return its report with the load beside it."""
     command = [sys.executable, "-m", "benchmarks.orchestration", "build", str(folder), *(["--dask"] if dask else [])]
     root = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def measured_build(folder: Path, dask: bool = False) -> dict:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), **load.as_dict()}
 
 
-def manifest_digests(out: Path) -> dict[str, tuple]:
+def manifest_digests(out: Path) -> dict[str, tuple[str, str, list[str], list[str]]]:
     """Return what a manifest says of each output (its hash, inputs and dependencies), without its status."""
     artifacts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
     return {a["path"]: (a["sha256"], a["inputs"]["all"], sorted(a["cites"]), sorted(a["depends"])) for a in artifacts}

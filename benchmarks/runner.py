@@ -11,8 +11,10 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from benchmarks.config import ENV, PYTHON, ROOT, Config
 from benchmarks.load import DISTURBED, busy_jiffies, our_cpu, wait_until_idle
@@ -31,6 +33,14 @@ class Timed:
     @property
     def disturbed(self) -> bool:
         return self.other_cpus > DISTURBED
+
+
+class _Run(Protocol):
+    @property
+    def disturbed(self) -> bool: ...
+
+
+RunT = TypeVar("RunT", bound=_Run)  # a Timed, or a BatchRun of two
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timed:
@@ -80,7 +90,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def undisturbed(runs: list, wanted: int, disturbed=lambda r: r.disturbed) -> tuple[list, bool]:  # type: ignore[no-untyped-def]
+def undisturbed(
+    runs: list[RunT], wanted: int, disturbed: Callable[[RunT], bool] = lambda r: r.disturbed
+) -> tuple[list[RunT], bool]:
     """Return the runs to take the median of: the undisturbed ones when there are `wanted`, else all (and True)."""
     calm = [r for r in runs if not disturbed(r)]
     return (calm, False) if len(calm) >= wanted else (runs, True)

@@ -191,9 +191,9 @@ def _render_decks(b12: Path, out: Path) -> None:
     (project / "topics" / "figures").mkdir(parents=True)
     shutil.copy(FIXTURES / "topics" / "figures" / "wire.svg", project / "topics" / "figures" / "wire.svg")
     paths = []
-    for topic in generated_topics(GENERATED_TOPICS):
-        path = project / "topics" / f"{topic['id']}.yaml"
-        path.write_text(yaml.safe_dump(topic, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for generated in generated_topics(GENERATED_TOPICS):
+        path = project / "topics" / f"{generated['id']}.yaml"
+        path.write_text(yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8")
         paths.append(str(path))
     result = run_cli("build", *paths, "--out", str(out / "generated"), "--brand", "none", *only, cwd=project)
     assert result.code == 0, result.err

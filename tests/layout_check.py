@@ -159,7 +159,7 @@ def _body_top(page: Any, number: int, rules: list[float], variant: Variant, geo:
     return geo.top
 
 
-def _outside_margins(number: int, chars: list[dict], geo: Geometry) -> list[Finding]:
+def _outside_margins(number: int, chars: list[dict[str, Any]], geo: Geometry) -> list[Finding]:
     # A zero-width mark (an Arabic vowel sign, placed by HarfBuzz under its letter) has a box of its font's whole
     # descent at its shifted baseline, not of its ink: its letter's box says where the line is.
     out = [
@@ -179,10 +179,12 @@ def _outside_margins(number: int, chars: list[dict], geo: Geometry) -> list[Find
     return [Finding(number, "text outside the margins", repr(text))]
 
 
-def _box_findings(number: int, boxes: list[dict], chars: list[dict], geo: Geometry) -> list[Finding]:
+def _box_findings(
+    number: int, boxes: list[dict[str, Any]], chars: list[dict[str, Any]], geo: Geometry
+) -> list[Finding]:
     findings = []
     boxes = _merge_split_rows(boxes)
-    by_column: dict[int, list[dict]] = {}
+    by_column: dict[int, list[dict[str, Any]]] = {}
     for box in boxes:
         by_column.setdefault(geo.column_of((box["x0"] + box["x1"]) / 2), []).append(box)
     for column, column_boxes in by_column.items():
@@ -210,10 +212,10 @@ def _box_findings(number: int, boxes: list[dict], chars: list[dict], geo: Geomet
     return findings
 
 
-def _merge_split_rows(boxes: list[dict]) -> list[dict]:
+def _merge_split_rows(boxes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return `boxes` with the pieces of one box joined: a box split inside its row is drawn as touching rects
     of one colour, one above the other."""
-    merged: list[dict] = []
+    merged: list[dict[str, Any]] = []
     for box in sorted(boxes, key=lambda b: (round(b["x0"]), b["top"])):
         last = merged[-1] if merged else None
         if (
@@ -230,7 +232,7 @@ def _merge_split_rows(boxes: list[dict]) -> list[dict]:
 
 
 def _heading_at_bottom(
-    number: int, chars: list[dict], bottoms: list[float], headings: set[float], geo: Geometry
+    number: int, chars: list[dict[str, Any]], bottoms: list[float], headings: set[float], geo: Geometry
 ) -> list[Finding]:
     findings = []
     for column, bottom in enumerate(bottoms):

@@ -78,7 +78,11 @@ def read_structure(pdf: pikepdf.Pdf) -> Structure:
                 else:
                     element.content.append((here, int(kid)))
             elif kid.get("/Type") == "/MCR":
-                element.content.append((pages[kid["/Pg"].objgen] if "/Pg" in kid else here, int(kid["/MCID"])))
+                on = pages[kid["/Pg"].objgen] if "/Pg" in kid else here
+                if on is None:
+                    problems.append(f"{role}: marked content {int(kid['/MCID'])} without a page")
+                else:
+                    element.content.append((on, int(kid["/MCID"])))
             elif kid.get("/Type") == "/OBJR":
                 element.annotations.append(kid["/Obj"])
             else:
@@ -154,11 +158,11 @@ def _document_problems(pdf: pikepdf.Pdf) -> list[str]:
     return problems
 
 
-def _content_problems(pdf: pikepdf.Pdf, elements: list[Element], texts: dict) -> list[str]:
+def _content_problems(pdf: pikepdf.Pdf, elements: list[Element], texts: dict[tuple[int, int], str]) -> list[str]:
     problems = []
     referenced = {ref for element in elements for ref in element.content}
-    for page, mcid in sorted(set(texts) - referenced):
-        problems.append(f"01-005: marked content {mcid} of page {page + 1} belongs to no structure element")
+    for page_index, mcid in sorted(set(texts) - referenced):
+        problems.append(f"01-005: marked content {mcid} of page {page_index + 1} belongs to no structure element")
     for number, page in enumerate(pdf.pages):
         if "/StructParents" not in page.obj:
             problems.append(f"ISO 14289-1 7.1: page {number + 1} has no /StructParents")
@@ -311,7 +315,7 @@ def reading_order_problems(
     return problems
 
 
-def _table_problems(cells: Counter, table: ir.Table) -> list[str]:
+def _table_problems(cells: Counter[str], table: ir.Table) -> list[str]:
     """Return how a table's tagged cells differ from the IR table's (set in a grid or as stacked cards)."""
     headers = {_letters(ir.plain(cell)) for cell in table.header}
     body = Counter(_letters(ir.plain(cell)) for row in table.rows for cell in row)

@@ -72,18 +72,20 @@ class ShapeBox:
         )
 
     def holds_centre(self, char: dict[str, Any]) -> bool:
-        x = (char["x0"] + char["x1"]) / 2
-        y = (char["top"] + char["bottom"]) / 2
+        x: float = (char["x0"] + char["x1"]) / 2
+        y: float = (char["top"] + char["bottom"]) / 2
         return self.left <= x <= self.right and self.top <= y <= self.bottom
 
     def distance(self, char: dict[str, Any]) -> float:
         """Return how far (points) the character's box sticks out of this box, 0 when inside."""
-        return max(
-            self.left - char["x0"],
-            char["x1"] - self.right,
-            self.top - char["top"],
-            char["bottom"] - self.bottom,
-            0.0,
+        return float(
+            max(
+                self.left - char["x0"],
+                char["x1"] - self.right,
+                self.top - char["top"],
+                char["bottom"] - self.bottom,
+                0.0,
+            )
         )
 
     def label(self) -> str:

@@ -48,7 +48,7 @@ class _Reader:
 
         reader = self
 
-        class Device(PDFTextDevice):  # type: ignore[misc]
+        class Device(PDFTextDevice):
             def begin_tag(self, tag: Any, props: Any = None) -> None:
                 reader.begin(tag, props if isinstance(props, dict) else {})
 
@@ -203,8 +203,9 @@ def other_language_content(path: Path) -> set[tuple[int, int]]:
                     found.add((page, int(kid)))
                 elif isinstance(kid, pikepdf.Dictionary):
                     if kid.get("/Type") == "/MCR":
-                        if inside:
-                            found.add((pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page, int(kid.MCID)))
+                        on = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                        if inside and on is not None:
+                            found.add((on, int(kid.MCID)))
                     elif kid.get("/Type") != "/OBJR":
                         walk(kid, page, inside)
 

@@ -9,13 +9,10 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-
-try:
-    from .conftest import FIXTURES, ROOT, run_cli
-except ImportError:
-    from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 
 AUTHORING = FIXTURES / "authoring"
 BUDGETED = ("patient-handout", "clinician-onepager", "patient-handout-large")
@@ -61,7 +58,7 @@ def cut_lines(text: str, audience: str, count: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def too_long(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def too_long(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """A project whose one topic is too long for each page budget, and its first check's JSON document."""
     project = make_project(tmp_path_factory.mktemp("too-long"), ["too-long.yaml"], BUDGETED)
     result = run_cli("check", "--json", cwd=project)
@@ -69,14 +66,16 @@ def too_long(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     return project, json.loads(result.out)
 
 
-def test_check_reports_every_page_budget_once_at_the_topic_and_writes_nothing(too_long: tuple[Path, dict]) -> None:
+def test_check_reports_every_page_budget_once_at_the_topic_and_writes_nothing(
+    too_long: tuple[Path, dict[str, Any]],
+) -> None:
     project, report = too_long
     problems = [p for p in report["problems"] if "does not fit" in p["message"]]
     # One message per variant, not one per brand and paper; the large print fits in the neutral brand's pages but
     # not under the riverside brand's taller header and contact box.
-    by_variant = {
-        re.match(r"(?:riverside/too-long/)?([a-z-]+?)(?:-letter\.pdf)?[ :]", p["message"])[1]: p for p in problems
-    }
+    matches = [re.match(r"(?:riverside/too-long/)?([a-z-]+?)(?:-letter\.pdf)?[ :]", p["message"]) for p in problems]
+    by_variant = {match[1]: p for match, p in zip(matches, problems, strict=True) if match}
+    assert all(matches), [p["message"] for p in problems]
     assert sorted(by_variant) == sorted(BUDGETED) and len(problems) == 3, [p["message"] for p in problems]
     for problem in problems:
         assert problem["file"] == "content/too-long.yaml" and problem["line"] > 0, problem
@@ -92,7 +91,7 @@ def test_check_reports_every_page_budget_once_at_the_topic_and_writes_nothing(to
     assert written(project) == set(), "check writes no output"
 
 
-def test_cutting_what_the_message_says_makes_the_topic_fit_and_build(too_long: tuple[Path, dict]) -> None:
+def test_cutting_what_the_message_says_makes_the_topic_fit_and_build(too_long: tuple[Path, dict[str, Any]]) -> None:
     project, report = too_long
     cuts: dict[str, int] = {}
     for problem in report["problems"]:
@@ -123,7 +122,7 @@ def test_cutting_what_the_message_says_makes_the_topic_fit_and_build(too_long: t
     assert (json.loads(again.out)["laid_out"], json.loads(again.out)["known_to_fit"]) == (0, 6)
 
 
-def test_check_no_layout_reads_the_files_only(too_long: tuple[Path, dict]) -> None:
+def test_check_no_layout_reads_the_files_only(too_long: tuple[Path, dict[str, Any]]) -> None:
     project = make_project(too_long[0].parent / "no-layout", ["too-long.yaml"], BUDGETED)
     result = run_cli("check", "--no-layout", "--json", cwd=project)
     assert result.code == 0, result.err

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdf
@@ -31,8 +32,9 @@ def squash(text: str) -> str:
 
 
 @cache
-def topic() -> dict:
-    return yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+def topic() -> dict[str, Any]:
+    value: dict[str, Any] = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+    return value
 
 
 @cache
@@ -108,11 +110,12 @@ def test_three_urgency_tiers_most_urgent_first(b12: Path) -> None:
 # ----- pictures ---------------------------------------------------------------------------------------------------
 def _fill_colours(svg: Path) -> set[tuple[float, float, float]]:
     """Return the fill colours of an SVG drawing other than black and white, as PDF RGB triples."""
-    colours = set()
+    colours: set[tuple[float, float, float]] = set()
     for element in ET.parse(svg).getroot().iter():
         fill = element.get("fill", "")
         if re.fullmatch(r"#[0-9a-fA-F]{6}", fill) and fill.lower() not in ("#ffffff", "#000000", "#1a1a1a"):
-            colours.add(tuple(round(int(fill[i : i + 2], 16) / 255, 2) for i in (1, 3, 5)))
+            red, green, blue = (round(int(fill[i : i + 2], 16) / 255, 2) for i in (1, 3, 5))
+            colours.add((red, green, blue))
     return colours
 
 
@@ -141,7 +144,7 @@ def test_the_drawings_need_no_font_and_are_safe() -> None:
     used = {b["figure"]["file"] for s in topic()["sections"] for b in s["blocks"] if "figure" in b}
     for svg in drawings:
         problems = ProblemList()
-        assert check_svg(svg, None, problems), [str(p) for p in problems]
+        assert check_svg(svg, None, problems), [str(p) for p in problems.items]
         names = {element.tag.rsplit("}", 1)[-1] for element in ET.parse(svg).getroot().iter()}
         assert "text" not in names and "image" not in names, svg.name
         assert f"figures/{svg.name}" in used, f"{svg.name} is not shown by the topic"

@@ -20,16 +20,13 @@ import textwrap
 import time
 import tty
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT, run_cli
 from pptx import Presentation
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, ROOT, run_cli
-except ImportError:
-    from conftest import FIXTURES, ROOT, run_cli
 
 TOPIC_ID = "b12-neuropathy"
 BRANDS = ("--brand", "none", "--brand", "riverside")
@@ -46,14 +43,15 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 # ----- helpers ------------------------------------------------------------------------------------------------
-def build_json(out: Path, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> dict:
+def build_json(out: Path, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `build --json --out OUT ARGS`, require success and return the parsed report."""
     result = run_cli("build", "--json", "--out", str(out), *args, cwd=cwd, env=env)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    value: dict[str, Any] = json.loads(result.out)
+    return value
 
 
-def paths_with(report: dict, status: str) -> set[str]:
+def paths_with(report: dict[str, Any], status: str) -> set[str]:
     return {a["path"] for a in report["artifacts"] if a["status"] == status}
 
 
@@ -86,7 +84,7 @@ def page_count(path: Path) -> int:
     return len(Presentation(str(path)).slides)
 
 
-def manifest(out: Path) -> dict[str, dict]:
+def manifest(out: Path) -> dict[str, dict[str, Any]]:
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     paths = [a["path"] for a in data["artifacts"]]
     assert len(paths) == len(set(paths)), "the manifest lists an output twice"
@@ -108,7 +106,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def clinician_headings(topic: Path) -> set[str]:
     data = yaml.safe_load(topic.read_text(encoding="utf-8"))
-    headings = set()
+    headings: set[str] = set()
     for section in data["sections"]:
         heading = section.get("heading")
         if isinstance(heading, dict):
@@ -368,8 +366,8 @@ def test_list_prints_the_whole_matrix() -> None:
     assert as_json.code == 0, as_json.err
     jobs = json.loads(as_json.out)["artifacts"]
     assert {f"output/{job['path']}" for job in jobs} == {row[4] for row in rows}
-    topic = lambda j: f"{j['topic']}.{j['language']}" if j["language"] else j["topic"]  # noqa: E731
-    assert {(topic(j), j["variant"], j["brand"] or "none", j["paper"] or "-") for j in jobs} == expected_matrix()
+    topic_of = lambda j: f"{j['topic']}.{j['language']}" if j["language"] else j["topic"]  # noqa: E731
+    assert {(topic_of(j), j["variant"], j["brand"] or "none", j["paper"] or "-") for j in jobs} == expected_matrix()
 
 
 def test_three_shards_split_the_matrix_exactly(tmp_path: Path) -> None:
@@ -430,7 +428,7 @@ def test_keep_going_builds_everything_else_and_reports_every_failure(
 ) -> None:
     make_onepager_overflow(project)
     out = tmp_path / "out"
-    args = ("--topic", TOPIC_ID, "--brand", "none", "--only", "clinician-onepager")
+    args: tuple[str, ...] = ("--topic", TOPIC_ID, "--brand", "none", "--only", "clinician-onepager")
     args += ("--only", "patient-handout", "--only", "patient-deck")
     result = run_cli("build", "--out", str(out), *args, "-j", workers, cwd=project)  # keep going is the default
     assert result.code == 1, result.err
@@ -512,10 +510,11 @@ def test_up_to_date_build_imports_no_builder(tmp_path: Path) -> None:
         """
     )
 
-    def run() -> dict:
+    def run() -> dict[str, Any]:
         proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+        value: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+        return value
 
     first = run()
     assert first["code"] == 0

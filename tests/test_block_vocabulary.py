@@ -46,9 +46,10 @@ LIBRARY = {"ref1": Reference(id="ref1", authors="Doe A", title="A study", journa
 
 def test_every_ir_block_is_made_by_a_markup_tag() -> None:
     assert set(SAMPLES) == set(ir._BLOCK_PARSERS), "add a sample of the new tag"
-    made = set()
+    made: set[type[ir.Block]] = set()
     for sample in SAMPLES.values():
         document = ir.parse_markup(f"<document><title>T</title>{sample}</document>", LIBRARY, {"dot.svg": PICTURE})
+        assert isinstance(document, ir.Document)
         made |= {type(b) for b in document.blocks}
     assert made == IR_BLOCKS
 
@@ -92,6 +93,7 @@ def test_the_shared_macro_renders_every_content_kind(tmp_path: Path, kind: str) 
     labels = labels_for(ROOT / "templates", "en")
     markup = render_markup([tmp_path, ROOT / "templates"], "entry.xml.j2", {"b": sample[kind], "labels": labels})
     document = ir.parse_markup(markup, {}, {"dot.svg": PICTURE})
+    assert isinstance(document, ir.Document)
     assert document.blocks and document.blocks[0].at == Location("t.yaml", 4, 7)
 
 
@@ -112,6 +114,7 @@ def _deck_context(variant_name: str) -> BuildContext:
 def test_a_slide_refuses_what_it_cannot_show_at_its_place(inner: str, what: str) -> None:
     inner = inner.replace("<qr>", '<qr at="topic.yaml:12:3">').replace("<table>", '<table at="topic.yaml:12:3">')
     deck = ir.parse_markup(f"<deck><title>T</title><slide><title>S</title>{inner}</slide></deck>", {})
+    assert isinstance(deck, ir.Deck)
     with pytest.raises(BuildError) as caught:
         PptxBuilder().build(deck, _deck_context("patient-deck"))
     problem = caught.value.problems[0]
@@ -123,6 +126,7 @@ def test_a_pdf_draws_a_qr_code_anywhere() -> None:
     from handouts.builders.pdf.builder import PdfBuilder
 
     document = ir.parse_markup("<document><title>T</title><qr>https://example.org/x</qr></document>", {})
+    assert isinstance(document, ir.Document)
     context = dataclasses.replace(_deck_context("patient-handout"), paper="letter")
     result = PdfBuilder().build(document, context)
     assert result.pages == 1 and io.BytesIO(result.data).getvalue().startswith(b"%PDF")

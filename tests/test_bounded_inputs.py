@@ -18,11 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
-try:
-    from .conftest import run_cli
-except ImportError:
-    from conftest import run_cli
+from conftest import run_cli
 
 
 def problem_lines(err: str) -> list[str]:

@@ -14,11 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, ROOT, run_cli
-except ImportError:
-    from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 
 NOT_IN_CI = {"GITHUB_ACTIONS": "", "NO_COLOR": "", "FORCE_COLOR": ""}
 ANSI = "\x1b["

@@ -7,12 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, TOPIC, CliResult, run_cli
 from handouts.templating.variants import discover_variants
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, ROOT, TOPIC, CliResult, run_cli
-except ImportError:
-    from conftest import FIXTURES, ROOT, TOPIC, CliResult, run_cli
 
 INVALID = FIXTURES / "invalid"
 SHOWN = "tests/fixtures/invalid"  # how the CLI names the fixtures when run from the project root

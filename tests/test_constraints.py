@@ -9,12 +9,8 @@ import subprocess
 import sys
 from importlib import metadata
 
+from conftest import ROOT
 from packaging.requirements import Requirement
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT
-except ImportError:
-    from conftest import ROOT
 
 EXTRAS = ("test", "dev", "dask", "docs", "release")
 

@@ -107,7 +107,8 @@ def test_a_figure_without_alt_for_an_audience_that_sees_it_is_located(project: P
     with pytest.raises(InputError) as caught:
         check_topic(Project(project), str(path), ("patient",), ())
     assert "no alt text for the patient audience" in str(caught.value)
-    assert caught.value.problems[0].location.line == _line(path, "file: figures/wire.svg")
+    location = caught.value.problems[0].location
+    assert location is not None and location.line == _line(path, "file: figures/wire.svg")
     assert topic is not None
 
 

@@ -14,12 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli
 from handouts.outputs.statcache import STAT_CACHE
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT, run_cli
-except ImportError:
-    from conftest import ROOT, run_cli
 
 pytest.importorskip("distributed", reason="the dask executor needs dask[distributed] installed")
 

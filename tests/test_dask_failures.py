@@ -12,11 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-try:
-    from .conftest import ROOT, run_cli
-except ImportError:
-    from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 pytest.importorskip("distributed", reason="the dask executor needs dask[distributed] installed")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DECK_VARIANTS, GENERATED_TOPICS, ROOT, DeckRenders
@@ -28,7 +29,7 @@ def renders(deck_renders: DeckRenders) -> DeckRenders:
     return deck_renders
 
 
-def _style(variant: str) -> dict:
+def _style(variant: str) -> dict[str, Any]:
     return discover_variants(ROOT / "templates")[variant].style
 
 
@@ -68,7 +69,7 @@ def test_a_patient_deck_of_short_lists_uses_its_largest_body_size(renders: DeckR
 
 # ----- the checker fails on bad layouts -------------------------------------------------------------------------
 def _slide(number: int, title: str, **measures: object) -> SlideMeasure:
-    defaults: dict = {
+    defaults: dict[str, Any] = {
         "title_sizes": {36.0},
         "body_sizes": Counter({28.0: 40}),
         "table_sizes": set(),

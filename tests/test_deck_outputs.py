@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,8 +22,9 @@ EMU_PER_INCH = 914400
 
 
 @cache
-def _topic(path: Path = TOPIC) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _topic(path: Path = TOPIC) -> dict[str, Any]:
+    value: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return value
 
 
 def title_for(audience: str, path: Path = TOPIC) -> str:
@@ -69,7 +71,7 @@ def body_placeholder(slide):  # type: ignore[no-untyped-def]
     return None
 
 
-def tables(prs) -> list[tuple[int, object]]:  # type: ignore[no-untyped-def]
+def tables(prs) -> list[tuple[int, Any]]:  # type: ignore[no-untyped-def]
     return [
         (number, shape.table)
         for number, slide in enumerate(prs.slides, start=1)
@@ -312,7 +314,7 @@ def test_patient_deck_has_no_citations(b12: Path) -> None:
 
 # ----- the clinician deck ----------------------------------------------------------------------------------------
 def _reference_entries(prs) -> list[str]:  # type: ignore[no-untyped-def]
-    entries = []
+    entries: list[str] = []
     for slide in prs.slides:
         if slide_title(slide).startswith("References"):
             body = body_placeholder(slide)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import yaml
@@ -154,7 +155,7 @@ def test_checker_finds_text_overflowing_a_textbox(tmp_path: Path, render_dir: Pa
     assert any("text outside the slide" in p for p in problems), problems
 
 
-def _char(text: str, x0: float, top: float, size: float = 20.0) -> dict:
+def _char(text: str, x0: float, top: float, size: float = 20.0) -> dict[str, Any]:
     return {"text": text, "x0": x0, "x1": x0 + size * 0.6, "top": top, "bottom": top + size, "size": size}
 
 

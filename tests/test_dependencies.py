@@ -11,7 +11,7 @@ from conftest import FIXTURES, copy_project, run_cli
 from pptx import Presentation
 
 TOPIC = "audience-mix"  # the clinician text cites julian2020; the trainee text aroda2016 and julian2020
-ARGS = ("--topic", TOPIC, "--brand", "none", "-j", "1")
+ARGS: tuple[str, ...] = ("--topic", TOPIC, "--brand", "none", "-j", "1")
 ARGS += ("--only", "patient-handout-web", "--only", "clinician-onepager-web", "--only", "training-deck")
 NAMES = ("patient-handout-web.html", "clinician-onepager-web.html", "training-deck.pptx")
 PATIENT, CLINICIAN, TRAINEE = (f"{TOPIC}/{name}" for name in NAMES)

@@ -6,10 +6,10 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-import pypdf
 import pytest
 from conftest import TOPIC, run_cli
 from handouts.outputs.statcache import STAT_CACHE
+from pdf_read import pdf_info
 from pptx import Presentation
 
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
@@ -76,7 +76,7 @@ def test_source_date_epoch_changes_the_output(unset: tuple[Path, Path], pinned: 
 
 
 def pdf_dates(path: Path) -> tuple[str, str]:
-    info = pypdf.PdfReader(path).trailer["/Info"].get_object()
+    info = pdf_info(path)
     return str(info.get("/CreationDate", "")), str(info.get("/ModDate", ""))
 
 

@@ -11,12 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from handouts.guide import PAGES, address, see
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT
-except ImportError:
-    from conftest import ROOT
 
 DOCS = ROOT / "docs"
 POINTER = re.compile(r"handouts docs ([a-z-]+)(?:#([a-z0-9-]+))?")

@@ -7,12 +7,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from handouts.cli import doctor
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import run_cli
-except ImportError:
-    from conftest import run_cli
 
 
 def lines_of(text: str) -> dict[str, tuple[str, str]]:

@@ -25,7 +25,13 @@ def _build(markup: str, variant: str = "patient-handout-docx", paper: str = "let
     from handouts.builders.docx.builder import DocxBuilder
     from handouts.content.brand import NEUTRAL
 
-    meta = {"title": "T", "short_title": "T", "reviewed": "2026-11-01", "version": "1", "authors": ["A"]}
+    meta: dict[str, Any] = {
+        "title": "T",
+        "short_title": "T",
+        "reviewed": "2026-11-01",
+        "version": "1",
+        "authors": ["A"],
+    }
     meta |= {"language": "en", "subject": "s", "keywords": [], "topic": "t", "draft": False}
     labels = labels_for(ROOT / "templates", "en")
     context = BuildContext(VARIANTS[variant], paper, NEUTRAL, meta, labels, ROOT, epoch)

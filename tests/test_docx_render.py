@@ -17,6 +17,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -62,7 +63,7 @@ def renders(built: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Rende
     from handouts.preview.office import decks_to_pdf
 
     work = tmp_path_factory.mktemp("docx-render")
-    chosen: list[tuple[Path, dict]] = []
+    chosen: list[tuple[Path, dict[str, Any]]] = []
     for artifact in _manifest(built):
         language_paper = ("/es/" in artifact["path"], artifact["paper"])
         large_ones = {(False, "letter"), (True, "a4")} if not artifact["brand"] else set()
@@ -80,7 +81,7 @@ def renders(built: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Rende
     return [Rendered(copies[s], pdfs.get(copies[s]), a["variant"], a["pages"]) for s, a in chosen]
 
 
-def _manifest(out: Path) -> list[dict]:
+def _manifest(out: Path) -> list[dict[str, Any]]:
     artifacts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
     return [a for a in artifacts if a["path"].endswith(".docx")]
 
@@ -95,9 +96,9 @@ def _build_others(work: Path) -> Path:
     for topic in OTHER_TOPICS:
         shutil.copy(topic, project / "topics" / topic.name)
         paths.append(str(project / "topics" / topic.name))
-    for topic in generated_topics(GENERATED):
-        path = project / "topics" / f"{topic['id']}.yaml"
-        path.write_text(yaml.safe_dump(topic, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for generated in generated_topics(GENERATED):
+        path = project / "topics" / f"{generated['id']}.yaml"
+        path.write_text(yaml.safe_dump(generated, sort_keys=False, allow_unicode=True), encoding="utf-8")
         paths.append(str(path))
     only = [arg for variant in BUDGETED for arg in ("--only", variant)]
     out = work / "others"

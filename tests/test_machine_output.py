@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import ROOT, run_cli
 from handouts.cli.machine import annotation
 from handouts.errors import Location, Problem
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT, run_cli
-except ImportError:
-    from conftest import ROOT, run_cli
 
 INVALID = "tests/fixtures/invalid/multi-error.yaml"
 ONE_OUTPUT = ("--topic", "b12-neuropathy", "--only", "patient-handout", "--paper", "letter", "--brand", "none")
@@ -22,21 +19,22 @@ NOT_IN_CI = {"GITHUB_ACTIONS": "", "GITHUB_WORKSPACE": ""}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("machine")
     result = run_cli("build", "--json", "--out", str(out), *ONE_OUTPUT)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    value: dict[str, Any] = json.loads(result.out)
+    return value
 
 
-def test_build_json_has_a_schema_version_and_the_envelope(built: dict) -> None:
+def test_build_json_has_a_schema_version_and_the_envelope(built: dict[str, Any]) -> None:
     assert set(built) >= ENVELOPE
     assert (built["schema_version"], built["command"], built["exit_code"], built["problems"]) == (1, "build", 0, [])
     assert built["project"] == {"name": "handouts sample topics", "root": str(ROOT)}
     assert (built["built"], built["failed"], built["removed"]) == (1, 0, 0)
 
 
-def test_list_json_uses_the_keys_build_json_uses(built: dict) -> None:
+def test_list_json_uses_the_keys_build_json_uses(built: dict[str, Any]) -> None:
     result = run_cli("list", "--json")
     assert result.code == 0, result.err
     listed = json.loads(result.out)
@@ -49,7 +47,9 @@ def test_list_json_uses_the_keys_build_json_uses(built: dict) -> None:
     assert (planned["status"], artifact["status"]) == ("planned", "built")
 
 
-def test_build_json_on_bad_input_is_the_same_document_with_structured_problems(built: dict, tmp_path: Path) -> None:
+def test_build_json_on_bad_input_is_the_same_document_with_structured_problems(
+    built: dict[str, Any], tmp_path: Path
+) -> None:
     result = run_cli("build", "--json", "--out", str(tmp_path / "out"), INVALID)
     assert result.code == 2
     document = json.loads(result.out)

@@ -12,13 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from handouts.files.digests import digest_tree
 from handouts.outputs.manifest import JOURNAL, MANIFEST
-
-try:
-    from .conftest import run_cli
-except ImportError:
-    from conftest import run_cli
 
 OUTPUT = "maple-street/home-blood-pressure/patient-handout-letter.pdf"
 

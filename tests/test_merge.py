@@ -17,12 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from handouts.outputs.lock import output_lock
-
-try:
-    from .conftest import run_cli
-except ImportError:
-    from conftest import run_cli
 
 TIMEOUT = 60
 
@@ -211,7 +207,7 @@ def _set(**fields: object) -> Callable[[Path], None]:
     return change
 
 
-def _manifest_text(text: str) -> Callable[[Path], None]:
+def _manifest_text(text: str) -> Callable[[Path], object]:
     return lambda shard: (shard / "manifest.json").write_text(text, encoding="utf-8")
 
 
@@ -234,7 +230,7 @@ def _journal_left(shard: Path) -> None:
     (shard / "manifest.journal").write_text("{}\n", encoding="utf-8")
 
 
-HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
+HOSTILE: dict[str, tuple[Callable[[Path], object], str]] = {
     "a FIFO as manifest": (lambda shard: _fifo(shard / "manifest.json"), "named pipe"),
     "a link to /dev/zero as manifest": (_manifest_link_to_dev_zero, "a device"),
     "a listed FIFO": (_listed_fifo, "not a regular file"),

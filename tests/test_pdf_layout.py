@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -142,10 +143,10 @@ _sentence = _words.map(lambda w: " ".join(w).capitalize() + ".")
 
 
 @st.composite
-def _topics(draw: st.DrawFn) -> dict:
+def _topics(draw: st.DrawFn) -> dict[str, Any]:
     sections = []
     for number in range(draw(st.integers(1, 6))):
-        blocks: list[dict] = [{"paragraph": draw(_sentence)}]
+        blocks: list[dict[str, Any]] = [{"paragraph": draw(_sentence)}]
         if number == 0:  # every patient output carries the action steps (their contracts); only patients see them
             blocks.append({"steps": [{"patient": s} for s in draw(st.lists(_sentence, min_size=1, max_size=5))]})
         if draw(st.booleans()):
@@ -201,7 +202,7 @@ def _topics(draw: st.DrawFn) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(topic=_topics())
-def test_random_topics_are_laid_out_well(tmp_path: Path, topic: dict) -> None:
+def test_random_topics_are_laid_out_well(tmp_path: Path, topic: dict[str, Any]) -> None:
     path = tmp_path / "random-topic.yaml"
     path.write_text(yaml.safe_dump(topic, sort_keys=False), encoding="utf-8")
     project = Project(ROOT)

@@ -7,6 +7,7 @@ import re
 import string
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdf
@@ -19,6 +20,7 @@ from handouts.matrix import Target
 from handouts.pipeline import render_ir
 from handouts.project import find_project
 from handouts.templating.variants import discover_variants
+from pdf_read import pdf_catalog, pdf_dict, pdf_info
 
 INCH = 72.0
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
@@ -60,8 +62,9 @@ def variant_of(name: str) -> str:
 
 
 @cache
-def topic_data(path: Path = TOPIC) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def topic_data(path: Path = TOPIC) -> dict[str, Any]:
+    value: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return value
 
 
 def footer_start(path: Path = TOPIC) -> str:
@@ -154,7 +157,7 @@ def test_paper_size(b12: Path, name: str) -> None:
 def _font_problems(path: Path) -> list[str]:
     problems = []
     for number, page in enumerate(pypdf.PdfReader(path).pages, start=1):
-        fonts = page["/Resources"].get_object().get("/Font", {})
+        fonts = pdf_dict(page["/Resources"]).get("/Font", {})
         for key, ref in fonts.get_object().items():
             font = ref.get_object()
             base = str(font.get("/BaseFont", "?"))
@@ -417,23 +420,19 @@ AUDIENCE = {"patient-handout": "patient", "patient-handout-large": "patient", "c
 
 @pytest.mark.parametrize("name", PDF_FILES)
 def test_metadata_title_is_the_audience_title(b12: Path, name: str) -> None:
-    reader = pypdf.PdfReader(b12 / name)
-    assert reader.metadata.title == title_for(AUDIENCE[variant_of(name)])
-    assert reader.metadata.author
-    assert "b12-neuropathy" in str(reader.metadata.get("/Keywords", ""))
+    info = pdf_info(b12 / name)
+    assert info.title == title_for(AUDIENCE[variant_of(name)])
+    assert info.author
+    assert "b12-neuropathy" in str(info.get("/Keywords", ""))
 
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("name", PDF_FILES)
 def test_catalog_language_and_display_title(request: pytest.FixtureRequest, where: str, name: str) -> None:
-    root = pypdf.PdfReader(request.getfixturevalue(where) / name).trailer["/Root"].get_object()
+    root = pdf_catalog(request.getfixturevalue(where) / name)
     assert str(root.get("/Lang")) == "en"
-    preferences = root.get("/ViewerPreferences")
-    assert preferences is not None
-    assert (
-        preferences.get_object().get("/DisplayDocTitle") is True
-        or str(preferences.get_object().get("/DisplayDocTitle")).lower() == "true"
-    )
+    preferences = pdf_dict(root.get("/ViewerPreferences"))
+    assert preferences.get("/DisplayDocTitle") is True or str(preferences.get("/DisplayDocTitle")).lower() == "true"
 
 
 # ----- tricky text ----------------------------------------------------------------------------------------------
@@ -504,4 +503,4 @@ def test_tricky_citation_only_for_the_clinician(tricky: Path, name: str) -> None
 
 @pytest.mark.parametrize("name", PDF_FILES)
 def test_tricky_metadata_title(tricky: Path, name: str) -> None:
-    assert pypdf.PdfReader(tricky / name).metadata.title == title_for("patient", TRICKY_TOPIC)
+    assert pdf_info(tricky / name).title == title_for("patient", TRICKY_TOPIC)

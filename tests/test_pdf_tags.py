@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -56,7 +57,7 @@ def pdfs_of(outputs: dict[str, Path], topic: str) -> list[tuple[Path, Target]]:
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_every_pdf_passes_the_pdf_ua_checks(outputs: dict, topic: str) -> None:
+def test_every_pdf_passes_the_pdf_ua_checks(outputs: dict[str, Any], topic: str) -> None:
     pdfs = pdfs_of(outputs, topic)
     variants = {target.variant for _, target in pdfs}
     assert {"patient-handout"} <= variants and len(pdfs) >= 1
@@ -68,7 +69,7 @@ def test_every_pdf_passes_the_pdf_ua_checks(outputs: dict, topic: str) -> None:
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_the_structure_reads_the_ir_text_in_order(outputs: dict, topic: str) -> None:
+def test_the_structure_reads_the_ir_text_in_order(outputs: dict[str, Any], topic: str) -> None:
     differences = {}
     for path, target in pdfs_of(outputs, topic):
         document, _ = render_ir(PROJECT, target)
@@ -79,7 +80,7 @@ def test_the_structure_reads_the_ir_text_in_order(outputs: dict, topic: str) -> 
     assert differences == {}
 
 
-def test_the_first_page_reads_title_first_then_the_columns_in_order(outputs: dict) -> None:
+def test_the_first_page_reads_title_first_then_the_columns_in_order(outputs: dict[str, Any]) -> None:
     path = outputs["b12-neuropathy"] / "riverside" / "b12-neuropathy" / "patient-handout-letter.pdf"
     with pikepdf.open(path) as pdf:
         root = read_structure(pdf).root
@@ -96,7 +97,7 @@ def test_the_first_page_reads_title_first_then_the_columns_in_order(outputs: dic
     assert first_page[0] == title and len(first_page) > 10
 
 
-def test_figures_and_qr_codes_carry_their_alt_text(outputs: dict) -> None:
+def test_figures_and_qr_codes_carry_their_alt_text(outputs: dict[str, Any]) -> None:
     path = outputs["b12-neuropathy"] / "riverside" / "b12-neuropathy" / "patient-handout-letter.pdf"
     with pikepdf.open(path) as pdf:
         root = read_structure(pdf).root
@@ -159,7 +160,7 @@ def _elements(node: pikepdf.Object) -> list[pikepdf.Object]:
     ],
 )
 def test_the_checker_finds_a_broken_tag(
-    outputs: dict, tmp_path: Path, change: str, checkpoint: str, variant: str
+    outputs: dict[str, Any], tmp_path: Path, change: str, checkpoint: str, variant: str
 ) -> None:
     # A clinic's handout has figures and a QR code; its one-pager a table, reference links and two heading levels.
     good = outputs["b12-neuropathy"] / "riverside" / "b12-neuropathy" / f"{variant}-letter.pdf"
@@ -181,7 +182,7 @@ def test_the_checker_fails_an_untagged_pdf(tmp_path: Path) -> None:
     assert any(p.startswith("06-001") for p in found), found
 
 
-def test_text_dropped_from_the_structure_is_found(outputs: dict, tmp_path: Path) -> None:
+def test_text_dropped_from_the_structure_is_found(outputs: dict[str, Any], tmp_path: Path) -> None:
     path, target = next(p for p in pdfs_of(outputs, "foot-care") if p[1].variant == "patient-handout")
     document, _ = render_ir(PROJECT, target)
     assert isinstance(document, ir.Document)

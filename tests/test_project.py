@@ -12,16 +12,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdf
 import pytest
 import yaml
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT, CliResult, run_cli
-except ImportError:
-    from conftest import ROOT, CliResult, run_cli
+from conftest import ROOT, CliResult, run_cli
 
 NO_PROJECT = "no handouts project here (no handouts.yaml in this folder or above); run `handouts init`"
 TOPIC = "home-blood-pressure"  # the example topic `handouts init` writes
@@ -51,14 +48,15 @@ def set_matrix(project: Path, **matrix: list[str]) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def build(project: Path, *args: str, env: dict[str, str] | None = None) -> dict:
+def build(project: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `handouts build --json ARGS` in `project`; require success and return the document."""
     result = run_cli("build", "--json", *args, cwd=project, env=env)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    value: dict[str, Any] = json.loads(result.out)
+    return value
 
 
-def statuses(report: dict) -> dict[str, str]:
+def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {a["path"]: a["status"] for a in report["artifacts"]}
 
 
@@ -244,7 +242,7 @@ def test_the_old_content_build_yaml_is_an_error_not_ignored(clinic: Path) -> Non
 
 
 # ----- templates: the project's own, file by file -----------------------------------------------------------------
-def _title_sizes(pdf: Path) -> set[float]:
+def _title_sizes(pdf: Path) -> set[int]:
     with pdfplumber.open(pdf) as document:
         words = document.pages[0].extract_words(extra_attrs=["size"])
     return {round(w["size"]) for w in words if w["text"] == "Checking"}  # the title's first word, and the lead's

@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -76,7 +77,7 @@ def test_the_spanish_b12_reaches_its_outputs_too() -> None:
     assert [str(w) for w in found if any(words in w.message for words in DROPPED)] == []
 
 
-def _section_text(block: dict) -> list[str]:
+def _section_text(block: dict[str, Any]) -> list[str]:
     """Return the trainee words of a topic block as the notes print them (citations become numbers there)."""
     values = block.get("paragraph") or block.get("callout") or block.get("bullets") or block.get("steps") or []
     items = values if isinstance(values, list) else [values]

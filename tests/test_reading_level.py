@@ -15,7 +15,7 @@ MAX_GRADE = 6.0  # the AMA's and AAFP's 6th grade
 MIN_SENTENCES = 30
 
 
-def section_texts(blocks: tuple, inside: bool = False) -> list[str]:
+def section_texts(blocks: tuple[ir.Block, ...], inside: bool = False) -> list[str]:
     """Return the plain text of every paragraph, list item, callout and table cell inside a section."""
     texts: list[str] = []
     for block in blocks:
@@ -44,7 +44,8 @@ def as_sentences(items: list[str]) -> str:
 
 
 def grade(items: list[str]) -> float:
-    return textstat.flesch_kincaid_grade(as_sentences(items))
+    value: float = textstat.flesch_kincaid_grade(as_sentences(items))
+    return value
 
 
 @pytest.fixture(scope="module")

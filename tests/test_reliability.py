@@ -27,12 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, copy_project
+from pdf_read import pdf_info
 from PIL import Image
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, copy_project
-except ImportError:
-    from conftest import FIXTURES, copy_project
 
 TIMEOUT = 120  # seconds any one command may take; the slowest case here takes a few
 LEAFLET = ("--topic", "minimal", "--only", "patient-leaflet", "--paper", "a5", "--brand", "none")
@@ -76,7 +73,9 @@ def cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-def in_process(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Result:
+def in_process(
+    args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Result:
     """Run the command line in this process (for cases that end before any work: no process to start)."""
     from handouts.cli.main import main
 
@@ -219,7 +218,7 @@ with output_lock(Path(sys.argv[1])):
 
 
 @contextmanager
-def lock_held(out: Path) -> Iterator[subprocess.Popen]:
+def lock_held(out: Path) -> Iterator[subprocess.Popen[str]]:
     """Hold the output folder's lock in another process for the block."""
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD_LOCK, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -377,9 +376,9 @@ def _template(changes: dict[str, bytes | None], extra_types: str = "", rels: str
                 data = data.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
             if name not in changes:
                 target.writestr(name, data)
-        for name, data in changes.items():
-            if data is not None:
-                target.writestr(name, data)
+        for name, added in changes.items():
+            if added is not None:
+                target.writestr(name, added)
     return target_buffer.getvalue()
 
 
@@ -580,7 +579,6 @@ def test_an_unreadable_topic_is_reported_with_the_reason(
 # ----- 6. the longest title allowed fits every deck and PDF ---------------------------------------------------------
 def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> None:
     import docx
-    import pypdf
     from handouts.content.texts import MAX_TITLE_CHARS
     from handouts.matrix import Target
     from handouts.pipeline import build_output
@@ -607,7 +605,7 @@ def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> No
                 elif variant.builder == "docx":
                     assert docx.Document(io.BytesIO(result.data)).core_properties.title == title
                 else:
-                    assert pypdf.PdfReader(io.BytesIO(result.data)).metadata.title == title
+                    assert pdf_info(result.data).title == title
                 built += 1
     assert built >= 20
 
@@ -729,7 +727,7 @@ def test_a_read_only_output_folder_is_one_line_and_loses_nothing(
 
 @pytest.mark.parametrize("value", ["garbage", "1e9", "1.5", "²", "4354819200", "-1"])
 def test_a_source_date_epoch_no_output_can_record_is_a_usage_error(
-    project: Path, good: dict[str, str], value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    project: Path, good: dict[str, str], value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     result = in_process(["build", "--force", *LEAFLET], project, monkeypatch, capsys)
@@ -748,10 +746,10 @@ def test_a_source_date_epoch_no_output_can_record_is_a_usage_error(
 def test_a_bad_scheduler_is_a_usage_error(
     project: Path,
     good: dict[str, str],
-    args: tuple,
+    args: tuple[str, ...],
     fragment: str,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     result = in_process(["build", *LEAFLET, *args], project, monkeypatch, capsys)
     one_line(result, 2, fragment, f"--scheduler {' '.join(args)}")

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import FIXTURES, ROOT
 from handouts.content.audience import audience_view
 from handouts.content.model import Topic, load_topic
 from handouts.content.references import load_references
 from handouts.errors import InputError, Problem
 from handouts.source.schema import Text
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, ROOT
-except ImportError:
-    from conftest import FIXTURES, ROOT
 
 TOPICS = FIXTURES / "topics"
 MINIMAL = TOPICS / "minimal.yaml"
@@ -552,7 +549,7 @@ def test_for_filters_blocks(mix: Topic) -> None:
     ]
 
 
-def _without_origin(blocks: list[dict]) -> list[dict]:
+def _without_origin(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return `blocks` without the `at` key that says where each was written (checked on its own)."""
     return [{k: v for k, v in b.items() if k != "at"} for b in blocks]
 
@@ -568,7 +565,7 @@ def test_section_with_nothing_left_for_the_audience_is_dropped(mix: Topic) -> No
 
 
 def test_table_columns_and_rows_missing_for_the_audience_are_dropped(mix: Topic) -> None:
-    def table(audience: str) -> dict:
+    def table(audience: str) -> dict[str, Any]:
         blocks = audience_view(mix, audience)["sections"][0]["blocks"]
         return next(b for b in blocks if b["kind"] == "table")
 

@@ -12,12 +12,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, run_cli
 from handouts.files.resources import schema_file
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES, run_cli
-except ImportError:
-    from conftest import FIXTURES, run_cli
 
 ONE = ("--only", "patient-handout", "--paper", "letter", "--brand", "none")
 

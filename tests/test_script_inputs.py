@@ -217,9 +217,8 @@ def test_the_vendored_fonts_are_the_ones_their_digests_name() -> None:
 
     from handouts.fonts import SCRIPT_FONT_DIR, SUMS_FILE
 
-    listed = dict(
-        reversed(line.split("  ", 1)) for line in (SCRIPT_FONT_DIR / SUMS_FILE).read_text(encoding="utf-8").splitlines()
-    )
+    lines = (SCRIPT_FONT_DIR / SUMS_FILE).read_text(encoding="utf-8").splitlines()
+    listed = {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
     fonts = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SCRIPT_FONT_DIR.glob("*.ttf")}
     assert listed == fonts
 

@@ -13,11 +13,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
-try:
-    from .conftest import FIXTURES
-except ImportError:
-    from conftest import FIXTURES
+from conftest import FIXTURES
 
 
 def wait_for(predicate, timeout: float = 90.0):  # type: ignore[no-untyped-def]
@@ -51,9 +49,10 @@ def test_serve_rebuilds_on_save_shows_problems_and_stops_on_ctrl_c(tmp_path: Pat
         wait_for(lambda: "watching for changes" in log.read_text())
         base = f"http://127.0.0.1:{port}"
 
-        def status() -> dict:
+        def status() -> dict[str, Any]:
             with urllib.request.urlopen(f"{base}/__handouts__/status", timeout=10) as response:
-                return json.loads(response.read())
+                value: dict[str, Any] = json.loads(response.read())
+                return value
 
         assert status() == {"build": 1, "problems": []}
         assert (tmp_path / "output" / "minimal" / "patient-handout-letter.pdf").exists()

@@ -25,12 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 from handouts.builders.html.builder import CONTENT_SECURITY_POLICY
-
-try:
-    from .conftest import FIXTURES
-except ImportError:
-    from conftest import FIXTURES
 
 PAGE = "minimal/patient-handout-web.html"
 

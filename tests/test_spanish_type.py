@@ -4,6 +4,7 @@ at their syllables with Pyphen's patterns (never English words, never short word
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pyphen
 import pytest
@@ -35,7 +36,7 @@ def test_the_coverage_check_knows_the_spanish_characters() -> None:
     assert ord("\u0f00") not in covered_characters()  # a Tibetan sign: the check can say no
 
 
-def _sheet(variant: str) -> dict:
+def _sheet(variant: str) -> dict[str, Any]:
     return discover_variants((ROOT / "templates",))[variant].style
 
 

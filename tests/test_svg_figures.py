@@ -8,13 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, run_cli
 from handouts.content.assets import check_svg
 from handouts.errors import Location, ProblemList
-
-try:
-    from .conftest import FIXTURES, run_cli
-except ImportError:
-    from conftest import FIXTURES, run_cli
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" {size}>{body}</svg>'
 SIZE = 'width="240" height="120"'

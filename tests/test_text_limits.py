@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from handouts.builders import measure
 from handouts.builders.measure import break_word, text_width, wrap_lines
 from handouts.builders.pptx.fit import BodyItem, Box, paginate_body
@@ -14,11 +15,6 @@ from handouts.content.texts import MAX_HEADING_CHARS, MAX_TITLE_CHARS
 from handouts.errors import InputError
 from handouts.fonts import OPEN_SANS, SLIDE_TYPEFACES, Typeface, register_typeface
 from handouts.source.schema import MAX_TEXT_CHARS, MAX_WORD_CHARS
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import FIXTURES
-except ImportError:
-    from conftest import FIXTURES
 
 MINIMAL = FIXTURES / "topics" / "minimal.yaml"
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
 from label_reading import DRAWINGML, deck_runs, english_labels, label, output_text, pdf_pages, slide_texts
+from pdf_read import pdf_catalog
 from pypdf import PdfReader
 
 TOPICS = FIXTURES / "topics"
@@ -103,7 +104,7 @@ def test_a_draft_prints_no_english_label_and_is_in_spanish_throughout(draft: Pat
         found = sorted(word for word in english if word in text)
         assert not found, f"{path.name} prints English labels: {found}"
         if path.suffix == ".pdf":
-            assert str(PdfReader(path).trailer["/Root"]["/Lang"]) == "es"
+            assert str(pdf_catalog(path)["/Lang"]) == "es"
             # The date the Spanish way: in words, or day first in figures where a large-print footer is tight.
             assert re.search(r"Revisado el (1 de marzo de 2026|1/03/2026) · Versión 1\.0 · Página 1", text)
             if "large" not in path.name:
@@ -201,7 +202,9 @@ def test_editing_a_source_section_makes_check_name_exactly_that_section(
     strict = run_cli("check", "--no-layout", "--strict", cwd=project)
     assert strict.code == 2 and _stale(strict.err) == stale, strict.err
     # The hint's digest, written in, brings the translation up to date.
-    key, digest = re.search(r"set '([a-z._-]+): ([0-9a-f]{12})'", result.err).groups()
+    hint = re.search(r"set '([a-z._-]+): ([0-9a-f]{12})'", result.err)
+    assert hint, result.err
+    key, digest = hint.groups()
     translation = project / "content" / "foot-care.es.yaml"
     _edit(translation, f"{key.split('.')[-1]}: ", f"{key.split('.')[-1]}: {digest}  # was ")
     assert "stale" not in run_cli("check", "--no-layout", cwd=project).err
@@ -286,7 +289,7 @@ def test_the_b12_patient_materials_in_spanish(built: Path) -> None:
         assert not sorted(word for word in english if word in text), path.name
         assert BAND in text, path.name
     for path in spanish.glob("*.pdf"):
-        assert str(PdfReader(path).trailer["/Root"]["/Lang"]) == "es-US"  # the topic names its region
+        assert str(pdf_catalog(path)["/Lang"]) == "es-US"  # the topic names its region
         assert all(BAND in page for page in pdf_pages(path)), path.name
     assert all(BAND in slide for slide in slide_texts(spanish / "patient-deck.pptx"))
     assert len(PdfReader(spanish / "patient-handout-letter.pdf").pages) <= 2

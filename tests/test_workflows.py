@@ -16,11 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-try:  # tests/ may be a package or a plain folder of test modules
-    from .conftest import ROOT, run_cli
-except ImportError:
-    from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 WORKFLOWS_DIR = ROOT / ".github" / "workflows"
 REPOSITORY = WORKFLOWS_DIR / "handouts.yml"
@@ -34,7 +30,7 @@ PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # v(?P<v
 
 def load(path: Path) -> dict[str, Any]:
     # PyYAML reads the key `on` as the boolean True (YAML 1.1); GitHub reads it as "on".
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[Any, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))  # keys: str, and that True
     data["on"] = data.pop(True, data.get("on"))
     return data
 

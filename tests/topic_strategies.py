@@ -65,7 +65,7 @@ def block(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def topic(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
     """Return a valid topic (docs/content-format.md) of a shape drawn at random."""
-    sections = [
+    sections: list[dict[str, Any]] = [
         {
             "id": f"section-{i}",
             "heading": draw(title(1, 18)),
