@@ -7,9 +7,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from handouts.templating.variants import Variant
 
 # In CI the examples hypothesis draws are the same on every run, so a change fails for what it changed; on a
 # developer's machine they are new each run, to find what no fixed example shows.
@@ -135,7 +139,16 @@ def b12(built: Path) -> Path:
     return built / "b12-neuropathy"
 
 
-DECK_VARIANTS = ("patient-deck", "training-deck", "clinician-deck")
+def variants_of_format(format_name: str) -> dict[str, Variant]:
+    """Return the variants the templates define that `format_name` builds (each with its variant.yaml's papers and
+    audience), by name: tests parametrize over them, so a new variant gets their checks without editing a test."""
+    from handouts.templating.variants import discover_variants
+
+    found = discover_variants(ROOT / "templates")
+    return {name: variant for name, variant in sorted(found.items()) if variant.format.name == format_name}
+
+
+DECK_VARIANTS = tuple(variants_of_format("pptx"))
 GENERATED_TOPICS = 3  # decks of topics hypothesis draws (tests/topic_strategies.py), rendered with the others
 
 

@@ -9,13 +9,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_cli
+from conftest import ROOT, copy_project, run_cli, variants_of_format
 from handouts.templating.labels import labels_for
 from pdf_read import pdf_catalog, pdf_dict, pdf_info
 from pptx import Presentation
 from pypdf import PdfReader
 
-PAPERS = ("letter", "a4")
+# Every PDF variant and paper the templates define (variant.yaml): a new one gets the brand checks below.
+PDF = variants_of_format("pdf")
+PDF_OUTPUTS = [(name, paper) for name, variant in PDF.items() for paper in variant.papers]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,7 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("lakeview", "Lakeview Community Clinic", "(555) 010-0199"),
     ],
 )
-@pytest.mark.parametrize("variant", ["patient-handout", "patient-handout-large", "clinician-onepager"])
-@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize(("variant", "paper"), PDF_OUTPUTS)
 def test_brand_name_phone_and_logo_on_the_first_page(
     branded: Path, brand: str, name: str, phone: str, variant: str, paper: str
 ) -> None:
@@ -58,7 +59,7 @@ def test_brand_name_phone_and_logo_on_the_first_page(
         ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy"),
     ],
 )
-@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("paper", PDF["patient-handout"].papers)
 def test_patient_handout_has_call_us_box_and_qr_link(branded: Path, brand: str, url: str, paper: str) -> None:
     reader = PdfReader(branded / brand / "b12-neuropathy" / f"patient-handout-{paper}.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -79,7 +80,7 @@ def test_patient_handout_has_call_us_box_and_qr_link(branded: Path, brand: str, 
         ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy"),
     ],
 )
-@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("paper", PDF["patient-handout"].papers)
 def test_qr_code_decodes_to_the_brand_page(branded: Path, brand: str, url: str, paper: str) -> None:
     import pypdfium2
     import zxingcpp
@@ -92,13 +93,14 @@ def test_qr_code_decodes_to_the_brand_page(branded: Path, brand: str, url: str, 
     assert found == [url]
 
 
-@pytest.mark.parametrize("variant", ["patient-handout", "clinician-onepager"])
+@pytest.mark.parametrize("variant", list(PDF))
 def test_document_properties(branded: Path, variant: str) -> None:
-    reader = PdfReader(branded / "riverside" / "b12-neuropathy" / f"{variant}-letter.pdf")
+    _, first_file = PDF[variant].output_names()[0]
+    reader = PdfReader(branded / "riverside" / "b12-neuropathy" / first_file)
     info = pdf_info(reader)
     assert info.title and "Vitamin B12" in info.title
     assert info.author == "Riverside Family Health"
-    audience = {"patient-handout": "patient", "clinician-onepager": "clinician"}[variant]
+    audience = PDF[variant].audience
     assert info.subject == labels_for(ROOT / "templates", "en")[f"for_audience_{audience}"]
     assert "b12-neuropathy" in str(info.get("/Keywords"))
     catalog = pdf_catalog(reader)
@@ -222,7 +224,8 @@ def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> 
     )
     assert result.code == 1, result.err
     # One message for every paper, naming them.
-    assert f"clinician-onepager ({', '.join(sorted(PAPERS))}; brand none): does not fit its 1 page" in result.err
+    papers = ", ".join(sorted(PDF["clinician-onepager"].papers))
+    assert f"clinician-onepager ({papers}; brand none): does not fit its 1 page" in result.err
     assert re.search(r"about \d+ lines of [\d.]+ pt text too many: .* run over onto page 2", result.err)
     assert "the longest sections are '" in result.err
     assert not list((tmp_path / "out").rglob("*.pdf")), "no one-pager may be written when it does not fit"

@@ -25,7 +25,10 @@ from handouts.templating.variants import discover_variants
 from pptx import Presentation
 
 TOPIC = FIXTURES / "topics" / "low-blood-sugar.yaml"
-PATIENT = ("patient-deck", "patient-handout", "patient-handout-large", "patient-handout-web", "patient-leaflet")
+# Every variant for patients the templates define: each must carry the main message, the steps and urgent help.
+PATIENT = tuple(
+    name for name, variant in sorted(discover_variants(ROOT / "templates").items()) if variant.audience == "patient"
+)
 HANDOUT_TEMPLATE = ROOT / "templates" / "patient-handout" / "content.xml.j2"
 
 

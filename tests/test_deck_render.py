@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DeckRenders, copy_project, run_cli
+from conftest import DECK_VARIANTS, DeckRenders, copy_project, run_cli
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -34,7 +34,7 @@ from render_support import (
     text_shapes,
 )
 
-DECKS = ["patient-deck", "training-deck", "clinician-deck"]
+DECKS = list(DECK_VARIANTS)
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 PATIENT_MIN_BODY = 24.0  # templates/patient-deck/style.yaml: body_min_size
 

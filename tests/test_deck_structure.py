@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import variants_of_format
 from handouts.builders.pptx.fit import BodyItem, Insets, body_height, title_height
 from handouts.fonts import slide_typeface
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 
-DECKS = ["patient-deck.pptx", "training-deck.pptx", "clinician-deck.pptx"]
+DECKS = [file for variant in variants_of_format("pptx").values() for _, file in variant.output_names()]
 EMU_PER_PT = 12700
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 FONT = slide_typeface("Calibri")  # templates/_pptx/style.yaml: font
@@ -20,7 +21,9 @@ FONT = slide_typeface("Calibri")  # templates/_pptx/style.yaml: font
 
 @pytest.mark.parametrize("name", DECKS)
 def test_reading_order_starts_with_the_title(b12: Path, name: str) -> None:
-    for number, slide in enumerate(Presentation(str(b12 / name)).slides, start=1):
+    slides = Presentation(str(b12 / name)).slides
+    assert len(slides) > 1, f"{name} has {len(slides)} slides"
+    for number, slide in enumerate(slides, start=1):
         first = next(iter(slide.shapes))
         assert first.is_placeholder and first.placeholder_format.type in TITLES, f"slide {number}: {first.name} first"
 
@@ -32,15 +35,20 @@ FRAMED = ("Footer", "Slide number", "Callout:", "Caption")
 
 @pytest.mark.parametrize("name", DECKS)
 def test_body_text_is_in_placeholders(b12: Path, name: str) -> None:
+    checked = 0
     for number, slide in enumerate(Presentation(str(b12 / name)).slides, start=1):
         for shape in slide.shapes:
             if shape.has_text_frame and shape.text_frame.text.strip() and not shape.name.startswith(FRAMED):
                 assert shape.is_placeholder, f"slide {number}: '{shape.name}' holds text outside a placeholder"
+                checked += 1
+    assert checked, f"{name} has no text"
 
 
 @pytest.mark.parametrize("name", DECKS)
 def test_native_slide_numbers(b12: Path, name: str) -> None:
-    for number, slide in enumerate(Presentation(str(b12 / name)).slides, start=1):
+    slides = Presentation(str(b12 / name)).slides
+    assert len(slides) > 1, f"{name} has {len(slides)} slides: no slide after the title to number"
+    for number, slide in enumerate(slides, start=1):
         fields = slide.shapes._spTree.findall(".//" + qn("a:fld"))
         if number == 1:
             continue
@@ -66,6 +74,7 @@ def _items(frame) -> tuple[list[BodyItem], float, float]:  # type: ignore[no-unt
 
 @pytest.mark.parametrize("name", DECKS)
 def test_every_text_frame_measured_fits_its_box(b12: Path, name: str) -> None:
+    measured = 0
     for number, slide in enumerate(Presentation(str(b12 / name)).slides, start=1):
         for shape in slide.placeholders:
             if not shape.has_text_frame or not shape.text_frame.text.strip():
@@ -77,6 +86,8 @@ def test_every_text_frame_measured_fits_its_box(b12: Path, name: str) -> None:
             else:
                 needed = body_height(items, width, size, FONT, Insets(), spacing)
             assert needed <= height + 0.5, f"slide {number}: '{shape.name}' needs {needed:.1f} pt of {height:.1f} pt"
+            measured += 1
+    assert measured, f"{name} has no text to measure"
 
 
 @pytest.mark.parametrize("name", DECKS)

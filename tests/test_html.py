@@ -14,6 +14,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
 from handouts import ir
 from handouts.builders.context import BuildContext
@@ -37,11 +38,20 @@ FOOT_CARE = FIXTURES / "topics" / "foot-care.yaml"
 TRICKY = FIXTURES / "tricky" / "tricky-text.yaml"
 TOPICS = {"b12-neuropathy": TOPIC, "foot-care": FOOT_CARE}
 BRANDS = ("", "riverside", "lakeview")
-WEB = {"patient-handout-web": "patient-handout", "clinician-onepager-web": "clinician-onepager"}  # -> its PDF
-PAGES = [(topic, brand, variant) for topic in TOPICS for brand in BRANDS for variant in WEB]
-PAGE_IDS = [f"{topic}-{brand or 'neutral'}-{variant}" for topic, brand, variant in PAGES]
 PROJECT = Project(ROOT)
 VARIANTS = discover_variants(ROOT / "templates")
+
+
+def _templates_from(name: str) -> str:
+    """Return the variant whose templates (and so words) a web variant shares: its variant.yaml's templates_from."""
+    data = yaml.safe_load((ROOT / "templates" / name / "variant.yaml").read_text(encoding="utf-8"))
+    return str(data["templates_from"])
+
+
+# Every web variant the templates define -> the PDF variant with its words: a new one gets the checks below.
+WEB = {name: _templates_from(name) for name, variant in sorted(VARIANTS.items()) if variant.format.name == "html"}
+PAGES = [(topic, brand, variant) for topic in TOPICS for brand in BRANDS for variant in WEB]
+PAGE_IDS = [f"{topic}-{brand or 'neutral'}-{variant}" for topic, brand, variant in PAGES]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, ROOT, TOPIC, run_cli
+from conftest import FIXTURES, ROOT, TOPIC, run_cli, variants_of_format
 from handouts import ir
 from handouts.matrix import Target
 from handouts.pipeline import render_ir
@@ -21,14 +21,15 @@ FOOT_CARE = FIXTURES / "topics" / "foot-care.yaml"
 TRICKY = FIXTURES / "tricky" / "tricky-text.yaml"
 TOPICS = {"b12-neuropathy": TOPIC, "foot-care": FOOT_CARE, "tricky-text": TRICKY}
 PROJECT = Project(ROOT)
+# Every PDF variant the templates define, in every paper it names: a new one gets the PDF/UA checks below.
+PDF_VARIANTS = variants_of_format("pdf")
 
 
 @pytest.fixture(scope="module")
 def outputs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Return each topic's output folder: B12 from the whole build; foot-care and the tricky text built here."""
     folder = tmp_path_factory.mktemp("tagged") / "out"
-    pdfs = ("patient-handout", "patient-handout-large", "clinician-onepager", "patient-leaflet")
-    only = [arg for name in pdfs for arg in ("--only", name)]
+    only = [arg for name in PDF_VARIANTS for arg in ("--only", name)]
     result = run_cli("build", str(FOOT_CARE), *only, "--brand", "riverside", "--out", str(folder))
     assert result.code == 0, result.err
     apart = folder.parent / "tricky"  # a build of another topic into the same folder would retire these outputs
@@ -61,9 +62,9 @@ def test_every_pdf_passes_the_pdf_ua_checks(outputs: dict[str, Any], topic: str)
     pdfs = pdfs_of(outputs, topic)
     variants = {target.variant for _, target in pdfs}
     assert {"patient-handout"} <= variants and len(pdfs) >= 1
-    if topic != "tricky-text":  # large print, the one-pager, the leaflet and both papers of each
-        assert {"patient-handout-large", "clinician-onepager", "patient-leaflet"} <= variants
-        assert {"letter", "a4"} <= {target.paper for _, target in pdfs}
+    if topic != "tricky-text":  # every PDF variant, in every paper it names
+        made = {(target.variant, target.paper) for _, target in pdfs}
+        assert {(name, paper) for name, variant in PDF_VARIANTS.items() for paper in variant.papers} <= made
     failures = {str(path.relative_to(outputs[topic])): pdf_ua_problems(path) for path, _ in pdfs}
     assert {name: found for name, found in failures.items() if found} == {}
 
