@@ -112,8 +112,11 @@ def test_deck_dates_default_to_the_review_date(unset: tuple[Path, Path], name: s
 
 
 def test_no_temporary_files_left(unset: tuple[Path, Path]) -> None:
+    assert unset, "no build to look in"
     for folder in unset:
-        left = [name for name in files(folder.parent) if ".tmp-handouts-" in name or "/." in f"/{name}"]
+        written = files(folder.parent)
+        assert written, f"nothing was built in {folder.parent}"
+        left = [name for name in written if ".tmp-handouts-" in name or "/." in f"/{name}"]
         assert [name for name in left if name != STAT_CACHE] == [], "the stat cache is the only hidden file"
 
 

@@ -55,7 +55,9 @@ def test_the_topics_validate(written: Path, topic: Path) -> None:
 
 
 def test_the_brands_validate(written: Path) -> None:
-    for brand in sorted((ROOT / "content" / "brands").glob("*.yaml")):
+    brands = sorted((ROOT / "content" / "brands").glob("*.yaml"))
+    assert brands, "no brand files to validate"
+    for brand in brands:
         assert [e.message for e in validator(written, "brand").iter_errors(read(brand))] == [], brand
 
 

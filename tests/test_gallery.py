@@ -179,17 +179,20 @@ def test_pdf_thumbnails_match_their_pages(out: Path) -> None:
     from PIL import Image
 
     page = parse(out / "index.html")
+    pdf_cards = 0
     for card in page.cards:
         path = target(out, card["href"])
         if path.suffix != ".pdf":
             continue
         pages = pypdf.PdfReader(path).pages[: len(card["images"])]
         assert len(card["images"]) == min(len(pypdf.PdfReader(path).pages), SHOWN)
+        pdf_cards += 1
         for number, (src, pdf_page) in enumerate(zip(card["images"], pages, strict=True), 1):
             with Image.open(target(out, src)) as image:
                 width, height = image.size
             box = pdf_page.mediabox
             assert abs(width / height - float(box.width) / float(box.height)) < 0.02, f"{path.name} page {number}"
+    assert pdf_cards, "the gallery shows no PDF"
 
 
 def test_second_gallery_reuses_the_thumbnails(out: Path) -> None:

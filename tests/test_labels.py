@@ -82,6 +82,8 @@ def test_a_spanish_topic_prints_no_english_label(spanish: Path) -> None:
 
 
 def test_every_text_is_in_the_topics_language(spanish: Path) -> None:
+    kinds = {path.suffix for path in spanish.rglob("*.*")}
+    assert {".pdf", ".html", ".pptx"} <= kinds, f"the Spanish build made only {sorted(kinds)}"
     for path in spanish.rglob("*.pdf"):
         assert str(pdf_catalog(path)["/Lang"]) == "es"
     for path in spanish.rglob("*.html"):

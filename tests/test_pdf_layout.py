@@ -65,6 +65,7 @@ def test_other_topics_are_laid_out_well(other_topics: Path) -> None:
 
 def test_every_pdf_variant_and_paper_was_checked(other_topics: Path) -> None:
     names = {p.name for p in other_topics.rglob("*.pdf")}
+    assert PDF_VARIANTS, "the templates define no PDF variant"
     for name in PDF_VARIANTS:
         for paper in VARIANTS[name].papers:
             assert f"{name}-{paper}.pdf" in names

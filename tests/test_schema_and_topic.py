@@ -555,7 +555,9 @@ def _without_origin(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_blocks_say_where_they_were_written(mix: Topic) -> None:
-    for block in audience_view(mix, "clinician")["sections"][0]["blocks"]:
+    blocks = audience_view(mix, "clinician")["sections"][0]["blocks"]
+    assert blocks, "the clinician's first section shows no block"
+    for block in blocks:
         file, line, col = block["at"].rsplit(":", 2)
         assert file.endswith("audience-mix.yaml") and int(line) > 1 and int(col) >= 1
 

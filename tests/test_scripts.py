@@ -147,6 +147,7 @@ def test_an_arabic_page_is_mirrored(scripts_built: Path) -> None:
 @pytest.mark.parametrize("language", ["zh-Hans", "ko", "vi"])
 def test_each_script_is_drawn_in_its_own_typeface(scripts_built: Path, language: str) -> None:
     letters, family = SCRIPTS[language]
+    assert PDF_VARIANTS, "no variant to check"
     for variant in PDF_VARIANTS:
         assert script_font_problems(_pdf(scripts_built, language, variant), letters, family) == []
 
@@ -308,6 +309,7 @@ def test_the_layout_checker_finds_nothing_to_fix_in_any_script(scripts_built: Pa
     from layout_check import check_pdf
 
     variants = discover_variants(Project(PROJECT_DIR).templates)
+    assert PDF_VARIANTS, "no variant to check"
     for variant in PDF_VARIANTS:
         findings = check_pdf(_pdf(scripts_built, language, variant), variants[variant])
         assert [str(f) for f in findings] == []

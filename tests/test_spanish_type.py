@@ -25,6 +25,7 @@ TEXT = (
 
 @pytest.mark.parametrize("typeface", [OPEN_SANS, *SLIDE_TYPEFACES.values()], ids=lambda t: t.family)
 def test_every_face_draws_every_spanish_character(typeface: Typeface) -> None:
+    assert typeface.files, f"{typeface.family} has no faces"
     for face, _ in typeface.files:
         glyphs = TTFontFile(str(font_path(face, typeface))).charToGlyph
         missing = [ch for ch in SPANISH if ord(ch) not in glyphs]
