@@ -77,6 +77,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark each test by the expensive things it uses (`matrix`, `libreoffice`, `browser`, `end_to_end`), or `fast`."""
     for item in items:
         kinds = {kind for name, kind in HEAVY_FIXTURES.items() if name in getattr(item, "fixturenames", ())}
+        if item.get_closest_marker("slow"):  # marked by hand: builds in fresh processes that take seconds
+            kinds.add("slow")
         if item.path.name in END_TO_END:
             kinds.add("end_to_end")
         if item.path.name in WHOLE_FILE:

@@ -135,6 +135,7 @@ colors:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change,where,fragment",
     [
@@ -170,6 +171,7 @@ def test_brand_errors_are_located(tmp_path: Path, change: tuple[str, str], where
     assert not out.exists() or not any(out.rglob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_logo_that_is_not_an_image_or_too_big_is_refused(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     fake = project / "content" / "brands" / "fake.png"
@@ -206,6 +208,7 @@ def _lengthen(project: Path, audience: str, paragraphs: int) -> None:
     topic.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     _lengthen(project, "clinician", 12)
@@ -231,6 +234,7 @@ def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> 
     assert not list((tmp_path / "out").rglob("*.pdf")), "no one-pager may be written when it does not fit"
 
 
+@pytest.mark.slow
 def test_over_long_patient_handout_never_gets_a_silent_third_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     _lengthen(project, "patient", 6)
@@ -263,6 +267,7 @@ def _clinic_template(path: Path) -> None:
     deck.save(str(path))
 
 
+@pytest.mark.slow
 def test_clinic_template_layouts_are_used_by_name(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     _clinic_template(project / "content" / "brands" / "clinic.pptx")
@@ -280,6 +285,7 @@ def test_clinic_template_layouts_are_used_by_name(tmp_path: Path) -> None:
     assert {"Clinic Cover", "Clinic Text"} <= used
 
 
+@pytest.mark.slow
 def test_broken_clinic_template_lists_its_layouts(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     _clinic_template(project / "content" / "brands" / "clinic.pptx")

@@ -67,6 +67,7 @@ def test_every_invalid_fixture_has_an_expectation() -> None:
     assert sorted(p.stem for p in INVALID.glob("*.yaml")) == sorted(EXPECTED)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_check_reports_each_problem_with_its_location(name: str) -> None:
     result = run_cli("check", f"{SHOWN}/{name}.yaml")
@@ -77,12 +78,14 @@ def test_check_reports_each_problem_with_its_location(name: str) -> None:
     assert "ok " not in result.out
 
 
+@pytest.mark.slow
 def test_check_names_an_absolute_path_relative_to_the_working_folder() -> None:
     result = run_cli("check", str(INVALID / "empty-value.yaml"))
     assert_clean_failure(result)
     assert error_lines(result)[0].startswith(f"{SHOWN}/empty-value.yaml:3:9: ")
 
 
+@pytest.mark.slow
 def test_check_reports_the_problems_of_every_file_at_once() -> None:
     result = run_cli("check", *(f"{SHOWN}/{name}.yaml" for name in sorted(EXPECTED)))
     assert_clean_failure(result)
@@ -121,6 +124,7 @@ def test_check_refuses_a_python_tag_without_running_it(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_check_accepts_the_real_topic() -> None:
     result = run_cli("check", "--no-layout", "content/b12-neuropathy.yaml")
     assert result.code == 0, result.err
@@ -128,6 +132,7 @@ def test_check_accepts_the_real_topic() -> None:
     assert result.err == ""
 
 
+@pytest.mark.slow
 def test_check_accepts_the_real_topic_by_absolute_path() -> None:
     result = run_cli("check", "--no-layout", str(TOPIC))
     assert result.code == 0, result.err
@@ -135,6 +140,7 @@ def test_check_accepts_the_real_topic_by_absolute_path() -> None:
     assert line.startswith("ok ") and line.endswith("content/b12-neuropathy.yaml")
 
 
+@pytest.mark.slow
 def test_check_accepts_the_fixture_topics() -> None:
     result = run_cli(
         "check", "--no-layout", "tests/fixtures/topics/minimal.yaml", "tests/fixtures/topics/audience-mix.yaml"
@@ -155,6 +161,7 @@ def test_check_of_a_missing_file_is_a_usage_error() -> None:
 # --- build writes nothing on bad input -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_with_an_invalid_topic_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "fresh"
     result = run_cli("build", "--out", str(out), f"{SHOWN}/typo-key.yaml")
@@ -164,6 +171,7 @@ def test_build_with_an_invalid_topic_writes_nothing(tmp_path: Path) -> None:
     assert "wrote" not in result.out
 
 
+@pytest.mark.slow
 def test_build_with_an_invalid_topic_leaves_existing_outputs_alone(tmp_path: Path) -> None:
     out = tmp_path / "existing"
     previous = out / "multi-error" / "patient-handout-letter.pdf"
@@ -178,6 +186,7 @@ def test_build_with_an_invalid_topic_leaves_existing_outputs_alone(tmp_path: Pat
     assert previous.stat().st_mtime_ns == mtime
 
 
+@pytest.mark.slow
 def test_build_of_a_valid_and_an_invalid_topic_writes_neither(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("build", "--out", str(out), str(TOPIC), f"{SHOWN}/tab-indent.yaml")
@@ -265,6 +274,7 @@ print("reportlab" in sys.modules, "pptx" in sys.modules)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("topic", [str(TOPIC), str(INVALID / "multi-error.yaml")], ids=["valid", "invalid"])
 def test_check_does_not_import_the_builders(topic: str) -> None:
     proc = subprocess.run(

@@ -38,6 +38,7 @@ def _line(path: Path, fragment: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
 
 
+@pytest.mark.slow
 def test_the_foot_care_topic_checks_clean(project: Path) -> None:
     result = run_cli("check", "--no-layout", str(project / "content" / "foot-care.yaml"), cwd=project)
     assert result.code == 0, result.err
@@ -87,6 +88,7 @@ def test_an_unknown_icon_is_located_with_a_suggestion(project: Path) -> None:
     assert f"foot-care.yaml:{_line(path, 'icon: fot')}:" in result.err and "did you mean 'foot'" in result.err
 
 
+@pytest.mark.slow
 def test_a_figure_without_alt_is_located(project: Path) -> None:
     path = _write(
         project,
@@ -112,6 +114,7 @@ def test_a_figure_without_alt_for_an_audience_that_sees_it_is_located(project: P
     assert topic is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
@@ -148,6 +151,7 @@ def test_a_figure_outside_the_project_is_refused(project: Path, tmp_path: Path) 
     assert "outside the project" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_a_changed_figure_rebuilds_what_shows_it(project: Path, tmp_path: Path) -> None:
     import json
 

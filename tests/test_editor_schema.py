@@ -74,6 +74,7 @@ def test_a_typo_d_key_and_an_unknown_for_name_are_rejected(written: Path) -> Non
     assert validator(written, "topic").is_valid(read(FIXTURES / "authoring" / "per-output.yaml"))
 
 
+@pytest.mark.slow
 def test_a_new_topic_points_at_the_schema(written: Path) -> None:
     result = run_cli("new", "topic", "asthma-inhalers", cwd=written)
     assert result.code == 0, result.err

@@ -58,6 +58,7 @@ def text_format():  # type: ignore[no-untyped-def]
     unregister("text")
 
 
+@pytest.mark.slow
 def test_a_registered_builder_builds_through_the_command_line(
     tmp_path: Path, text_format: OutputFormat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +130,7 @@ print(json.dumps(sorted({d for m in new for d in distributions.get(m, [])})))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_a_format_declares_every_library_its_builds_import(tmp_path: Path, name: str) -> None:
     # A library that shapes the bytes but is missing from the output key leaves outputs made by its old release
@@ -202,6 +204,7 @@ register(
 '''
 
 
+@pytest.mark.slow
 def test_a_new_format_is_one_module_and_one_registry_line(tmp_path: Path) -> None:
     source = ROOT / "generator" / "handouts"
     checkout = tmp_path / "checkout"  # the package in a checkout's layout, beside the templates it ships

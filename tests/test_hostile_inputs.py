@@ -25,6 +25,7 @@ def _with_patient_text(tmp_path: Path, text: str) -> Path:
 
 # Chinese in an English topic is drawn by the fallback typeface (test_script_inputs.py); a CJK Extension B ideograph
 # is in none of the typefaces.
+@pytest.mark.slow
 @pytest.mark.parametrize("text,char", [("Eat well 🥦 every day.", "🥦"), ("The \U00020000 sign helps.", "\U00020000")])
 def test_a_character_the_font_lacks_is_an_error_with_its_place(tmp_path: Path, text: str, char: str) -> None:
     path = _with_patient_text(tmp_path, text)  # inside a copy of the project: a topic is built only inside one
@@ -63,6 +64,7 @@ def test_two_topic_files_with_one_id_in_different_case_are_refused(tmp_path: Pat
     assert "would write the same outputs" in result.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "line,fragment", [("max_pages: 99999999999999999999", "max_pages"), ("min_font_size: 1e400", "min_font_size")]
 )

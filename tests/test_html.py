@@ -228,6 +228,7 @@ def _tables(document: ir.Document) -> list[ir.Table]:
 
 
 # ----- variants and styles as data -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_web_variant_rebuilds_when_the_handout_template_it_borrows_changes(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     args = ("--only", "patient-handout-web", "--only", "clinician-onepager-web", "--brand", "none", "--json")
@@ -240,6 +241,7 @@ def test_a_web_variant_rebuilds_when_the_handout_template_it_borrows_changes(tmp
     assert status == {"patient-handout-web.html": "built", "clinician-onepager-web.html": "reused"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("file", "text", "message"),
     [
@@ -467,6 +469,7 @@ def test_a_spanish_draft_page_shows_its_band_passes_axe_and_fits_a_phone(browser
 
 
 # ----- the gallery -------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The gallery knows web pages from the registry: a phone-sized screenshot, or without a browser the title."""
     from handouts.preview import browser

@@ -25,6 +25,7 @@ def _spanish_topic(project: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_language_without_labels_is_an_error_at_the_topic(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     labels = project / "templates" / "labels.yaml"
@@ -97,6 +98,7 @@ def test_every_text_is_in_the_topics_language(spanish: Path) -> None:
         assert Presentation(str(path)).core_properties.language == "es"
 
 
+@pytest.mark.slow
 def test_a_topic_naming_its_region_keeps_it_on_every_run(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     topic = _spanish_topic(project)

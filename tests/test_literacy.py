@@ -77,6 +77,7 @@ def at(location: Location | None) -> tuple[int, int]:
 
 
 # ----- the clean topic meets every item; each broken copy fails exactly its own ---------------------------------
+@pytest.mark.slow
 def test_clean_topic_meets_every_item_in_the_handout(project: Path) -> None:
     handout = output(card_of(project, project / "content" / "clean.yaml"), "patient-handout")
     assert handout.checked and handout.findings == []
@@ -214,6 +215,7 @@ def test_no_figure_is_found_at_the_sections_key(project: Path) -> None:
     assert at(handout.findings[0].location) == place(path, "sections:")
 
 
+@pytest.mark.slow
 def test_a_citation_in_patient_text_is_found_and_stops_the_build(project: Path) -> None:
     path = variant_of(project, "citation", "it is easy to treat.", "it is easy to treat [@julian2020].")
     handout = output(card_of(project, path), "patient-handout")
@@ -242,6 +244,7 @@ def test_a_main_message_that_is_not_first_is_found(project: Path) -> None:
 
 
 # ----- thresholds are variant data -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_thresholds_are_read_from_the_variant_data(project: Path, tmp_path: Path) -> None:
     tmp = copy_project(tmp_path / "project")
     shutil.copy(CLEAN, tmp / "content" / "clean.yaml")
@@ -329,6 +332,7 @@ def warned(project: Path) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_warnings_are_printed_located_and_check_still_passes(project: Path, warned: Path) -> None:
     result = run_cli("check", "--no-layout", str(warned), "--literacy", cwd=project)
     assert result.code == 0, result.err
@@ -343,6 +347,7 @@ def test_warnings_are_printed_located_and_check_still_passes(project: Path, warn
     assert f"ok content/{warned.name}" in result.out and "patient-handout (patient)" in result.out
 
 
+@pytest.mark.slow
 def test_strict_turns_warnings_into_errors(project: Path, warned: Path) -> None:
     result = run_cli("check", "--no-layout", "--strict", str(warned), cwd=project)
     assert result.code == 2
@@ -353,6 +358,7 @@ def test_strict_turns_warnings_into_errors(project: Path, warned: Path) -> None:
     assert "homocysteine" in result.err and "ok " not in result.out
 
 
+@pytest.mark.slow
 def test_check_without_literacy_reports_nothing_of_it(project: Path, warned: Path) -> None:
     result = run_cli("check", "--no-layout", str(warned), cwd=project)
     assert result.code == 0 and "warning" not in result.err and "reading level" not in result.out
@@ -375,6 +381,7 @@ def test_the_score_card(project: Path, warned: Path) -> None:
     assert "visual yes" in deck_block  # the patient deck shows the topic's figure too
 
 
+@pytest.mark.slow
 def test_the_score_card_as_json(project: Path, warned: Path) -> None:
     result = run_cli("check", "--no-layout", "--literacy", "--json", str(warned), cwd=project)
     assert result.code == 0, result.err
@@ -409,6 +416,7 @@ def test_check_project_scores_only_with_a_literacy_run(project: Path, warned: Pa
     assert all(p.severity == "error" for p in raised.value.problems)
 
 
+@pytest.mark.slow
 def test_check_without_literacy_imports_no_textstat(project: Path) -> None:
     code = (
         "import sys\nfrom handouts.cli.main import main\n"

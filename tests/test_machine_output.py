@@ -71,6 +71,7 @@ def test_build_json_on_bad_input_is_the_same_document_with_structured_problems(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_check_json_on_success_and_on_failure() -> None:
     good = run_cli("check", "--json", "--no-layout", "content/b12-neuropathy.yaml")
     assert good.code == 0, good.err
@@ -98,6 +99,7 @@ def test_a_usage_error_under_json_is_a_document_too() -> None:
     assert "Usage:" in result.err
 
 
+@pytest.mark.slow
 def test_problems_are_github_annotations_under_github_actions() -> None:
     ci = run_cli("check", INVALID, env={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(ROOT)})
     assert ci.code == 2

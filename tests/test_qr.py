@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
 import segno
 import zxingcpp
 from handouts.builders.html.pictures import qr_data_uri
@@ -31,6 +32,7 @@ def picture(modules: tuple[tuple[bool, ...], ...], scale: int = 6, quiet: int = 
     return image
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(ADDRESSES)
 def test_every_address_scans_back_to_itself(url: str) -> None:

@@ -56,6 +56,7 @@ def _check(project: Path) -> tuple[int, str]:
     return result.code, result.err + result.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("tag", "fragment"),
     [("xx", "'xx' is not a language code"), ("en-XY", "'XY' in 'en-XY' is not a country"), ("zh-Hanx", "not a script")],
@@ -88,6 +89,7 @@ def test_a_script_no_typeface_prints_is_an_error_at_the_language(tmp_path: Path)
     assert "fonts:" in err  # the hint says where to name one
 
 
+@pytest.mark.slow
 def test_characters_no_typeface_draws_are_one_problem_per_file(tmp_path: Path) -> None:
     rare = "\U00020000"  # a CJK Extension B ideograph: outside the Unified Ideographs block the fonts keep
     project = _project(tmp_path, "zh-Hans", f"每天吃一片药{rare}。", more=f"不要停药🥦{rare}。")
@@ -100,6 +102,7 @@ def test_characters_no_typeface_draws_are_one_problem_per_file(tmp_path: Path) -
     assert "'🥦' U+1F966 (BROCCOLI) on line 15;" in problems[0]
 
 
+@pytest.mark.slow
 def test_a_chinese_word_in_an_english_topic_is_drawn_by_the_fallback(tmp_path: Path) -> None:
     project = _project(tmp_path, "en", "Take one pill a day (每天一片).")
     out = tmp_path / "out"
@@ -148,6 +151,7 @@ def test_font_files_are_told_apart() -> None:
     assert facts.family == "Noto Sans SC" and ord("腘") in facts.characters and ord("骶") in facts.characters
 
 
+@pytest.mark.slow
 def test_a_brand_names_its_own_typeface_for_a_script(tmp_path: Path) -> None:
     """A clinic that prints Latin in its house typeface (here Noto Sans KR's Latin letters, for the test)."""
     project = _project(tmp_path, "en", "Take one pill a day.")

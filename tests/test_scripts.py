@@ -185,6 +185,7 @@ def test_chinese_lines_break_between_characters_and_never_start_with_a_comma(scr
     assert breaks >= 10, f"only {breaks} lines break between two hanzi"
 
 
+@pytest.mark.slow
 def test_vietnamese_typed_with_combining_marks_prints_the_letters(tmp_path: Path) -> None:
     """Text typed as a letter and combining marks (NFD) is read as the precomposed letters Open Sans has."""
     source = (PROJECT_DIR / "content" / "b12-neuropathy.vi.yaml").read_text(encoding="utf-8")

@@ -294,6 +294,7 @@ def test_fit_table_shrinks_then_repeats_the_header_on_more_slides() -> None:
     assert fit.header_height == pytest.approx(row_height(HEADER, fit.widths, fit.size, FONT, bold=True))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     rows=st.lists(st.lists(sentences, min_size=3, max_size=3), min_size=1, max_size=12),
@@ -325,6 +326,7 @@ def longest_word(column: list[str], size: float) -> float:
     return max(heads + [text_width(w, size) for cell in body for w in cell.split()])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     columns=st.lists(st.lists(sentences, min_size=2, max_size=6), min_size=1, max_size=5),

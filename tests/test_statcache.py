@@ -45,6 +45,7 @@ def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return reads
 
 
+@pytest.mark.slow
 def test_a_no_change_build_reads_no_output_once_the_cache_knows_them(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,6 +77,7 @@ def test_an_output_edited_in_place_with_its_old_time_put_back_is_rebuilt(
     assert victim.read_bytes() == data
 
 
+@pytest.mark.slow
 def test_outputs_modified_just_now_are_not_remembered(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Within RACY_SECONDS a file could change again inside one clock tick: the next build hashes it."""
     monkeypatch.setattr(statcache, "RACY_SECONDS", 3600)  # "just now" spans the whole build, however slow the machine
@@ -85,6 +87,7 @@ def test_outputs_modified_just_now_are_not_remembered(catalogue: Path, monkeypat
     assert read_manifest(out), "the manifest is written all the same"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "link", "folder"])
 def test_a_damaged_cache_costs_a_reading_not_a_wrong_answer(
     catalogue: Path, monkeypatch: pytest.MonkeyPatch, damage: str
@@ -109,6 +112,7 @@ def test_a_damaged_cache_costs_a_reading_not_a_wrong_answer(
     assert outside.read_text() == "keep me\n", "the cache is never written through a link"
 
 
+@pytest.mark.slow
 def test_a_serial_build_loads_each_topic_once(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its 40 topics are all checked before any is built: none is loaded a second time for its builds."""
     from collections import Counter

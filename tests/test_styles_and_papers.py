@@ -27,6 +27,7 @@ def _line_of(path: Path, fragment: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
 
 
+@pytest.mark.slow
 def test_a_typo_in_parent_is_found_by_check_at_its_line(project: Path) -> None:
     style = project / "templates" / "patient-handout" / "style.yaml"
     _edit(style, "h2: {size: 14,", "h2: {parent: bodyy, size: 14,")
@@ -40,6 +41,7 @@ def test_a_typo_in_parent_is_found_by_check_at_its_line(project: Path) -> None:
     assert "Traceback" not in result.err and "internal error" not in result.err
 
 
+@pytest.mark.slow
 def test_an_unknown_colour_is_found_by_check_in_the_style_file(project: Path) -> None:
     style = project / "templates" / "patient-handout" / "style.yaml"
     _edit(style, "cell_head: {font: semibold}", "cell_head: {font: semibold, color: navyy}")
@@ -51,6 +53,7 @@ def test_an_unknown_colour_is_found_by_check_in_the_style_file(project: Path) ->
     assert "b12-neuropathy.yaml" not in result.err  # the topic is not to blame
 
 
+@pytest.mark.slow
 def test_a_colour_defined_by_itself_is_reported(project: Path) -> None:
     style = project / "templates" / "_pdf" / "style.yaml"
     _edit(style, 'rule: "#b0b0b0"', "rule: muted2\n  muted2: rule")
@@ -65,6 +68,7 @@ def test_a_base_style_missing_a_default_is_reported(project: Path) -> None:
     assert result.code == 2 and "does not define 'qr.size'" in result.err
 
 
+@pytest.mark.slow
 def test_a_paper_no_style_declares_is_located_in_the_variant(project: Path) -> None:
     variant = project / "templates" / "patient-handout" / "variant.yaml"
     variant.write_text(variant.read_text(encoding="utf-8") + "papers: [letter, tabloid]\n", encoding="utf-8")
@@ -75,6 +79,7 @@ def test_a_paper_no_style_declares_is_located_in_the_variant(project: Path) -> N
     )
 
 
+@pytest.mark.slow
 def test_a_variant_on_a_paper_of_its_own_is_a_folder_without_python(project: Path, tmp_path: Path) -> None:
     folder = project / "templates" / "legal-handout"
     folder.mkdir()

@@ -344,6 +344,7 @@ def test_deep_block_nesting_is_refused() -> None:
     assert where(problem) == (MAX_DEPTH, MAX_DEPTH)
 
 
+@pytest.mark.slow
 def test_node_count_up_to_the_limit_is_fine() -> None:
     root = parse_yaml(("[" + ",".join(["x"] * (MAX_NODES - 1)) + "]\n").encode(), NAME)
     assert len(root.items) == MAX_NODES - 1
