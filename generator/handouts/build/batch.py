@@ -26,9 +26,9 @@ from handouts.build.executors import (
     stop_workers,
 )
 from handouts.build.failures import group_by_output
-from handouts.build.plan import BuildRequest, plan_request, refuse_unprintable_translations, retired_outputs
+from handouts.build.plan import BuildRequest, plan_request, retired_outputs
 from handouts.build.retire import refresh_gallery, retire_outputs
-from handouts.errors import InputError
+from handouts.errors import InputError, Problem
 from handouts.files import snapshot
 from handouts.files.epoch import source_date_epoch
 from handouts.matrix import Target
@@ -37,7 +37,7 @@ from handouts.outputs.lock import output_lock
 from handouts.outputs.manifest import is_fresh, read_manifest, record_from
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
-from handouts.pipeline import topics_kept, validate
+from handouts.pipeline import cached_topic, topics_kept, validate
 from handouts.project import Project
 from handouts.templating.variants import Variant
 
@@ -143,8 +143,6 @@ class _SortedOut:
 def _sort_out(request: BuildRequest) -> _SortedOut:
     """Plan the request and sort its targets into fresh ones (reported as reused) and stale ones."""
     project, selected, targets = plan_request(request)
-    if request.strict:
-        refuse_unprintable_translations(project, targets)
     out = request.out
     previous = read_manifest(out)
     run_inputs = RunInputs(project)
@@ -158,7 +156,7 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             stale.append(t)
             inputs[t.key] = digests
     stale_set = set(stale)
-    report = BuildReport()
+    report = BuildReport(warnings=translation_warnings_of(project, targets))
     journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known)
     for target in targets:
         if target not in stale_set:
@@ -167,6 +165,20 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             journal.keep(record)
     retired = retired_outputs(project, previous, selected, request)
     return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired)
+
+
+def translation_warnings_of(project: Project, targets: list[Target]) -> list[Problem]:
+    """Return the warnings of the translations among the targets' topics (an original's are `check`'s): read
+    only for translations, so a no-change build of originals reads no topic."""
+    from handouts.content.translation import translation_warnings
+
+    found: list[Problem] = []
+    for path in sorted({t.topic_path for t in targets if t.language}):
+        try:
+            found += translation_warnings(cached_topic(project, path))
+        except InputError:
+            continue  # reported, with every other problem, when the build checks its inputs
+    return found
 
 
 def _run_stale(

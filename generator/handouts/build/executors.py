@@ -40,6 +40,7 @@ class BuildReport:
     failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
     skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
     drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
+    warnings: list[Problem] = field(default_factory=list)  # the built translations' stale and missing strings
 
     @property
     def built(self) -> int:

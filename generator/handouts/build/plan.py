@@ -6,11 +6,10 @@ its folders does.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content.translation import header_of, refuse_unprintable
+from handouts.content.translation import header_of
 from handouts.errors import InputError, Problem, display_name
 from handouts.matrix import (
     NEUTRAL_BRAND,
@@ -23,7 +22,6 @@ from handouts.matrix import (
     split_stem,
     topic_paths_by_id,
 )
-from handouts.pipeline import cached_topic, load_topics
 from handouts.project import Project, find_project
 from handouts.templating.variants import discover_variants, known_papers
 
@@ -48,7 +46,6 @@ class BuildRequest:
     scheduler: str = ""
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
     draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
-    strict: bool = False  # build only what may be printed: no draft or stale translation
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -177,17 +174,6 @@ def _narrowed(request: BuildRequest) -> bool:
         or request.papers
         or request.languages
     )
-
-
-def refuse_unprintable_translations(project: Project, targets: list[Target]) -> None:
-    """Raise BuildError naming each draft or stale translation the targets would print (a topic that does not load
-    is reported, with all its problems, by the check that follows)."""
-    paths = sorted({t.topic_path for t in targets if t.language})
-    topics = []
-    for path in paths:
-        with contextlib.suppress(InputError):
-            topics.extend(load_topics(project, [project.root / path]))
-    refuse_unprintable(topics, lambda path: cached_topic(project, str(Path(path).absolute())))
 
 
 def retired_outputs(

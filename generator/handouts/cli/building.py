@@ -18,7 +18,7 @@ from handouts.cli.options import (
 from handouts.errors import BuildFailed
 
 if TYPE_CHECKING:
-    pass
+    from handouts.build.plan import BuildRequest
 
 
 @click.command()
@@ -37,23 +37,36 @@ if TYPE_CHECKING:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
-@click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Every warning is an error and draft or stale translations are refused (exit 2), as `check --strict` "
+    "does: build only what may be printed.",
+)
 @json_option
-def build(as_json: bool, **options: Any) -> dict[str, Any]:
+def build(as_json: bool, strict: bool, **options: Any) -> dict[str, Any]:
     """Build the outputs of TOPIC.yaml, or of the whole matrix in handouts.yaml.
 
-    Only outputs whose inputs changed are rebuilt; outputs that left the matrix are removed. Exit codes: 0
-    success, 1 a build failed, 2 bad input, usage, or nothing to build.
+    Only outputs whose inputs changed are rebuilt; outputs that left the matrix are removed. A translation's
+    stale and missing strings, and its being a draft, are printed as warnings (with --strict, errors: the
+    build first runs `check --strict --no-layout` on the topics it builds). Exit codes: 0 success, 1 a build
+    failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
+    _refuse_if_strict(request, strict)
     reporter = Reporter(quiet=as_json)
     try:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
+    from handouts.cli.checking import warn
+
+    warn(report.warnings)  # a translation's stale and missing strings, a draft: --json lists them too
+    for problem in report.warnings:
+        click.echo(str(problem), err=True)
     if not as_json:
         for path in report.removed:
             click.echo(f"removed {path}", err=True)
@@ -65,6 +78,20 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         failed.result = result
         raise failed
     return result
+
+
+def _refuse_if_strict(request: BuildRequest, strict: bool) -> None:
+    """With `strict`, check the request's topics as `check --strict --no-layout` does and refuse (InputError,
+    exit 2) anything it finds, before anything is built: one meaning of --strict for check and build."""
+    if not strict:
+        return
+    from handouts.build.plan import plan_request
+    from handouts.checks.literacy.report import LiteracyRun
+    from handouts.checks.project import check_project
+
+    project, _, targets = plan_request(request)
+    paths = sorted({project.root / t.topic_path for t in targets})
+    check_project(project, paths, literacy=LiteracyRun(strict=True), strict=True)
 
 
 @click.command(name="list")
