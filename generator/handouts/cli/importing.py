@@ -36,7 +36,9 @@ def import_xliff(
     problems = ProblemList()
     language = primary_language(document.target_language) if document.target_language else ""
     if expect_topic and document.topic != expect_topic:
-        problems.add(top, f"this XLIFF is for the topic '{document.topic}', not '{expect_topic}'", "import the right file")
+        problems.add(
+            top, f"this XLIFF is for the topic '{document.topic}', not '{expect_topic}'", "import the right file"
+        )
     if expect_language and language != primary_language(expect_language):
         problems.add(
             top,
@@ -47,7 +49,9 @@ def import_xliff(
         problems.add(top, "this XLIFF names no target language (trgLang)", "export it again with --language")
     source_file = project.content / f"{document.topic}.yaml"
     if not source_file.is_file():
-        problems.add(top, f"the project has no topic '{document.topic}' ({display_name(source_file)})", "check the file")
+        problems.add(
+            top, f"the project has no topic '{document.topic}' ({display_name(source_file)})", "check the file"
+        )
     problems.raise_if_any()
     source = cached_topic(project, str(source_file.absolute()))
     if primary_language(document.source_language) != primary_language(source.data["language"]):
@@ -63,11 +67,11 @@ def import_xliff(
     audiences = tuple(str(a) for a in data.get("audiences") or notes.get("audiences", "patient").split())
     needed = source_strings(source.data, audiences, variants_by_audience(project))
     known = {s.id for s in needed}
-    for unit in document.units:
-        if unit.id not in known:
+    for each in document.units:
+        if each.id not in known:
             problems.add(
-                Location(name, unit.line, 1),
-                f"the string '{unit.id}' is not one the topic '{document.topic}' has for {', '.join(audiences)}",
+                Location(name, each.line, 1),
+                f"the string '{each.id}' is not one the topic '{document.topic}' has for {', '.join(audiences)}",
                 "export the topic again: its strings changed since this file was made",
             )
     problems.raise_if_any()
@@ -77,7 +81,9 @@ def import_xliff(
     for string in needed:
         unit, record = units.get(string.id), matching.used.get(string.id)
         kept = (
-            RecordText(string.id, str(record.english), str(record.target) if record.target else None, record.state, record.id)
+            RecordText(
+                string.id, str(record.english), str(record.target) if record.target else None, record.state, record.id
+            )
             if record is not None
             else None
         )
@@ -91,7 +97,9 @@ def import_xliff(
         written.append(RecordText(string.id, unit.source, unit.target, unit.state, record.id if record else None))
     header: dict[str, list[str]] = {}
     if translators:
-        header["translated_by"] = list(dict.fromkeys([*(str(t) for t in data.get("translated_by") or []), *translators]))
+        header["translated_by"] = list(
+            dict.fromkeys([*(str(t) for t in data.get("translated_by") or []), *translators])
+        )
     if reviewers:
         header["reviewed_by"] = list(reviewers)
     if target.is_file():

@@ -60,10 +60,19 @@ def _translation_path(project: Project, topic_id: str, language: str) -> Path:
 @translate.command(name="export")
 @click.argument("topic", metavar="TOPIC")
 @click.option("--language", required=True, metavar="LANG", help="The language to translate into (es, es-US, vi...).")
-@click.option("--for", "audiences", multiple=True, metavar="AUDIENCE", help="The audiences translated (default: "
-              "those of the existing translation, else patient).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The XLIFF file to write "
-              "(default: TOPIC.LANG.xlf in the current folder).")
+@click.option(
+    "--for",
+    "audiences",
+    multiple=True,
+    metavar="AUDIENCE",
+    help="The audiences translated (default: those of the existing translation, else patient).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The XLIFF file to write (default: TOPIC.LANG.xlf in the current folder).",
+)
 @project_option
 def export_command(
     topic: str, language: str, audiences: tuple[str, ...], out: Path | None, project_dir: Path | None
@@ -84,7 +93,7 @@ def export_command(
     if unknown:
         raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
     chosen = audiences or (tuple(existing.data["audiences"]) if existing is not None else ("patient",))
-    tag = str(existing.data["language"]) if existing is not None and not "-" in language else language
+    tag = str(existing.data["language"]) if existing is not None and "-" not in language else language
     from handouts.content.strings import source_strings
 
     needed = source_strings(source.data, tuple(chosen), variants_by_audience(project))
@@ -184,8 +193,12 @@ class _Places:
 @click.option("--topic", "expect_topic", default="", metavar="ID", help="Refuse the file unless it is for this topic.")
 @click.option("--language", "expect_language", default="", metavar="LANG", help="Refuse it unless it is into LANG.")
 @click.option("--translator", multiple=True, metavar="NAME", help="Who translated it (recorded as translated_by).")
-@click.option("--reviewer", multiple=True, metavar="NAME", help="Who reviewed it, with their qualification "
-              "(recorded as reviewed_by).")
+@click.option(
+    "--reviewer",
+    multiple=True,
+    metavar="NAME",
+    help="Who reviewed it, with their qualification (recorded as reviewed_by).",
+)
 @project_option
 def import_command(
     file: Path,
@@ -217,7 +230,9 @@ def upgrade_command(file: Path, project_dir: Path | None) -> dict[str, Any]:
 
     project = project_of(project_dir)
     root = read_yaml(file)
-    source_id = next((v.value for k, v in root.items if k.value == "translation_of"), None) if root.kind == "map" else None
+    source_id = (
+        next((v.value for k, v in root.items if k.value == "translation_of"), None) if root.kind == "map" else None
+    )
     if not source_id:
         raise InputError(Problem(Location(display_name(file), 1, 1), "is not a translation", "name a translation"))
     source = cached_topic(project, str(source_path(file, source_id).absolute()))

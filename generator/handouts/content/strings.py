@@ -140,9 +140,7 @@ def _block(
         if value.get("caption") is not None:
             out["caption"] = walk.text(f"{bid}.caption", value["caption"], seen, **meta)
         out["columns"] = walk.items(f"{bid}.columns", value["columns"], seen, **meta)
-        out["rows"] = [
-            walk.items(f"{bid}.rows.{r}", row, seen, **meta) for r, row in enumerate(value["rows"], start=1)
-        ]
+        out["rows"] = [walk.items(f"{bid}.rows.{r}", row, seen, **meta) for r, row in enumerate(value["rows"], start=1)]
         return out
     return value
 

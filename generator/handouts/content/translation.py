@@ -322,7 +322,9 @@ def match_records(records: Mapping[str, StringRecord], needed: list[SourceString
     return Matching(used, moved, frozenset(stale), orphans)
 
 
-def _compare(matching: Matching, needed: list[SourceString], data: dict[str, Any]) -> tuple[list[Problem], list[Problem]]:
+def _compare(
+    matching: Matching, needed: list[SourceString], data: dict[str, Any]
+) -> tuple[list[Problem], list[Problem]]:
     """Return the errors and the warnings of the file's strings against what the source needs now."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -335,15 +337,17 @@ def _compare(matching: Matching, needed: list[SourceString], data: dict[str, Any
             )
         )
     for string in needed:
-        record = matching.used.get(string.id)
-        if record is None or record.target is None:
-            where = record.loc if record is not None else data["translation_of"].loc
+        found = matching.used.get(string.id)
+        if found is None or found.target is None:
+            where = found.loc if found is not None else data["translation_of"].loc
             problem = _missing(string, where)
             (errors if problem.severity == "error" else warnings).append(problem)
-        elif string.id in matching.stale:
+            continue
+        record = found
+        if string.id in matching.stale:
             warnings.append(
                 Problem(
-                    record.target.loc or record.loc,
+                    found.target.loc or record.loc,
                     f"stale translation: '{string.id}' translates English that has changed since: was "
                     f'"{normalized(record.english or "")}", now "{normalized(string.english)}"',
                     f"translate the new English, then set its 'en:' to it ({english_digest(string.english)}), or "
@@ -380,7 +384,9 @@ def _missing(string: SourceString, where: Location | None) -> Problem:
     )
 
 
-def _draft_warning(matching: Matching, needed: list[SourceString], name: str, data: dict[str, Any], named: bool) -> Problem:
+def _draft_warning(
+    matching: Matching, needed: list[SourceString], name: str, data: dict[str, Any], named: bool
+) -> Problem:
     used = matching.used
     waiting = sum(1 for s in needed if s.id not in used or used[s.id].state != "reviewed")
     missing = sum(1 for s in needed if s.id not in used or used[s.id].target is None)

@@ -38,9 +38,9 @@ def _round_trips(fragment: str, text: str) -> bool:
 
 def inline(text: str) -> str:
     """Return `text` as a value on its own line: plain where YAML keeps it as written, else double-quoted."""
-    if text and text == text.strip() and "\n" not in text and not text.startswith(("-", "?")):
-        if _round_trips(text, text) and not any(ch in text for ch in "#\"'"):
-            return text
+    plain = text and text == text.strip() and "\n" not in text and not text.startswith(("-", "?"))
+    if plain and _round_trips(text, text) and not any(ch in text for ch in "#\"'"):
+        return text
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -66,7 +66,7 @@ def _loads_block(candidate: str, text: str) -> bool:
 
 
 def value(text: str, indent: int) -> str:
-    """Return `text` as what follows `key: `, ending in a line break: inline when it fits the line, else a folded block."""
+    """Return `text` as what follows `key: `, ending in a line break: inline when it fits, else a folded block."""
     if "\n" in text or indent + len(text) + 8 > WIDTH:
         return block(text, indent)
     return inline(text) + "\n"
@@ -83,7 +83,11 @@ def record_lines(record: RecordText, language: str, indent: int) -> str:
 
 def flow_list(items: Sequence[str]) -> str:
     """Return `items` as a YAML flow list on one line."""
-    return "[" + ", ".join(inline(item) if "," not in item else json.dumps(item, ensure_ascii=False) for item in items) + "]"
+    return (
+        "["
+        + ", ".join(inline(item) if "," not in item else json.dumps(item, ensure_ascii=False) for item in items)
+        + "]"
+    )
 
 
 def new_file(header: Sequence[tuple[str, str]], records: Sequence[RecordText], language: str, intro: str) -> str:
@@ -172,10 +176,10 @@ def _update_record(edits: _Edits, original: str, record: RecordText, node: yaml.
     previous_end: int | None = None
     for name, text in wanted:
         if name in fields:
-            key, value = fields[name]
-            if text is not None and not _same(name, value.value, text):
-                _span_value(edits, value, text, inner)
-            previous_end = _line_end(original, value.end_mark.index)
+            node_of = fields[name][1]
+            if text is not None and not _same(name, node_of.value, text):
+                _span_value(edits, node_of, text, inner)
+            previous_end = _line_end(original, node_of.end_mark.index)
         elif text is not None and previous_end is not None:
             edits.insert(previous_end, f"{' ' * (inner - 2)}{name}: {value(text, inner)}")
     values = [v for _, v in fields.values()]

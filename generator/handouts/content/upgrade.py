@@ -77,6 +77,7 @@ def upgrade_translation(
 
 def _figure_sizes(data: dict, source: Topic) -> dict[str, str]:
     """Return the figure sizes the old translation set otherwise than its source."""
+
     def sizes(topic_data: dict) -> dict[str, str]:
         return {
             str(block["value"]["file"]): str(block["value"].get("size", "medium"))

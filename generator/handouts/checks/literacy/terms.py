@@ -1,6 +1,7 @@
 """Medical terms in printed text, and whether the text explains them.
 
-The packaged list (`medical-terms.txt` beside this module) is extended per project by `content/medical-terms.txt`:
+The packaged lists (`medical-terms.txt` beside this module, and one a language, `medical-terms.es.txt`) are
+extended per project by `content/medical-terms.txt` (`content/medical-terms.es.txt`...):
 one term a line, `#` starts a comment, and a line `-term` takes a packaged term off the list for that project.
 A term matches whole words, in any case, with a plural ending (s, es; y -> ies).
 
@@ -81,11 +82,19 @@ class TermList:
         return lowered
 
 
-def load_terms(content_folder: Path) -> TermList:
-    """Return the packaged terms with the project's additions and removals from content/medical-terms.txt."""
-    project_file = content_folder / PROJECT_TERMS
+def terms_file(folder: Path, language: str) -> Path:
+    """Return the terms file of `language` in `folder`: medical-terms.txt for English, medical-terms.es.txt..."""
+    primary = language.split("-")[0].lower()
+    return folder / (PROJECT_TERMS if primary == "en" else PROJECT_TERMS.replace(".txt", f".{primary}.txt"))
+
+
+def load_terms(content_folder: Path, language: str = "en") -> TermList:
+    """Return the packaged terms of `language` (English, Spanish; none for a language without a list) with the
+    project's additions and removals from content/medical-terms.txt (content/medical-terms.es.txt...)."""
+    packaged = terms_file(PACKAGED_TERMS.parent, language)
+    project_file = terms_file(content_folder, language)
     extra = project_file.read_text(encoding="utf-8") if project_file.is_file() else ""
-    return _term_list(PACKAGED_TERMS.read_text(encoding="utf-8"), extra)
+    return _term_list(packaged.read_text(encoding="utf-8") if packaged.is_file() else "", extra)
 
 
 @cache
