@@ -21,7 +21,7 @@ from pathlib import Path
 
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.source.schema import INVALID, Text, TextType, suggest
-from handouts.source.yamlsource import YNode, read_yaml
+from handouts.source.yamlsource import read_yaml
 from handouts.templating.variants import template_roots
 
 REFERENCE_LANGUAGE = "en"  # the tool's labels have every key in English: the model a hint quotes
@@ -48,8 +48,7 @@ class Labels(Mapping[str, str]):
                 Problem(
                     self.missing_at,
                     f"the '{self.language}' labels lack '{key}', which this output prints",
-                    f"add '{key}: ...' under '{self.language}:' in {self.files} (English: "
-                    f"{self._english(key)!r})",
+                    f"add '{key}: ...' under '{self.language}:' in {self.files} (English: {self._english(key)!r})",
                 )
             ) from None
 

@@ -116,6 +116,7 @@ reading_limit_type = RecordType(
     check_extra=_check_direction,
 )
 
+
 class OneOrMoreType(SchemaType):
     """One value, or a list of them; always returns a list."""
 
