@@ -26,8 +26,8 @@ from handouts.formats.style import resolve_colour, resolve_paragraph_styles
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 SOFT_HYPHEN = "\u00ad"
 # Styles whose words are never broken: titles, headings, captions, questions, labels.
-WHOLE_WORD_STYLES = ("title", "subtitle", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figure_caption")
-WHOLE_WORD_STYLES += ("question", "callout_label", "cell_head")
+WHOLE_WORD_STYLES: tuple[str, ...] = ("title", "subtitle", "h1", "h2", "h3", "h4", "h5", "h6", "caption")
+WHOLE_WORD_STYLES += ("figure_caption", "question", "callout_label", "cell_head")
 
 
 @dataclass(frozen=True)

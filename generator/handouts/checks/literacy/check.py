@@ -181,10 +181,10 @@ class _Scorer:
         if not limits:
             card.reading = {"formula": None, "note": f"no reading_level set for the language '{self.language}'"}
             return
-        also = []
+        also: list[dict[str, Any]] = []
         for limit in reversed(limits):  # the first limit's reading is the card's; the others go beside it
             self._one_reading_level(card, sentences, limit)
-            also.append(card.reading)
+            also.append(card.reading or {})
         card.reading = {**also[-1], "also": also[-2::-1]} if len(also) > 1 else also[-1]
 
     def _one_reading_level(
