@@ -117,6 +117,19 @@ class FiguresType(SchemaType):
         return INVALID if INVALID in result.values() else {k: v for k, v in result.items()}
 
 
+class ShowType(SchemaType):
+    """Blocks (by id, `sections.nerves.figure1`) a translation shows in fewer outputs: what `for:` names."""
+
+    description = "a mapping of block ids to lists of audiences or variants"
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        if node.kind != "map":
+            return self._wrong_kind(node, problems, where)
+        names = ListType(TextType())
+        result = {key.value: names.check(value, problems, f"{where}.{key.value}") for key, value in node.items}
+        return INVALID if INVALID in result.values() else result
+
+
 class StringsType(SchemaType):
     """The translated strings by id: each `en:` (the English translated), the language's text, and `state:`."""
 
@@ -162,6 +175,8 @@ def _file_type(language: str) -> RecordType:
             "reviewers": Field(names, required=False),
             "source": Field(TextType(), required=False),
             "figures": Field(FiguresType(), required=False),
+            # a block shown in fewer outputs than the source shows it (`for:`), where longer words do not fit
+            "show": Field(ShowType(), required=False),
             "strings": Field(StringsType(language), required=False),
         }
     )
@@ -247,6 +262,7 @@ def load_translation(path: Path, name: str, load_source: Any, variants: VariantN
     errors, warnings = _compare(matching, needed, data)
     problems.items.extend(errors)
     _apply_figures(translated, data.get("figures") or {}, root, problems)
+    _apply_show(translated, data.get("show") or {}, root, variants, problems)
     problems.raise_if_any()
     reviewed = not warnings and bool(needed) and all(matching.used[s.id].state == "reviewed" for s in needed)
     if reviewed and not data.get("reviewed_by"):
@@ -414,6 +430,34 @@ def _apply_figures(translated: dict[str, Any], sizes: Mapping[str, str], root: Y
     for key, _ in figures.items if figures is not None and figures.kind == "map" else ():
         if key.value not in seen:
             problems.add(key.loc, f"the source shows no figure '{key.value}'", "use a figure file the source names")
+
+
+def _apply_show(
+    translated: dict[str, Any],
+    show: Mapping[str, list[Text]],
+    root: YNode,
+    variants: VariantNames,
+    problems: ProblemList,
+) -> None:
+    """Give the blocks `show` names the `for:` it says; a block the source lacks, or a name no output has, is an
+    error. A translation may only narrow what the source shows, never show a block more widely."""
+    names = {*AUDIENCES, *(n for group in variants.values() for n in group)}
+    found = set()
+    for section in translated["sections"]:
+        counts: dict[str, int] = {}
+        for block in section["blocks"]:
+            counts[block["kind"]] = counts.get(block["kind"], 0) + 1
+            bid = f"sections.{section['id']}.{block['kind']}{counts[block['kind']]}"
+            if bid in show:
+                found.add(bid)
+                block["for"] = [str(name) for name in show[bid]]
+    node = next((v for k, v in root.items if k.value == "show"), None)
+    for key, value in node.items if node is not None and node.kind == "map" else ():
+        if key.value not in found:
+            problems.add(key.loc, f"the source has no block '{key.value}'", "name a block as `translate export` does")
+        for item in value.items if value.kind == "seq" else ():
+            if item.value not in names:
+                problems.add(item.loc, f"no output or audience is called '{item.value}'", suggest(item.value, names))
 
 
 def _key_loc(node: YNode, key: str) -> Location:
