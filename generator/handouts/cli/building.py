@@ -91,7 +91,7 @@ def _refuse_if_strict(request: BuildRequest, strict: bool) -> None:
 
     project, _, targets = plan_request(request)
     paths = sorted({project.root / t.topic_path for t in targets})
-    check_project(project, paths, literacy=LiteracyRun(strict=True), strict=True)
+    check_project(project, paths, literacy=LiteracyRun(strict=True), warnings=[], strict=True)
 
 
 @click.command(name="list")
