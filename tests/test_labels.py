@@ -9,6 +9,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, copy_project, run_cli
 from handouts.errors import InputError
 from handouts.templating.labels import labels_for
@@ -25,36 +26,41 @@ def _spanish_topic(project: Path) -> Path:
     return path
 
 
+def _french_topic(project: Path) -> Path:
+    path = _spanish_topic(project)
+    french = path.with_name("minimo.yaml")
+    french.write_text(path.read_text(encoding="utf-8").replace("language: es", "language: fr"), encoding="utf-8")
+    return french
+
+
 def test_a_language_without_labels_is_an_error_at_the_topic(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    labels = project / "templates" / "labels.yaml"
-    data = labels.read_text(encoding="utf-8")
-    labels.write_text(data[: data.index("\nes:")] + "\n", encoding="utf-8")
-    topic = _spanish_topic(project)
+    topic = _french_topic(project)  # no labels file has French
     line = next(n for n, text in enumerate(topic.read_text().splitlines(), 1) if text.startswith("language:"))
     for command in (["check"], ["build", "--topic", "minimo", "--brand", "none", "--out", str(tmp_path / "out")]):
         result = run_cli(*command, cwd=project)
         assert result.code == 2, result.err
-        assert re.search(rf"minimo\.yaml:{line}:\d+: there are no labels for the language 'es'", result.err)
+        assert re.search(rf"minimo\.yaml:{line}:\d+: there are no labels for the language 'fr'", result.err)
     assert not (tmp_path / "out").exists()
 
 
 def test_a_label_a_language_lacks_is_a_located_error_naming_the_key_and_the_output(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     labels = project / "templates" / "labels.yaml"
-    labels.write_text(
-        labels.read_text(encoding="utf-8").replace("  footer_page: Página {page} de {pages}\n", ""), encoding="utf-8"
-    )
-    spanish = labels_for(project / "templates", "es")  # a partial language loads: only what is printed counts
+    table = yaml.safe_load(labels.read_text(encoding="utf-8"))
+    partial = {key: text for key, text in table["en"].items() if key != "footer_page"}
+    labels.write_text(yaml.safe_dump({"fr": partial}, allow_unicode=True), encoding="utf-8")
+    french = labels_for((project / "templates", ROOT / "templates"), "fr")  # a partial language loads
     with pytest.raises(InputError) as caught:
-        spanish.format("footer_page", page=1, pages=2)
-    assert "the 'es' labels lack 'footer_page'" in str(caught.value)
-    assert caught.value.problems[0].location.line > 1
-    _spanish_topic(project)
+        french.format("footer_page", page=1, pages=2)
+    assert "the 'fr' labels lack 'footer_page'" in str(caught.value)
+    assert caught.value.problems[0].location.line >= 1
+    _french_topic(project)
     result = run_cli("build", "--topic", "minimo", "--only", "patient-handout", "--paper", "letter", cwd=project)
     assert result.code == 2, result.err
     assert re.search(
-        r"templates/labels\.yaml:\d+:\d+: minimo/patient-handout-letter\.pdf: the 'es' labels lack 'footer_page'",
+        r"templates/labels\.yaml:\d+:\d+: patient-handout \(letter; brands [a-z, ]+\): "
+        r"the 'fr' labels lack 'footer_page'",
         result.err,
     ), result.err
     assert "Traceback" not in result.err
@@ -78,18 +84,12 @@ def test_a_project_adds_a_language_with_only_its_own_labels(tmp_path: Path) -> N
 def test_dates_are_words_in_every_language_never_a_day_and_month_in_figures(language: str) -> None:
     from handouts.templating.labels import Labels
 
-    labels = Labels(language.split("-")[0], {}, locale=_locale_of(language))
+    labels = Labels(language.split("-")[0], {}, tag=language)
     for day in ("2026-01-11", "2026-11-01"):
         for short in (False, True):
             written = labels.date(day, short=short)
             assert "2026" in written
             assert not re.search(r"\b(0?1[./-]11|11[./-]0?1)\b", written), written  # neither 1/11 nor 11/1
-
-
-def _locale_of(language: str) -> str:
-    from handouts.templating.labels import _locale
-
-    return _locale(language, {})
 
 
 @pytest.fixture(scope="module")

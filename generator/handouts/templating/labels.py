@@ -34,7 +34,7 @@ class Labels(Mapping[str, str]):
 
     language: str
     words: Mapping[str, str]
-    locale: str = "en_US"  # the CLDR locale dates are written in
+    tag: str = ""  # the topic's language tag (es-US), for the CLDR locale dates are written in
     missing_at: Location | None = None  # where a label this language lacks would be added
     files: str = "templates/labels.yaml"  # the labels files, as a hint names them
 
@@ -71,10 +71,11 @@ class Labels(Mapping[str, str]):
         from babel.dates import format_date, get_date_format
 
         day = dt.date.fromisoformat(str(iso))
+        locale = _locale(self.tag or self.language, self.words)  # Babel is loaded only when a date is written
         form = "medium" if short else "long"
-        if short and not re.search(r"MMM|LLL", get_date_format("medium", locale=self.locale).pattern):
+        if short and not re.search(r"MMM|LLL", get_date_format("medium", locale=locale).pattern):
             form = "long"  # this language's abbreviated form is all figures: the long one names the month
-        return str(format_date(day, form, locale=self.locale))
+        return str(format_date(day, form, locale=locale))
 
     @property
     def run_language(self) -> str:
@@ -109,14 +110,14 @@ def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels
     if "-" in str(language):
         words["run_language"] = str(language)  # the topic names its region: that is the runs' language
     _ENGLISH.update(table.get(REFERENCE_LANGUAGE, {}))
-    return Labels(primary, words, _locale(str(language), words), places.get(primary), names)
+    return Labels(primary, words, str(language), places.get(primary), names)
 
 
-def _locale(language: str, words: Mapping[str, str]) -> str:
-    """Return the CLDR locale of a language tag Babel knows: the tag, its run language, or its first subtag."""
+@cache
+def _locale_of(language: str, run_language: str) -> str:
     from babel import Locale, UnknownLocaleError
 
-    for tag in (language, words.get("run_language", ""), language.split("-")[0]):
+    for tag in (language, run_language, language.split("-")[0]):
         if not tag:
             continue
         try:
@@ -124,6 +125,11 @@ def _locale(language: str, words: Mapping[str, str]) -> str:
         except (UnknownLocaleError, ValueError):
             continue
     return "en_US"
+
+
+def _locale(language: str, words: Mapping[str, str]) -> str:
+    """Return the CLDR locale of a language tag Babel knows: the tag, its run language, or its first subtag."""
+    return _locale_of(language, words.get("run_language", ""))
 
 
 def check_labels(templates: Path | Sequence[Path]) -> None:
@@ -152,7 +158,7 @@ def _merged(roots: tuple[Path, ...]) -> tuple[dict[str, dict[str, str]], dict[st
                 "reinstall handouts: its labels.yaml has them",
             )
         )
-    return table, places, " and ".join(display_name(f) for f in files)
+    return table, places, " and ".join(dict.fromkeys(display_name(f) for f in files))
 
 
 @cache

@@ -145,6 +145,11 @@ literacy_type = RecordType(
 )
 
 
+def _listed(limits: Any) -> list[Any]:
+    """Return one limit (a mapping) or several (a list) as a list."""
+    return list(limits) if isinstance(limits, list | tuple) else [limits]
+
+
 def resolve_literacy(layers: list[Mapping[str, Any] | None], audience: str) -> LiteracySettings:
     """Return the settings for an `audience` variant from its chain's `literacy:` values, the farthest base first.
 
@@ -161,7 +166,10 @@ def resolve_literacy(layers: list[Mapping[str, Any] | None], audience: str) -> L
     return LiteracySettings(
         check=values.get("check", bool(values)),
         reading_level=tuple(
-            (language, tuple(ReadingLimit(str(v["formula"]), float(v.get("max", v.get("min", 0)))) for v in limits))
+            (
+                language,
+                tuple(ReadingLimit(str(v["formula"]), float(v.get("max", v.get("min", 0)))) for v in _listed(limits)),
+            )
             for language, limits in sorted(levels.items())
         ),
         max_words_per_sentence=int(values.get("max_words_per_sentence", 0)),
