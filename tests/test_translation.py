@@ -512,3 +512,18 @@ def test_the_b12_translation_checks_and_a_strict_build_refuses_it(tmp_path: Path
     assert refused.code == 2
     assert not list((tmp_path / "out").rglob("*.pdf"))
     assert "content/b12-neuropathy.es.yaml is a draft translation" in refused.err
+
+
+def test_a_brands_web_address_and_logo_alt_follow_the_language(built: Path) -> None:
+    spanish = (built / "riverside" / "b12-neuropathy" / "es" / "patient-handout-web.html").read_text(encoding="utf-8")
+    english = (built / "riverside" / "b12-neuropathy" / "patient-handout-web.html").read_text(encoding="utf-8")
+    assert "https://riverside-health.example/handouts/es/b12-neuropathy" in spanish
+    assert "https://riverside-health.example/handouts/en/b12-neuropathy" in english
+    assert "/handouts/en/" not in spanish
+    assert 'alt="Logotipo de Riverside Family Health"' in spanish and 'alt="Riverside Family Health logo"' in english
+    deck = slide_texts(built / "riverside" / "b12-neuropathy" / "es" / "patient-deck.pptx")
+    assert deck and "Equipo de Contenido Clínico" not in " ".join(deck)  # authors are metadata, in Spanish
+    from pptx import Presentation
+
+    properties = Presentation(str(built / "riverside" / "b12-neuropathy" / "es" / "patient-deck.pptx")).core_properties
+    assert properties.author == "Equipo de Contenido Clínico"
