@@ -225,7 +225,7 @@ def test_changed_topic_rebuilds_only_that_topics_outputs(project: Path, tmp_path
     b12 = {p for p in paths_with(first, "built") if TOPIC_ID in p.split("/")}
     assert len(b12) == 6
 
-    edit(project / "content" / f"{TOPIC_ID}.yaml", "nerves get damaged.", "nerves get damaged!")  # one character
+    edit(project / "content" / f"{TOPIC_ID}.yaml", "this harms the nerves.", "this harms the nerves!")  # one character
     second = build_json(out, *args, cwd=project)
     assert paths_with(second, "built") == b12
     assert paths_with(second, "reused") == paths_with(first, "built") - b12

@@ -255,7 +255,7 @@ PATIENT_FACTS = [
     "Do not start B12 or other B vitamins before the test.",
     "Get help right away (call 911) if",
     "Call your doctor soon if",
-    "Protect numb feet",
+    "Protect your feet, prevent falls",
     "treatment for life",
     "Questions to ask your doctor",
     "Do I need a B12 blood test?",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +39,7 @@ from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
 
 if TYPE_CHECKING:
-    pass
+    from concurrent.futures import ProcessPoolExecutor  # the build's pool, handed in: checking needs no pool
 
 
 def references_for(project: Project) -> dict[str, Reference]:
