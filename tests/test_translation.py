@@ -24,6 +24,7 @@ TOPICS = FIXTURES / "topics"
 BAND = label("es", "draft_band")  # "Borrador: traducción no revisada"
 NOTICE = label("es", "draft_notice")
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
+B12_LEFT_OUT = {"patient-handout-a4.pdf", "patient-handout-letter.pdf"}  # leave_out: the two-page handout
 SPANISH_OUTPUTS = {
     "patient-deck.pptx",
     "patient-handout-a4.pdf",
@@ -174,7 +175,7 @@ def test_the_b12_spanish_marked_reviewed_builds_strictly(tmp_path: Path) -> None
     result = run_cli("build", "--strict", "--language", "es", "--brand", "none", "-j", "2", cwd=project)
     assert result.code == 0, result.err
     spanish = project / "output" / "b12-neuropathy" / "es"
-    assert {p.name for p in spanish.iterdir()} == SPANISH_OUTPUTS
+    assert {p.name for p in spanish.iterdir()} == SPANISH_OUTPUTS - B12_LEFT_OUT
     for path in spanish.iterdir():
         assert "Borrador" not in output_text(path), path.name
 
@@ -483,7 +484,7 @@ def _french_labels() -> str:
 # ----- the B12 patient materials in Spanish ----------------------------------------------------------------------
 def test_the_b12_patient_materials_in_spanish(built: Path) -> None:
     spanish = built / "b12-neuropathy" / "es"
-    assert {p.name for p in spanish.iterdir()} == SPANISH_OUTPUTS
+    assert {p.name for p in spanish.iterdir()} == SPANISH_OUTPUTS - B12_LEFT_OUT
     english = english_labels()
     for path in sorted(spanish.iterdir()):
         text = output_text(path)
@@ -493,12 +494,12 @@ def test_the_b12_patient_materials_in_spanish(built: Path) -> None:
         assert str(PdfReader(path).trailer["/Root"]["/Lang"]) == "es-US"  # the topic names its region
         assert all(BAND in page for page in pdf_pages(path)), path.name
     assert all(BAND in slide for slide in slide_texts(spanish / "patient-deck.pptx"))
-    assert len(PdfReader(spanish / "patient-handout-letter.pdf").pages) <= 2
+    assert len(PdfReader(spanish / "patient-handout-large-letter.pdf").pages) <= 8
     web = " ".join(output_text(spanish / "patient-handout-web.html").split())
     assert NOTICE in web  # the closing sentence: who must review it before it is used
-    assert "Si tiene diabetes, lo primero es controlar la diabetes." in web  # the review's corrections
-    assert "Enfermedad celíaca" in web and "medicina del ácido" not in web
-    assert BAND in output_text(built / "riverside" / "b12-neuropathy" / "es" / "patient-handout-a4.pdf")
+    assert "Enfermedad celíaca" in web and "medicina del ácido" not in web  # the review's corrections
+    assert "Lleve a su cita todos los frascos" in web and "Demasiada B6" in web and "señales en sus nervios" not in web
+    assert BAND in output_text(built / "riverside" / "b12-neuropathy" / "es" / "patient-handout-large-a4.pdf")
     titles = [t for t in slide_texts(spanish / "patient-deck.pptx") if "¿" in t]
     assert titles and not any("…" in t for t in titles)  # FAQ titles whole
 
@@ -521,5 +522,5 @@ def test_a_brands_web_address_and_logo_alt_follow_the_language(built: Path) -> N
     assert "https://riverside-health.example/handouts/en/b12-neuropathy" in english
     assert "/handouts/en/" not in spanish
     assert 'alt="Logotipo de Riverside Family Health"' in spanish and 'alt="Riverside Family Health logo"' in english
-    handout = PdfReader(built / "b12-neuropathy" / "es" / "patient-handout-letter.pdf")
+    handout = PdfReader(built / "b12-neuropathy" / "es" / "patient-handout-large-letter.pdf")
     assert handout.metadata is not None and handout.metadata.author == "Equipo de Contenido Clínico"

@@ -90,6 +90,9 @@ def plan_request(request: BuildRequest) -> tuple[Project, list[Target], list[Tar
     named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
     named = _in_languages(named, project, matrix.languages, request.languages)
     selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers, _audiences(project, named))
+    left_out = _left_out(project, named)
+    if left_out:
+        selected = [t for t in selected if t.variant not in left_out.get(t.topic_path, ())]
     if not selected:
         raise InputError(Problem(None, f"nothing to build: {_what_matched_nothing(request)}", "see `handouts list`"))
     targets = shard(selected, *parse_shard(request.shard)) if request.shard else selected
@@ -120,6 +123,17 @@ def _audiences(project: Project, named: dict[str, Path]) -> dict[str, tuple[str,
             audiences = header_of(project.root / path).get("audiences")
             if audiences:
                 found[stem] = audiences
+    return found
+
+
+def _left_out(project: Project, named: dict[str, Path]) -> dict[str, tuple[str, ...]]:
+    """Return the variants each translation says it does not make (`leave_out:`), by topic path."""
+    found = {}
+    for stem, path in named.items():
+        if split_stem(stem)[1]:
+            names = header_of(project.root / path).get("leave_out")
+            if names:
+                found[str(path)] = tuple(names)
     return found
 
 

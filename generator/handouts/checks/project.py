@@ -110,7 +110,9 @@ def _usage_warnings(project: Project, path: Path) -> list[Problem]:
     in_matrix = {
         name: v
         for name, v in variants.items()
-        if (not chosen or name in chosen) and (audiences is None or v.audience in audiences)
+        if (not chosen or name in chosen)
+        and (audiences is None or v.audience in audiences)
+        and name not in (topic.data.get("leave_out") or ())
     }
     return topic_warnings(topic, in_matrix)
 

@@ -104,7 +104,8 @@ def import_xliff(
         header["reviewed_by"] = list(reviewers)
     if target.is_file():
         original = target.read_text(encoding="utf-8")
-        text = update_file(original, written, language, header)
+        gone = [record.id for record in matching.orphans]  # strings the source no longer has
+        text = update_file(original, written, language, header, gone)
         changed = text != original
     else:
         lines = [

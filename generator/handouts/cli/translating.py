@@ -79,25 +79,24 @@ def export_command(
 ) -> dict[str, Any]:
     """Write TOPIC's strings as XLIFF 2.0 for a translator into LANG, with the existing translation's words."""
     from handouts.content import xliff
+    from handouts.content.strings import source_strings
     from handouts.content.texts import AUDIENCES
-    from handouts.content.translation import match_records, normalized
-    from handouts.pipeline import cached_topic, variants_by_audience
+    from handouts.content.translation import match_records, normalized, read_translation
+    from handouts.errors import display_name
+    from handouts.pipeline import variants_by_audience
 
     project = project_of(project_dir)
     source = _source_topic(project, topic)
     target = _translation_path(project, source.id, language)
-    existing = cached_topic(project, str(target.absolute())) if target.is_file() else None
-    if existing is not None and existing.translation is None:
-        raise InputError(Problem(Location(str(target)), "is not a translation", "move it away"))
+    # The file alone, not the translated topic: a translation that falls behind its source is what export is for.
+    existing = read_translation(target, display_name(target))[0] if target.is_file() else None
     unknown = [a for a in audiences if a not in AUDIENCES]
     if unknown:
         raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
-    chosen = audiences or (tuple(existing.data["audiences"]) if existing is not None else ("patient",))
-    tag = str(existing.data["language"]) if existing is not None and "-" not in language else language
-    from handouts.content.strings import source_strings
-
+    chosen = audiences or (tuple(str(a) for a in existing["audiences"]) if existing is not None else ("patient",))
+    tag = str(existing["language"]) if existing is not None and "-" not in language else language
     needed = source_strings(source.data, tuple(chosen), variants_by_audience(project))
-    records = existing.translation.records if existing is not None else {}
+    records = (existing.get("strings") or {}) if existing is not None else {}
     matching = match_records(records, needed)
     document = xliff.Document(
         topic=source.id,

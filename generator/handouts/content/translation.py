@@ -177,6 +177,8 @@ def _file_type(language: str) -> RecordType:
             "figures": Field(FiguresType(), required=False),
             # a block shown in fewer outputs than the source shows it (`for:`), where longer words do not fit
             "show": Field(ShowType(), required=False),
+            # variants this translation does not make at all (its words do not fit their page budget, say)
+            "leave_out": Field(ListType(TextType()), required=False),
             "strings": Field(StringsType(language), required=False),
         }
     )
@@ -263,6 +265,10 @@ def load_translation(path: Path, name: str, load_source: Any, variants: VariantN
     problems.items.extend(errors)
     _apply_figures(translated, data.get("figures") or {}, root, problems)
     _apply_show(translated, data.get("show") or {}, root, variants, problems)
+    known = {n for group in variants.values() for n in group}
+    for name in data.get("leave_out") or []:
+        if name not in known:
+            problems.add(name.loc, f"'leave_out' names no variant '{name}'", suggest(str(name), known))
     problems.raise_if_any()
     reviewed = not warnings and bool(needed) and all(matching.used[s.id].state == "reviewed" for s in needed)
     if reviewed and not data.get("reviewed_by"):
@@ -284,6 +290,7 @@ def load_translation(path: Path, name: str, load_source: Any, variants: VariantN
         translation_status="reviewed" if reviewed else DRAFT,
         reviewed_by=data.get("reviewed_by") or [],
         translated_by=data.get("translated_by") or [],
+        leave_out=[str(name) for name in data.get("leave_out") or []],
     )
     info = TranslationInfo(source_file, records, tuple(needed), tuple(warnings), reviewed)
     return Topic(id=source.id, path=path, data=translated, translation=info)
@@ -442,15 +449,27 @@ def _apply_show(
     """Give the blocks `show` names the `for:` it says; a block the source lacks, or a name no output has, is an
     error. A translation may only narrow what the source shows, never show a block more widely."""
     names = {*AUDIENCES, *(n for group in variants.values() for n in group)}
+    audience_of = {name: audience for audience, group in variants.items() for name in group}
     found = set()
     for section in translated["sections"]:
         counts: dict[str, int] = {}
         for block in section["blocks"]:
             counts[block["kind"]] = counts.get(block["kind"], 0) + 1
             bid = f"sections.{section['id']}.{block['kind']}{counts[block['kind']]}"
-            if bid in show:
-                found.add(bid)
-                block["for"] = [str(name) for name in show[bid]]
+            if bid not in show:
+                continue
+            found.add(bid)
+            shown = block.get("for") or section.get("for")
+            wider = [
+                str(n) for n in show[bid] if shown is not None and n not in shown and audience_of.get(n) not in shown
+            ]
+            if wider:
+                problems.add(
+                    show[bid][0].loc,
+                    f"'{bid}' would be shown in {', '.join(wider)}, where the source does not show it",
+                    f"a translation only narrows what the source shows ({', '.join(map(str, shown))})",
+                )
+            block["for"] = [str(name) for name in show[bid]]
     node = next((v for k, v in root.items if k.value == "show"), None)
     for key, value in node.items if node is not None and node.kind == "map" else ():
         if key.value not in found:
@@ -500,6 +519,8 @@ def _header(path: Path, _digest: str) -> dict[str, Any]:
             found["audiences"] = tuple(item.value for item in value.items if item.kind == "scalar")
         elif key.value == "translation_of" and value.kind == "scalar":
             found["translation_of"] = value.value
+        elif key.value == "leave_out" and value.kind == "seq":
+            found["leave_out"] = tuple(item.value for item in value.items if item.kind == "scalar")
     return found
 
 

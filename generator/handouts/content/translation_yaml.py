@@ -138,9 +138,14 @@ def _span_value(edits: _Edits, node: yaml.Node, text: str, indent: int) -> None:
 
 
 def update_file(
-    original: str, records: Sequence[RecordText], language: str, header: dict[str, list[str]] | None = None
+    original: str,
+    records: Sequence[RecordText],
+    language: str,
+    header: dict[str, list[str]] | None = None,
+    remove: Sequence[str] = (),
 ) -> str:
-    """Return `original` with `records` written in (in their order, the source's) and the `header` lists set."""
+    """Return `original` with `records` written in (in their order, the source's), the `header` lists set, and the
+    strings `remove` names (ones the source no longer has) taken out, each with its lines."""
     edits = _Edits(original)
     root = yaml.compose(original)
     assert isinstance(root, yaml.MappingNode)
@@ -154,10 +159,19 @@ def update_file(
         return edits.result()
     strings_key, strings = top["strings"]
     existing = {key.value: (key, node) for key, node in strings.value}
+    for sid in remove:
+        if sid in existing:
+            key, node = existing[sid]
+            start = original.rfind("\n", 0, key.start_mark.index) + 1
+            last = max((_line_end(original, v.end_mark.index) for _, v in node.value), default=key.end_mark.index)
+            edits.replace(start, _line_end(original, last), "")
     indent = strings.value[0][0].start_mark.column if strings.value else 2
     after = _line_end(original, strings_key.end_mark.index)  # where a string before every other one goes
+    # A record the source moved is renamed; the key it leaves is not another string's to update (it is new there).
+    claimed = {r.was for r in records if r.was and r.was != r.id}
     for record in records:
-        own = record.id if record.id in existing else record.was if record.was in existing else None
+        mine = record.id in existing and record.id not in claimed
+        own = record.was if record.was in existing else record.id if mine else None
         if own is not None:
             key, node = existing[own]
             if own != record.id:

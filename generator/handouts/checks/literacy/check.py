@@ -89,8 +89,9 @@ def check_topic_literacy(project: Project, topic_path: str) -> TopicCard:
     keys = _key_locations(topic, display_name(Path(topic_path)))
     labels_file = first_found(project.templates, "labels.yaml") or Path("labels.yaml")
     audiences = topic.data.get("audiences")  # a topic (a translation, say) made for some audiences only
+    left_out = topic.data.get("leave_out") or ()  # a translation's outputs it does not make
     for _, variant in sorted(discover_variants(project.templates).items()):
-        if audiences and variant.audience not in audiences:
+        if (audiences and variant.audience not in audiences) or variant.name in left_out:
             continue
         target = Target.of(Path(topic_path), variant)
         output = OutputCard(variant.name, variant.audience, target.output, variant.literacy.check)
