@@ -268,7 +268,9 @@ def load_translation(path: Path, name: str, load_source: Any, variants: VariantN
     known = {n for group in variants.values() for n in group}
     for name in data.get("leave_out") or []:
         if name not in known:
-            problems.add(name.loc, f"'leave_out' names no variant '{name}'", suggest(str(name), known))
+            problems.add(
+                getattr(name, "loc", None), f"'leave_out' names no variant '{name}'", suggest(str(name), known)
+            )
     problems.raise_if_any()
     reviewed = not warnings and bool(needed) and all(matching.used[s.id].state == "reviewed" for s in needed)
     if reviewed and not data.get("reviewed_by"):
