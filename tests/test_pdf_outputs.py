@@ -64,8 +64,11 @@ def topic_data(path: Path = TOPIC) -> dict:
 
 def footer_start(path: Path = TOPIC) -> str:
     """Return the footer's words before the page number, from the topic's review date and version."""
+    from handouts.templating.labels import labels_for
+
     data = topic_data(path)
-    return f"Reviewed {data['reviewed']} · Version {data['version']}"
+    date = labels_for(ROOT / "templates", "en").date(str(data["reviewed"]))  # in words, from CLDR
+    return f"Reviewed {date} · Version {data['version']}"
 
 
 def when_to_call_items(audience: str, path: Path = TOPIC) -> list[str]:

@@ -266,10 +266,10 @@ def load_translation(path: Path, name: str, load_source: Any, variants: VariantN
     _apply_figures(translated, data.get("figures") or {}, root, problems)
     _apply_show(translated, data.get("show") or {}, root, variants, problems)
     known = {n for group in variants.values() for n in group}
-    for name in data.get("leave_out") or []:
-        if name not in known:
+    for variant in data.get("leave_out") or []:
+        if variant not in known:
             problems.add(
-                getattr(name, "loc", None), f"'leave_out' names no variant '{name}'", suggest(str(name), known)
+                getattr(variant, "loc", None), f"'leave_out' names no variant '{variant}'", suggest(str(variant), known)
             )
     problems.raise_if_any()
     reviewed = not warnings and bool(needed) and all(matching.used[s.id].state == "reviewed" for s in needed)

@@ -67,9 +67,9 @@ def tool_digest() -> str:
 
 
 # Every output is rendered through Jinja (escaping with markupsafe) from YAML, in the typefaces the font package
-# ships, so their releases key every output; each format adds the libraries that make its own bytes
-# (formats.registry: OutputFormat.libraries).
-SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans")
+# ships, with its dates in words from Babel's CLDR data, so their releases key every output; each format adds the
+# libraries that make its own bytes (formats.registry: OutputFormat.libraries).
+SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans", "babel")
 
 
 @cache
