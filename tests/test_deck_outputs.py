@@ -14,8 +14,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 DECKS = {"patient-deck": "patient", "training-deck": "trainee", "clinician-deck": "clinician"}
-# The clinician's table of B12 forms, as revised to the 2026-11 review: only rows its references support.
-FEATURES = ["Form", "Stability", "Evidence for nerves"]
+# The clinician's table of B12 forms, as revised to the 2026-11 review (only rows its references support) and cut to
+# two rows for the one printed page in 2026-12 (the stability is in the form row).
+FEATURES = ["Form", "Evidence for nerves"]
 EMU_PER_INCH = 914400
 
 

@@ -30,8 +30,8 @@ EXAMPLE_FILES = {
     "handouts.yaml",
     ".gitignore",
     "README.md",
-    "requirements.txt",
     ".github/workflows/handouts.yml",
+    ".github/dependabot.yml",
     f"content/{TOPIC}.yaml",
     f"content/brands/{BRAND}.yaml",
     f"content/brands/{BRAND}-logo.png",
@@ -86,10 +86,39 @@ def clinic(initialised: Path, tmp_path: Path) -> Path:
 
 
 # ----- init and new topic ---------------------------------------------------------------------------------------
+# What init writes besides the example: the editor's schemas, and what installs this handouts in CI.
+WRITTEN = {"schemas/topic.schema.json", "schemas/brand.schema.json", "requirements.txt"}
+
+
 def test_init_writes_the_example_project(initialised: Path) -> None:
-    assert set(files_under(initialised)) == EXAMPLE_FILES
-    assert files_under(initialised) == files_under(ROOT / "examples" / "clinic"), "init must copy the example as is"
+    written = files_under(initialised)
+    assert set(written) == EXAMPLE_FILES | WRITTEN  # a checkout keeps no wheel: tests/test_install.py has one
+    example = files_under(ROOT / "examples" / "clinic")
+    assert {k: v for k, v in written.items() if k not in WRITTEN} == example, "init must copy the example as is"
     assert "output/" in (initialised / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_example_topic_s_schema_line_works_right_after_init(initialised: Path) -> None:
+    import jsonschema
+
+    topic = initialised / "content" / f"{TOPIC}.yaml"
+    first = topic.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/topic.schema.json"
+    schema = json.loads((topic.parent / first.split("$schema=")[1]).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    # The editor reads the YAML as YAML 1.2 would: dates and versions as text, as `check` does.
+    data = yaml.load(topic.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    bad = {**data, "main_mesage": data["main_message"]}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad)), "the schema must catch a misspelt key"
+
+
+def test_init_names_this_handouts_in_requirements(initialised: Path) -> None:
+    from handouts import __version__
+
+    lines = [line for line in (initialised / "requirements.txt").read_text().splitlines() if line[:1].isalnum()]
+    # This checkout is an editable install: no wheel to keep, so its version (tests/test_install.py: a wheel's).
+    assert lines == [f"handouts=={__version__}"]
     result = run_cli("check", cwd=initialised)
     assert result.code == 0, result.err
     assert f"ok content/{TOPIC}.yaml" in result.out.splitlines()

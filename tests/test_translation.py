@@ -132,6 +132,15 @@ def test_the_manifest_list_and_gallery_carry_the_language(draft: Path) -> None:
     assert {languages[f"foot-care/es/{name}"] for name in SPANISH_OUTPUTS} == {"es"}
     listed = json.loads(run_cli("list", "--json", cwd=draft).out)["artifacts"]
     assert {a["language"] for a in listed if a["path"].startswith("foot-care/es/")} == {"es"}
+    built = json.loads(run_cli("build", "--json", "--language", "es", cwd=draft).out)["artifacts"]
+    assert {a["language"] for a in built} == {"es"}
+    from handouts.preview.gallery import write_gallery
+
+    page = write_gallery(draft / "output", draw=False).read_text(encoding="utf-8")
+    # The Spanish outputs are cards of their own, under the topic, each saying its language.
+    spanish = page.count('<span class="badge language">Spanish (es)</span>')
+    assert spanish == len(SPANISH_OUTPUTS), spanish
+    assert page.count("foot-care/es/") >= len(SPANISH_OUTPUTS)
 
 
 # ----- one meaning of --strict -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from handouts.errors import InputError, Problem
 from handouts.files import snapshot
 from handouts.files.epoch import source_date_epoch
 from handouts.matrix import Target
+from handouts.outputs.failures import record_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
 from handouts.outputs.manifest import is_fresh, read_manifest, record_from
@@ -234,6 +235,12 @@ def _run_stale(
         built = sum(r.status == "built" for r in report.records)
         report.skipped = len(stale) - built - len(report.failed_outputs)
         report.failures = group_by_output(report.failures, stale)
+    failed = {
+        target.output: {**vars(target), "path": target.output, "problems": report.failed_messages[target.output]}
+        for target in stale
+        if target.output in report.failed_messages
+    }
+    record_failures(out, failed, [*(record.path for record in report.records), *retired])
     if stale or report.removed or not (out / "manifest.json").exists():
         journal.write()
     else:

@@ -25,6 +25,7 @@ from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.manifest import ArtifactRecord
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
+from handouts.words import count, singular
 
 Progress = Callable[[str, int, int], None]
 
@@ -41,6 +42,8 @@ class BuildReport:
     skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
     drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
     warnings: list[Problem] = field(default_factory=list)  # the built translations' stale and missing strings
+    # Each output that could not be built, with its own problems as people read them (for the gallery).
+    failed_messages: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def built(self) -> int:
@@ -126,6 +129,12 @@ def execute(
         }
 
 
+def _without_output(message: str, output: str) -> str:
+    """Return a problem's words without the output's path it starts with: the gallery shows them on its card."""
+    place, found, rest = message.partition(f"{output}: ")
+    return place + rest if found else message
+
+
 def _relative(path: Path, root: Path) -> str:
     return str(path.resolve().relative_to(root.resolve()))
 
@@ -177,8 +186,10 @@ class Run:
         """Record one finished job and report it; return True when the build should stop."""
         if "error" in result:
             self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
-            self.report.failures.extend(problems_from_dicts(result["error"]))
+            problems = problems_from_dicts(result["error"])
+            self.report.failures.extend(problems)
             self.report.failed_outputs.append(target.output)
+            self.report.failed_messages[target.output] = [_without_output(str(p), target.output) for p in problems]
             line = f"failed {target.output}"
             if "draft" in result:
                 self.report.drafts.append(result["draft"])
@@ -189,7 +200,7 @@ class Run:
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)
-            line = f"built {target.output} ({record.pages} {record.kind})"
+            line = f"built {target.output} ({count(record.pages, singular(record.kind))})"
         self.done += 1
         if self.progress:
             self.progress(line, self.done, self.total)

@@ -10,6 +10,7 @@ from typing import Any
 from handouts.content.model import Topic
 from handouts.content.texts import AUDIENCES
 from handouts.errors import Location, Problem
+from handouts.guide import see
 from handouts.source.schema import Text
 from handouts.templating.fields import SECTION_FIELDS, TOPIC_FIELDS, fields_used
 from handouts.templating.variants import Variant
@@ -33,7 +34,8 @@ def topic_warnings(topic: Topic, variants: dict[str, Variant]) -> list[Problem]:
                     Problem(
                         loc,
                         f"'{where}' has {audience} text that no {audience} output prints ({names})",
-                        f"remove it, or move it to a field the {audience} outputs show (see docs/content-format.md)",
+                        f"remove it, or move it to a field the {audience} outputs show "
+                        f"({see('content-format', 'which-output-prints-which-field')})",
                         "warning",
                     )
                 )

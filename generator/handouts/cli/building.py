@@ -15,7 +15,9 @@ from handouts.cli.options import (
     project_of,
     project_option,
 )
+from handouts.cli.say import detail, say
 from handouts.errors import BuildFailed
+from handouts.words import count
 
 if TYPE_CHECKING:
     from handouts.build.plan import BuildRequest
@@ -69,8 +71,11 @@ def build(as_json: bool, strict: bool, **options: Any) -> dict[str, Any]:
         click.echo(str(problem), err=True)
     if not as_json:
         for path in report.removed:
-            click.echo(f"removed {path}", err=True)
-        click.echo(summary(report), err=True)
+            say(f"removed {path}")
+        for record in report.records:
+            if record.status == "reused":
+                detail(f"up to date {record.path}")
+        say(summary(report))
     result = report.as_json()
     if report.failures:
         failed = BuildFailed(report.failures)
@@ -95,21 +100,23 @@ def _refuse_if_strict(request: BuildRequest, strict: bool) -> None:
 
 
 @click.command(name="list")
-@project_option
+@build_options
+@click.option("--shard", default="", metavar="K/N", help="Only shard K of N: what `build --shard K/N` would build.")
 @json_option
-def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
-    """List the build matrix: every topic x variant x brand x paper and its output path."""
-    from handouts.build.plan import BuildRequest, plan
+def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
+    """List what `build` with the same filters would make: every topic x variant x brand x paper and its output
+    path, one a line (tab-separated: topic, variant, brand, paper, path). Nothing is read but the file names."""
+    from handouts.build.plan import plan
     from handouts.paths import usable
     from handouts.pipeline import unit_of
     from handouts.templating.variants import discover_variants
 
-    project = project_of(project_dir)
-    _, jobs = plan(BuildRequest(root=project.root, out=project.output))
+    request = build_request(**options)
+    project, jobs = plan(request)
     variants = discover_variants(project.templates)
     if not as_json:
         for job in jobs:
-            shown = usable(project.output / job.output)
+            shown = usable(request.out / job.output)
             topic = f"{job.topic_id}.{job.language}" if job.language else job.topic_id  # its file's name
             click.echo(f"{topic}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
     # The keys of a build's artifacts, with what only a build knows left empty.
@@ -153,9 +160,11 @@ def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, 
     """
 
     from handouts.build.merge import merge_outputs
+    from handouts.outputs.failures import merge_failures
 
     folder = (out or project_of(project_dir).output).resolve()
     records = merge_outputs(list(shards), folder)
+    merge_failures(shards, folder, {record.path for record in records})  # for the gallery: what no shard made
     if not as_json:
-        click.echo(f"merged {len(records)} outputs from {len(shards)} folders into {folder}", err=True)
+        say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}

@@ -66,6 +66,31 @@ def project_of(project_dir: Path | None) -> Project:
     return project
 
 
+def _project_names(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Return a shell completion of the project's `kind` names ("topic", "variant" or "brand"), for Tab."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+        from handouts.errors import HandoutError
+        from handouts.project import find_project
+
+        chosen = ctx.params.get("project_dir") or (ctx.find_root().params.get("project_dir"))
+        try:
+            project = find_project(chosen)
+            if kind == "topic":
+                names = [p.stem for p in project.topic_files()]
+            elif kind == "brand":
+                names = ["none", *(p.stem for p in project.brands.glob("*.yaml"))]
+            else:
+                from handouts.templating.variants import discover_variants
+
+                names = list(discover_variants(project.templates))
+        except (HandoutError, OSError):
+            return []  # no project here, or one that does not load: nothing to offer
+        return sorted(name for name in names if name.startswith(incomplete))
+
+    return complete
+
+
 def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options that choose what to build, shared by `build` and `watch`."""
     options = [
@@ -83,14 +108,23 @@ def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="ID",
             help="Only this topic (repeatable; b12.es: its translation).",
+            shell_complete=_project_names("topic"),
         ),
-        click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
+        click.option(
+            "--only",
+            "variants",
+            multiple=True,
+            metavar="VARIANT",
+            help="Only this variant (repeatable).",
+            shell_complete=_project_names("variant"),
+        ),
         click.option(
             "--brand",
             "brands",
             multiple=True,
             metavar="CLINIC",
             help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand).",
+            shell_complete=_project_names("brand"),
         ),
         click.option(
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."

@@ -11,23 +11,31 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from handouts.cli.pinning import Pin, pinned_files
 from handouts.content.model import ID_PATTERN, RESERVED_NAMES
 from handouts.errors import InputError, Location, Problem
-from handouts.files.resources import example_project, starter_topic
+from handouts.files.resources import example_project, packaged_templates, starter_topic
 from handouts.project import Project
 
 # Left out of what `init` copies: a build of the example made in a checkout, and Python's caches.
 NOT_COPIED = ("output", "__pycache__")
 
 
-def init_project(directory: Path) -> list[Path]:
-    """Write the example project into `directory` and return the files written."""
+def init_project(directory: Path, made: Pin) -> list[Path]:
+    """Write the example project into `directory`, with the editor's schemas and the requirements.txt (and
+    wheel) of `made`, and return the files written."""
+    from handouts.cli.editor_schema import FOLDER, schema_files
+    from handouts.templating.variants import discover_variants
+
     source = example_project()
     files = {
         directory / path.relative_to(source): path.read_bytes()
         for path in sorted(source.rglob("*"))
         if path.is_file() and not set(path.relative_to(source).parts) & set(NOT_COPIED)
     }
+    # The example topic's first line points the editor at schemas/topic.schema.json: it is there from the start.
+    files |= schema_files(directory / FOLDER, tuple(sorted(discover_variants((packaged_templates(),)))))
+    files |= pinned_files(directory, made)
     write_new_files(files)
     return list(files)
 

@@ -21,7 +21,7 @@ import click
 
 from handouts.build.batch import build
 from handouts.build.plan import BuildRequest, plan
-from handouts.errors import HandoutError, Problem
+from handouts.errors import HandoutError, InputError, Problem
 from handouts.project import Project
 
 LOOPBACK = "127.0.0.1"
@@ -117,7 +117,10 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
         click.echo(summary(report), err=True)
         problems = list(report.failures)
         if gallery:
-            write_gallery(request.out)
+            from handouts.cli.gallery_notes import gallery_notes
+            from handouts.project import find_project
+
+            write_gallery(request.out, notes=gallery_notes(find_project(request.root), request.out))
     except HandoutError as exc:
         problems = list(exc.problems)
     for problem in problems:
@@ -125,21 +128,59 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
     status.update(problems)
 
 
-def serve(request: BuildRequest, project: Project, port: int, gallery: bool = True, cycles: int = 0) -> None:
+DEFAULT_PORT = 8000
+PORTS_TRIED = 20  # without --port: 8000, else the next free one of 8001..8019, else any free one
+
+
+def bind(port: int | None, handler: Any) -> ThreadingHTTPServer:
+    """Return a server on the loopback address: on `port`, or without one on 8000 or the next free port.
+
+    A port named with --port that is taken is a usage error (exit 2): the author asked for that one.
+    """
+    if port is not None:
+        try:
+            return ThreadingHTTPServer((LOOPBACK, port), handler)
+        except OSError as exc:
+            raise InputError(
+                f"--port {port}: cannot serve there ({exc.strerror}); leave out --port for a free one"
+            ) from None
+    for candidate in [*range(DEFAULT_PORT, DEFAULT_PORT + PORTS_TRIED), 0]:
+        try:
+            return ThreadingHTTPServer((LOOPBACK, candidate), handler)
+        except OSError:
+            continue
+    raise InputError("no free port on 127.0.0.1 to serve the gallery on; name one with --port")
+
+
+def serve(
+    request: BuildRequest,
+    project: Project,
+    port: int | None,
+    gallery: bool = True,
+    cycles: int = 0,
+    open_browser: bool = False,
+) -> None:
     """Build, serve the output folder on the loopback address, and rebuild on every saved change until Ctrl-C
-    (or after `cycles` rebuilds, for tests)."""
+    (or after `cycles` rebuilds, for tests). With `open_browser`, the gallery opens in the web browser once the
+    first build is done."""
     from watchfiles import watch
 
     plan(request)  # an unknown --only, --topic or --brand is a usage error now, not a problem to wait out
     status = Status()
     request.out.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer((LOOPBACK, port), partial(Handler, status=status, directory=str(request.out)))
+    server = bind(port, partial(Handler, status=status, directory=str(request.out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    click.echo(f"serving {html.escape(str(request.out))} at http://{LOOPBACK}:{server.server_port}/", err=True)
+    address = f"http://{LOOPBACK}:{server.server_port}/"
+    click.echo(f"serving {html.escape(str(request.out))} at {address}", err=True)
     stop = threading.Event()
     try:
         build_and_report(request, status, gallery)
+        if open_browser:
+            import webbrowser
+
+            if not webbrowser.open(address):
+                click.echo(f"no web browser could be started here; open {address} in one", err=True)
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
         folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
         changes_seen = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=True)

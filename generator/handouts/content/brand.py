@@ -17,7 +17,7 @@ from handouts.paths import shown
 from handouts.source.schema import INVALID, Field, PatternType, RecordType, SchemaType, TextType, suggest
 from handouts.source.yamlsource import YNode, read_yaml
 
-_LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
+_LINK = r'(https://|mailto:|tel:)[^\s<>"]{1,500}'  # no needless escape: JSON Schema's regexes (ECMA-262) refuse them
 
 
 class TextByLanguageType(SchemaType):

@@ -13,6 +13,7 @@ from typing import Any
 from handouts.content.blocks import CONTENT_BLOCKS
 from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
 from handouts.errors import ProblemList
+from handouts.guide import see
 from handouts.icons import NAMES as ICON_NAMES
 from handouts.source.schema import (
     INVALID,
@@ -201,7 +202,7 @@ def _load_topic(path: Path, reference_ids: set[str], display_name: str | None) -
         problems.add(
             root.loc,
             f"a topic file must be a mapping of keys, not {'a list' if root.kind == 'seq' else 'a single value'}",
-            "start with 'id: ...' and 'title: ...' lines; see docs/content-format.md",
+            f"start with 'id: ...' and 'title: ...' lines; {see('content-format', 'the-file')}",
         )
         problems.raise_if_any()
     data = topic_type.check(root, problems, "")

@@ -56,13 +56,24 @@ def digest_tree(folder: Path, pattern: str = "*") -> str:
     return h.hexdigest()
 
 
+# Left out of the tool's digest: the version (every commit has its own, docs-only ones too, and the code says what
+# the version would), the data a wheel carries (templates are digested as templates; the example project and the
+# docs make no output), and Python's caches.
+NOT_THE_TOOL = ("_version.py", "_data", "__pycache__")
+
+
 @cache
 def tool_digest() -> str:
-    """Return a digest of the tool itself: its version and its code, so a changed builder rebuilds."""
-    h = hashlib.sha256(handouts.__version__.encode())
+    """Return a digest of the tool itself: its code and the files it draws with (icons, typefaces), so a changed
+    builder rebuilds and a new version with the same code rebuilds nothing."""
+    h = hashlib.sha256()
     package = Path(handouts.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(str(path.relative_to(package)).encode() + digest(path).encode())
+    files = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name not in NOT_THE_TOOL]  # not walked at all
+        files += [Path(folder, name) for name in names if name not in NOT_THE_TOOL and not name.endswith(".pyc")]
+    for path in sorted(files):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + digest(path).encode() + b"\n")
     return h.hexdigest()
 
 

@@ -201,9 +201,10 @@ register(
         check_variant=check_pdf_variant,
         # reportlab draws and measures (rl_accel's C code formats its numbers), pikepdf writes the structure tree,
         # svglib reads SVG pictures (with lxml, and tinycss2 and cssselect2 for their styles), pyphen breaks words,
-        # Pillow reads raster pictures. tests/test_formats.py checks that a build imports no other library.
+        # Pillow reads raster pictures, segno encodes the QR code. tests/test_formats.py checks that a build imports
+        # no other library.
         libraries=(
-            *("reportlab", "rl_accel", "pikepdf", "pyphen", "pillow"),
+            *("reportlab", "rl_accel", "pikepdf", "pyphen", "pillow", "segno"),
             *("svglib", "lxml", "tinycss2", "cssselect2", "webencodings"),
         ),
         handlers="handouts.builders.pdf.blocks:HANDLERS",

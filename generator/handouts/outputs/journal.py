@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import handouts
-from handouts.outputs.manifest import JOURNAL, MANIFEST, ArtifactRecord
+from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION, ArtifactRecord
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import atomic_write, write_failure
 
@@ -26,7 +26,10 @@ from handouts.outputs.write import atomic_write, write_failure
 def manifest_text(entries: Iterable[dict]) -> str:
     """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast)."""
     body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
-    head = f'{{\n  "tool": "handouts",\n  "version": "{handouts.__version__}",\n  "artifacts": [\n'
+    head = (
+        f'{{\n  "schema_version": {MANIFEST_SCHEMA_VERSION},\n  "tool": "handouts",\n'
+        f'  "version": "{handouts.__version__}",\n  "artifacts": [\n'
+    )
     return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
 
 

@@ -19,6 +19,8 @@ from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
 
 MANIFEST = "manifest.json"
+# manifest.json's shape (handouts/schemas/manifest.schema.json): changes only when a key changes meaning or goes.
+MANIFEST_SCHEMA_VERSION = 1
 JOURNAL = "manifest.journal"
 # A catalogue of 100,000 outputs lists about 120 MB of digests; the limit only guards against a planted giant.
 MAX_MANIFEST_BYTES = 1 << 30

@@ -10,16 +10,11 @@ that does not exist, as the environment's proxy variables do for anything else i
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from handouts.fonts import FONT_DIR, METRIC_TWINS, SLIDE_FONT_DIR
-
-
-def soffice() -> str | None:
-    """Return the LibreOffice command, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+from handouts.preview.tools import soffice
 
 
 def decks_to_pdf(decks: list[Path], work: Path, timeout: float = 600) -> dict[Path, Path]:

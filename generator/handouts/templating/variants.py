@@ -54,6 +54,8 @@ class FormatNameType(TextType):
 variant_type = RecordType(
     {
         "description": Field(TextType(), required=False),
+        # What the gallery calls its outputs ("Patient handout, large print"); not inherited by variants extending it.
+        "title": Field(TextType(max_chars=60), required=False),
         "extends": Field(
             PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
         ),
@@ -91,6 +93,7 @@ class Variant:
     search_path: tuple[Path, ...]
     style_files: tuple[Path, ...]
     papers: tuple[str, ...] = ()
+    title: str = ""  # what people call its outputs; the gallery says the name in words when there is none
     max_pages: int = 0
     min_font_size: float = 0.0
     max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
@@ -242,6 +245,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         search_path=(*folders, *(f for f in borrowed if f not in folders), *roots),
         style_files=style_files,
         papers=papers,
+        title=str(raw[name].get("title", "")),
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
         max_font_size=merged.get("max_font_size", 0.0),
