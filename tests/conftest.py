@@ -31,6 +31,7 @@ HEAVY_FIXTURES = {
 }
 # Files whose tests ask for the shared build by name at run time (request.getfixturevalue), or render.
 WHOLE_FILE = {"test_pdf_outputs.py": "matrix", "test_deck_outputs.py": "matrix", "test_deck_render.py": "libreoffice"}
+WHOLE_FILE |= {"test_docx_render.py": "libreoffice"}
 # Files whose tests are end-to-end runs of the command line (fresh processes, whole builds, kills, clusters).
 END_TO_END = {
     "test_authoring.py",
@@ -40,6 +41,10 @@ END_TO_END = {
     "test_doctor.py",
     "test_dask.py",
     "test_determinism.py",
+    "test_docx_accessibility.py",
+    "test_docx_outputs.py",
+    "test_docx_render.py",
+    "test_docx_template.py",
     "test_gallery.py",
     "test_install.py",
     "test_pdf_layout.py",

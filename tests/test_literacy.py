@@ -331,7 +331,8 @@ def test_warnings_are_printed_located_and_check_still_passes(project: Path, warn
     assert result.code == 0, result.err
     name = warned.relative_to(project)
     term = place(warned, "homocysteine")
-    assert f"{name}:{term[0]}:{term[1]}: warning: patient-deck, patient-handout, patient-handout-large" in result.err
+    shared = "patient-deck, patient-handout, patient-handout-docx, patient-handout-large"
+    assert f"{name}:{term[0]}:{term[1]}: warning: {shared}" in result.err
     assert "the medical term 'homocysteine' is not explained; explain it" in result.err
     long = rf"{name}:{term[0]}:\d+: warning: [a-z, -]*patient-handout[a-z, -]*: a sentence of 2\d words"
     assert re.search(long, result.err)
@@ -389,7 +390,8 @@ def test_findings_shared_by_variants_are_reported_once(project: Path, warned: Pa
     problems = findings_as_problems(card_of(project, warned), strict=False)
     terms = [p for p in problems if "homocysteine" in p.message]
     assert len(terms) == 1 and terms[0].message.startswith(
-        "patient-deck, patient-handout, patient-handout-large, patient-handout-web:"
+        "patient-deck, patient-handout, patient-handout-docx, patient-handout-large, patient-handout-large-docx, "
+        "patient-handout-web:"
     )
     assert {p.severity for p in problems} == {"warning"}
     assert {p.severity for p in findings_as_problems(card_of(project, warned), strict=True)} == {"error"}

@@ -575,6 +575,7 @@ def test_an_unreadable_topic_is_reported_with_the_reason(
 
 # ----- 6. the longest title allowed fits every deck and PDF ---------------------------------------------------------
 def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> None:
+    import docx
     import pypdf
     from handouts.content.texts import MAX_TITLE_CHARS
     from handouts.matrix import Target
@@ -599,6 +600,8 @@ def test_the_longest_allowed_title_builds_in_every_variant(tmp_path: Path) -> No
                     assert Presentation(io.BytesIO(result.data)).core_properties.title == title
                 elif variant.builder == "html":
                     assert f"<title>{title}</title>" in result.data.decode("utf-8")
+                elif variant.builder == "docx":
+                    assert docx.Document(io.BytesIO(result.data)).core_properties.title == title
                 else:
                     assert pypdf.PdfReader(io.BytesIO(result.data)).metadata.title == title
                 built += 1

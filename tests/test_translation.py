@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import lxml.etree
 import lxml.html
 import pytest
@@ -27,6 +28,10 @@ XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 B12_LEFT_OUT = {"patient-handout-a4.pdf", "patient-handout-letter.pdf"}  # leave_out: the two-page handout
 SPANISH_OUTPUTS = {
     "patient-deck.pptx",
+    "patient-handout-docx-a4.docx",
+    "patient-handout-docx-letter.docx",
+    "patient-handout-large-docx-a4.docx",
+    "patient-handout-large-docx-letter.docx",
     "patient-handout-a4.pdf",
     "patient-handout-letter.pdf",
     "patient-handout-large-a4.pdf",
@@ -94,6 +99,12 @@ def test_a_draft_has_its_band_on_every_page_slide_and_web_page(draft: Path, name
         pages = pdf_pages(path)
     elif path.suffix == ".pptx":
         pages = slide_texts(path)
+    elif path.suffix == ".docx":  # a Word document's pages take their headers: the first page's, and the others'
+        document = docx.Document(str(path))
+        pages = [
+            document.sections[0].first_page_header.paragraphs[0].text,
+            document.sections[0].header.paragraphs[0].text,
+        ]
     else:
         band = lxml.html.document_fromstring(path.read_bytes()).find_class("draft-band")
         pages = [band[0].text_content()] if band else [""]
@@ -119,6 +130,9 @@ def test_a_draft_prints_no_english_label_and_is_in_spanish_throughout(draft: Pat
         elif path.suffix == ".pptx":
             languages = {run._r.find(f"{DRAWINGML}rPr").get("lang") for run in deck_runs(path)}
             assert languages == {"es-US"}
+        elif path.suffix == ".docx":
+            assert re.search(r"Revisado el (1 de marzo de 2026|1/03/2026) · Versión 1\.0 · Página 1", text)
+            assert BAND in text
         else:
             assert lxml.html.document_fromstring(path.read_bytes()).get("lang") == "es"
     english_handout = draft / "output" / "foot-care" / "patient-handout-letter.pdf"

@@ -119,6 +119,7 @@ BUILTIN_FORMATS = (
     "handouts.formats.pdf",
     "handouts.formats.pptx",
     "handouts.formats.html",
+    "handouts.formats.docx",
 )
 for _module in BUILTIN_FORMATS:
     importlib.import_module(_module)
