@@ -25,7 +25,13 @@ TOPICS = FIXTURES / "topics"
 BAND = label("es", "draft_band")  # "Borrador: traducción no revisada"
 NOTICE = label("es", "draft_notice")
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
-B12_LEFT_OUT = {"patient-handout-a4.pdf", "patient-handout-letter.pdf"}  # leave_out: the two-page handout
+# leave_out: the two-page handouts, PDF and Word
+B12_LEFT_OUT = {
+    "patient-handout-a4.pdf",
+    "patient-handout-letter.pdf",
+    "patient-handout-docx-a4.docx",
+    "patient-handout-docx-letter.docx",
+}
 SPANISH_OUTPUTS = {
     "patient-deck.pptx",
     "patient-handout-docx-a4.docx",
