@@ -28,6 +28,7 @@ HEAVY_FIXTURES = {
     "deck_renders": "libreoffice",
     "soffice": "libreoffice",
     "browser": "browser",
+    "scripts_built": "matrix",  # test_scripts.py's build of the languages project
 }
 # Files whose tests ask for the shared build by name at run time (request.getfixturevalue), or render.
 WHOLE_FILE = {"test_pdf_outputs.py": "matrix", "test_deck_outputs.py": "matrix", "test_deck_render.py": "libreoffice"}
@@ -36,24 +37,33 @@ WHOLE_FILE |= {"test_docx_render.py": "libreoffice"}
 END_TO_END = {
     "test_authoring.py",
     "test_batch.py",
+    "test_bounded_inputs.py",
+    "test_contracts.py",
     "test_cli_conventions.py",
     "test_docs.py",
     "test_doctor.py",
     "test_dask.py",
+    "test_dask_failures.py",
     "test_determinism.py",
+    "test_determinism_stress.py",
     "test_docx_accessibility.py",
     "test_docx_outputs.py",
     "test_docx_render.py",
     "test_docx_template.py",
     "test_gallery.py",
     "test_install.py",
+    "test_manifest_trust.py",
+    "test_merge.py",
     "test_pdf_layout.py",
     "test_pdf_tags.py",
     "test_project.py",
+    "test_reach.py",
     "test_reliability.py",
     "test_robustness.py",
     "test_schemas.py",
     "test_serve.py",
+    "test_serve_safety.py",
+    "test_svg_figures.py",
     "test_translation.py",
     "test_workflows.py",
 }

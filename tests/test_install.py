@@ -151,6 +151,11 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
     assert "handouts/_version.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("generator/", "tests/", "templates/", "examples/")) for n in names)
+    # Every script prints offline: the Noto typefaces, their licences and digests, and the taglines are inside.
+    for script in ("SC", "TC", "KR", "Arabic"):
+        assert {f"handouts/typefaces/NotoSans{script}-{face}.ttf" for face in ("Regular", "Bold")} <= names
+        assert f"handouts/typefaces/OFL-NotoSans{script}.txt" in names
+    assert {"handouts/typefaces/SHA256SUMS", "handouts/_data/templates/taglines.yaml"} <= names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert metadata["License-Expression"] == "MIT"
     requires = metadata.get_all("Requires-Dist")

@@ -26,6 +26,7 @@ PAGES = (
     "cli",
     "exit-codes",
     "machine-output",
+    "untrusted-input",
     "ci",
     "extending",
     "changelog",

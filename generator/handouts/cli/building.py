@@ -12,11 +12,12 @@ from handouts.cli.options import (
     build_options,
     build_request,
     json_option,
-    project_of,
+    no_wait_option,
+    output_folder,
     project_option,
 )
-from handouts.cli.say import detail, say
-from handouts.errors import BuildFailed
+from handouts.cli.say import detail, say, tell
+from handouts.errors import BuildFailed, Problem
 from handouts.words import count
 
 if TYPE_CHECKING:
@@ -40,6 +41,13 @@ if TYPE_CHECKING:
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
 @click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    metavar="SECONDS",
+    help="How long to wait for the Dask scheduler to answer and to have a worker (default 10).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Every warning is an error and draft or stale translations are refused (exit 2), as `check --strict` "
@@ -55,6 +63,7 @@ def build(as_json: bool, strict: bool, **options: Any) -> dict[str, Any]:
     failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
+    from handouts.cli.checking import warn
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
@@ -64,12 +73,15 @@ def build(as_json: bool, strict: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
-    from handouts.cli.checking import warn
-
-    warn(report.warnings)  # a translation's stale and missing strings, a draft: --json lists them too
+    made = _warnings_of(report.records)
+    # a translation's stale and missing strings, a draft; manifest entries that could not be trusted: said even
+    # with --json, which lists them too
+    warn([*report.warnings, *made])
     for problem in report.warnings:
         click.echo(str(problem), err=True)
     if not as_json:
+        for problem in made:
+            tell(problem)
         for path in report.removed:
             say(f"removed {path}")
         for record in report.records:
@@ -130,6 +142,7 @@ def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
             "inputs": None,
             "depends": None,
             "cites": None,
+            "warnings": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,
@@ -151,20 +164,34 @@ def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
     help="The folder to merge into (default: the project's output folder).",
 )
 @project_option
+@no_wait_option
 @json_option
-def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+def merge(
+    shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, no_wait: bool, as_json: bool
+) -> dict[str, Any]:
     """Merge the output folders of sharded builds (SHARDS, each with its manifest.json) into one.
 
     Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
-    `handouts gallery` on it for one gallery.
+    `handouts gallery` on it for one gallery. Every shard of the split must be there: a partial set is refused,
+    naming the shards it lacks. Nothing in the folders is trusted (`handouts docs untrusted-input`).
     """
 
     from handouts.build.merge import merge_outputs
-    from handouts.outputs.failures import merge_failures
 
-    folder = (out or project_of(project_dir).output).resolve()
-    records = merge_outputs(list(shards), folder)
-    merge_failures(shards, folder, {record.path for record in records})  # for the gallery: what no shard made
+    folder = output_folder(out, project_dir)
+    records = merge_outputs(list(shards), folder, wait=not no_wait)
     if not as_json:
         say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}
+
+
+def _warnings_of(records: list[Any]) -> list[Problem]:
+    """Return the warnings of the outputs this build made, one per distinct warning (grouped as failures are)."""
+    from handouts.build.failures import group_by_output
+    from handouts.errors import problems_from_dicts
+    from handouts.matrix import Target
+
+    built = [r for r in records if r.status == "built" and r.warnings]
+    targets = [Target(r.topic, "", r.variant, r.brand, r.paper, r.path) for r in built]
+    found = [w for r in built for w in problems_from_dicts(r.warnings)]
+    return group_by_output(found, targets) if found else []

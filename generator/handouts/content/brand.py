@@ -10,11 +10,14 @@ from typing import Any
 
 from handouts.content.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
+from handouts.content.typefaces import font_files, fonts_type, script_faces
 from handouts.errors import InputError, Location, ProblemList, display_name
+from handouts.fonts.scripts import ScriptFace
 from handouts.formats.registry import brand_file_keys, brand_keys
 from handouts.formats.style import color
 from handouts.paths import shown
-from handouts.source.schema import INVALID, Field, PatternType, RecordType, SchemaType, TextType, suggest
+from handouts.source.schema import INVALID, Field, PatternType, RecordType, SchemaType, Text, TextType, suggest
 from handouts.source.yamlsource import YNode, read_yaml
 
 _LINK = r'(https://|mailto:|tel:)[^\s<>"]{1,500}'  # no needless escape: JSON Schema's regexes (ECMA-262) refuse them
@@ -62,6 +65,8 @@ brand_type = RecordType(
         # what a screen reader says of the logo: one text, or one per language ({en: ..., es: ...})
         "logo_alt": Field(TextByLanguageType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
+        "fonts": Field(fonts_type, required=False),  # the clinic's own typeface for a script (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # language-assistance taglines (content/taglines.py)
         # ...and what each output format adds (a clinic's PowerPoint template, say): formats.registry.brand_keys.
         **brand_keys(),
     }
@@ -87,6 +92,8 @@ class Brand:
     format_files: tuple[tuple[str, Path], ...] = ()
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
+    fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces it names by script, over the project's
+    taglines: TaglineSettings | None = None  # its language-assistance taglines, in place of the project's
 
     @property
     def is_neutral(self) -> bool:
@@ -108,8 +115,13 @@ class Brand:
         """Return where the brand file says `key`, for messages about it."""
         return dict(self.format_at).get(key)
 
+    def printed_texts(self) -> list[Text]:
+        """Return the brand's words outputs print (its name and address), each where the brand file says it."""
+        return [Text(value, self.at(key)) for key, value in (("name", self.name), ("address", self.address)) if value]
+
 
 NEUTRAL = Brand(id="", name="", phone="")
+_LOCATED = ("name", "address")  # keys whose place messages name, besides the formats' own
 
 
 def load_brand(path: Path, project_root: Path) -> Brand:
@@ -130,6 +142,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         files[key] = None if value is None else resolve_inside(project_root, value, value.loc, key, problems)
     if files["logo"] is not None:
         check_image(files["logo"], data["logo"].loc, "the logo", problems)
+    faces = script_faces(data.get("fonts"), project_root, problems)
     problems.raise_if_any()
     return Brand(
         id=str(data["id"]),
@@ -146,7 +159,11 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         format_values=tuple(
             (key, _plain(data[key])) for key in brand_keys() if key in data and key not in brand_file_keys()
         ),
-        format_at=tuple((key, at) for key in brand_keys() if (at := getattr(data.get(key), "loc", None)) is not None),
+        format_at=tuple(
+            (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
+        ),
+        fonts=tuple(sorted(faces.items())),
+        taglines=tagline_settings(data.get("taglines")),
     )
 
 
@@ -161,7 +178,8 @@ def _plain(value: Any) -> Any:
 
 def brand_files(brand: Brand, path: Path) -> list[Path]:
     """Return every file `brand` is made of: its YAML file and the pictures and template it names."""
-    return [path, *(p for p in (brand.logo, *(f for _, f in brand.format_files)) if p is not None)]
+    named = (brand.logo, *(f for _, f in brand.format_files), *font_files(dict(brand.fonts)))
+    return [path, *(p for p in named if p is not None)]
 
 
 def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:

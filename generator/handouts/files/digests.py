@@ -48,10 +48,18 @@ def digest(path: Path | str) -> str:
         return "unreadable"
 
 
+def is_editor_file(name: str) -> bool:
+    """Return True for a file an editor keeps beside the one it edits (vim's .x.swp, emacs's #x# and x~), or any
+    hidden file: none is an input, and counting one made every output stale while the editor had a file open, and
+    again once it closed it (the first build after a `serve` session rebuilt everything)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def digest_tree(folder: Path, pattern: str = "*") -> str:
-    """Return one digest for every file matching `pattern` directly in `folder`, names included."""
+    """Return one digest for every file matching `pattern` directly in `folder`, names included (editors' files
+    left out)."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file() and not is_editor_file(p.name)):
         h.update(path.name.encode() + b"\0" + digest(path).encode() + b"\n")
     return h.hexdigest()
 
@@ -80,7 +88,9 @@ def tool_digest() -> str:
 # Every output is rendered through Jinja (escaping with markupsafe) from YAML, in the typefaces the font package
 # ships, with its dates in words from Babel's CLDR data, so their releases key every output; each format adds the
 # libraries that make its own bytes (formats.registry: OutputFormat.libraries).
-SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans", "babel")
+# Babel's CLDR data also tells each output's script (and so its typefaces and direction); reportlab, which every
+# format loads (the QR code, measuring), loads uharfbuzz, which shapes Arabic.
+SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans", "babel", "uharfbuzz")
 
 
 @cache

@@ -25,6 +25,9 @@ from handouts.source.yamlsource import read_yaml
 from handouts.templating.variants import template_roots
 
 REFERENCE_LANGUAGE = "en"  # the tool's labels have every key in English: the model a hint quotes
+# Keys of a language's section that are not labels: whether a qualified translator has reviewed its labels.
+STATUS_KEY = "translation_status"
+_STATUSES = ("draft", "reviewed")
 _text = TextType()
 
 
@@ -37,6 +40,7 @@ class Labels(Mapping[str, str]):
     tag: str = ""  # the topic's language tag (es-US), for the CLDR locale dates are written in
     missing_at: Location | None = None  # where a label this language lacks would be added
     files: str = "templates/labels.yaml"  # the labels files, as a hint names them
+    draft: bool = False  # no qualified translator has reviewed them: outputs carry the draft band
 
     def __getitem__(self, key: str) -> str:
         try:
@@ -71,6 +75,9 @@ class Labels(Mapping[str, str]):
         from babel.dates import format_date, get_date_format
 
         day = dt.date.fromisoformat(str(iso))
+        if "date" in self.words and "months" in self.words:  # a language whose CLDR data writes dates in figures
+            months = [m.strip() for m in self.words["months"].split(",")]
+            return self.words["date"].format(year=day.year, month_name=months[day.month - 1], day_number=day.day)
         locale = _locale(self.tag or self.language, self.words)  # Babel is loaded only when a date is written
         form = "medium" if short else "long"
         if short and not re.search(r"MMM|LLL", get_date_format("medium", locale=locale).pattern):
@@ -92,9 +99,14 @@ def labels_file(templates: Path | Sequence[Path]) -> Path:
 
 
 def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels:
-    """Return the labels for `language` (its first subtag: es-US uses es), or raise InputError at the topic."""
+    """Return the labels for `language` (its first subtag: es-US uses es; Chinese by its script: zh-TW uses
+    zh-Hant), or raise InputError at the topic."""
+    from handouts.languages import language_key
+
     table, places, names = _merged(template_roots(templates))
     primary = str(language).split("-")[0].lower()
+    key = language_key(str(language))
+    primary = key if key in table else primary
     if primary not in table:
         raise InputError(
             [
@@ -107,10 +119,11 @@ def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels
             ]
         )
     words = dict(table[primary])
-    if "-" in str(language):
+    draft = words.pop(STATUS_KEY, "") == "draft"
+    if "-" in str(language) and str(language) != key:
         words["run_language"] = str(language)  # the topic names its region: that is the runs' language
     _ENGLISH.update(table.get(REFERENCE_LANGUAGE, {}))
-    return Labels(primary, words, str(language), places.get(primary), names)
+    return Labels(primary, words, str(language), places.get(primary), names, draft=draft)
 
 
 @cache
@@ -176,6 +189,8 @@ def _load(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, Location]]:
             continue
         words = {}
         for key, value in node.items:
+            if key.value == STATUS_KEY and str(value.value) not in _STATUSES:
+                problems.add(value.loc, f"'{STATUS_KEY}' must be draft or reviewed", "write 'draft' until reviewed")
             text = _text.check(value, problems, f"{language.value}.{key.value}")
             if text is not INVALID:
                 _check_placeholders(text, problems)

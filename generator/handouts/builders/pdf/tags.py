@@ -47,6 +47,7 @@ class Node:
     alt: str = ""
     attributes: dict[str, str] = field(default_factory=dict)  # /A: Scope of a TH, ListNumbering of an L
     link: Node | None = None  # the Link element its link annotations belong to, when it is itself inside one
+    lang: str = ""  # /Lang: the language of an element in another language than the document's (a tagline)
 
     def has_content(self) -> bool:
         """Return whether anything in this element was drawn: an element with nothing to read is left out."""
@@ -60,14 +61,19 @@ class Tagger:
         self.root = Node("Document")
         self._open: list[Node] = [self.root]
         self._next_mcid: dict[int, int] = defaultdict(int)
-        self._drawn: set[int] = set()
+        # Each flowable drawn, kept alive by id: a bare set of ids let a flowable made later (a paragraph's piece
+        # split on a later page) get the id of one drawn and freed before it, and be taken for a repeat: its words
+        # became an artifact, left out of the tags, in some builds and not others (the address reuse depends on
+        # what the process did before), so the same inputs made different bytes.
+        self._drawn: dict[int, Flowable] = {}
         self._depth = 0
         self.last_heading = 1  # the title is the one H1
 
     # ----- the tree, while flowables are made -----------------------------------------------------------------
-    def add(self, role: str, alt: str = "", **attributes: str) -> Node:
-        """Return a new element of `role` appended to the open element."""
-        node = Node(role, alt=alt, attributes=attributes)
+    def add(self, role: str, alt: str = "", lang: str = "", **attributes: str) -> Node:
+        """Return a new element of `role` appended to the open element (in language `lang` when it is not the
+        document's)."""
+        node = Node(role, alt=alt, attributes=attributes, lang=lang)
         self._open[-1].kids.append(node)
         if role[:1] == "H" and role[1:].isdigit():
             self.last_heading = int(role[1:])
@@ -83,14 +89,19 @@ class Tagger:
         finally:
             self._open.pop()
 
+    @property
+    def open_element(self) -> Node:
+        """Return the element new elements are appended to."""
+        return self._open[-1]
+
     # ----- marked content, while pages are drawn --------------------------------------------------------------
     @contextmanager
     def marking(self, canvas: Canvas, node: Node, flowable: Flowable) -> Iterator[None]:
         """Draw `flowable` as content of `node`; a second drawing of it (a repeated table header) is an artifact."""
-        if self._depth or id(flowable) in self._drawn:
+        if self._depth or self._drawn.get(id(flowable)) is flowable:
             yield  # inside another tagged flowable its content is the outer one's; a repeat stays an artifact
             return
-        self._drawn.add(id(flowable))
+        self._drawn[id(flowable)] = flowable
         page = canvas.getPageNumber()
         mcid = self._next_mcid[page]
         self._next_mcid[page] += 1
@@ -111,6 +122,15 @@ class Tagger:
             node.link.kids.extend(links)
         elif links:
             node.kids.append(Node("Link", kids=list(links)))
+
+
+def marks_in(element: Node | MarkedContent | LinkAnnotation) -> list[MarkedContent]:
+    """Return the marked content drawn for `element` and everything inside it."""
+    if isinstance(element, MarkedContent):
+        return [element]
+    if isinstance(element, LinkAnnotation):
+        return []
+    return [mark for kid in element.kids for mark in marks_in(kid)]
 
 
 ARTIFACT = "/Artifact BMC"  # what every page is, until a tagged flowable says otherwise
