@@ -414,8 +414,9 @@ def test_check_without_literacy_imports_no_syllable_counter(project: Path) -> No
         "import sys\nfrom handouts.cli.main import main\n"
         "try:\n    main(['check', '--no-layout', 'content/clean.yaml'])\n"
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
-        # Jinja is loaded: check compiles every template. The literacy check and its libraries are not.
-        "loaded = [m for m in ('pyphen', 'babel', 'handouts.checks.literacy.check') if m in sys.modules]\n"
+        # Jinja is loaded: check compiles every template; Babel too, whose CLDR data tells a language's script.
+        # The literacy check and its syllable counter are not.
+        "loaded = [m for m in ('pyphen', 'handouts.checks.literacy.check') if m in sys.modules]\n"
         "assert not loaded, loaded\n"
     )
     import subprocess
@@ -630,3 +631,21 @@ def test_every_ir_block_type_is_read() -> None:
     assert (printed.steps, printed.figures, printed.references, printed.opening) == (1, 1, True, "A heading")
     with pytest.raises(AssertionError, match="does not read object blocks"):
         read_output(ir.Document(words("Title"), (), (object(),)))
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "explained"),
+    [
+        (
+            "Personas con enfermedades del intestino, como la enfermedad de Crohn o la enfermedad celíaca.",
+            "enfermedad celíaca",
+            True,
+        ),
+        ("Personas con enfermedades del intestino, como la enfermedad de Crohn.", "enfermedad de Crohn", True),
+        ("Tiene la enfermedad de Crohn.", "enfermedad de Crohn", False),  # no plain words it is an example of
+    ],
+)
+def test_a_spanish_term_given_as_an_example_may_follow_an_article(text: str, term: str, explained: bool) -> None:
+    terms = TermList(("enfermedad de crohn", "enfermedad celíaca"))
+    start = text.index(term)
+    assert is_explained(text, start, start + len(term), terms, "es") is explained

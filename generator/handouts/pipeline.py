@@ -285,7 +285,8 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Re
     """Return the IR of one output, the audience view it was made from, what it cites and prints."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
-    view = audience_view(topic, variant.audience, (variant.name,)) if view is None else view
+    if view is None:  # a draft translation's sentence after the disclaimer, as render_markup_of adds it
+        view = draft_noted(audience_view(topic, variant.audience, (variant.name,)), topic, labels_of(project, topic))
     markup, printed = render_markup_of(project, target, view)
     from handouts.ir import cited_ids, parse_markup
     from handouts.templating.render import template_location

@@ -214,13 +214,15 @@ def _explained_before(before: str, after: str, terms: TermList, cues: Cues | Non
 
 def _example_of_plain_words(before: str, terms: TermList, cues: Cues) -> bool:
     """Return True for a term given as an example of plain words before it: "gut diseases, like Crohn's disease or
-    celiac disease" (the term may be the second of the examples)."""
+    celiac disease" (the term may be the second of the examples, and may follow an article: "como la enfermedad de
+    Crohn")."""
     if not cues.examples:
         return False
     examples = "|".join(re.escape(c) for c in cues.examples)
     joining = "|".join(re.escape(c) for c in cues.joining) or "and|or"
     found = re.search(
-        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?$",
+        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?"
+        r"(?:[^\W\d_]{1,3}\s+)?$",  # an article may come before the term
         before,
         re.IGNORECASE,
     )
