@@ -553,3 +553,22 @@ def test_a_brands_web_address_and_logo_alt_follow_the_language(built: Path) -> N
     assert 'alt="Logotipo de Riverside Family Health"' in spanish and 'alt="Riverside Family Health logo"' in english
     handout = PdfReader(built / "b12-neuropathy" / "es" / "patient-handout-large-letter.pdf")
     assert handout.metadata is not None and handout.metadata.author == "Equipo de Contenido Clínico"
+
+
+def test_a_translation_may_show_a_list_in_fewer_outputs(tmp_path: Path) -> None:
+    # A longer language may leave the questions to the outputs with room for them (the web page), as the Spanish
+    # B12 does for its folded leaflet; the other outputs print neither the list nor its heading.
+    project = _project(tmp_path / "project")
+    _edit(
+        project / "content" / "foot-care.es.yaml",
+        "authors: [Test Author]",
+        "authors: [Test Author]\nshow: {questions_to_ask: [patient-handout-web]}",
+    )
+    only = ("--only", "patient-leaflet", "--only", "patient-handout-web", "--paper", "half-letter")
+    result = run_cli("build", "--language", "es", *only, cwd=project)
+    assert result.code == 0, result.err
+    question = "¿Cada cuánto debe alguien revisarme los pies?"
+    out = project / "output" / "foot-care" / "es"
+    leaflet = " ".join(output_text(out / "patient-leaflet-half-letter.pdf").split())
+    assert question not in leaflet and label("es", "questions_to_ask") not in leaflet
+    assert question in (out / "patient-handout-web.html").read_text(encoding="utf-8")

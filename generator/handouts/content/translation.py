@@ -117,8 +117,14 @@ class FiguresType(SchemaType):
         return INVALID if INVALID in result.values() else {k: v for k, v in result.items()}
 
 
+# The topic's lists a translation may show in fewer outputs as a whole, as it may a block: what a longer language
+# leaves to the outputs with room for it (the leaflet's questions, say, kept in the large print and web page).
+SHOWABLE_LISTS = ("key_points", "questions_to_ask", "glossary")
+
+
 class ShowType(SchemaType):
-    """Blocks (by id, `sections.nerves.figure1`) a translation shows in fewer outputs: what `for:` names."""
+    """Blocks (by id, `sections.nerves.figure1`) or lists (`questions_to_ask`) a translation shows in fewer
+    outputs: what `for:` names."""
 
     description = "a mapping of block ids to lists of audiences or variants"
 
@@ -448,11 +454,16 @@ def _apply_show(
     variants: VariantNames,
     problems: ProblemList,
 ) -> None:
-    """Give the blocks `show` names the `for:` it says; a block the source lacks, or a name no output has, is an
-    error. A translation may only narrow what the source shows, never show a block more widely."""
+    """Give the blocks `show` names the `for:` it says, and the lists it names (SHOWABLE_LISTS) the outputs they are
+    shown in; a block the source lacks, or a name no output has, is an error. A translation may only narrow what
+    the source shows, never show a block more widely."""
     names = {*AUDIENCES, *(n for group in variants.values() for n in group)}
     audience_of = {name: audience for audience, group in variants.items() for name in group}
     found = set()
+    for field in SHOWABLE_LISTS:
+        if field in show and translated.get(field):
+            found.add(field)
+            translated.setdefault("shown_in", {})[field] = [str(name) for name in show[field]]
     for section in translated["sections"]:
         counts: dict[str, int] = {}
         for block in section["blocks"]:
@@ -475,7 +486,11 @@ def _apply_show(
     node = next((v for k, v in root.items if k.value == "show"), None)
     for key, value in node.items if node is not None and node.kind == "map" else ():
         if key.value not in found:
-            problems.add(key.loc, f"the source has no block '{key.value}'", "name a block as `translate export` does")
+            problems.add(
+                key.loc,
+                f"the source has no block or list '{key.value}'",
+                f"name a block as `translate export` does, or one of {', '.join(SHOWABLE_LISTS)}",
+            )
         for item in value.items if value.kind == "seq" else ():
             if item.value not in names:
                 problems.add(item.loc, f"no output or audience is called '{item.value}'", suggest(item.value, names))
