@@ -73,8 +73,10 @@ class BidiParagraph(Flowable):
 
     def minWidth(self) -> float:
         words = self._words(self.chars)
-        indents: float = self.style.leftIndent + self.style.rightIndent
-        return max((self._width(word) for word in words), default=0.0) + indents
+        width: float = (
+            max((self._width(word) for word in words), default=0.0) + self.style.leftIndent + self.style.rightIndent
+        )
+        return width
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         lines = self._break(self._text_width(availWidth))
