@@ -53,6 +53,7 @@ pdf_style_type = _record(
         footer_height=length,
         min_body_height=length,
         brand_bar=BoolType(),  # the clinic's logo, name, address and phone above the title of a branded output
+        brand_align=EnumType(["left", "right"]),  # the clinic's details at the page's right, or beside the logo
         title_block=BoolType(),  # the title and subtitle at the top of the first page
         running_header=BoolType(),  # the title (and clinic) at the top of later pages
         footer=BoolType(),  # review date, version, page X of Y (and the clinic) at the foot of every page
@@ -129,6 +130,7 @@ PDF_REQUIRED = (
             "footer_height",
             "min_body_height",
             "brand_bar",
+            "brand_align",
             "title_block",
             "running_header",
             "footer",

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, Spacer, Table, TableStyle
 
 from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
@@ -20,7 +20,7 @@ from handouts.builders.pdf.flow import PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.pictures import icon, picture
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Marked, Node, Tagger, tagged
+from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger, tagged
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
 from handouts.links import safe_link
@@ -102,16 +102,19 @@ def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[F
 
 
 def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
-    # A reader hears the steps' numbers from the list's numbering; the drawn bullets and boxes are artifacts.
+    # Each step's number and each bullet is its item's label (Lbl); a checklist's drawn boxes are artifacts.
     numbering = "Decimal" if block.kind == "steps" else "None" if block.kind == "checklist" else "Disc"
     with layout.tags.group("L", ListNumbering=numbering):
         return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
 
 
-def _item(layout: BlockLayout, text: str, style: ParagraphStyle) -> Paragraph:
-    """Return the paragraph of one list item, as the body of its own list item element."""
+def _item(layout: BlockLayout, text: str, style: ParagraphStyle, labelled: bool = True) -> Paragraph:
+    """Return the paragraph of one list item, as the body of its own list item element, after its label's."""
     with layout.tags.group("LI"):
-        return tagged(text, style, layout.tags.add("LBody"))
+        label = layout.tags.add("Lbl") if labelled else None
+        para = tagged(text, style, layout.tags.add("LBody"))
+    para.label_node = label
+    return para
 
 
 def introduced(flowable: Flowable) -> Flowable:
@@ -136,7 +139,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         rows = [
             [
                 CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"]),
-                _item(layout, markup(item, style), body),
+                _item(layout, markup(item, style), body, labelled=False),
             ]
             for item in block.items
         ]
@@ -156,7 +159,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         return [table]
     items = [ListItem(_item(layout, markup(item, style), body), leftIndent=indent) for item in block.items]
     if block.kind == "steps":
-        steps = ListFlowable(
+        steps = LabelledList(
             items,
             bulletType="1",
             leftIndent=indent,
@@ -173,7 +176,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
     scale = bullets["size"]
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
     return [
-        ListFlowable(
+        LabelledList(
             items,
             bulletType="bullet",
             start=symbol,
@@ -297,17 +300,28 @@ def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
 
 
 def _references(layout: BlockLayout, block: ir.References, width: float) -> list[Flowable]:
-    style, tags = layout.style.para("reference"), layout.tags
-    out: list[Flowable] = []
+    reference, tags = layout.style.para("reference"), layout.tags
+    # The number hangs in the indent as the item's label; the entry's lines start at the indent.
+    style = ParagraphStyle(f"{reference.name}-entry", parent=reference, leftIndent=0)
+    items: list[ListItem] = []
     with tags.group("L", ListNumbering="Decimal"):
         for entry in block.entries:
             text = escape(entry.text)
             if entry.link:
                 # The whole entry links to the source, so the printed text stays exactly the reference.
                 text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
-            with tags.group("LI"):
-                out.append(tagged(text, style, tags.add("LBody"), bulletText=f"{entry.number}."))
-    return out
+            items.append(ListItem(_item(layout, text, style), value=entry.number))
+    return [
+        LabelledList(
+            items,
+            bulletType="1",
+            bulletFormat="%s.",
+            leftIndent=reference.leftIndent,
+            bulletFontName=reference.fontName,
+            bulletFontSize=reference.fontSize,
+            bulletColor=reference.textColor,
+        )
+    ]
 
 
 def qr_size(style: PdfStyle) -> float:

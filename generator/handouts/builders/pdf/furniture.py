@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.utils import ImageReader, TimeStamp
@@ -13,6 +15,7 @@ from reportlab.platypus import Flowable
 
 from handouts.builders.measure import break_word, text_width
 from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.pdf.tags import Node, Tagger, tagger_of
 from handouts.builders.qr import dark_runs, qr_modules
 from handouts.content.brand import Brand
 from handouts.fonts import font_name
@@ -170,12 +173,22 @@ class QrCode(Flowable):
 
 
 class BrandBar(Flowable):
-    """The clinic's logo at the left and its name, address and phone at the right."""
+    """The clinic's logo and its name, address and phone, at the right (or, where the style says, at the left
+    beside the logo). They are the document's first words, not an artifact: a reader hears whose handout it is."""
 
-    def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float) -> None:
+    def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float, tags: Tagger | None = None) -> None:
         super().__init__()
         self.brand, self.style, self.labels, self.width = brand, style, labels, width
         self.height = self.height_for(style) - 6
+        lines = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
+        self.lines = [line for line in lines if line]
+        self.logo_node: Node | None = None
+        self.line_nodes: list[Node | None] = [None] * len(self.lines)
+        if tags is not None:
+            with tags.group("Div"):
+                if brand.logo:
+                    self.logo_node = tags.add("Figure", alt=brand.logo_alt or brand.name)
+                self.line_nodes = [tags.add("P") for _ in self.lines]
 
     @staticmethod
     def height_for(style: PdfStyle) -> float:
@@ -183,17 +196,35 @@ class BrandBar(Flowable):
 
     def draw(self) -> None:
         canvas, brand, style = self.canv, self.brand, self.style.para("page_brand")
+        tagger = tagger_of(canvas)
+        logo_w = 0.0
         if brand.logo:
             image = ImageReader(str(brand.logo))
             iw, ih = image.getSize()
             h = self.height
-            w = min(self.width * 0.45, h * iw / ih)
-            h = w * ih / iw
-            canvas.drawImage(image, 0, (self.height - h) / 2, w, h, mask="auto")
-        lines = [brand.name, brand.address, self.labels.format("brand_phone", phone=brand.phone)]
+            logo_w = min(self.width * 0.45, h * iw / ih)
+            h = logo_w * ih / iw
+            with _marked(canvas, tagger, self.logo_node):
+                canvas.drawImage(image, 0, (self.height - h) / 2, logo_w, h, mask="auto")
+        left = self.style.sheet["page"]["brand_align"] == "left"
+        x = logo_w + style.fontSize * 1.5 if left and logo_w else 0.0
         canvas.setFillColor(self.style.color("accent"))
         y = self.height - style.fontSize
-        for number, line in enumerate(filter(None, lines)):
+        for number, (line, node) in enumerate(zip(self.lines, self.line_nodes, strict=True)):
             canvas.setFont(font_name("bold") if number == 0 else style.fontName, style.fontSize)
-            canvas.drawRightString(self.width, y, line)
+            with _marked(canvas, tagger, node):
+                if left:
+                    canvas.drawString(x, y, line)
+                else:
+                    canvas.drawRightString(self.width, y, line)
             y -= style.leading
+
+
+@contextmanager
+def _marked(canvas: Canvas, tagger: Tagger | None, node: Node | None) -> Iterator[None]:
+    """Draw inside the block as the content of `node` (an artifact when nothing is tagged)."""
+    if tagger is None or node is None:
+        yield
+        return
+    with tagger.marking(canvas, node, node):
+        yield

@@ -94,7 +94,7 @@ class Layout:
         pieces: list[tuple[Flowable, float]] = []
         brand = self.context.brand
         if self.page["brand_bar"] and not brand.is_neutral:
-            bar = BrandBar(brand, self.style, self.context.labels, self.width)
+            bar = BrandBar(brand, self.style, self.context.labels, self.width, self.tags)
             pieces.append((bar, BrandBar.height_for(self.style)))
         if self.page["title_block"]:
             for role, spans, tag in (("title", self.doc.title, "H1"), ("subtitle", self.doc.subtitle, "P")):
