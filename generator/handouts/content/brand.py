@@ -61,6 +61,7 @@ class Brand:
     format_files: tuple[tuple[str, Path], ...] = ()
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
+    colours_at: tuple[tuple[str, Location], ...] = ()  # where the file writes `primary` and `secondary`
 
     @property
     def is_neutral(self) -> bool:
@@ -116,6 +117,11 @@ def load_brand(path: Path, project_root: Path) -> Brand:
             (key, _plain(data[key])) for key in brand_keys() if key in data and key not in brand_file_keys()
         ),
         format_at=tuple((key, at) for key in brand_keys() if (at := getattr(data.get(key), "loc", None)) is not None),
+        colours_at=tuple(
+            (key, at)
+            for key in ("primary", "secondary")
+            if (at := getattr(data["colors"][key], "loc", None)) is not None
+        ),
     )
 
 

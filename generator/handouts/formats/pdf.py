@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handouts.errors import Location, ProblemList
+from handouts.formats.colours import pdf_text_colours
 from handouts.formats.registry import OutputFormat, register
 from handouts.formats.style import (
     MapOfType,
@@ -196,6 +197,7 @@ register(
         suffix=".pdf",
         unit="pages",
         takes_papers=True,
+        text_colours=pdf_text_colours,
         style_schema=pdf_style_type,
         style_required=PDF_REQUIRED,
         warm_up="handouts.builders.pdf.builder:warm_up",
