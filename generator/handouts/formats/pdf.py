@@ -55,6 +55,10 @@ pdf_style_type = _record(
         min_body_height=length,
         brand_bar=BoolType(),  # the clinic's logo, name, address and phone above the title of a branded output
         brand_align=EnumType(["left", "right"]),  # the clinic's details at the page's right, or beside the logo
+        keep_lines=NumberType(1, 6, integer=True),  # a heading never ends a column with fewer lines after it
+        # The clinic's name and phone in the footer: beside the review line where there is room (`where_room`),
+        # or `always`: on a second line when it does not fit beside it.
+        footer_clinic=EnumType(["where_room", "always"]),
         title_block=BoolType(),  # the title and subtitle at the top of the first page
         running_header=BoolType(),  # the title (and clinic) at the top of later pages
         footer=BoolType(),  # review date, version, page X of Y (and the clinic) at the foot of every page
@@ -132,6 +136,8 @@ PDF_REQUIRED = (
             "min_body_height",
             "brand_bar",
             "brand_align",
+            "keep_lines",
+            "footer_clinic",
             "title_block",
             "running_header",
             "footer",

@@ -15,7 +15,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from handouts.icons import FOLDER, NAMES
+from handouts.icons import DRAWN_AS, FOLDER, NAMES
 
 PACKAGE = "@iconify-json/healthicons"
 
@@ -33,7 +33,7 @@ def write_icons(data: dict) -> list[str]:
     size = int(data.get("width", 48))
     written = []
     for name in NAMES:
-        icon = data["icons"].get(name)
+        icon = data["icons"].get(DRAWN_AS.get(name, name))
         if icon is None:
             raise SystemExit(
                 f"{PACKAGE} has no icon named {name!r}; remove it from NAMES in handouts/icons/__init__.py"

@@ -7,6 +7,7 @@ flowables, so they never depend on how pages are laid out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
@@ -16,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, Spac
 
 from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
-from handouts.builders.pdf.flow import PaddedTable
+from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.pictures import icon, picture
 from handouts.builders.pdf.styles import PdfStyle
@@ -53,6 +54,25 @@ def markup(spans: ir.Inline, style: PdfStyle) -> str:
     return "".join(parts)
 
 
+def last_words_together(spans: ir.Inline) -> ir.Inline:
+    """Return `spans` with their last two words joined by a no-break space, so that a heading that wraps never
+    ends in a line of one word (a heading of fewer than three words is left to break where it must)."""
+    text = ir.plain(spans)
+    if len(text.split()) < 3:
+        return spans
+    stripped = len(text.rstrip())
+    gap = max(text.rfind(" ", 0, stripped), text.rfind("\t", 0, stripped))
+    out, at = [], 0
+    for span in spans:
+        end = at + len(span.text)
+        if at <= gap < end:
+            offset = gap - at
+            span = replace(span, text=span.text[:offset] + "\u00a0" + span.text[offset + 1 :])
+        out.append(span)
+        at = end
+    return tuple(out)
+
+
 def block_gap(style: PdfStyle) -> float:
     """Return the space below a box or a table: enough that the next box never seems to touch it."""
     body = style.para("body")
@@ -70,7 +90,8 @@ def _no_padding() -> list[tuple]:
 
 def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
     node = layout.tags.add(f"H{block.level}")
-    para = tagged(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"), node)
+    spans = last_words_together(block.spans)
+    para = tagged(markup(spans, layout.style), layout.style.para(f"h{block.level}"), node)
     if not block.icon:
         return [para]
     row = _with_icon(layout.style, block.icon, para.style, para, width, layout.style.sheet["icon"]["color"])
@@ -143,7 +164,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             ]
             for item in block.items
         ]
-        table = PaddedTable(rows, colWidths=[indent + 2, width - indent - 2])
+        table = PaddedTable(rows, colWidths=[indent + 2, width - indent - 2])  # flows as ItemRows
         table.setStyle(
             table_style(
                 [
@@ -156,7 +177,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
                 ]
             )
         )
-        return [table]
+        return [ItemRows(table)]
     items = [ListItem(_item(layout, markup(item, style), body), leftIndent=indent) for item in block.items]
     if block.kind == "steps":
         steps = LabelledList(
@@ -167,6 +188,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             bulletFontSize=body.fontSize,
             bulletColor=style.color("accent"),
         )
+        steps.first_lines = kept_lines(style)
         if block.icon:
             return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
         return [steps]
@@ -175,18 +197,24 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
     scale = bullets["size"]
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
-    return [
-        LabelledList(
-            items,
-            bulletType="bullet",
-            start=symbol,
-            leftIndent=indent,
-            bulletFontName=font_name("regular"),
-            bulletFontSize=body.fontSize * scale,
-            bulletColor=style.color("accent"),
-            bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
-        )
-    ]
+    bulleted = LabelledList(
+        items,
+        bulletType="bullet",
+        start=symbol,
+        leftIndent=indent,
+        bulletFontName=font_name("regular"),
+        bulletFontSize=body.fontSize * scale,
+        bulletColor=style.color("accent"),
+        bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
+    )
+    bulleted.first_lines = kept_lines(style)
+    return [bulleted]
+
+
+def kept_lines(style: PdfStyle) -> float:
+    """Return how much of what a heading (or a list's first item) introduces stays with it at a column's foot:
+    the style's `keep_lines` lines of body text (a line less half a line, so a line that fits counts)."""
+    return float((style.sheet["page"]["keep_lines"] - 0.5) * style.para("body").leading)
 
 
 def _cell_padding(padding: float) -> list[tuple]:
@@ -291,7 +319,7 @@ def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
     return [
         KeepTogether(
             [
-                tagged(markup(question, style), style.para("question"), tags.add(level)),
+                tagged(markup(last_words_together(question), style), style.para("question"), tags.add(level)),
                 tagged(markup(answer, style), style.para("body"), tags.add("P")),
             ]
         )

@@ -7,23 +7,23 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.builders.measure import break_word, text_width
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Node, Tagger, tagger_of
+from handouts.builders.pdf.tags import Node, Tagger, tagged, tagger_of
 from handouts.builders.qr import dark_runs, qr_modules
 from handouts.content.brand import Brand
 from handouts.fonts import font_name
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
-
-if TYPE_CHECKING:
-    from reportlab.lib.styles import ParagraphStyle
 
 
 def face_of(registered: str) -> str:
@@ -95,19 +95,35 @@ def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int, fit
     return next((line for line in lines if fits is None or fits(line)), lines[-1])
 
 
+def clinic_contact(brand: Brand) -> str:
+    """Return the clinic's name and phone as the footer gives them ('' for the neutral look)."""
+    return f"{brand.name} · {brand.phone}" if brand.name else ""
+
+
+def footer_lines(style: PdfStyle, text: str, brand: Brand, width: float) -> int:
+    """Return how many lines the footer takes: one, or two when the style always shows the clinic's contact and
+    it does not fit beside the review line."""
+    contact = clinic_contact(brand)
+    always = style.sheet["page"]["footer_clinic"] == "always"
+    return 2 if always and contact and not fits_beside(text, contact, style.para("page_footer"), width) else 1
+
+
 def draw_footer(
-    canvas: Canvas, style: PdfStyle, text: str, brand: Brand, left: float, bottom: float, width: float
+    canvas: Canvas, style: PdfStyle, text: str, brand: Brand, left: float, bottom: float, width: float, lines: int = 1
 ) -> None:
-    """Draw the footer rule and line at the foot of a page, with the clinic's contact where there is room."""
+    """Draw the footer rule and line at the foot of a page, with the clinic's contact beside it where there is
+    room, on a line of its own below it when the footer has two `lines`."""
     para = style.para("page_footer")
     canvas.setFont(para.fontName, para.fontSize)
     canvas.setFillColor(para.textColor)
-    y = bottom + style.sheet["page"]["footer_height"] - para.fontSize - 8
+    y = bottom + style.sheet["page"]["footer_height"] + (lines - 1) * para.leading - para.fontSize - 8
     draw_rule(canvas, style, "footer_rule", left, y + para.fontSize + 4, width)
     canvas.drawString(left, y, text)
-    contact = f"{brand.name} · {brand.phone}" if brand.name else ""
-    # The clinic is in the header too; its footer copy gives way when the line has no room for both.
-    if contact and fits_beside(text, contact, para, width):
+    contact = clinic_contact(brand)
+    if contact and lines > 1:
+        canvas.drawRightString(left + width, y - para.leading, contact)
+    # Else the clinic is in the header too; its footer copy gives way when the line has no room for both.
+    elif contact and fits_beside(text, contact, para, width):
         canvas.drawRightString(left + width, y, contact)
 
 
@@ -173,51 +189,69 @@ class QrCode(Flowable):
 
 
 class BrandBar(Flowable):
-    """The clinic's logo and its name, address and phone, at the right (or, where the style says, at the left
-    beside the logo). They are the document's first words, not an artifact: a reader hears whose handout it is."""
+    """The clinic's logo at the left and its name, address and phone at the right (or, where the style says,
+    flush left beside the logo), each wrapping where the line is short. They are the document's first words, not
+    an artifact: a reader hears whose handout it is."""
 
     def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float, tags: Tagger | None = None) -> None:
         super().__init__()
-        self.brand, self.style, self.labels, self.width = brand, style, labels, width
-        self.height = self.height_for(style) - 6
+        self.brand, self.style, self.width = brand, style, width
+        para = style.para("page_brand")
+        align = TA_LEFT if style.sheet["page"]["brand_align"] == "left" else TA_RIGHT
         lines = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
-        self.lines = [line for line in lines if line]
+        looks = [
+            ParagraphStyle(f"page_brand-{n}", parent=para, alignment=align, textColor=style.color("accent"))
+            for n in range(2)
+        ]
+        looks[0].fontName = font_name("bold")
         self.logo_node: Node | None = None
-        self.line_nodes: list[Node | None] = [None] * len(self.lines)
+        nodes: list[Node | None] = [None] * 3
         if tags is not None:
             with tags.group("Div"):
                 if brand.logo:
                     self.logo_node = tags.add("Figure", alt=brand.logo_alt or brand.name)
-                self.line_nodes = [tags.add("P") for _ in self.lines]
+                nodes = [tags.add("P") if line else None for line in lines]
+        self.lines = [
+            tagged(escape(line), looks[min(number, 1)], node)
+            for number, (line, node) in enumerate(zip(lines, nodes, strict=True))
+            if line
+        ]
+        self.logo_h = self.height_for(style) - 6
+        self.logo_w = 0.0
+        if brand.logo:
+            iw, ih = ImageReader(str(brand.logo)).getSize()
+            self.logo_w = min(width * 0.45, self.logo_h * iw / ih)
+        self.gap = para.fontSize * 1.5
+        self.height = self.wrap(width, 10_000)[1]
 
     @staticmethod
     def height_for(style: PdfStyle) -> float:
+        """Return the height of the logo's room: three lines of the clinic's details."""
         return float(style.para("page_brand").leading * 3 + 8)
 
+    def _text_width(self) -> float:
+        return self.width - (self.logo_w + self.gap if self.logo_w else 0.0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        text = sum(line.wrap(self._text_width(), availHeight)[1] for line in self.lines)
+        self.height = max(self.logo_h, text)
+        return self.width, self.height
+
     def draw(self) -> None:
-        canvas, brand, style = self.canv, self.brand, self.style.para("page_brand")
+        canvas = self.canv
         tagger = tagger_of(canvas)
-        logo_w = 0.0
-        if brand.logo:
-            image = ImageReader(str(brand.logo))
+        if self.brand.logo:
+            image = ImageReader(str(self.brand.logo))
             iw, ih = image.getSize()
-            h = self.height
-            logo_w = min(self.width * 0.45, h * iw / ih)
-            h = logo_w * ih / iw
+            h = self.logo_w * ih / iw
             with _marked(canvas, tagger, self.logo_node):
-                canvas.drawImage(image, 0, (self.height - h) / 2, logo_w, h, mask="auto")
-        left = self.style.sheet["page"]["brand_align"] == "left"
-        x = logo_w + style.fontSize * 1.5 if left and logo_w else 0.0
-        canvas.setFillColor(self.style.color("accent"))
-        y = self.height - style.fontSize
-        for number, (line, node) in enumerate(zip(self.lines, self.line_nodes, strict=True)):
-            canvas.setFont(font_name("bold") if number == 0 else style.fontName, style.fontSize)
-            with _marked(canvas, tagger, node):
-                if left:
-                    canvas.drawString(x, y, line)
-                else:
-                    canvas.drawRightString(self.width, y, line)
-            y -= style.leading
+                canvas.drawImage(image, 0, self.height - h - (self.logo_h - h) / 2, self.logo_w, h, mask="auto")
+        x = self.width - self._text_width()
+        y = self.height
+        for line in self.lines:
+            _, h = line.wrap(self._text_width(), self.height)
+            y -= h
+            line.drawOn(canvas, x, y)
 
 
 @contextmanager

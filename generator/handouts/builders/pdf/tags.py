@@ -27,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, ListFlowable, Paragraph
 from reportlab.platypus.flowables import BulletDrawer
 
+from handouts.builders.pdf.flow import at_top_of_frame, items_apart, list_items_split
 from handouts.builders.pdf.lineends import SourceText, mark_line_ends
 
 
@@ -56,6 +57,10 @@ class Node:
     attributes: dict[str, str] = field(default_factory=dict)  # /A: Scope of a TH, ListNumbering of an L
     link: Node | None = None  # the Link element its link annotations belong to, when it is itself inside one
     contents: str = ""  # a Link's words: what its annotations say they are (/Contents)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Node:
+        # reportlab copies a flowable to try a split (a list in a box): the copy's words are still this element's.
+        return self
 
     def has_content(self) -> bool:
         """Return whether anything in this element was drawn: an element with nothing to read is left out."""
@@ -165,6 +170,9 @@ class ParagraphText:
     started: int = 0  # links whose words have started
     open_link: Node | None = None  # a link whose words go on into the next piece
     open_url: str = ""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ParagraphText:
+        return self  # a copy of the paragraph (reportlab's trial split) shares its words and their progress
 
 
 class TextMarks:
@@ -357,7 +365,21 @@ def _then_space(form: Any) -> Any:
 
 
 class LabelledList(ListFlowable):
-    """A list whose markers are the `Lbl` of their items (a paragraph made with `label_node` set)."""
+    """A list whose markers are the `Lbl` of their items (a paragraph made with `label_node` set), and that never
+    leaves one item alone at a column's foot or top (flow.list_items_split), keeping `first_lines` points of the
+    item after its first and of its last."""
+
+    first_lines = 0.0
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        return list_items_split(list(super().split(aW, aH)), getattr(self, "canv", None), aW, aH, self.first_lines)
+
+    def _findSplit(self, canv: Any, availWidth: float, availHeight: float, *args: Any, **kwargs: Any) -> Any:
+        # How reportlab splits a list inside a table cell (a box): the same rule, on the items it would keep here.
+        width, height, here, rest = super()._findSplit(canv, availWidth, availHeight, *args, **kwargs)
+        # At a column's top the list splits where it must: moving it on would find no more room.
+        first = not at_top_of_frame(canv)
+        return (width, height, *items_apart(list(self._content), list(here), list(rest), first))
 
     def _getContent(self) -> list[Any]:
         content = super()._getContent()
