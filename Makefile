@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check compile typecheck layers clean constraints
+.PHONY: build test check compile typecheck layers clean constraints docs docs-generated
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,18 @@ $(BUILD_STAMP): pyproject.toml setup.py $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-# What testing needs besides: the test and dev tools.
+# What testing needs besides: the test, docs, release and dev tools.
 $(TEST_STAMP): $(BUILD_STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test,dev]'
 	touch $@
+
+# The manual, as the wheel carries it (warnings are errors), into docs/_build/html: `handouts docs` opens it.
+docs: $(TEST_STAMP)
+	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+
+# The parts of the manual the code writes (the command reference, the block table, the pictures of outputs).
+docs-generated: $(TEST_STAMP)
+	$(BIN)/python docs/generate.py
 
 # Byte-compile the package: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 compile: $(BUILD_STAMP)
@@ -43,19 +51,23 @@ layers: $(TEST_STAMP)
 	$(BIN)/lint-imports
 
 test: compile typecheck layers
-	$(BIN)/ruff check generator tests benchmarks setup.py
-	$(BIN)/ruff format --check generator tests benchmarks setup.py
+	$(BIN)/ruff check generator tests benchmarks setup.py build_support docs/conf.py docs/generate.py
+	$(BIN)/ruff format --check generator tests benchmarks setup.py build_support docs/conf.py docs/generate.py
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf output
 
-# Resolve every dependency afresh in a scratch environment and write the versions to constraints.txt.
+# Install everything afresh in a scratch environment and write what got installed to constraints.txt: the versions
+# pinned there stay (UPGRADE=1 resolves everything anew), new dependencies are added, ones no longer needed go.
+# tests/test_dependencies.py compares it with the test environment's `pip freeze`.
+EXTRAS := test,dev,dask,docs,release
 constraints:
 	rm -rf .venv-constraints
 	$(PYTHON) -m venv .venv-constraints
-	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
-	.venv-constraints/bin/python -m pip install --quiet '.[test,dev,dask]'
-	{ echo "# Written by \`make constraints\` from a fresh install of .[test,dev,dask]; installs use it with pip -c."; \
-	  .venv-constraints/bin/python -m pip freeze --all --exclude handouts; } > $(CONSTRAINTS)
+	.venv-constraints/bin/python -m pip install --quiet $(if $(UPGRADE),,-c $(CONSTRAINTS)) --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet $(if $(UPGRADE),,-c $(CONSTRAINTS)) '.[$(EXTRAS)]'
+	{ echo "# Written by \`make constraints\` from a fresh install of .[$(EXTRAS)]; installs use it with pip -c."; \
+	  .venv-constraints/bin/python -m pip freeze --all --exclude handouts; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	rm -rf .venv-constraints

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from benchmarks.config import (
     BRANDS,
     FLAT_TOLERANCE,
     RATIO_TARGET,
     REBUILD_TARGET,
-    ROOT,
     SPEEDUP_TARGET,
     STARTUP_TARGET,
     WORKER_MIB_TARGET,
@@ -248,16 +245,9 @@ def analyse(res: Results) -> str:
                     "the fork: plan, digests, validated topics), and a forked worker starts with its parent's heap"
                 )
             if own > 3:
-                batch_py = (ROOT / "generator" / "batch.py").read_text(encoding="utf-8")
-                if re.search(r"@cache\s*\ndef _cached_topic", batch_py):
-                    reasons.append(
-                        "every topic a worker builds stays in `generator/batch.py:_cached_topic`, an unbounded "
-                        "`functools.cache` keyed by topic path, so a worker grows with the number of topics it meets"
-                    )
-                else:
-                    reasons.append(
-                        "something a worker keeps per topic or per job (a cache without a bound) grows with the batch"
-                    )
+                reasons.append(
+                    "something a worker keeps per topic or per job (a cache without a bound) grows with the batch"
+                )
             if reasons:
                 line += " Likely reason: " + "; and ".join(reasons)
                 if "topic_mib" in v:

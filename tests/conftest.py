@@ -17,6 +17,70 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Markers, given here rather than by hand so a new test is marked by what it uses: `pytest -m fast` is the
+# edit-test loop (no LibreOffice, no browser, no whole-matrix build, no end-to-end CLI runs), under a minute on
+# two cores; `make test` runs everything.
+HEAVY_FIXTURES = {
+    "built": "matrix",
+    "branded": "matrix",  # the brand tests' and deck tests' own builds of every branded output
+    "tricky": "matrix",
+    "spanish": "matrix",
+    "deck_renders": "libreoffice",
+    "soffice": "libreoffice",
+    "browser": "browser",
+    "scripts_built": "matrix",  # test_scripts.py's build of the languages project
+}
+# Files whose tests ask for the shared build by name at run time (request.getfixturevalue), or render.
+WHOLE_FILE = {"test_pdf_outputs.py": "matrix", "test_deck_outputs.py": "matrix", "test_deck_render.py": "libreoffice"}
+WHOLE_FILE |= {"test_docx_render.py": "libreoffice"}
+# Files whose tests are end-to-end runs of the command line (fresh processes, whole builds, kills, clusters).
+END_TO_END = {
+    "test_authoring.py",
+    "test_batch.py",
+    "test_bounded_inputs.py",
+    "test_contracts.py",
+    "test_cli_conventions.py",
+    "test_docs.py",
+    "test_doctor.py",
+    "test_dask.py",
+    "test_dask_failures.py",
+    "test_determinism.py",
+    "test_determinism_stress.py",
+    "test_docx_accessibility.py",
+    "test_docx_outputs.py",
+    "test_docx_render.py",
+    "test_docx_template.py",
+    "test_gallery.py",
+    "test_install.py",
+    "test_manifest_trust.py",
+    "test_merge.py",
+    "test_pdf_layout.py",
+    "test_pdf_tags.py",
+    "test_project.py",
+    "test_reach.py",
+    "test_reliability.py",
+    "test_robustness.py",
+    "test_schemas.py",
+    "test_serve.py",
+    "test_serve_safety.py",
+    "test_svg_figures.py",
+    "test_translation.py",
+    "test_workflows.py",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by the expensive things it uses (`matrix`, `libreoffice`, `browser`, `end_to_end`), or `fast`."""
+    for item in items:
+        kinds = {kind for name, kind in HEAVY_FIXTURES.items() if name in getattr(item, "fixturenames", ())}
+        if item.path.name in END_TO_END:
+            kinds.add("end_to_end")
+        if item.path.name in WHOLE_FILE:
+            kinds.add(WHOLE_FILE[item.path.name])
+        for kind in sorted(kinds) or ["fast"]:
+            item.add_marker(kind)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TOPIC = ROOT / "content" / "b12-neuropathy.yaml"

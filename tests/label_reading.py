@@ -78,4 +78,20 @@ def output_text(path: Path) -> str:
         return page_text(path)
     if path.suffix == ".pdf":
         return pdf_text(path)
+    if path.suffix == ".docx":
+        return docx_text(path)
     return " ".join(run.text for run in deck_runs(path))
+
+
+def docx_text(path: Path) -> str:
+    """Return every word a Word document prints: its body, headers and footers (fields as they show)."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [document.element] + [
+        rel.target_part.element for rel in document.part.rels.values() if rel.reltype.endswith(("/header", "/footer"))
+    ]
+    namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return " ".join(
+        "".join(t.text or "" for t in p.iter(f"{namespace}t")) for part in parts for p in part.iter(f"{namespace}p")
+    )

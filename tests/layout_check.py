@@ -128,7 +128,8 @@ def check_pdf(path: Path, variant: Variant) -> list[Finding]:
             # of place, and not a box of the body.
             band = variant.style["page"]["draft_band"]
             band_bottom = band["offset"] + band["height"] + TOLERANCE
-            chars = [c for c in page.chars if c["text"].strip() and c["bottom"] > band_bottom]
+            # (A character is in the band by its middle: an Arabic font's box reaches far below its letters.)
+            chars = [c for c in page.chars if c["text"].strip() and (c["top"] + c["bottom"]) / 2 > band_bottom]
             body_chars = [c for c in chars if body_top + TOLERANCE < c["top"] and c["bottom"] < body_bottom - TOLERANCE]
             boxes = [
                 r
@@ -192,13 +193,18 @@ def _body_top(page: Any, number: int, rules: list[float], variant: Variant, geo:
 
 
 def _outside_margins(number: int, chars: list[dict], geo: Geometry) -> list[Finding]:
+    # A zero-width mark (an Arabic vowel sign, placed by HarfBuzz under its letter) has a box of its font's whole
+    # descent at its shifted baseline, not of its ink: its letter's box says where the line is.
     out = [
         c
         for c in chars
-        if c["x0"] < geo.left - TOLERANCE
-        or c["x1"] > geo.right + TOLERANCE
-        or c["top"] < geo.top - TOLERANCE
-        or c["bottom"] > geo.bottom + TOLERANCE
+        if c["x1"] - c["x0"] > 0.01
+        and (
+            c["x0"] < geo.left - TOLERANCE
+            or c["x1"] > geo.right + TOLERANCE
+            or c["top"] < geo.top - TOLERANCE
+            or c["bottom"] > geo.bottom + TOLERANCE
+        )
     ]
     if not out:
         return []

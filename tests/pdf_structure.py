@@ -229,13 +229,15 @@ def _annotation_problems(pdf: pikepdf.Pdf, elements: list[Element]) -> list[str]
 
 
 # ----- what a screen reader reads -----------------------------------------------------------------------------
-def structure_text(path: Path) -> list[tuple[str, Any]]:
+def structure_text(path: Path, texts: dict[tuple[int, int], str] | None = None) -> list[tuple[str, Any]]:
     """Return the text in structure order as segments: ("text", letters) runs and ("table", Counter of cells).
 
     Letters are compared without spaces and hyphens, so where lines break (and any hyphenation) does not matter;
-    a table's cells are compared as a multiset, so a table set as stacked cards reads as the same cells.
+    a table's cells are compared as a multiset, so a table set as stacked cards reads as the same cells. `texts`
+    gives each marked-content sequence's text (marked_text's, unless a reader that knows /ActualText gives them).
     """
-    texts, _ = marked_text(path)
+    if texts is None:
+        texts, _ = marked_text(path)
     with pikepdf.open(path) as pdf:
         root = read_structure(pdf).root
     assert root is not None, f"{path.name} is not tagged"
@@ -299,9 +301,15 @@ def ir_text(document: ir.Document, front: tuple[str, ...] = ()) -> list[tuple[st
     return [s for s in segments if s[1]]
 
 
-def reading_order_problems(path: Path, document: ir.Document, front: tuple[str, ...] = ()) -> list[str]:
-    """Return how the structure's text differs from the IR's: each text run in order, each table's cells."""
-    read, expected = structure_text(path), ir_text(document, front)
+def reading_order_problems(
+    path: Path,
+    document: ir.Document,
+    front: tuple[str, ...] = (),
+    texts: dict[tuple[int, int], str] | None = None,
+) -> list[str]:
+    """Return how the structure's text differs from the IR's (after the `front` lines the first page adds): each
+    text run in order, each table's cells."""
+    read, expected = structure_text(path, texts), ir_text(document, front)
     if [kind for kind, _ in read] != [kind for kind, _ in expected]:
         return [f"the structure reads {[k for k, _ in read]}, the IR has {[k for k, _ in expected]}"]
     problems = []

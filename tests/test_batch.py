@@ -225,7 +225,7 @@ def test_changed_topic_rebuilds_only_that_topics_outputs(project: Path, tmp_path
     b12 = {p for p in paths_with(first, "built") if TOPIC_ID in p.split("/")}
     assert len(b12) == 6
 
-    edit(project / "content" / f"{TOPIC_ID}.yaml", "nerves get damaged.", "nerves get damaged!")  # one character
+    edit(project / "content" / f"{TOPIC_ID}.yaml", "this harms the nerves.", "this harms the nerves!")  # one character
     second = build_json(out, *args, cwd=project)
     assert paths_with(second, "built") == b12
     assert paths_with(second, "reused") == paths_with(first, "built") - b12
@@ -449,7 +449,7 @@ def test_keep_going_builds_everything_else_and_reports_every_failure(
     named = re.findall(r"'([^']+)' \((\d+) lines?\)", message)
     assert named, f"no sections named: {message}"
     assert {name for name, _ in named} <= headings, f"named sections are not the topic's headings: {message}"
-    over = re.search(r"about (\d+) lines? of [0-9.]+ pt text run over onto page 2", message)
+    over = re.search(r"about (\d+) lines? of [0-9.]+ pt text too many: .* run over onto page 2", message)
     assert over and int(over[1]) >= 1, f"the message does not say how much is over: {message}"
     assert re.search(rf"cut about {over[1]} lines?", message), message
 

@@ -52,10 +52,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Return every file under `out` but the manifest and the stat cache, by relative path."""
+    """Return every file under `out` but the manifest, the stat cache and the failure record, by relative path."""
     if not out.exists():
         return {}
-    found = [p for p in out.rglob("*") if p.is_file() and p.name not in ("manifest.json", STAT_CACHE)]
+    # (and the record of what failed, for the gallery: output/.handouts-failed.json)
+    ignored = ("manifest.json", STAT_CACHE, ".handouts-failed.json")
+    found = [p for p in out.rglob("*") if p.is_file() and p.name not in ignored]
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in found}
 
 

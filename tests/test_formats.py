@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -155,3 +156,104 @@ def test_a_format_declares_every_library_its_builds_import(tmp_path: Path, name:
 def canonical(distribution: str) -> str:
     """Return a distribution's name as package indexes compare them (PEP 503)."""
     return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+# The recipe of docs/extending.md, followed to the letter: one new module (declaration and builder; a real format
+# keeps its builder in builders/<name>/ so `check` never imports it) and one line in BUILTIN_FORMATS.
+TOY_FORMAT = '''"""A toy format: the document's title and headings as plain text, one a line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handouts import ir
+from handouts.formats.registry import OutputFormat, register
+from handouts.source.schema import RecordType
+
+
+class ToyBuilder:
+    """Write the title, then every heading of the document."""
+
+    def build(self, document: ir.Document, context: Any) -> Any:
+        from handouts.builders.context import BuildResult
+
+        lines = [ir.plain(document.title)]
+        pending = list(document.blocks)
+        while pending:
+            block = pending.pop(0)
+            if isinstance(block, ir.Section | ir.Callout):
+                pending[:0] = block.blocks
+            elif isinstance(block, ir.Heading):
+                lines.append(ir.plain(block.spans))
+        return BuildResult(("\\n".join(lines) + "\\n").encode("utf-8"), 1)
+
+
+register(
+    OutputFormat(
+        name="toy",
+        builder="handouts.formats.toy:ToyBuilder",
+        suffix=".toy",
+        unit="pages",
+        takes_papers=False,
+        style_schema=RecordType({}),
+    )
+)
+'''
+
+
+def test_a_new_format_is_one_module_and_one_registry_line(tmp_path: Path) -> None:
+    source = ROOT / "generator" / "handouts"
+    checkout = tmp_path / "checkout"  # the package in a checkout's layout, beside the templates it ships
+    package = checkout / "generator" / "handouts"
+    shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", checkout / "pyproject.toml")
+    for data in ("templates", "examples"):
+        (checkout / data).symlink_to(ROOT / data)
+    registry = package / "formats" / "registry.py"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(i for i, line in enumerate(lines) if line.startswith('    "handouts.formats.'))
+    lines.insert(last + 1, '    "handouts.formats.toy",\n')
+    registry.write_text("".join(lines), encoding="utf-8")
+    (package / "formats" / "toy.py").write_text(TOY_FORMAT, encoding="utf-8")
+    changed = [
+        str(p.relative_to(package))
+        for p in sorted(package.rglob("*"))
+        if p.is_file()
+        and (
+            not (source / p.relative_to(package)).exists()
+            or p.read_bytes() != (source / p.relative_to(package)).read_bytes()
+        )
+    ]
+    assert changed == ["formats/registry.py", "formats/toy.py"]
+
+    project = tmp_path / "clinic"
+    shutil.copytree(ROOT / "examples" / "clinic", project, ignore=shutil.ignore_patterns("output"))
+    base = project / "templates" / "_toy"
+    base.mkdir(parents=True)
+    (base / "variant.yaml").write_text("description: Base of every toy file.\nbuilder: toy\n", encoding="utf-8")
+    card = project / "templates" / "toy-card"
+    card.mkdir()
+    (card / "variant.yaml").write_text(
+        "extends: _toy\naudience: patient\ntemplates_from: patient-handout\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(checkout / "generator")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "handouts", *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    checked = run("check", "--no-layout")
+    assert checked.returncode == 0, checked.stderr
+    built = run("build", "--only", "toy-card", "-j", "1", "--json")
+    assert built.returncode == 0, built.stderr
+    report = json.loads(built.stdout)
+    assert [a["variant"] for a in report["artifacts"]] == ["toy-card"]
+    written = project / "output" / report["artifacts"][0]["path"]
+    topic = yaml.safe_load(next((project / "content").glob("*.yaml")).read_text(encoding="utf-8"))
+    title = topic["title"]["patient"] if isinstance(topic["title"], dict) else topic["title"]
+    assert written.suffix == ".toy" and written.read_text(encoding="utf-8").startswith(f"{title}\n")
+    listed = run("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert any(a["path"].endswith("toy-card.toy") for a in json.loads(listed.stdout)["artifacts"])
+    assert run("build", "--only", "toy-card", "-j", "1").returncode == 0, "a second build reuses it"

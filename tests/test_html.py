@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -17,10 +18,11 @@ from conftest import FIXTURES, ROOT, TOPIC, copy_project, run_cli
 from handouts import ir
 from handouts.builders.context import BuildContext
 from handouts.builders.html.builder import HtmlBuilder
+from handouts.content.audience import audience_view
 from handouts.content.brand import NEUTRAL
 from handouts.errors import BuildError
 from handouts.matrix import Target
-from handouts.pipeline import brand_named, build_output, render_ir
+from handouts.pipeline import brand_named, build_output, cached_topic, render_ir
 from handouts.preview.browser import FLAGS
 from handouts.project import Project
 from handouts.templating.labels import labels_for
@@ -130,19 +132,49 @@ def test_a_figure_keeps_its_alt_text_and_caption(outputs: dict) -> None:
 
 
 # ----- the same words as the PDF ---------------------------------------------------------------------------------
-def _pdf_ir(topic: str, brand: str, web_variant: str) -> ir.Document:
-    """Return the IR the PDF handout for the same audience is drawn from (letter paper)."""
+# A web page prints what its PDF handout prints, from the same template, except the blocks and sections the topic
+# gives one of them by name (`for: [clinician-onepager-web]`: detail the one printed page has no room for).
+def _pdf_ir(topic: str, brand: str, web_variant: str, seen_by: str = "") -> ir.Document:
+    """Return the IR the PDF handout for the same audience is drawn from (letter paper); with `seen_by`, drawn from
+    the parts of the topic that variant shows (the web page's own blocks in, the printed page's own out)."""
     target = Target.of(TOPICS.get(topic, TRICKY), VARIANTS[WEB[web_variant]], brand, "letter")
-    document, _ = render_ir(PROJECT, target)
+    view = None
+    if seen_by:
+        audience = VARIANTS[seen_by].audience
+        view = audience_view(cached_topic(PROJECT, str(TOPICS.get(topic, TRICKY))), audience, (seen_by,))
+    document, _ = render_ir(PROJECT, target, view)
     assert isinstance(document, ir.Document)
     return document
 
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
 def test_the_page_says_what_the_pdf_handout_says_in_order(outputs: dict, topic: str, brand: str, variant: str) -> None:
-    """The page's main text, word for word and in order, is the text of the PDF handout's IR (alt text aside)."""
+    """The page's main text, word for word and in order, is the text of the PDF handout's IR (alt text aside), drawn
+    from what the topic shows the page."""
     doc = read_page(output_path(outputs, topic, brand, f"{variant}.html"))
-    assert element_words(doc.find(".//main")) == ir_words(_pdf_ir(topic, brand, variant))
+    assert element_words(doc.find(".//main")) == ir_words(_pdf_ir(topic, brand, variant, seen_by=variant))
+
+
+def _own_words(topic: str, brand: str, variant: str, numbered: bool = True) -> tuple[Counter[str], Counter[str]]:
+    """Return the words only the page shows and the words only its PDF prints, from what the topic shows each;
+    not `numbered`, without the citation numbers (a reference the page alone cites renumbers the ones after it)."""
+
+    def words(document: ir.Document) -> Counter[str]:
+        text = " ".join(without_markers(ir_words(document)))
+        return Counter((text if numbered else re.sub(r"\[\d+(?:, \d+)*\]", "", text)).split())
+
+    page = words(_pdf_ir(topic, brand, variant, seen_by=variant))
+    printed = words(_pdf_ir(topic, brand, variant))
+    return page - printed, printed - page
+
+
+def test_the_b12_clinician_page_carries_what_the_printed_page_leaves_out() -> None:
+    """The one printed page leaves detail to the web page (docs/b12-revision-2026-12.md): the page keeps every word
+    the printed page has, and more; the other pages show exactly what their PDF prints."""
+    only_page, only_print = _own_words("b12-neuropathy", "", "clinician-onepager-web", numbered=False)
+    assert sum(only_page.values()) > 100 and only_print == Counter()
+    for topic, variant in (("b12-neuropathy", "patient-handout-web"), ("foot-care", "clinician-onepager-web")):
+        assert _own_words(topic, "", variant) == (Counter(), Counter())
 
 
 @pytest.mark.parametrize(("topic", "brand", "variant"), PAGES, ids=PAGE_IDS)
@@ -160,10 +192,12 @@ def test_the_page_has_the_words_printed_in_the_pdf(outputs: dict, topic: str, br
     pdf = output_path(outputs, topic, brand, f"{WEB[variant]}-letter.pdf")
     printed = Counter(pdf_body_words(pdf))
     shown = Counter(without_markers(page_words))
-    assert shown - printed == Counter(), "words on the page that the PDF does not print"
+    only_page, only_print = _own_words(topic, brand, variant)  # what the topic shows one of them by name
+    assert shown - printed - only_page == Counter(), "words on the page that the PDF does not print"
     # A table that continues in the next column repeats its header row there: those words may print again.
     headers = {w for b in _tables(_pdf_ir(topic, brand, variant)) for cell in b.header for w in ir.plain(cell).split()}
-    assert {w for w in printed - shown if w not in headers} == set(), "words the PDF prints that the page lacks"
+    lacking = printed - shown - only_print
+    assert {w for w in lacking if w not in headers} == set(), "words the PDF prints that the page lacks"
 
 
 def _tables(document: ir.Document) -> list[ir.Table]:
@@ -228,7 +262,9 @@ def test_tricky_text_prints_exactly_as_written(outputs: dict) -> None:
         assert text in paragraphs
     assert doc.find(".//h1").text_content() == doc.find(".//title").text_content() == "Tricky text: Q&A and R&D"
     assert not doc.findall(".//main//b") and not doc.findall(".//font")
-    assert [li.text_content() for li in doc.findall(".//main//ul/li")][:3] == ["NO", "7:30", "Third item here"]
+    items = [li.text_content() for li in doc.findall(".//main//ul/li")]
+    assert items[0] == "A character & its <markup> vanish."  # the urgent list opens the page, after the main message
+    assert items[1:4] == ["NO", "7:30", "Third item here"]
     assert structure_problems(doc) == []
 
 
@@ -425,7 +461,7 @@ def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch
     out = tmp_path / "out"
     only = [arg for name in WEB for arg in ("--only", name)]
     assert run_cli("build", str(FOOT_CARE), *only, "--brand", "none", "--out", str(out)).code == 0
-    if browser.chromium() is not None:
+    if browser.browser() is not None:
         made = run_cli("gallery", "--out", str(out))
         assert made.code == 0, made.err
         cards = parse(out / "index.html").cards
@@ -435,7 +471,7 @@ def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch
             with Image.open(target(out, source)) as thumbnail:
                 assert thumbnail.format == "PNG" and thumbnail.height > thumbnail.width > 100
         shutil.rmtree(out / ".gallery")
-    monkeypatch.setattr(browser, "chromium", lambda: None)
+    monkeypatch.setattr(browser, "browser", lambda: None)
     page = write_gallery(out).read_text(encoding="utf-8")
     cards = parse(out / "index.html").cards
     assert [card["images"] for card in cards] == [[], []] and [card["items"] for card in cards] == [1, 1]

@@ -156,7 +156,8 @@ def test_an_inline_gloss_clears_a_term(project: Path, sentence: str) -> None:
         ("Myelin, the coating on your nerves, needs B12.", True),
         ("Autoimmune diseases, when the body attacks itself, can cause it.", True),
         ("Pernicious anemia is a problem with taking in B12.", True),
-        ("Gut diseases like celiac, or past gut surgery.", False),  # a list, not an explanation
+        ("Celiac, or past gut surgery, can lower B12.", False),  # a list, not an explanation
+        ("Gut diseases like celiac can lower B12.", True),  # an example of plain words before it
         ("Neuropathy is common.", False),
         ("Ask about neuropathy.", False),
     ],
@@ -310,7 +311,9 @@ def test_base_variants_set_patients_to_grade_6_and_leave_clinicians_unchecked() 
             assert variant.literacy.max_list_items == 7 and variant.literacy.medical_terms
         if variant.audience == "clinician":
             assert not variant.literacy.check
-    assert variants["patient-leaflet"].literacy.pemat == ("main_message_first", "summary", "no_citations")
+    # The leaflet carries the steps (its contract), so it is scored for an action list; it has no pictures, and
+    # no summary beside its main message.
+    assert variants["patient-leaflet"].literacy.pemat == ("main_message_first", "action_list", "no_citations")
 
 
 # ----- the command line: warnings, --strict, the card ----------------------------------------------------------
@@ -331,7 +334,8 @@ def test_warnings_are_printed_located_and_check_still_passes(project: Path, warn
     assert result.code == 0, result.err
     name = warned.relative_to(project)
     term = place(warned, "homocysteine")
-    assert f"{name}:{term[0]}:{term[1]}: warning: patient-deck, patient-handout, patient-handout-large" in result.err
+    shared = "patient-deck, patient-handout, patient-handout-docx, patient-handout-large"
+    assert f"{name}:{term[0]}:{term[1]}: warning: {shared}" in result.err
     assert "the medical term 'homocysteine' is not explained; explain it" in result.err
     long = rf"{name}:{term[0]}:\d+: warning: [a-z, -]*patient-handout[a-z, -]*: a sentence of 2\d words"
     assert re.search(long, result.err)
@@ -389,7 +393,8 @@ def test_findings_shared_by_variants_are_reported_once(project: Path, warned: Pa
     problems = findings_as_problems(card_of(project, warned), strict=False)
     terms = [p for p in problems if "homocysteine" in p.message]
     assert len(terms) == 1 and terms[0].message.startswith(
-        "patient-deck, patient-handout, patient-handout-large, patient-handout-web:"
+        "patient-deck, patient-handout, patient-handout-docx, patient-handout-large, patient-handout-large-docx, "
+        "patient-handout-web:"
     )
     assert {p.severity for p in problems} == {"warning"}
     assert {p.severity for p in findings_as_problems(card_of(project, warned), strict=True)} == {"error"}

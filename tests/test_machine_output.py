@@ -125,9 +125,12 @@ def test_an_annotation_escapes_what_would_end_or_garble_it(monkeypatch: pytest.M
 def test_version_names_the_tool_python_and_the_renderers() -> None:
     from importlib import metadata
 
+    from handouts import __version__
+
     result = run_cli("--version")
     assert result.code == 0
     [line] = result.out.splitlines()
-    assert line.startswith("handouts 0.2.0 (Python 3.")
+    assert line.startswith(f"handouts {__version__} (Python 3.")
+    assert metadata.version("handouts") == __version__, "the version the code says is the one pip installed"
     assert f"reportlab {metadata.version('reportlab')}" in line
     assert f"python-pptx {metadata.version('python-pptx')}" in line

@@ -26,7 +26,9 @@ PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 PDF_VARIANTS = {
     "patient-handout": (1, 2, 12.0),
     "patient-handout-large": (2, None, 18.0),
-    "clinician-onepager": (1, 1, 7.0),
+    # Review 2026-12: 7 pt clinician type is hard to read printed. Body 8.5 pt at least; references, table cells and
+    # the disclaimer too, since the variant's minimum (which they must reach) is 8.5 pt.
+    "clinician-onepager": (1, 1, 8.5),
 }
 WHERE = ["b12", "riverside"]  # the neutral outputs and one clinic's
 PDF_FILES = [f"{variant}-{paper}.pdf" for variant in PDF_VARIANTS for paper in PAPERS]
@@ -255,7 +257,7 @@ PATIENT_FACTS = [
     "Do not start B12 or other B vitamins before the test.",
     "Get help right away (call 911) if",
     "Call your doctor soon if",
-    "Protect numb feet",
+    "Protect your feet, prevent falls",
     "treatment for life",
     "Questions to ask your doctor",
     "Do I need a B12 blood test?",
@@ -380,6 +382,7 @@ def test_onepager_citations_numbered_in_order_of_first_use(b12: Path, paper: str
 
 @pytest.mark.parametrize("paper", list(PAPERS))
 def test_onepager_keeps_clinician_facts(b12: Path, paper: str) -> None:
+    """What a clinician needs on the one page (review 2026-12): bottom line, risks, work-up, regimen, red flags."""
     text = full_text(b12 / f"clinician-onepager-{paper}.pdf")
     for fact in (
         "Bottom line",
@@ -387,9 +390,25 @@ def test_onepager_keeps_clinician_facts(b12: Path, paper: str) -> None:
         "Cyanocobalamin",
         "Work-up",
         "methylmalonic acid",
+        "subacute combined degeneration",
+        "Romberg",
+        "nitrous oxide",
+        "intrinsic factor antibodies",
+        "Never give folic acid alone",
+        "hydroxocobalamin 1 mg on alternate days",
+        "Red flags",
         f"{footer_start()} · Page 1 of 1",
     ):
         assert fact in text
+
+
+def test_the_onepager_refuses_type_too_small_to_read_printed() -> None:
+    """The fitter never sets type under the variant's minimum, and every text style must reach it: a minimum of
+    8.5 pt keeps the body, the references and the table cells readable on paper, for any topic."""
+    variant = _variants()["clinician-onepager"]
+    paragraphs = resolve_paragraph_styles(variant.style["paragraphs"])
+    assert variant.min_font_size >= PDF_VARIANTS["clinician-onepager"][2]
+    assert min(paragraphs[name]["size"] for name in ("reference", "cell", "disclaimer")) >= 7.5
 
 
 # ----- metadata -------------------------------------------------------------------------------------------------

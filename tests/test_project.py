@@ -5,6 +5,7 @@ renderers' versions in the cache key. Every test runs the real command in a fres
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -29,8 +30,8 @@ EXAMPLE_FILES = {
     "handouts.yaml",
     ".gitignore",
     "README.md",
-    "requirements.txt",
     ".github/workflows/handouts.yml",
+    ".github/dependabot.yml",
     f"content/{TOPIC}.yaml",
     f"content/brands/{BRAND}.yaml",
     f"content/brands/{BRAND}-logo.png",
@@ -84,10 +85,39 @@ def clinic(initialised: Path, tmp_path: Path) -> Path:
 
 
 # ----- init and new topic ---------------------------------------------------------------------------------------
+# What init writes besides the example: the editor's schemas, and what installs this handouts in CI.
+WRITTEN = {"schemas/topic.schema.json", "schemas/brand.schema.json", "requirements.txt"}
+
+
 def test_init_writes_the_example_project(initialised: Path) -> None:
-    assert set(files_under(initialised)) == EXAMPLE_FILES
-    assert files_under(initialised) == files_under(ROOT / "examples" / "clinic"), "init must copy the example as is"
+    written = files_under(initialised)
+    assert set(written) == EXAMPLE_FILES | WRITTEN  # a checkout keeps no wheel: tests/test_install.py has one
+    example = files_under(ROOT / "examples" / "clinic")
+    assert {k: v for k, v in written.items() if k not in WRITTEN} == example, "init must copy the example as is"
     assert "output/" in (initialised / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_example_topic_s_schema_line_works_right_after_init(initialised: Path) -> None:
+    import jsonschema
+
+    topic = initialised / "content" / f"{TOPIC}.yaml"
+    first = topic.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/topic.schema.json"
+    schema = json.loads((topic.parent / first.split("$schema=")[1]).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    # The editor reads the YAML as YAML 1.2 would: dates and versions as text, as `check` does.
+    data = yaml.load(topic.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    bad = {**data, "main_mesage": data["main_message"]}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad)), "the schema must catch a misspelt key"
+
+
+def test_init_names_this_handouts_in_requirements(initialised: Path) -> None:
+    from handouts import __version__
+
+    lines = [line for line in (initialised / "requirements.txt").read_text().splitlines() if line[:1].isalnum()]
+    # This checkout is an editable install: no wheel to keep, so its version (tests/test_install.py: a wheel's).
+    assert lines == [f"handouts=={__version__}"]
     result = run_cli("check", cwd=initialised)
     assert result.code == 0, result.err
     assert f"ok content/{TOPIC}.yaml" in result.out.splitlines()
@@ -358,39 +388,72 @@ main(sys.argv[2:])
 """
 
 
-def test_a_library_release_rebuilds_the_outputs_of_the_formats_it_makes_and_only_those(clinic: Path) -> None:
-    # One output of each format, then one library's release bumped at a time (on top of those bumped before): the
-    # outputs rebuilt are exactly those of the formats that declare the library (all of them for a shared one).
-    from handouts.files.digests import SHARED_LIBRARIES
+def test_a_library_release_changes_the_key_of_the_outputs_of_the_formats_it_makes_and_only_those(
+    clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One output of each format; each library's release bumped in turn: the outputs whose key changes are exactly
+    # those of the formats that declare the library (all of them for a shared one).
+    from handouts.build.cache import RunInputs
+    from handouts.files import digests
     from handouts.formats.registry import FORMATS
-    from handouts.templating.variants import discover_variants
+    from handouts.matrix import Target
+    from handouts.project import find_project
 
-    variants = discover_variants((ROOT / "templates",))
-    one_of_each = {name: next(v for v in sorted(variants) if variants[v].builder == name) for name in FORMATS}
-    set_matrix(clinic, brands=[BRAND], variants=sorted(one_of_each.values()), papers=["letter"])
-    first = build(clinic)
-    format_of = {a["path"]: variants[a["variant"]].builder for a in first["artifacts"]}
-    assert sorted(format_of.values()) == sorted(FORMATS), "one output of each format"
-    libraries = sorted({*SHARED_LIBRARIES, *(lib for f in FORMATS.values() for lib in f.libraries)})
-    bumped: list[str] = []
+    project = find_project(clinic)
+    runs = RunInputs(project)
+    topic = next(iter(project.topic_files())).relative_to(project.root)
+    targets = {
+        name: Target.of(topic, next(v for _, v in sorted(runs.variants.items()) if v.builder == name), BRAND)
+        for name in FORMATS
+    }
+
+    def keys() -> dict[str, str]:
+        digests.library_version.cache_clear()
+        digests.library_versions.cache_clear()
+        fresh = RunInputs(project)
+        return {name: fresh.of(target)["all"] for name, target in targets.items()}
+
+    before = keys()
+    libraries = sorted({*digests.SHARED_LIBRARIES, *(lib for f in FORMATS.values() for lib in f.libraries)})
+    assert {"pikepdf", "svglib", "pyphen", "pillow", "pypdfium2", "python-pptx", "reportlab"} <= set(libraries)
+    real = digests.library_version.__wrapped__
     for library in libraries:
-        bumped.append(library)
-        proc = subprocess.run(
-            [sys.executable, "-c", _FAKE_VERSIONS, ",".join(bumped), "build", "--json"],
-            cwd=clinic,
-            capture_output=True,
-            text=True,
-            timeout=300,
+        monkeypatch.setattr(
+            digests, "library_version", functools.cache(lambda n, b=library: "99.0" if n == b else real(n))
         )
-        assert proc.returncode == 0, proc.stderr
-        report = json.loads(proc.stdout)
-        rebuilt = {format_of[a["path"]] for a in report["artifacts"] if a["status"] == "built"}
-        expected = (
-            set(FORMATS) if library in SHARED_LIBRARIES else {n for n, f in FORMATS.items() if library in f.libraries}
-        )
-        assert rebuilt == expected, f"a new release of {library} must rebuild the {sorted(expected)} outputs only"
-        for artifact in report["artifacts"]:
-            if format_of[artifact["path"]] in expected:
-                assert f"{library} 99.0" in artifact["inputs"]["renderers"]
-    assert build(clinic)["built"] == len(FORMATS), "going back to the installed releases rebuilds again"
-    assert build(clinic)["reused"] == len(FORMATS)
+        changed = {name for name, key in keys().items() if key != before[name]}
+        shared = library in digests.SHARED_LIBRARIES
+        expected = set(FORMATS) if shared else {n for n, f in FORMATS.items() if library in f.libraries}
+        assert changed == expected, f"a new release of {library} must change the key of {sorted(expected)} only"
+    monkeypatch.undo()
+    assert keys() == before
+
+
+_FAKE_VERSION = """
+import sys
+from importlib import metadata
+real = metadata.version
+metadata.version = lambda name: "99.0" if name == sys.argv[1] else real(name)
+from handouts.cli.main import main
+main(sys.argv[2:])
+"""
+
+
+def test_a_changed_library_release_rebuilds(clinic: Path) -> None:
+    # The key above, end to end: a PDF's outputs are rebuilt when pikepdf (which writes their tags) is upgraded.
+    first = build(clinic)
+    assert "pikepdf " in first["artifacts"][0]["inputs"]["renderers"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _FAKE_VERSION, "pikepdf", "build", "--json"],
+        cwd=clinic,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    faked = json.loads(proc.stdout)
+    assert (faked["built"], faked["reused"]) == (1, 0), "a new release of a library of its format must rebuild"
+    assert "pikepdf 99.0" in faked["artifacts"][0]["inputs"]["renderers"]
+    again = build(clinic)
+    assert (again["built"], again["reused"]) == (1, 0), "and going back rebuilds again"
+    assert build(clinic)["reused"] == 1

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import lxml.html
 import pytest
 import yaml
@@ -20,6 +21,10 @@ TOPICS = FIXTURES / "topics"
 BAND = label("es", "draft_band")  # "Borrador: traducción no revisada"
 SPANISH_OUTPUTS = {
     "patient-deck.pptx",
+    "patient-handout-docx-a4.docx",
+    "patient-handout-docx-letter.docx",
+    "patient-handout-large-docx-a4.docx",
+    "patient-handout-large-docx-letter.docx",
     "patient-handout-a4.pdf",
     "patient-handout-letter.pdf",
     "patient-handout-large-a4.pdf",
@@ -79,6 +84,12 @@ def test_a_draft_has_its_band_on_every_page_slide_and_web_page(draft: Path, name
         pages = pdf_pages(path)
     elif path.suffix == ".pptx":
         pages = slide_texts(path)
+    elif path.suffix == ".docx":  # a Word document's pages take their headers: the first page's, and the others'
+        document = docx.Document(str(path))
+        pages = [
+            document.sections[0].first_page_header.paragraphs[0].text,
+            document.sections[0].header.paragraphs[0].text,
+        ]
     else:
         band = lxml.html.document_fromstring(path.read_bytes()).find_class("draft-band")
         pages = [band[0].text_content()] if band else [""]
@@ -100,6 +111,9 @@ def test_a_draft_prints_no_english_label_and_is_in_spanish_throughout(draft: Pat
         elif path.suffix == ".pptx":
             languages = {run._r.find(f"{DRAWINGML}rPr").get("lang") for run in deck_runs(path)}
             assert languages == {"es-US"}
+        elif path.suffix == ".docx":
+            assert re.search(r"Revisado el (1 de marzo de 2026|1/03/2026) · Versión 1\.0 · Página 1", text)
+            assert BAND in text
         else:
             assert lxml.html.document_fromstring(path.read_bytes()).get("lang") == "es"
     # The English handout beside it has no band: the band is the draft's alone.
@@ -140,7 +154,10 @@ def test_the_manifest_list_and_gallery_carry_the_language(draft: Path) -> None:
     from handouts.preview.gallery import write_gallery
 
     page = write_gallery(draft / "output", draw=False).read_text(encoding="utf-8")
-    assert "<h2>No clinic brand · foot-care · es</h2>" in page and "<h2>No clinic brand · foot-care · en</h2>" in page
+    # The Spanish outputs are cards of their own, under the topic, each saying its language.
+    spanish = page.count('<span class="badge language">Spanish (es)</span>')
+    assert spanish == len(SPANISH_OUTPUTS), spanish
+    assert page.count("foot-care/es/") >= len(SPANISH_OUTPUTS)
 
 
 def test_a_strict_build_refuses_a_stale_translation_and_check_json_lists_it(reviewed: Path, tmp_path: Path) -> None:

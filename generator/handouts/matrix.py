@@ -17,8 +17,13 @@ NEUTRAL_BRAND = "none"  # the built-in neutral brand: outputs go to output/<topi
 _name = PatternType(r"[a-z0-9_-]{1,64}", "a name of lower-case letters, digits, '-' or '_'", "for example riverside")
 _names_or_all = ListType(_name)
 # A topic is named by its file: an id, and a translation's language after a dot (b12-neuropathy.es).
-_topic_name = PatternType(r"[a-z0-9_-]{1,64}(\.[a-z]{2,3})?", "a topic file's name without .yaml", "for example b12")
-_language = PatternType(r"[a-z]{2,3}", "a language code of 2 or 3 lower-case letters", "for example es")
+_topic_name = PatternType(
+    r"[a-z0-9_-]{1,64}(\.[a-z]{2,3}(-[A-Z][a-z]{3})?)?", "a topic file's name without .yaml", "for example b12"
+)
+# A language as translations' file names and output folders say it: es, or zh-Hans where the script matters.
+_language = PatternType(
+    r"[a-z]{2,3}(-[A-Z][a-z]{3})?", "a language code of 2 or 3 lower-case letters (zh-Hans, zh-Hant)", "for example es"
+)
 
 matrix_type = RecordType(
     {

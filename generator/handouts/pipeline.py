@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.errors import (
     BuildError,
+    HandoutError,
     InputError,
     Location,
     Problem,
@@ -31,16 +31,18 @@ from handouts.errors import (
 )
 from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
+from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.formats.registry import FORMATS, get_format, load
-from handouts.matrix import Target
+from handouts.guide import see
+from handouts.languages import parse_language
+from handouts.matrix import NEUTRAL_BRAND, Target
+from handouts.paths import shown
 from handouts.project import Project
-from handouts.source.characters import describe
-from handouts.source.schema import Text
 from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
 
 if TYPE_CHECKING:
-    pass
+    from concurrent.futures import ProcessPoolExecutor  # the build's pool, handed in: checking needs no pool
 
 
 def references_for(project: Project) -> dict[str, Reference]:
@@ -122,6 +124,13 @@ def _brand(project: Project, name: str, _digest: str) -> Brand:
     return find_brand(name, project.brands, project.root)
 
 
+def taglines_of(project: Project, brand: Brand) -> list[dict[str, Any]]:
+    """Return the clinic's language-assistance taglines (the brand's, else the project's): language and words."""
+    from handouts.templating.taglines import taglines_for
+
+    return taglines_for(project.templates, brand.taglines or project.settings.taglines)
+
+
 def labels_of(project: Project, topic: Topic) -> Labels:
     """Return the fixed words for the topic's language, or raise InputError at its `language:` line."""
     return labels_for(project.templates, topic.data["language"])
@@ -139,7 +148,10 @@ def topic_pictures(project: Project, topic: Topic) -> dict[str, Path]:
             if block["kind"] != "figure":
                 continue
             name = block["value"]["file"]
-            path = resolve_inside(project.root, str((topic.path.parent / name).resolve()), name.loc, "file", problems)
+            folder = topic.path.parent
+            path = resolve_inside(
+                project.root, str(name), name.loc, "file", problems, folder, f"the topic's folder ({shown(folder)})"
+            )
             if path is not None and check_figure(path, name.loc, problems):
                 pictures[str(name)] = path
     problems.raise_if_any()
@@ -177,12 +189,24 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
 
 def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from (`view` when given)."""
-    document, view, _ = _render(project, target, view)
-    return document, view
+    rendered = _render(project, target, view)
+    return rendered.document, rendered.view
 
 
-def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tuple[Any, dict[str, Any], list[str]]:
-    """Return the IR of one output, the audience view it was made from, and the ids of the references it cites."""
+@dataclass(frozen=True)
+class Rendered:
+    """One output's IR, the audience view it was made from, what it cites and which topic texts it prints."""
+
+    document: Any
+    view: dict[str, Any]
+    cites: list[str]
+    printed: frozenset[Location]
+
+
+def render_markup_of(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[str, set[Location]]:
+    """Return the markup a variant's template makes of the topic, and where each topic text it prints was written."""
+    from handouts.templating.render import printed_texts, render_markup  # Jinja is imported only when rendering
+
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
@@ -191,58 +215,171 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         "t": view,
         "brand": brand_context(brand, topic),
         "labels": labels_of(project, topic),
+        "taglines": taglines_of(project, brand),
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
-    from handouts.ir import cited_ids, parse_markup
-    from handouts.templating.render import render_markup, template_location  # Jinja is imported only when rendering
+    with printed_texts() as printed:
+        markup = render_markup(variant.search_path, variant.entry, context)
+    return markup, printed
 
-    markup = render_markup(variant.search_path, variant.entry, context)
+
+def citation_numbers(project: Project, target: Target, audience: str) -> list[str]:
+    """Return the order that numbers the citations of every output of `audience` alike: the references of the
+    output that cites fewest first, in the order it cites them (a one-page summary numbers 1 to n, without gaps),
+    then each further reference in the order the output that cites it next-fewest cites it."""
+    version = digest(project.root / target.topic_path)
+    return list(_citation_numbers(project, target.topic_path, version, audience, target.brand))
+
+
+@lru_cache(maxsize=16)
+def _citation_numbers(project: Project, topic_path: str, _digest: str, audience: str, brand: str) -> tuple[str, ...]:
+    from handouts.ir import cited_ids
+
+    variants = discover_variants(project.templates)
+    orders = []
+    for name in variants_by_audience(project).get(audience, ()):
+        try:
+            markup, _ = render_markup_of(project, Target.of(Path(topic_path), variants[name], brand))
+        except HandoutError:
+            continue  # its own build says why
+        ids = cited_ids(markup)
+        orders.append((len(ids), name, ids))
+    return tuple(dict.fromkeys(ref_id for _, _, ids in sorted(orders) for ref_id in ids))
+
+
+def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Rendered:
+    """Return the IR of one output, the audience view it was made from, what it cites and prints."""
+    topic = cached_topic(project, target.topic_path)
+    variant = discover_variants(project.templates)[target.variant]
+    view = audience_view(topic, variant.audience, (variant.name,)) if view is None else view
+    markup, printed = render_markup_of(project, target, view)
+    from handouts.ir import cited_ids, parse_markup
+    from handouts.templating.render import template_location
+
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
+    order = citation_numbers(project, target, variant.audience)
     try:
-        return parse_markup(markup, references_for(project), pictures), view, cited_ids(markup)
+        document = parse_markup(markup, references_for(project), pictures, order)
     except BuildError as exc:
         # The markup is the template's making: a problem in it without a place of its own is the template's.
         where = template_location(variant.search_path, variant.entry)
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+    return Rendered(document, view, cited_ids(markup), frozenset(printed))
 
 
-def check_font_coverage(view: dict, brand: Brand) -> None:
-    """Raise InputError for every character of the shown text that the embedded font cannot draw."""
+def fonts_of(project: Project, brand: Brand, language: str) -> ScriptFonts:
+    """Return the typefaces of an output in `language`: its script's first, the project's and then the brand's
+    choices (`fonts:`) over the tool's own."""
+    return fonts_for(parse_language(language).script, {**dict(project.settings.fonts), **dict(brand.fonts)})
+
+
+def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], brand: Brand) -> list[Problem]:
+    """Return, for each file, the characters of the text an output shows (the topic's, the brand's name and
+    address) that no typeface of the output can draw, before anything is laid out."""
+    from handouts.content.coverage import missing_characters
     from handouts.fonts import covered_characters
+    from handouts.languages import script_name
 
-    covered = covered_characters()
+    language = topic.data["language"]
+    fonts = fonts_of(project, brand, str(language))
+    own = fonts.face()
+    if own is None or own.pdf is None:
+        script = fonts.script
+        return [
+            Problem(
+                getattr(language, "loc", None),
+                f"no typeface prints {script_name(script)} ({script}), the script '{language}' is written in",
+                f"name a TrueType font made for it in handouts.yaml, 'fonts: {{{script}: {{regular: FILE.ttf}}}}'; "
+                + see("content-format", "languages-and-scripts"),
+            )
+        ]
+    typeface = fonts.pdf()
+    texts: list[Any] = [text for view in views for text in iter_texts(view)]
+    texts += brand.printed_texts()
+    # The usual case in one set difference, with the output's own typeface alone: the others are read only when
+    # a character needs them.
+    if not {ord(ch) for ch in set("".join(texts))} - covered_characters(typeface.alone()) - {10}:
+        return []
+    covered = covered_characters(typeface)
+    hint = (
+        "replace them with characters the typefaces have or write them out in words, or name a typeface that has "
+        "them for their script under 'fonts:' in handouts.yaml or the brand; "
+        + see("content-format", "languages-and-scripts")
+    )
+    return missing_characters(texts, covered, hint)
+
+
+def check_topic(
+    project: Project,
+    topic_path: str,
+    audiences: tuple[str, ...],
+    brands: tuple[str, ...],
+    contracts_of: tuple[str, ...] | None = None,
+) -> None:
+    """Check one topic for the outputs that show it: it loads, its language has labels, its clinics' taglines have
+    words, the fonts draw it, and it has what the contracts of the variants `contracts_of` (default: the matrix's,
+    of `audiences`) ask it to carry."""
+    from handouts.templating.contracts import carried_problems
+
+    topic = cached_topic(project, topic_path)
+    # `check` names no brand: the matrix's (the neutral one at least) print the topic, in their typefaces.
+    brands = brands or tuple(sorted({"" if b == NEUTRAL_BRAND else str(b) for b in project.matrix.brands or ["none"]}))
     problems = ProblemList()
-    texts: list[Any] = list(iter_texts(view)) + [Text(v) for v in (brand.name, brand.address) if v]
-    if not {ord(ch) for ch in set("".join(texts))} - covered - {10}:
-        return  # the usual case: one set difference instead of a lookup per character
-    for text in texts:
-        for ch in sorted(set(str(text)) - {"\n"}, key=str(text).index):
-            if ord(ch) not in covered:
-                problems.add(
-                    getattr(text, "loc", None),
-                    f"the font cannot draw '{ch}', {describe(ch)}",
-                    "replace it with a character the font has, or write it out in words",
-                )
+    _collect(problems, lambda: labels_of(project, topic))
+    for name in brands:
+        _collect(problems, partial(_brand_taglines, project, name))
+    problems.raise_if_any()
+    topic_pictures(project, topic)
+    if "translation_of" in topic.data:
+        errors = [p for p in translation_problems(project, topic) if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    variants = discover_variants(project.templates)
+    views = []
+    for audience in audiences:
+        # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
+        view = audience_view(topic, audience, tuple(v.name for v in variants.values() if v.audience == audience))
+        check_figures_have_alt(topic, view)
+        views.append(view)
+    for name in brands:
+        for problem in font_problems(project, topic, views, brand_named(project, name)):
+            if problem not in problems.items:
+                problems.items.append(problem)
+    names = contract_variants(project, topic, audiences) if contracts_of is None else contracts_of
+    outputs = [
+        (name, audience_view(topic, variants[name].audience, (name,)), variants[name].contract)
+        for name in names
+        if variants[name].audience in audiences
+    ]
+    problems.items.extend(carried_problems(topic, outputs))  # what the outputs' contracts ask of the topic
     problems.raise_if_any()
 
 
-def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
-    """Check one topic for the outputs that show it: it loads, its language has labels, the font draws it."""
-    topic = cached_topic(project, topic_path)
-    labels_of(project, topic)
-    topic_pictures(project, topic)
-    if "translation_of" in topic.data:
-        found = [p for p in translation_problems(project, topic) if p.severity == "error"]
-        if found:
-            raise InputError(found)
-    variants = discover_variants(project.templates).values()
-    for audience in audiences:
-        # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
-        view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
-        check_figures_have_alt(topic, view)
-        for name in brands:
-            check_font_coverage(view, brand_named(project, name))
+def contract_variants(project: Project, topic: Topic, audiences: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the variants of the project's matrix, of `audiences`, whose outputs are made of `topic`."""
+    from handouts.content.translation import audiences_of
+
+    chosen = project.matrix.variants
+    made_for = audiences_of(topic)
+    return tuple(
+        name
+        for name, variant in sorted(discover_variants(project.templates).items())
+        if (not chosen or name in chosen) and variant.audience in audiences and variant.audience in made_for
+    )
+
+
+def _brand_taglines(project: Project, name: str) -> None:
+    """Check that every tagline language a brand (or the project) lists has words."""
+    taglines_of(project, brand_named(project, name))
+
+
+def _collect(problems: ProblemList, check: Callable[[], object]) -> None:
+    """Run `check`, adding the problems it raises to `problems` (each once)."""
+    try:
+        check()
+    except InputError as exc:
+        problems.items.extend(p for p in exc.problems if p not in problems.items)
 
 
 def translation_problems(project: Project, topic: Topic) -> list[Problem]:
@@ -304,7 +441,17 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
     try:
-        document, view, cites = _render(project, target, None)
+        rendered = _render(project, target, None)
+        document, view, cites = rendered.document, rendered.view, rendered.cites
+        from handouts.builders.placement import placement_problems, printed_problems, room_warnings
+        from handouts.templating.render import template_location
+
+        template = template_location(variant.search_path, variant.entry)
+        # What the contract says the output carries is checked before it is laid out: a template that leaves it
+        # out is at fault whatever the layout.
+        found = printed_problems(view, rendered.printed, variant.contract, variant.name, template)
+        if found:
+            raise InputError(found)
         meta = {
             "title": str(view["title"]),
             "short_title": str(view["short_title"]),
@@ -315,24 +462,32 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             "subject": labels[f"for_audience_{variant.audience}"],
             "keywords": [topic.id, variant.audience, variant.name],
             "topic": topic.id,
-            "draft": is_draft(topic),  # a band on every page, slide and web page says so
+            # A band on every page, slide and web page says so; so it does when the fixed words are a draft.
+            "draft": is_draft(topic) or labels.draft,
         }
+        brand = brand_named(project, target.brand)
         context = BuildContext(
             variant,
             target.paper,
-            brand_named(project, target.brand),
+            brand,
             meta,
             labels,
             project.root,
             source_epoch(topic, epoch),
+            fonts_of(project, brand, meta["language"]),
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
+        found = placement_problems(result, view, variant.contract, labels, template)
+        if found:
+            raise InputError(found)
+        warnings = room_warnings(result.room, view, rendered.printed, variant.contract, target.output, _body(variant))
         return replace(
             result,
             depends=tuple(topic_pictures(project, topic).values()),
             cites=tuple(cites),
             language=str(topic.data["language"]),
+            warnings=tuple(warnings),
         )
     except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
@@ -341,6 +496,14 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
         error = type(exc)([Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems])
         error.draft = exc.draft
         raise error from None
+
+
+def _body(variant: Variant) -> float:
+    """Return the body text size of a paged variant's style (0 for a format without paragraph styles)."""
+    from handouts.formats.style import resolve_paragraph_styles
+
+    paragraphs = variant.style.get("paragraphs")
+    return float(resolve_paragraph_styles(paragraphs)["body"]["size"]) if paragraphs else 0.0
 
 
 def unit_of(variant: Variant) -> str:
@@ -363,13 +526,17 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
         except InputError as exc:
             problems.items.extend(exc.problems)
     variants = discover_variants(project.templates)
-    needs: dict[str, tuple[set[str], set[str]]] = {}
+    needs: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for target in targets:
-        audiences, brand_names = needs.setdefault(target.topic_path, (set(), set()))
+        audiences, brand_names, variant_names = needs.setdefault(target.topic_path, (set(), set(), set()))
         audiences.add(variants[target.variant].audience)
+        variant_names.add(target.variant)
         if target.brand in good_brands:
             brand_names.add(target.brand)
-    tasks = [(str(project.root), path, tuple(sorted(a)), tuple(sorted(b))) for path, (a, b) in sorted(needs.items())]
+    tasks = [
+        (str(project.root), path, tuple(sorted(a)), tuple(sorted(b)), tuple(sorted(v)))
+        for path, (a, b, v) in sorted(needs.items())
+    ]
     results = pool.map(_check_topic, *zip(*tasks, strict=True)) if pool else (_check_topic(*t) for t in tasks)
     for found in results:
         for problem in problems_from_dicts(found):
@@ -390,10 +557,12 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
     problems.raise_if_any()
 
 
-def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
+def _check_topic(
+    root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...], variant_names: tuple[str, ...]
+) -> list[dict]:
     """Check one topic in a worker (plain values in and out); return its problems."""
     try:
-        check_topic(Project(Path(root)), topic_path, audiences, brand_names)
+        check_topic(Project(Path(root)), topic_path, audiences, brand_names, variant_names)
     except InputError as exc:
         return problems_to_dicts(exc.problems)
     return []

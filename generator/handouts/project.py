@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
+from handouts.content.typefaces import fonts_type, script_faces
 from handouts.errors import InputError, Location, Problem, ProblemList, display_name
 from handouts.files.digests import digest
 from handouts.files.resources import packaged_templates
 from handouts.files.snapshot import pinned
+from handouts.fonts.scripts import ScriptFace
 from handouts.matrix import Matrix, matrix_from, matrix_type
 from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType
 from handouts.source.yamlsource import read_yaml
@@ -34,6 +37,8 @@ project_type = RecordType(
         "output": Field(_folder, required=False),
         "templates": Field(_folder, required=False),
         "matrix": Field(matrix_type, required=False),
+        "fonts": Field(fonts_type, required=False),  # a typeface by script, for every output (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # the clinic's taglines, unless a brand names its own
     }
 )
 DEFAULT_FOLDERS = {"content": "content", "output": "output", "templates": "templates"}
@@ -48,6 +53,8 @@ class Settings:
     output: Path
     templates: Path
     matrix: Matrix
+    fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces handouts.yaml names by script
+    taglines: TaglineSettings | None = None  # the language-assistance taglines every output that asks prints
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ def _settings(root: Path, _digest: str) -> Settings:
             problems.add(where, f"'{key}' must be a folder inside the project, not '{value}'", "for example " + default)
         folders[key] = root / value
     _check_folders_apart(folders, data, path, problems)
+    faces = script_faces(data.get("fonts"), root, problems)
     legacy = folders["content"] / LEGACY_MATRIX
     if legacy.is_file():
         problems.add(
@@ -147,7 +155,13 @@ def _settings(root: Path, _digest: str) -> Settings:
         )
     problems.raise_if_any()
     return Settings(
-        str(data["name"]), folders["content"], folders["output"], folders["templates"], matrix_from(data.get("matrix"))
+        str(data["name"]),
+        folders["content"],
+        folders["output"],
+        folders["templates"],
+        matrix_from(data.get("matrix")),
+        tuple(sorted(faces.items())),
+        tagline_settings(data.get("taglines")),
     )
 
 
@@ -162,6 +176,35 @@ def _check_folders_apart(folders: dict[str, Path], data: dict, path: Path, probl
         if output == source or output.is_relative_to(source) or source.is_relative_to(output):
             where = getattr(data.get("output"), "loc", None) or Location(display_name(path))
             problems.add(where, f"the output folder must be apart from the {key} folder", "for example 'output'")
+
+
+def refuse_source_folder(project: Project, folder: Path, option: str = "--out") -> None:
+    """Raise InputError when `folder`, an output folder the command line names, is the project folder, or is, holds
+    or lies inside the content or a templates folder: what handouts.yaml refuses for `output:`, and for the same
+    reason (a build replaces and removes files in its output folder)."""
+    out = folder.resolve()
+    if out == project.root.resolve():
+        raise InputError(
+            Problem(
+                None,
+                f"{option} {folder}: the output folder cannot be the project folder itself",
+                "choose a folder of its own, for example output",
+            )
+        )
+    for what, source in (
+        ("content", project.content),
+        ("templates", project.own_templates),
+        ("tool's templates", packaged_templates()),
+    ):
+        real = source.resolve()
+        if out == real or out.is_relative_to(real) or real.is_relative_to(out):
+            raise InputError(
+                Problem(
+                    None,
+                    f"{option} {folder}: the output folder must be apart from the {what} folder",
+                    "choose a folder of its own, for example output",
+                )
+            )
 
 
 def find_project(start: Path | None = None) -> Project:

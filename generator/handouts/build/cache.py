@@ -10,6 +10,7 @@ from pathlib import Path
 
 from handouts.content.brand import brand_files
 from handouts.content.references import reference_digest
+from handouts.content.typefaces import font_files
 from handouts.errors import InputError
 from handouts.files.digests import digest, digest_tree, fonts_digest, library_versions, strings_digest, tool_digest
 from handouts.files.epoch import source_date_epoch
@@ -26,7 +27,9 @@ class InputDigests:
     the next run (as before: an output's inputs were always taken before it was built).
     """
 
-    def __init__(self, root: Path, references: Path, template_roots: tuple[Path, ...]) -> None:
+    def __init__(
+        self, root: Path, references: Path, template_roots: tuple[Path, ...], font_files: tuple[Path, ...] = ()
+    ) -> None:
         self.root = root
         self._trees: dict[tuple[Path, str], str] = {}
         self._groups: dict[tuple[Path, ...], str] = {}
@@ -37,6 +40,8 @@ class InputDigests:
             "references": reference_ids_digest(references),
             "shared_templates": self.folders(template_roots),
             "fonts": fonts_digest(),
+            # The typefaces handouts.yaml names by script (`fonts:`); a brand's are among the brand's files.
+            "project_fonts": hashlib.sha256("".join(digest(p) for p in font_files).encode()).hexdigest(),
             "tool": tool_digest(),
             # The dates written into every file come from here when it is set (checked: InputError when invalid).
             "source_date_epoch": "" if epoch is None else str(epoch),
@@ -116,7 +121,8 @@ class RunInputs:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.variants = discover_variants(project.templates)
-        self.digests = InputDigests(project.root, project.references_dir, project.templates)
+        fonts = tuple(font_files(dict(project.settings.fonts)))
+        self.digests = InputDigests(project.root, project.references_dir, project.templates, fonts)
         self._variant_folders: dict[str, tuple[Path, ...]] = {}
         self._brand_files: dict[str, tuple[Path, ...]] = {}
         self._cited: dict[str, str] | None = None

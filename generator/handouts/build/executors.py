@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from handouts.build.cluster import connect
+from handouts.build.cluster import failure as cluster_failure
 from handouts.build.interrupts import become_worker
 from handouts.content.references import reference_digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
@@ -25,6 +28,7 @@ from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.manifest import ArtifactRecord
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
+from handouts.words import count, singular
 
 Progress = Callable[[str, int, int], None]
 
@@ -40,6 +44,9 @@ class BuildReport:
     failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
     skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
     drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
+    warnings: list[Problem] = field(default_factory=list)  # manifest entries that could not be trusted, say
+    # Each output that could not be built, with its own problems as people read them (for the gallery).
+    failed_messages: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def built(self) -> int:
@@ -103,6 +110,7 @@ def execute(
             language=result.language,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
             cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
+            warnings=problems_to_dicts(list(result.warnings)),
         )
         return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
     except HandoutError as exc:
@@ -123,6 +131,12 @@ def execute(
             ],
             "exit_code": 1,
         }
+
+
+def _without_output(message: str, output: str) -> str:
+    """Return a problem's words without the output's path it starts with: the gallery shows them on its card."""
+    place, found, rest = message.partition(f"{output}: ")
+    return place + rest if found else message
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -176,8 +190,10 @@ class Run:
         """Record one finished job and report it; return True when the build should stop."""
         if "error" in result:
             self.report.exit_code = max(self.report.exit_code, result.get("exit_code", 1))
-            self.report.failures.extend(problems_from_dicts(result["error"]))
+            problems = problems_from_dicts(result["error"])
+            self.report.failures.extend(problems)
             self.report.failed_outputs.append(target.output)
+            self.report.failed_messages[target.output] = [_without_output(str(p), target.output) for p in problems]
             line = f"failed {target.output}"
             if "draft" in result:
                 self.report.drafts.append(result["draft"])
@@ -188,7 +204,7 @@ class Run:
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)
-            line = f"built {target.output} ({record.pages} {record.kind})"
+            line = f"built {target.output} ({count(record.pages, singular(record.kind))})"
         self.done += 1
         if self.progress:
             self.progress(line, self.done, self.total)
@@ -235,33 +251,44 @@ def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window:
         top_up()
 
 
-def run_dask(run: Run, targets: list[Target], scheduler: str, window: int = 256) -> None:
-    """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders."""
+def run_dask(run: Run, targets: list[Target], scheduler: str, timeout: float, window: int = 256) -> None:
+    """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders.
+
+    `timeout`: seconds to connect and for a worker to be there (cluster.py); a cluster that fails while it runs
+    the jobs is one line naming it, as one that cannot be reached is.
+    """
     try:
-        from distributed import Client, as_completed
+        from distributed import as_completed
     except ImportError:
         raise InputError("the dask executor needs the 'dask' extra: pip install 'handouts[dask]'") from None
     if not scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
-    try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    client = connect(scheduler, timeout)
     with client:
-        # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
-        queue = iter(targets)
-        futures = {}
-        for target in queue:
-            futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
-            if len(futures) >= window:
-                break
-        flow = as_completed(list(futures))
-        for future in flow:
-            if run.collect(future.result(), futures.pop(future)):
-                client.cancel(list(futures))
-                return
-            following = next(queue, None)
-            if following is not None:
-                more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
-                futures[more] = following
-                flow.add(more)
+        try:
+            _run_on(client, as_completed, run, targets, window)
+        except HandoutError:
+            raise
+        except Exception as exc:  # the cluster went away, a worker was killed: distributed's own exceptions
+            raise cluster_failure(scheduler, exc) from None
+
+
+def _run_on(client: Any, as_completed: Any, run: Run, targets: list[Target], window: int) -> None:
+    """Submit `targets` to `client` a window at a time, collecting each result as it comes."""
+    # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
+    queue = iter(targets)
+    futures = {}
+    for target in queue:
+        futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
+        if len(futures) >= window:
+            break
+    flow = as_completed(list(futures))
+    for future in flow:
+        if run.collect(future.result(), futures.pop(future)):
+            client.cancel(list(futures))
+            return
+        following = next(queue, None)
+        if following is not None:
+            more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
+            futures[more] = following
+            flow.add(more)

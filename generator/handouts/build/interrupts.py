@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 _main_pid = 0
+_last_signal = 0  # the last signal turned into Interrupted: a library that swallows it can be told it
 
 
 class Interrupted(BaseException):  # named like KeyboardInterrupt, which it stands for
@@ -53,12 +54,20 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    global _last_signal
     if os.getpid() != _main_pid:
         # A worker that has not yet run its own set-up: behave as a worker does.
         if signum == signal.SIGTERM:
             os._exit(128 + signum)
         return
+    _last_signal = signum
     raise Interrupted(signum)
+
+
+def interrupted_by() -> Interrupted:
+    """Return the Interrupted of the last signal received (SIGINT when none was): for a library (watchfiles)
+    that catches the exception a signal raised and says only KeyboardInterrupt."""
+    return Interrupted(_last_signal or signal.SIGINT)
 
 
 def become_worker(parent: int) -> None:

@@ -1,6 +1,8 @@
 """Text measuring shared by the builders: widths from the font's own metrics, line wrapping, columns.
 
-PDFs measure with the Open Sans they embed; decks pass the metrics of the typeface they name (`typeface`).
+PDFs measure with the typefaces they embed; decks pass the metrics of the typeface they name (`typeface`). A
+typeface with fallbacks measures each run of text in the member that draws it, and a shaped script (Arabic) by
+its shaped glyphs.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from handouts.fonts import OPEN_SANS, Typeface, font_name, register_typeface
+from handouts.fonts import OPEN_SANS, Typeface, font_name, register_typeface, typeface_runs
 
 # Lines break at ordinary spaces only: a no-break space (U+00A0) keeps "(continued 2)" together, as slide
 # software does.
@@ -19,7 +21,7 @@ _BREAKABLE = re.compile(r"[ \t\r\f\v]+")
 
 @cache
 def _string_width_fn(typeface: Typeface) -> Callable[[str, str, float], float]:
-    register_typeface(typeface)
+    register_typeface(typeface.alone())  # a fallback is registered when a run first needs it
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return stringWidth
@@ -27,7 +29,20 @@ def _string_width_fn(typeface: Typeface) -> Callable[[str, str, float], float]:
 
 def text_width(text: str, size: float, face: str = "regular", typeface: Typeface = OPEN_SANS) -> float:
     """Return the width in points of `text` set in `face` of `typeface` at `size` points."""
-    return _string_width_fn(typeface)(text, font_name(face, typeface), size)
+    width = _string_width_fn(typeface.alone())
+    if not typeface.fallbacks and not typeface.shaped:
+        return width(text, font_name(face, typeface), size)
+    total = 0.0
+    for member, run in typeface_runs(text, typeface):
+        name = font_name(face, member)
+        if member.shaped:
+            from handouts.builders.shaping import shaped_width
+
+            register_typeface(member)
+            total += shaped_width(run, name, size)
+        else:
+            total += _string_width_fn(member)(run, name, size)
+    return total
 
 
 @lru_cache(maxsize=1 << 16)

@@ -12,10 +12,13 @@ from handouts.cli.options import (
     build_options,
     build_request,
     json_option,
-    project_of,
+    no_wait_option,
+    output_folder,
     project_option,
 )
-from handouts.errors import BuildFailed
+from handouts.cli.say import detail, say, tell
+from handouts.errors import BuildFailed, Problem
+from handouts.words import count
 
 if TYPE_CHECKING:
     pass
@@ -37,6 +40,13 @@ if TYPE_CHECKING:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    metavar="SECONDS",
+    help="How long to wait for the Dask scheduler to answer and to have a worker (default 10).",
+)
 @click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
 @json_option
 def build(as_json: bool, **options: Any) -> dict[str, Any]:
@@ -46,6 +56,7 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
     success, 1 a build failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
+    from handouts.cli.checking import warn
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
@@ -54,10 +65,19 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
+    made = _warnings_of(report.records)
+    warn([*report.warnings, *made])  # main() lists them in --json
+    for problem in report.warnings:  # manifest entries that could not be trusted: said even with --json
+        click.echo(str(problem), err=True)
     if not as_json:
+        for problem in made:
+            tell(problem)
         for path in report.removed:
-            click.echo(f"removed {path}", err=True)
-        click.echo(summary(report), err=True)
+            say(f"removed {path}")
+        for record in report.records:
+            if record.status == "reused":
+                detail(f"up to date {record.path}")
+        say(summary(report))
     result = report.as_json()
     if report.failures:
         failed = BuildFailed(report.failures)
@@ -68,21 +88,23 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
 
 
 @click.command(name="list")
-@project_option
+@build_options
+@click.option("--shard", default="", metavar="K/N", help="Only shard K of N: what `build --shard K/N` would build.")
 @json_option
-def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
-    """List the build matrix: every topic x variant x brand x paper and its output path."""
-    from handouts.build.plan import BuildRequest, plan
+def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
+    """List what `build` with the same filters would make: every topic x variant x brand x paper and its output
+    path, one a line (tab-separated: topic, variant, brand, paper, path). Nothing is read but the file names."""
+    from handouts.build.plan import plan
     from handouts.paths import usable
     from handouts.pipeline import unit_of
     from handouts.templating.variants import discover_variants
 
-    project = project_of(project_dir)
-    _, jobs = plan(BuildRequest(root=project.root, out=project.output))
+    request = build_request(**options)
+    project, jobs = plan(request)
     variants = discover_variants(project.templates)
     if not as_json:
         for job in jobs:
-            shown = usable(project.output / job.output)
+            shown = usable(request.out / job.output)
             topic = f"{job.topic_id}.{job.language}" if job.language else job.topic_id  # its file's name
             click.echo(f"{topic}\t{job.variant}\t{job.brand or 'none'}\t{job.paper or '-'}\t{shown}")
     # The keys of a build's artifacts, with what only a build knows left empty.
@@ -96,6 +118,7 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
             "inputs": None,
             "depends": None,
             "cites": None,
+            "warnings": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,
@@ -117,18 +140,34 @@ def list_outputs(project_dir: Path | None, as_json: bool) -> dict[str, Any]:
     help="The folder to merge into (default: the project's output folder).",
 )
 @project_option
+@no_wait_option
 @json_option
-def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+def merge(
+    shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, no_wait: bool, as_json: bool
+) -> dict[str, Any]:
     """Merge the output folders of sharded builds (SHARDS, each with its manifest.json) into one.
 
     Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
-    `handouts gallery` on it for one gallery.
+    `handouts gallery` on it for one gallery. Every shard of the split must be there: a partial set is refused,
+    naming the shards it lacks. Nothing in the folders is trusted (`handouts docs untrusted-input`).
     """
 
     from handouts.build.merge import merge_outputs
 
-    folder = (out or project_of(project_dir).output).resolve()
-    records = merge_outputs(list(shards), folder)
+    folder = output_folder(out, project_dir)
+    records = merge_outputs(list(shards), folder, wait=not no_wait)
     if not as_json:
-        click.echo(f"merged {len(records)} outputs from {len(shards)} folders into {folder}", err=True)
+        say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}
+
+
+def _warnings_of(records: list[Any]) -> list[Problem]:
+    """Return the warnings of the outputs this build made, one per distinct warning (grouped as failures are)."""
+    from handouts.build.failures import group_by_output
+    from handouts.errors import problems_from_dicts
+    from handouts.matrix import Target
+
+    built = [r for r in records if r.status == "built" and r.warnings]
+    targets = [Target(r.topic, "", r.variant, r.brand, r.paper, r.path) for r in built]
+    found = [w for r in built for w in problems_from_dicts(r.warnings)]
+    return group_by_output(found, targets) if found else []

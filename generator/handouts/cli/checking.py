@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from handouts.cli.options import (
+    jobs_option,
     json_option,
     project_of,
     project_option,
     topic_paths_for_check,
 )
+from handouts.cli.say import QUIET, say, tell, verbosity
 from handouts.errors import Problem
+from handouts.words import count
 
 if TYPE_CHECKING:
     from handouts.checks.literacy.report import LiteracyRun
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Only read and validate the files (fast): do not lay the outputs out to find page budget overruns.",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs).")
+@jobs_option
 def check(
     topics: tuple[str, ...],
     project_dir: Path | None,
@@ -51,7 +54,7 @@ def check(
     the last build or check are not laid out again. --no-layout only reads and validates the files.
 
     With --literacy or --strict, each output's text is scored for health literacy against its variant's
-    `literacy:` thresholds (docs/health-literacy-check.md); findings are warnings unless --strict.
+    `literacy:` thresholds (`handouts docs health-literacy-check`); findings are warnings unless --strict.
     """
     from handouts.checks.project import check_project
     from handouts.errors import display_name
@@ -74,15 +77,15 @@ def check(
     finally:
         warn(found)
         for problem in found:
-            click.echo(str(problem), err=True)
+            tell(problem)
         if run is not None:
             _report_literacy(run, card=literacy and not as_json)
     checked = [display_name(p) for p in paths]
-    if not as_json:
+    if not as_json and verbosity() != QUIET:
         for name in checked:
             click.echo(f"ok {name}")
         if layout is not None:
-            click.echo(f"laid out {layout.laid_out} outputs, {layout.known} unchanged since they last fit", err=True)
+            say(f"laid out {count(layout.laid_out, 'output')}, {layout.known:,} unchanged since they last fit")
     layouts = {"laid_out": layout.laid_out, "known_to_fit": layout.known} if layout is not None else {}
     # (with --no-layout the counts stay at EMPTY_RESULTS' zeros)
     return {"checked": checked, **layouts, **({"literacy": run.as_json()} if run is not None else {})}
@@ -112,9 +115,9 @@ def _report_literacy(run: LiteracyRun, card: bool) -> None:
     """Print the literacy warnings (main() lists them in --json too), and the score card when asked."""
     warn(run.warnings)
     for problem in run.warnings:
-        click.echo(str(problem), err=True)
+        tell(problem)
     if run.warnings:
-        click.echo(f"{len(run.warnings)} health-literacy warnings (--strict makes them errors)", err=True)
+        say(f"{count(len(run.warnings), 'health-literacy warning')} (--strict makes them errors)")
     if card:
         from handouts.checks.literacy.report import format_card
 

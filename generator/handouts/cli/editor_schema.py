@@ -109,17 +109,23 @@ def schemas(variant_names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return made
 
 
+def schema_files(folder: Path, variant_names: tuple[str, ...]) -> dict[Path, bytes]:
+    """Return the schema files to write into `folder`, by path."""
+    return {
+        folder / FILES[kind]: (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
+        for kind, schema in schemas(variant_names).items()
+    }
+
+
 def write_schemas(folder: Path, variant_names: tuple[str, ...]) -> list[Path]:
     """Write the schemas into `folder`; return their paths."""
     from handouts.outputs.write import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, schema in schemas(variant_names).items():
-        path = folder / FILES[kind]
-        atomic_write(path, (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode(), durable=False)
-        written.append(path)
-    return written
+    files = schema_files(folder, variant_names)
+    for path, data in files.items():
+        atomic_write(path, data, durable=False)
+    return list(files)
 
 
 def modeline(topic_file: Path, project_root: Path) -> str:

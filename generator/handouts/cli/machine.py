@@ -81,3 +81,56 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# At most this many problems are listed in a job summary; the log and the annotations have them all.
+SUMMARY_PROBLEMS = 50
+
+
+def write_job_summary(command: str, exit_code: int, problems: list[Problem], result: dict[str, Any]) -> None:
+    """Append what `command` did to the GitHub Actions job summary (GITHUB_STEP_SUMMARY), in Markdown.
+
+    Only build, check and merge write one: the counts, every problem with its place (the first 50), and the
+    outputs that failed. A summary that cannot be written is left out; the log says everything anyway.
+    """
+    path = os.environ.get("GITHUB_STEP_SUMMARY", "")
+    if not path or command not in ("build", "check", "merge"):
+        return
+    from handouts.words import count
+
+    verdict = "passed" if exit_code == 0 else "found problems" if exit_code == 2 else "failed"
+    lines = [f"### handouts {command}: {verdict} (exit {exit_code})", ""]
+    if command == "build":
+        counts = [
+            count(result.get("built", 0), "output") + " built",
+            f"{result.get('reused', 0):,} up to date",
+            f"{result.get('failed', 0):,} failed",
+            f"{result.get('removed', 0):,} removed",
+        ]
+        lines.append(", ".join(counts))
+    elif command == "check":
+        lines.append(count(len(result.get("checked", [])), "file") + " checked")
+    else:
+        lines.append(count(result.get("merged", 0), "output") + " merged")
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    lines.append(f"{count(len(errors), 'error')}, {count(len(warnings), 'warning')}")
+    if problems:
+        lines += ["", "| where | problem |", "|---|---|"]
+        for problem in problems[:SUMMARY_PROBLEMS]:
+            where = str(problem.location) if problem.location else ""
+            text = problem.message + (f"; {problem.hint}" if problem.hint else "")
+            level = "⚠️ " if problem.severity == "warning" else "❌ "
+            lines.append(f"| `{_cell(where)}` | {level}{_cell(text)} |")
+        if len(problems) > SUMMARY_PROBLEMS:
+            lines.append(f"\n…and {len(problems) - SUMMARY_PROBLEMS:,} more in the log.")
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n\n")
+    except OSError:
+        pass
+
+
+def _cell(text: str) -> str:
+    """Return `text` fit for one Markdown table cell: one line, no column breaks."""
+    return " ".join(text.split()).replace("|", "\\|").replace("`", "'")

@@ -8,18 +8,29 @@ Actions every problem is also a workflow annotation. Commands return their JSON 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from handouts.build.interrupts import Interrupted, stop_on_signals
 from handouts.cli.options import EXIT_BAD_INPUT, project_option
+from handouts.cli.say import (
+    COMPLETE_VAR,
+    QUIET_HELP,
+    VERBOSE_HELP,
+    colour,
+    reset_verbosity,
+    set_verbosity,
+    shown_problem,
+    verbosity_options,
+)
 from handouts.errors import HandoutError, Problem
 
-if TYPE_CHECKING:
-    pass
+# A shell's code for "killed by SIGPIPE": what `handouts list | head` exits with once head has read enough.
+EXIT_CLOSED_PIPE = 141
 
 
 # The keys each --json command adds to the document, with their values when the command fails before it has any:
@@ -65,19 +76,42 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Print the versions of handouts, Python, reportlab and python-pptx.",
 )
 @project_option
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
 @click.pass_context
-def cli(ctx: click.Context, project_dir: Path | None) -> None:
-    """Build patient handouts, clinician one-pagers and decks from YAML topics."""
+def cli(ctx: click.Context, project_dir: Path | None, quiet: bool, verbose: int) -> None:
+    """Build patient handouts, clinician one-pagers and decks from YAML topics.
+
+    Start with `handouts init`, then `handouts check` and `handouts build`; `handouts docs` opens the manual
+    (offline), `handouts doctor` says what is installed and what is missing.
+    """
+    set_verbosity(quiet, verbose)
     ctx.obj = {"project_dir": project_dir}
 
 
 from handouts.cli.building import build, list_outputs, merge  # noqa: E402  (the group above comes first)
 from handouts.cli.checking import check, digests  # noqa: E402
 from handouts.cli.previewing import gallery, serve, watch  # noqa: E402
-from handouts.cli.start import init, new, schema  # noqa: E402
+from handouts.cli.start import init, new, pin_command, schema  # noqa: E402
+from handouts.cli.support import completion, docs, doctor  # noqa: E402
 
 for _command in (init, new, schema, build, check, digests, list_outputs, watch, serve, gallery, merge):
     cli.add_command(_command)
+for _command in (pin_command, docs, doctor, completion):
+    cli.add_command(_command)
+
+
+def _add_verbosity(command: click.Command) -> None:
+    """Give `command` (and each command of a group) -q and -v of its own."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _add_verbosity(sub)
+    else:
+        command.params.extend(verbosity_options())
+
+
+for _command in cli.commands.values():
+    _add_verbosity(_command)
 
 
 def _command_of(argv: list[str]) -> str:
@@ -88,9 +122,15 @@ def _command_of(argv: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line and exit with its code; a problem is printed, never a traceback."""
-    from handouts.cli.machine import annotation, document, in_github_actions
+    from handouts.cli.machine import annotation, document, in_github_actions, write_job_summary
 
+    instruction = os.environ.get(COMPLETE_VAR)
+    if instruction:  # the shell asks for completions (click's hook, which main() would otherwise bypass)
+        from click.shell_completion import shell_complete
+
+        sys.exit(shell_complete(cli, {}, "handouts", COMPLETE_VAR, instruction))
     args = list(sys.argv[1:] if argv is None else argv)
+    reset_verbosity()
     problems: list[Problem] = []
     result: dict[str, Any] = {}
     meta: dict[str, Any] = {}
@@ -112,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
         printed = True
         code = EXIT_BAD_INPUT if exc.exit_code == 2 else exc.exit_code
         problems = [Problem(None, exc.format_message(), "see `handouts --help`")]
+    except BrokenPipeError:
+        _closed_pipe()
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
         click.echo(f"stopped by {name}: workers stopped, temporary files removed, finished outputs kept", err=True)
@@ -123,20 +165,36 @@ def main(argv: list[str] | None = None) -> None:
         place = f"{shown(exc.filename)}: " if exc.filename else ""
         problems, code = [Problem(None, f"{place}{reason(exc)}")], 1
     warnings: list[Problem] = meta.get("warnings", [])  # printed by the command itself, as it found them
-    if not printed:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        if len(problems) > 1:
-            click.echo(f"{len(problems)} problems found", err=True)
-    if in_github_actions():
-        for problem in [*warnings, *problems]:
-            click.echo(annotation(problem), err=True)
     command = _command_of(args)
-    if "--json" in args and command in EMPTY_RESULTS:
-        import json
+    try:
+        if not printed:
+            for problem in problems:
+                click.echo(shown_problem(problem), err=True, color=colour())
+            if len(problems) > 1:
+                click.echo(f"{len(problems)} problems found", err=True)
+        if in_github_actions():
+            for problem in [*warnings, *problems]:
+                click.echo(annotation(problem), err=True)
+            write_job_summary(command, code, [*warnings, *problems], result)
+        if "--json" in args and command in EMPTY_RESULTS:
+            import json
 
-        project = meta.get("project")
-        where = {"name": project.name, "root": str(project.root)} if project is not None else None
-        data = {"project": where, **EMPTY_RESULTS[command], **result}
-        click.echo(json.dumps(document(command, code, [*warnings, *problems], data), indent=2))
+            project = meta.get("project")
+            where = {"name": project.name, "root": str(project.root)} if project is not None else None
+            data = {"project": where, **EMPTY_RESULTS[command], **result}
+            click.echo(json.dumps(document(command, code, [*warnings, *problems], data), indent=2))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _closed_pipe()
     sys.exit(code)
+
+
+def _closed_pipe() -> None:
+    """Stop quietly when the reader of stdout went away (`handouts list | head`): no message, no traceback."""
+    # Python flushes stdout once more at exit, into the closed pipe: point it at nothing first.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_CLOSED_PIPE)

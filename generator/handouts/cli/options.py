@@ -47,6 +47,29 @@ no_wait_option = click.option(
 )
 
 
+def _cap_jobs(ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    """Lower -j to a few workers a CPU, saying so (as a warning, which --json lists too)."""
+    from handouts.build.workers import capped_jobs
+    from handouts.errors import Problem
+
+    jobs, why = capped_jobs(value)
+    if why:
+        problem = Problem(None, why, "leave out -j for one worker a CPU", severity="warning")
+        click.echo(str(problem), err=True)
+        ctx.find_root().meta.setdefault("warnings", []).append(problem)
+    return jobs
+
+
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    callback=_cap_jobs,
+    help="Worker processes (default: one a CPU; at most 4 a CPU).",
+)
+
+
 def topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
     # Only a name that is not there at all is a usage error; a folder or a pipe so named is reported by the reading.
     missing = [t for t in topics if not os.path.lexists(t)]
@@ -66,6 +89,45 @@ def project_of(project_dir: Path | None) -> Project:
     return project
 
 
+def output_folder(out: Path | None, project_dir: Path | None) -> Path:
+    """Return the folder a command writes outputs to: --out, else the project's; never a folder of its sources."""
+    from handouts.project import refuse_source_folder
+
+    if out is None:
+        return project_of(project_dir).output.resolve()
+    try:
+        project = project_of(project_dir)
+    except InputError:
+        return out.resolve()  # no project here (merging in CI's scratch folder): none of its folders to keep apart
+    refuse_source_folder(project, out)
+    return out.resolve()
+
+
+def _project_names(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Return a shell completion of the project's `kind` names ("topic", "variant" or "brand"), for Tab."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+        from handouts.errors import HandoutError
+        from handouts.project import find_project
+
+        chosen = ctx.params.get("project_dir") or (ctx.find_root().params.get("project_dir"))
+        try:
+            project = find_project(chosen)
+            if kind == "topic":
+                names = [p.stem for p in project.topic_files()]
+            elif kind == "brand":
+                names = ["none", *(p.stem for p in project.brands.glob("*.yaml"))]
+            else:
+                from handouts.templating.variants import discover_variants
+
+                names = list(discover_variants(project.templates))
+        except (HandoutError, OSError):
+            return []  # no project here, or one that does not load: nothing to offer
+        return sorted(name for name in names if name.startswith(incomplete))
+
+    return complete
+
+
 def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options that choose what to build, shared by `build` and `watch`."""
     options = [
@@ -83,14 +145,23 @@ def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="ID",
             help="Only this topic (repeatable; b12.es: its translation).",
+            shell_complete=_project_names("topic"),
         ),
-        click.option("--only", "variants", multiple=True, metavar="VARIANT", help="Only this variant (repeatable)."),
+        click.option(
+            "--only",
+            "variants",
+            multiple=True,
+            metavar="VARIANT",
+            help="Only this variant (repeatable).",
+            shell_complete=_project_names("variant"),
+        ),
         click.option(
             "--brand",
             "brands",
             multiple=True,
             metavar="CLINIC",
             help="Only content/brands/CLINIC.yaml (repeatable; 'none' is the neutral brand).",
+            shell_complete=_project_names("brand"),
         ),
         click.option(
             "--paper", "papers", multiple=True, metavar="PAPER", help="Only this paper size (letter, a4, a5, ...)."
@@ -98,7 +169,7 @@ def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--language", "languages", multiple=True, metavar="LANG", help="Only topics in this language (es, ...)."
         ),
-        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
+        jobs_option,
         no_wait_option,
     ]
     for option in reversed(options):
@@ -128,6 +199,10 @@ def build_request(
         if not os.path.lexists(path):
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = project_of(project_dir)
+    if out is not None:
+        from handouts.project import refuse_source_folder
+
+        refuse_source_folder(project, out)
     return BuildRequest(
         root=project.root,
         out=(out or project.output).resolve(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -11,26 +10,75 @@ from handouts.cli.options import (
     project_of,
     project_option,
 )
+from handouts.cli.say import say
 
-if TYPE_CHECKING:
-    pass
+wheel_option = click.option(
+    "--wheel",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="FILE.whl",
+    help="The handouts wheel to keep in wheels/ and name in requirements.txt (default: the one pip installed "
+    "this handouts from, when it was a wheel file).",
+)
 
 
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@wheel_option
+def init(directory: Path, wheel: Path | None) -> None:
     """Start a project in DIRECTORY (default: here) that builds at once.
 
-    It writes handouts.yaml, an example topic, an example clinic brand with its logo, a references file,
-    .gitignore and a GitHub Actions workflow, and refuses to write over any file that exists.
+    It writes handouts.yaml, an example topic, an example clinic brand with its logo, a references file, the
+    schemas an editor checks topics with, .gitignore, a GitHub Actions workflow with its Dependabot settings,
+    and requirements.txt naming this handouts (with its wheel in wheels/, until handouts is on a package
+    index). It refuses to write over any file that exists.
     """
+    from handouts.cli.pinning import pin
     from handouts.cli.scaffold import init_project
     from handouts.errors import display_name
 
-    for path in init_project(directory):
-        click.echo(f"wrote {display_name(path)}", err=True)
+    made = pin(wheel)
+    for path in init_project(directory, made):
+        say(f"wrote {display_name(path)}")
+    if made.warning:
+        warn_now(made.warning)
     where = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory} && "
-    click.echo(f"next: {where}handouts build", err=True)
+    say(f"next: {where}handouts build")
+
+
+@click.command(name="pin")
+@project_option
+@wheel_option
+def pin_command(project_dir: Path | None, wheel: Path | None) -> None:
+    """Write the project's requirements.txt anew for the handouts that is running (after an upgrade), with its
+    wheel in wheels/ (the old wheels there are removed), so CI installs the same handouts."""
+    from handouts.cli.pinning import WHEELS, pin, pinned_files
+    from handouts.errors import display_name
+    from handouts.outputs.write import atomic_write
+
+    project = project_of(project_dir)
+    made = pin(wheel)
+    for path, data in pinned_files(project.root, made).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data, durable=False)
+        say(f"wrote {display_name(path)}")
+    for old in sorted((project.root / WHEELS).glob("handouts-*.whl")):
+        if made.wheel is None or old.name != made.wheel.name:
+            old.unlink()
+            say(f"removed {display_name(old)}")
+    if made.warning:
+        warn_now(made.warning)
+
+
+def warn_now(message: str) -> None:
+    """Print a warning about what was just written (main() lists it in --json too)."""
+    from handouts.cli.checking import warn
+    from handouts.cli.say import tell
+    from handouts.errors import Problem
+
+    problem = Problem(None, message, severity="warning")
+    warn([problem])
+    tell(problem)
 
 
 @click.group()
@@ -47,8 +95,8 @@ def new_topic(topic_id: str, project_dir: Path | None) -> None:
     from handouts.errors import display_name
 
     path = write_topic(project_of(project_dir), topic_id)
-    click.echo(f"wrote {display_name(path)}", err=True)
-    click.echo(f"next: edit it, then `handouts check {display_name(path)}`", err=True)
+    say(f"wrote {display_name(path)}")
+    say(f"next: edit it, then `handouts check {display_name(path)}`")
 
 
 @click.command()
@@ -73,4 +121,4 @@ def schema(project_dir: Path | None, out: Path | None) -> None:
     project = project_of(project_dir)
     folder = out or project.root / FOLDER
     for path in write_schemas(folder, tuple(sorted(discover_variants(project.templates)))):
-        click.echo(f"wrote {display_name(path)}", err=True)
+        say(f"wrote {display_name(path)}")

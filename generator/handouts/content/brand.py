@@ -9,14 +9,17 @@ from typing import Any
 
 from handouts.content.assets import check_image, resolve_inside
 from handouts.content.model import IdentifierType
+from handouts.content.taglines import TaglineSettings, tagline_settings, taglines_type
+from handouts.content.typefaces import font_files, fonts_type, script_faces
 from handouts.errors import InputError, Location, ProblemList, display_name
+from handouts.fonts.scripts import ScriptFace
 from handouts.formats.registry import brand_file_keys, brand_keys
 from handouts.formats.style import color
 from handouts.paths import shown
-from handouts.source.schema import INVALID, Field, PatternType, RecordType, TextType, suggest
+from handouts.source.schema import INVALID, Field, PatternType, RecordType, Text, TextType, suggest
 from handouts.source.yamlsource import read_yaml
 
-_LINK = r"(https://|mailto:|tel:)[^\s<>\"]{1,500}"
+_LINK = r'(https://|mailto:|tel:)[^\s<>"]{1,500}'  # no needless escape: JSON Schema's regexes (ECMA-262) refuse them
 
 brand_type = RecordType(
     {
@@ -37,6 +40,8 @@ brand_type = RecordType(
         ),
         "logo_alt": Field(TextType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
+        "fonts": Field(fonts_type, required=False),  # the clinic's own typeface for a script (content/typefaces.py)
+        "taglines": Field(taglines_type, required=False),  # language-assistance taglines (content/taglines.py)
         # ...and what each output format adds (a clinic's PowerPoint template, say): formats.registry.brand_keys.
         **brand_keys(),
     }
@@ -62,6 +67,8 @@ class Brand:
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
     colours_at: tuple[tuple[str, Location], ...] = ()  # where the file writes `primary` and `secondary`
+    fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces it names by script, over the project's
+    taglines: TaglineSettings | None = None  # its language-assistance taglines, in place of the project's
 
     @property
     def is_neutral(self) -> bool:
@@ -79,8 +86,13 @@ class Brand:
         """Return where the brand file says `key`, for messages about it."""
         return dict(self.format_at).get(key)
 
+    def printed_texts(self) -> list[Text]:
+        """Return the brand's words outputs print (its name and address), each where the brand file says it."""
+        return [Text(value, self.at(key)) for key, value in (("name", self.name), ("address", self.address)) if value]
+
 
 NEUTRAL = Brand(id="", name="", phone="")
+_LOCATED = ("name", "address")  # keys whose place messages name, besides the formats' own
 
 
 def load_brand(path: Path, project_root: Path) -> Brand:
@@ -101,6 +113,7 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         files[key] = None if value is None else resolve_inside(project_root, value, value.loc, key, problems)
     if files["logo"] is not None:
         check_image(files["logo"], data["logo"].loc, "the logo", problems)
+    faces = script_faces(data.get("fonts"), project_root, problems)
     problems.raise_if_any()
     return Brand(
         id=str(data["id"]),
@@ -116,12 +129,16 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         format_values=tuple(
             (key, _plain(data[key])) for key in brand_keys() if key in data and key not in brand_file_keys()
         ),
-        format_at=tuple((key, at) for key in brand_keys() if (at := getattr(data.get(key), "loc", None)) is not None),
+        format_at=tuple(
+            (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
+        ),
         colours_at=tuple(
             (key, at)
             for key in ("primary", "secondary")
             if (at := getattr(data["colors"][key], "loc", None)) is not None
         ),
+        fonts=tuple(sorted(faces.items())),
+        taglines=tagline_settings(data.get("taglines")),
     )
 
 
@@ -136,7 +153,8 @@ def _plain(value: Any) -> Any:
 
 def brand_files(brand: Brand, path: Path) -> list[Path]:
     """Return every file `brand` is made of: its YAML file and the pictures and template it names."""
-    return [path, *(p for p in (brand.logo, *(f for _, f in brand.format_files)) if p is not None)]
+    named = (brand.logo, *(f for _, f in brand.format_files), *font_files(dict(brand.fonts)))
+    return [path, *(p for p in named if p is not None)]
 
 
 def find_brand(name: str, brands_dir: Path, project_root: Path) -> Brand:

@@ -13,12 +13,15 @@ from typing import Any
 from handouts.content.blocks import CONTENT_BLOCKS
 from handouts.content.texts import AUDIENCES, audience_text, heading_text, title_text
 from handouts.errors import ProblemList
+from handouts.guide import see
 from handouts.icons import NAMES as ICON_NAMES
 from handouts.source.schema import (
     INVALID,
+    BoolType,
     DateType,
     EnumType,
     Field,
+    LanguageType,
     ListType,
     OneOfKeysType,
     PatternType,
@@ -87,6 +90,8 @@ identifier = IdentifierType("b12-neuropathy")
 
 CALLOUT_LEVELS = ("urgent", "warning", "tip", "note")  # get help now; be careful; a helpful hint; for interest
 URGENCY_TIERS = ("urgent", "call", "next_visit")  # get help right away; call your doctor; mention at the next visit
+# What a section is for, where a variant's contract asks for it by name (the leaflet carries the risk list).
+SECTION_ROLES = ("risks",)
 icon_name = EnumType(ICON_NAMES)
 
 block_type = OneOfKeysType(
@@ -95,9 +100,11 @@ block_type = OneOfKeysType(
         "for": Field(audience_list, required=False),
         "level": Field(EnumType(CALLOUT_LEVELS), required=False),  # callouts only
         "icon": Field(icon_name, required=False),  # callouts and steps only
+        # A box that may split where a column ends, instead of moving on whole (and leaving the column's end empty).
+        "keep": Field(BoolType(), required=False),  # callouts only
     },
 )
-BLOCK_KEYS_ALLOWED = {"level": ("callout",), "icon": ("callout", "steps")}
+BLOCK_KEYS_ALLOWED = {"level": ("callout",), "icon": ("callout", "steps"), "keep": ("callout",)}
 
 
 class UrgencyListType(SchemaType):
@@ -126,6 +133,7 @@ section_type = RecordType(
         "id": Field(identifier),
         "heading": Field(heading_text),
         "icon": Field(icon_name, required=False),
+        "role": Field(EnumType(SECTION_ROLES), required=False),
         "for": Field(audience_list, required=False),
         "blocks": Field(ListType(block_type, max_items=60)),
         "slide": Field(ListType(audience_text, max_items=12), required=False),
@@ -202,9 +210,7 @@ topic_type = RecordType(
         "version": Field(TextType()),
         "reviewed": Field(DateType()),
         "next_review": Field(DateType()),
-        "language": Field(
-            PatternType(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag like en or es-US", "write for example 'en'")
-        ),
+        "language": Field(LanguageType()),
         "authors": Field(names),
         "reviewers": Field(names),
         "source": Field(TextType(), required=False),
@@ -260,7 +266,7 @@ def _load_topic(path: Path, reference_ids: set[str], display_name: str | None) -
         problems.add(
             root.loc,
             f"a topic file must be a mapping of keys, not {'a list' if root.kind == 'seq' else 'a single value'}",
-            "start with 'id: ...' and 'title: ...' lines; see docs/content-format.md",
+            f"start with 'id: ...' and 'title: ...' lines; {see('content-format', 'the-file')}",
         )
         problems.raise_if_any()
     data = topic_type.check(root, problems, "")
@@ -317,8 +323,11 @@ def file_stem(data: dict) -> str:
 
 
 def primary_language(tag: str) -> str:
-    """Return a language tag's first subtag in lower case: es-US gives es."""
-    return str(tag).split("-")[0].lower()
+    """Return the language a translation's file name and output folder say: its first subtag in lower case (es-US
+    gives es), with the script where a language is written in two (zh-TW gives zh-Hant, zh zh-Hans)."""
+    from handouts.languages import language_key
+
+    return language_key(str(tag))
 
 
 def _check_translation_keys(data: dict, root: YNode, problems: ProblemList) -> None:

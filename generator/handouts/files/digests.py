@@ -48,28 +48,49 @@ def digest(path: Path | str) -> str:
         return "unreadable"
 
 
+def is_editor_file(name: str) -> bool:
+    """Return True for a file an editor keeps beside the one it edits (vim's .x.swp, emacs's #x# and x~), or any
+    hidden file: none is an input, and counting one made every output stale while the editor had a file open, and
+    again once it closed it (the first build after a `serve` session rebuilt everything)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def digest_tree(folder: Path, pattern: str = "*") -> str:
-    """Return one digest for every file matching `pattern` directly in `folder`, names included."""
+    """Return one digest for every file matching `pattern` directly in `folder`, names included (editors' files
+    left out)."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file() and not is_editor_file(p.name)):
         h.update(path.name.encode() + b"\0" + digest(path).encode() + b"\n")
     return h.hexdigest()
 
 
+# Left out of the tool's digest: the version (every commit has its own, docs-only ones too, and the code says what
+# the version would), the data a wheel carries (templates are digested as templates; the example project and the
+# docs make no output), and Python's caches.
+NOT_THE_TOOL = ("_version.py", "_data", "__pycache__")
+
+
 @cache
 def tool_digest() -> str:
-    """Return a digest of the tool itself: its version and its code, so a changed builder rebuilds."""
-    h = hashlib.sha256(handouts.__version__.encode())
+    """Return a digest of the tool itself: its code and the files it draws with (icons, typefaces), so a changed
+    builder rebuilds and a new version with the same code rebuilds nothing."""
+    h = hashlib.sha256()
     package = Path(handouts.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(str(path.relative_to(package)).encode() + digest(path).encode())
+    files = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name not in NOT_THE_TOOL]  # not walked at all
+        files += [Path(folder, name) for name in names if name not in NOT_THE_TOOL and not name.endswith(".pyc")]
+    for path in sorted(files):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + digest(path).encode() + b"\n")
     return h.hexdigest()
 
 
 # Every output is rendered through Jinja (escaping with markupsafe) from YAML, in the typefaces the font package
 # ships, so their releases key every output; each format adds the libraries that make its own bytes
 # (formats.registry: OutputFormat.libraries).
-SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans")
+# Babel's CLDR data tells each output's script (and so its typefaces and direction); reportlab, which every format
+# loads (the QR code, measuring), loads uharfbuzz, which shapes Arabic.
+SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans", "babel", "uharfbuzz")
 
 
 @cache

@@ -45,3 +45,21 @@ def example_project() -> Path:
 def starter_topic() -> Path:
     """Return the commented topic `handouts new topic` starts from."""
     return _locate("examples/starter-topic.yaml")
+
+
+def schema_file(name: str) -> Path:
+    """Return the JSON Schema file `name` that ships with the tool (handouts/schemas/)."""
+    path = PACKAGE / "schemas" / name
+    if not path.is_file():
+        raise BuildError(f"'schemas/{name}', which ships with handouts, is missing from {PACKAGE}; reinstall handouts")
+    return path
+
+
+def documentation() -> Path:
+    """Return the folder of the HTML documentation: in the wheel, or a checkout's `make docs` build."""
+    for base in (_INSTALLED / "docs", _CHECKOUT / "docs" / "_build" / "html" if _CHECKOUT else None):
+        if base is not None and (base / "index.html").is_file():
+            return base
+    if _CHECKOUT is not None:
+        raise BuildError("the documentation of this checkout is not built yet; run `make docs`, then try again")
+    raise BuildError(f"the documentation, which ships with handouts, is missing from {PACKAGE}; reinstall handouts")

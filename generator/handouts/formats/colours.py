@@ -13,14 +13,15 @@ BOLD = ("bold", "bold-italic", "semibold")
 PAGE_FURNITURE = ("page_", "title", "subtitle")
 
 
-def pdf_text_colours(sheet: dict[str, Any]) -> list[TextOn]:
-    """Return every colour a PDF style draws text or an icon in, on what."""
+def pdf_text_colours(sheet: dict[str, Any], label_in_accent: bool = True) -> list[TextOn]:
+    """Return every colour a PDF style draws text or an icon in, on what (a box's label word in its accent colour,
+    unless `label_in_accent` is False: then in its own paragraph style's)."""
     styles = resolve_paragraph_styles(sheet.get("paragraphs", {}))
     table = sheet.get("table", {})
     pairs = []
     for name, spec in styles.items():
         background = spec.get("background", WHITE)
-        if name == "page_draft":
+        if name == "page_draft" and "draft_band" in sheet.get("page", {}):  # a PDF's band (a Word draft: its own)
             background = sheet["page"]["draft_band"]["background"]
         elif name == "cell_head":
             background = table.get("header_background", WHITE)
@@ -40,13 +41,21 @@ def pdf_text_colours(sheet: dict[str, Any]) -> list[TextOn]:
         if "accent" in look:  # its label word, in the body's size and bold, and its icon
             label = styles.get("callout_label", styles.get("body", {}))
             needs = text_size_needs(label.get("size", 11), True)
-            pairs.append(TextOn(look["accent"], background, f"the {kind} box's label", needs))
+            if label_in_accent:
+                pairs.append(TextOn(look["accent"], background, f"the {kind} box's label", needs))
             pairs.append(TextOn(look["accent"], background, f"the {kind} box's icon", GRAPHIC))
     pairs.append(TextOn("link", WHITE, "links"))
     pairs.append(TextOn(sheet.get("icon", {}).get("color", "accent"), WHITE, "the icons beside headings", GRAPHIC))
-    pairs.append(TextOn("accent", WHITE, "bullets and step numbers", GRAPHIC))
+    pairs.append(TextOn(sheet.get("bullets", {}).get("color", "accent"), WHITE, "bullets and step numbers", GRAPHIC))
     pairs.append(TextOn(sheet.get("checkbox", {}).get("color", "text"), WHITE, "tick boxes", GRAPHIC))
     return pairs
+
+
+def docx_text_colours(sheet: dict[str, Any]) -> list[TextOn]:
+    """Return every colour a Word style draws text or an icon in, on what: its sheet has the PDF's shape (paragraph
+    roles, table, callouts, icon and bullet colours), a draft's paragraph its own background; a box's label word
+    is in its callout_label style's colour, its icon in the box's accent."""
+    return pdf_text_colours(sheet, label_in_accent=False)
 
 
 def pptx_text_colours(sheet: dict[str, Any]) -> list[TextOn]:

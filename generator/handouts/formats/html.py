@@ -114,8 +114,8 @@ register(
         style_required=HTML_REQUIRED,
         preview="browser",
         outline="handouts.builders.html.builder:page_title",
-        # The QR code comes from reportlab's encoder (which loads rl_accel and pyphen); Pillow reads raster pictures.
-        libraries=("reportlab", "rl_accel", "pyphen", "pillow"),
+        # segno encodes the QR code; Pillow reads raster pictures.
+        libraries=("segno", "pillow"),
         handlers="handouts.builders.html.blocks:HANDLERS",
     )
 )

@@ -177,7 +177,9 @@ PDF_REQUIRED = (
     "hyphenate_min_word",
 )
 
-PAGE_STYLES = ("page_", "title", "subtitle")  # the page furniture: never scaled with the body
+# The page furniture, and the notices printed as small as it (a language-assistance tagline): never scaled with
+# the body, nor held to the variant's minimum size.
+PAGE_STYLES = ("page_", "title", "subtitle", "tagline")
 
 
 def check_pdf_variant(variant: StyledVariant, problems: ProblemList) -> None:
@@ -211,9 +213,10 @@ register(
         check_variant=check_pdf_variant,
         # reportlab draws and measures (rl_accel's C code formats its numbers), pikepdf writes the structure tree,
         # svglib reads SVG pictures (with lxml, and tinycss2 and cssselect2 for their styles), pyphen breaks words,
-        # Pillow reads raster pictures. tests/test_formats.py checks that a build imports no other library.
+        # Pillow reads raster pictures, segno encodes the QR code, python-bidi orders right-to-left lines.
+        # tests/test_formats.py checks that a build imports no other library.
         libraries=(
-            *("reportlab", "rl_accel", "pikepdf", "pyphen", "pillow"),
+            *("reportlab", "rl_accel", "pikepdf", "pyphen", "pillow", "segno", "python-bidi"),
             *("svglib", "lxml", "tinycss2", "cssselect2", "webencodings"),
         ),
         handlers="handouts.builders.pdf.blocks:HANDLERS",

@@ -119,6 +119,11 @@ def brand_file_keys() -> tuple[str, ...]:
 # The formats that ship with the tool, each a module that registers itself. They are imported here by name at the
 # end of this module, when `register` exists: importing any of them first works too (it imports this module,
 # whose loop then finds it already under way and leaves it to register itself).
-BUILTIN_FORMATS = ("handouts.formats.pdf", "handouts.formats.pptx", "handouts.formats.html")
+BUILTIN_FORMATS = (
+    "handouts.formats.pdf",
+    "handouts.formats.pptx",
+    "handouts.formats.html",
+    "handouts.formats.docx",
+)
 for _module in BUILTIN_FORMATS:
     importlib.import_module(_module)

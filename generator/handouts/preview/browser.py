@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from handouts.preview.tools import browser
 
 # Flags for a browser that reaches for nothing on the network and keeps no state between runs.
 FLAGS = (
@@ -20,14 +21,9 @@ FLAGS = (
 )
 
 
-def chromium() -> str | None:
-    """Return the Chromium command, or None when it is not installed."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def screenshot(page: Path, width: int, height: int, timeout: float = 60) -> bytes | None:
     """Return a PNG of the top of `page` in a window `width` x `height` pixels, or None when it cannot be taken."""
-    command = chromium()
+    command = browser()
     if command is None:
         return None
     with tempfile.TemporaryDirectory(prefix="handouts-browser-") as work:

@@ -1,92 +1,90 @@
-"""output/index.html: a thumbnail of every page and slide, grouped by clinic and topic, linking to each file.
+"""output/index.html: every output with pictures of its first pages, by clinic, topic and audience (page.py
+lays the page out), and every output the last build could not make, with why.
 
 PDF pages are drawn with pypdfium2. Decks go through LibreOffice when it is installed; otherwise the gallery
-lists their slide titles. Web pages are shown as a phone shows them, in headless Chromium when it is installed;
-otherwise the gallery gives the page's title. Thumbnails are kept under output/.gallery/ by the artifact's hash,
-so an unchanged output is not drawn again.
+lists their slide titles. Web pages are shown as a phone shows them, in a headless Chromium-family browser when
+one is installed; otherwise the gallery gives the page's title (preview/tools.py finds both). Thumbnails are
+kept under output/.gallery/ by the artifact's hash, so an unchanged output is not drawn again.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import tempfile
-from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from handouts.errors import InputError
 from handouts.formats.registry import format_of_file, load
+from handouts.outputs.failures import load_failures
 from handouts.outputs.manifest import load_manifest
 from handouts.outputs.write import atomic_write, real_folders
 from handouts.paths import shown
+from handouts.preview.notes import NOTES, GalleryNotes, load_notes, save_notes
 from handouts.preview.office import decks_to_pdf
+from handouts.preview.page import SHOWN, artifact_card, page
+from handouts.words import count
 
 THUMBS = ".gallery"
 SCALE = 0.35
 PHONE = (390, 844)  # the window a web page's thumbnail is taken in, in CSS pixels
+Progress = Callable[[int, int, str], None]
 
 
-def write_gallery(out: Path, draw: bool = True) -> Path:
+def write_gallery(
+    out: Path, draw: bool = True, notes: GalleryNotes | None = None, progress: Progress | None = None
+) -> Path:
     """Write out/index.html for the artifacts in out/manifest.json and return its path.
 
     With `draw` False no page is drawn: outputs without a thumbnail yet are listed by their titles (a build that
     removed outputs refreshes the page this way, without LibreOffice's cost; `handouts gallery` draws them).
+    `notes` says what the manifest does not (titles, review dates, drafts, what is out of date); without them the
+    last gallery's are used. `progress(done, total, name)` is told of each output drawn.
     """
     artifacts = load_manifest(out)
     if artifacts is None:
         raise InputError(f"{shown(out / 'manifest.json')}: no build found here; run 'handouts build' first")
-    manifest = {"artifacts": artifacts}
     thumbs = out / THUMBS
     real_folders(out, thumbs)  # never through a link: the thumbnails folder is written to and cleaned
-    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for artifact in manifest["artifacts"]:
-        if (out / artifact["path"]).is_file():
-            key = (artifact.get("brand") or "", artifact.get("topic") or "", artifact.get("language") or "")
-            groups[key].append(artifact)
-    decks = [
-        out / a["path"]
-        for group in groups.values()
-        for a in group
-        if draw and _preview(a["path"]) == "office" and not list(thumbs.glob(f"{a['sha256'][:20]}-*.png"))
-    ]
-    sections = []
+    if notes is None:
+        notes = load_notes(thumbs)
+    else:
+        atomic_write(thumbs / NOTES, save_notes(thumbs, notes), root=out, durable=False)
+    present = [a for a in artifacts if (out / a["path"]).is_file()]
+    cards = {a["path"]: artifact_card(a) for a in present}
+    shas = {a["path"]: a["sha256"] for a in present}
+    for path, failure in load_failures(out).items():
+        card = cards.get(path) or artifact_card({**failure, "path": path, "kind": "pages"})
+        card.problems = [str(p) for p in failure.get("problems", [])]
+        cards[path] = card
+    waiting = [path for path in sorted(shas) if draw and not _existing(thumbs, shas[path])]
+    decks = [out / path for path in waiting if _preview(path) == "office"]
     with tempfile.TemporaryDirectory(prefix="handouts-gallery-") as work:
+        if decks and progress is not None:
+            progress(0, len(waiting), f"{count(len(decks), 'slide deck')} through LibreOffice")
         rendered = decks_to_pdf(decks, Path(work))
-        for (brand, topic, language), artifacts in sorted(groups.items()):
-            cards = [_card(out, thumbs, a, rendered, draw) for a in sorted(artifacts, key=lambda a: a["path"])]
-            title = " · ".join(html.escape(part) for part in (brand or "No clinic brand", topic, language) if part)
-            sections.append(f"<section><h2>{title}</h2>\n{''.join(cards)}</section>")
-    _remove_unused_thumbnails(thumbs, manifest)
-    page = _PAGE.format(body="\n".join(sections))
+        for path in sorted(shas):
+            card = cards[path]
+            card.pictures = _thumbnails(out / path, thumbs, shas[path], rendered, draw)
+            if not card.pictures:
+                card.titles = _outline(out / path)
+            if path in waiting and progress is not None:
+                progress(waiting.index(path) + 1, len(waiting), path)
+    _remove_unused_thumbnails(thumbs, {"artifacts": present})
     index = out / "index.html"
-    atomic_write(index, page.encode("utf-8"))
+    atomic_write(index, page(notes, list(cards.values()), THUMBS).encode("utf-8"))
     return index
 
 
-def _card(out: Path, thumbs: Path, artifact: dict, rendered: dict[Path, Path], draw: bool) -> str:
-    path = out / artifact["path"]
-    link = html.escape(artifact["path"], quote=True)
-    images = _thumbnails(path, thumbs, artifact["sha256"], rendered, draw)
-    if images:
-        alt = html.escape(path.name)
-        pictures = "".join(
-            f'<img src="{html.escape(THUMBS + "/" + name, quote=True)}" alt="{alt} page {n}" loading="lazy">'
-            for n, name in enumerate(images, start=1)
-        )
-    else:
-        pictures = "<ol>" + "".join(f"<li>{html.escape(t)}</li>" for t in _outline(path)) + "</ol>"
-    unit = artifact.get("kind", "pages")
-    return (
-        f'<div class="card"><h3><a href="{link}">{html.escape(path.name)}</a></h3>'
-        f"<p>{artifact.get('pages', '?')} {unit} · {artifact.get('size', 0):,} bytes</p>"
-        f'<div class="thumbs">{pictures}</div></div>\n'
-    )
+def _existing(thumbs: Path, sha: str) -> list[Path]:
+    """Return the thumbnails already drawn of the output with hash `sha`, in page order."""
+    return sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
 
 
 def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], draw: bool) -> list[str]:
     """Return the thumbnail file names of every page of `path`, drawing the ones not already there."""
-    existing = sorted(thumbs.glob(f"{sha[:20]}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    existing = _existing(thumbs, sha)
     if existing or not draw:
         return [p.name for p in existing]
     preview = _preview(path.name)
@@ -100,7 +98,7 @@ def _thumbnails(path: Path, thumbs: Path, sha: str, rendered: dict[Path, Path], 
     names = []
     document = pypdfium2.PdfDocument(str(pdf))
     try:
-        for number in range(len(document)):
+        for number in range(min(len(document), SHOWN)):  # the page shows the first few; the file has them all
             image = document[number].render(scale=SCALE).to_pil()
             name = f"{sha[:20]}-{number + 1}.png"
             atomic_write(thumbs / name, _png_bytes(image), root=thumbs.parent)
@@ -144,36 +142,8 @@ def _png_bytes(image: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _remove_unused_thumbnails(thumbs: Path, manifest: dict) -> None:
+def _remove_unused_thumbnails(thumbs: Path, manifest: dict[str, Any]) -> None:
     keep = {a["sha256"][:20] for a in manifest["artifacts"]}
     for path in thumbs.glob("*.png"):
         if path.stem.rsplit("-", 1)[0] not in keep:
             path.unlink(missing_ok=True)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Handouts gallery</title>
-<style>
-body {{ font-family: "Open Sans", Arial, sans-serif; margin: 2em; color: #1a1a1a; }}
-h2 {{ border-bottom: 2px solid #1f4e79; color: #1f4e79; }}
-.card {{ margin: 1em 0 2em; }}
-.thumbs {{ display: flex; flex-wrap: wrap; gap: 8px; }}
-.thumbs img {{ border: 1px solid #bbb; max-height: 260px; }}
-</style>
-</head>
-<body>
-<h1>Handouts gallery</h1>
-{body}
-<script>
-// Mark each picture once it has loaded, so a test in a headless browser can tell every image resolved.
-document.querySelectorAll("img").forEach(function (img) {{
-  function mark() {{ img.setAttribute("data-loaded", img.naturalWidth > 0 ? "yes" : "no"); }}
-  if (img.complete) {{ mark(); }} else {{ img.addEventListener("load", mark); img.addEventListener("error", mark); }}
-}});
-</script>
-</body>
-</html>
-"""

@@ -10,16 +10,12 @@ that does not exist, as the environment's proxy variables do for anything else i
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from handouts.fonts import FONT_DIR, METRIC_TWINS, SLIDE_FONT_DIR
-
-
-def soffice() -> str | None:
-    """Return the LibreOffice command, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+from handouts.fonts.scripts import preview_twins
+from handouts.preview.tools import soffice
 
 
 def decks_to_pdf(decks: list[Path], work: Path, timeout: float = 600) -> dict[Path, Path]:
@@ -37,7 +33,7 @@ def decks_to_pdf(decks: list[Path], work: Path, timeout: float = 600) -> dict[Pa
     conf = work / "fonts.conf"
     aliases = "".join(
         f'  <alias binding="same"><family>{name}</family><prefer><family>{twin}</family></prefer></alias>\n'
-        for name, twin in METRIC_TWINS.items()
+        for name, twin in {**METRIC_TWINS, **preview_twins()}.items()
     )
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'

@@ -157,6 +157,27 @@ class PatternType(TextType):
         return value
 
 
+class LanguageType(PatternType):
+    """A BCP 47 language tag of a real language (CLDR's): en, es-US, zh-Hant, zh-TW."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", "a language tag like en, es-US or zh-Hant", "write for example 'en'"
+        )
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        value = super().check(node, problems, where)
+        if value is INVALID:
+            return value
+        from handouts.languages import language_problem
+
+        problem = language_problem(value)
+        if problem is not None:
+            problems.add(node.loc, f"'{where}': {problem[0]}", problem[1])
+            return INVALID
+        return value
+
+
 class DateType(TextType):
     """A calendar date written YYYY-MM-DD; returns the text, checked to be a real date."""
 

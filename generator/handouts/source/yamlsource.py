@@ -8,6 +8,7 @@ encodings other than UTF-8 are reported with their line and column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -302,7 +303,10 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError, name: str) -> tuple[Location,
 def _convert(node: yaml.Node, name: str, problems: ProblemList) -> YNode:
     loc = Location(name, node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        return YNode("scalar", loc, value=node.value, style=node.style or None)
+        # One spelling of every letter (NFC): Vietnamese typed with combining marks prints with the precomposed
+        # letters every font has, and a check sees the characters the page will show.
+        value = node.value if unicodedata.is_normalized("NFC", node.value) else unicodedata.normalize("NFC", node.value)
+        return YNode("scalar", loc, value=value, style=node.style or None)
     if isinstance(node, yaml.SequenceNode):
         return YNode("seq", loc, items=tuple(_convert(item, name, problems) for item in node.value))
     pairs = []

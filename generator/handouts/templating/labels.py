@@ -22,6 +22,9 @@ from handouts.source.yamlsource import YNode, read_yaml
 from handouts.templating.variants import first_found, template_roots
 
 REFERENCE_LANGUAGE = "en"  # every other language must have each label this one has
+# Keys of a language's section that are not labels: whether a qualified translator has reviewed its labels.
+STATUS_KEY = "translation_status"
+_STATUSES = ("draft", "reviewed")
 _text = TextType()
 
 
@@ -31,6 +34,7 @@ class Labels(Mapping[str, str]):
 
     language: str
     words: Mapping[str, str]
+    draft: bool = False  # no qualified translator has reviewed them: outputs carry the draft band
 
     def __getitem__(self, key: str) -> str:
         return self.words[key]
@@ -71,10 +75,15 @@ def labels_file(templates: Path | Sequence[Path]) -> Path:
 
 
 def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels:
-    """Return the labels for `language` (its first subtag: es-US uses es), or raise InputError at the topic."""
+    """Return the labels for `language` (its first subtag: es-US uses es; Chinese by its script: zh-TW uses
+    zh-Hant), or raise InputError at the topic."""
+    from handouts.languages import language_key
+
     path = labels_file(templates)
     table = _load(path)
     primary = str(language).split("-")[0].lower()
+    key = language_key(str(language))
+    primary = key if key in table else primary
     if primary not in table:
         raise InputError(
             [
@@ -87,9 +96,10 @@ def labels_for(templates: Path | Sequence[Path], language: Text | str) -> Labels
             ]
         )
     words = dict(table[primary])
-    if "-" in str(language):
+    draft = words.pop(STATUS_KEY, "") == "draft"
+    if "-" in str(language) and str(language) != key:
         words["run_language"] = str(language)  # the topic names its region: that is the runs' language
-    return Labels(primary, words)
+    return Labels(primary, words, draft)
 
 
 def check_labels(templates: Path | Sequence[Path]) -> None:
@@ -114,6 +124,8 @@ def _load(path: Path) -> dict[str, dict[str, str]]:
             continue
         words = {}
         for key, value in node.items:
+            if key.value == STATUS_KEY and str(value.value) not in _STATUSES:
+                problems.add(value.loc, f"'{STATUS_KEY}' must be draft or reviewed", "write 'draft' until reviewed")
             text = _text.check(value, problems, f"{language.value}.{key.value}")
             if text is not INVALID:
                 _check_placeholders(text, problems)
@@ -125,7 +137,7 @@ def _load(path: Path) -> dict[str, dict[str, str]]:
     else:
         wanted = set(table[REFERENCE_LANGUAGE])
         for language, words in table.items():
-            missing = sorted(wanted - set(words))
+            missing = sorted(wanted - set(words) - {STATUS_KEY})
             if missing:
                 problems.add(
                     places[language].loc,

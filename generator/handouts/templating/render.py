@@ -8,6 +8,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,37 @@ class ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+# While `printed_texts()` is open: where each content text a template printed was written.
+_printed: ContextVar[set[Location] | None] = ContextVar("printed", default=None)
+
+
+@contextmanager
+def printed_texts() -> Iterator[set[Location]]:
+    """Collect, while open, the places of the topic's texts that templates print (what reaches an output)."""
+    seen: set[Location] = set()
+    token = _printed.set(seen)
+    try:
+        yield seen
+    finally:
+        _printed.reset(token)
+
+
 def markup_text(value: Any) -> Markup:
-    """Escape content text for the markup; citations become <cite/>, line breaks <br/>."""
+    """Escape content text for the markup; citations become <cite/> that say where they were written, line
+    breaks <br/>."""
     if isinstance(value, Markup):
         return value
     if value is None:
         raise BuildError("a template printed a value that is missing; guard it with {% if ... %}")
     if isinstance(value, MissingText):  # the topic lacks text this output needs: the author's problem, at its key
         raise InputError(value.problem())
+    loc = getattr(value, "loc", None)
+    seen = _printed.get()
+    if seen is not None and loc is not None:
+        seen.add(loc)
     text = str(escape(str(value)))
-    text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + '"/>', text)
+    at = f' at="{escape(str(loc))}"' if loc is not None else ""
+    text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + f'"{at}/>', text)
     return Markup(text.replace("\n", "<br/>"))
 
 
@@ -96,7 +118,21 @@ def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironme
     )
     env.filters["text"] = markup_text
     env.filters["at"] = origin
+    env.filters["citations"] = citations_in
     return env
+
+
+def citations_in(value: Any) -> str:
+    """Return the references the texts inside `value` cite, each once in order, as one citation "[@a; @b]" (""
+    when they cite none): a slide that shows points in place of cited text can still say where its claims are
+    from."""
+    from handouts.content.model import iter_texts
+
+    found: dict[str, None] = {}
+    for text in iter_texts(value):
+        for match in CITATION.finditer(str(text)):
+            found.update(dict.fromkeys(re.findall(r"@([a-z0-9-]+)", match.group(0))))
+    return "[" + "; ".join(f"@{ref_id}" for ref_id in found) + "]" if found else ""
 
 
 class _TooSlow(Exception):
@@ -180,6 +216,40 @@ def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, A
     except BuildError as exc:  # raised by our filters while the template ran: the template's line is the place
         where = _template_frame(exc)
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+    except RUNAWAY as exc:  # what a template's own code raises: too big a range, endless recursion, 1 / 0
+        raise BuildError(
+            Problem(
+                _template_frame(exc) or template_location_of(env, entry),
+                f"template '{entry}' failed: {_what_failed(exc)}",
+                "fix the template at this line",
+            )
+        ) from None
+
+
+# What a template's own expressions can raise inside the sandbox. Anything else is a bug of the tool's.
+RUNAWAY = (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError, MemoryError)
+
+
+def _what_failed(exc: BaseException) -> str:
+    """Return what went wrong, in the words of the exception (its first line) and its kind."""
+    if isinstance(exc, RecursionError):
+        return "endless recursion (a macro that calls itself without end?)"
+    if isinstance(exc, MemoryError):
+        return "it made something too large to hold in memory"
+    text = str(exc).splitlines()[0].rstrip(".") if str(exc) else ""
+    kinds: dict[type[BaseException], str] = {
+        ZeroDivisionError: "division by zero",
+        OverflowError: "a number or range too large",
+    }
+    kind = kinds.get(type(exc), "")
+    return ", ".join(part for part in (kind, text[:200]) if part) or type(exc).__name__
+
+
+def template_location_of(env: ImmutableSandboxedEnvironment, entry: str) -> Location:
+    """Return where template `entry` is, from the environment's search path."""
+    loader = env.loader
+    folders = [Path(p) for p in getattr(loader, "searchpath", [])]
+    return template_location(folders, entry)
 
 
 def _template_frame(exc: BaseException) -> Location | None:

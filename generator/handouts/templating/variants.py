@@ -11,6 +11,7 @@ template) by writing its own at the same place, and adds a variant by adding a f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +36,7 @@ from handouts.source.schema import (
     suggest,
 )
 from handouts.source.yamlsource import YNode, read_yaml
+from handouts.templating.contracts import Contract, contract_type, resolve_contract
 from handouts.templating.literacy import LiteracySettings, literacy_type, resolve_literacy
 
 
@@ -54,6 +56,8 @@ class FormatNameType(TextType):
 variant_type = RecordType(
     {
         "description": Field(TextType(), required=False),
+        # What the gallery calls its outputs ("Patient handout, large print"); not inherited by variants extending it.
+        "title": Field(TextType(max_chars=60), required=False),
         "extends": Field(
             PatternType(r"_?[a-z0-9-]+", "a variant folder name", "name a folder in templates/"), required=False
         ),
@@ -78,6 +82,7 @@ variant_type = RecordType(
         # that page is filled too.
         "fill_page": Field(BoolType(), required=False),
         "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.templating.literacy
+        "contract": Field(contract_type, required=False),  # what its outputs carry: handouts.templating.contracts
     }
 )
 
@@ -93,11 +98,13 @@ class Variant:
     search_path: tuple[Path, ...]
     style_files: tuple[Path, ...]
     papers: tuple[str, ...] = ()
+    title: str = ""  # what people call its outputs; the gallery says the name in words when there is none
     max_pages: int = 0
     min_font_size: float = 0.0
     max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
     fill_page: bool = False
     literacy: LiteracySettings = field(default_factory=LiteracySettings)
+    contract: Contract = field(default_factory=Contract)
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -122,9 +129,13 @@ def template_roots(templates: Path | Sequence[Path]) -> tuple[Path, ...]:
 
 
 def first_found(roots: Sequence[Path], relative: str) -> Path | None:
-    """Return root/relative for the first root that has that file, or None."""
+    """Return root/relative for the first root that has something by that name, or None.
+
+    Something, not only a file: a pipe, a folder or a dangling link where a project puts labels.yaml is reported
+    by the reading of it, never silently passed over for the tool's own file.
+    """
     for root in roots:
-        if (root / relative).is_file():
+        if os.path.lexists(root / relative):
             return root / relative
     return None
 
@@ -202,7 +213,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         return None
     merged: dict[str, Any] = {}
     for link in reversed(chain):
-        merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file")})
+        merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file", "contract")})
     where = Location(display_name(raw[name]["_file"]))
     for required in ("builder", "audience"):
         if required not in merged:
@@ -244,6 +255,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         search_path=(*folders, *(f for f in borrowed if f not in folders), *roots),
         style_files=style_files,
         papers=papers,
+        title=str(raw[name].get("title", "")),
         max_pages=merged.get("max_pages", 0),
         min_font_size=merged.get("min_font_size", 0.0),
         max_font_size=merged.get("max_font_size", 0.0),
@@ -251,6 +263,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         literacy=resolve_literacy(
             [raw[link].get("literacy") for link in _literacy_chain(chain, merged, raw)], merged["audience"]
         ),
+        contract=resolve_contract([raw[link].get("contract") for link in reversed(chain)], where),
         style=style,
     )
     if output_format.check_variant is not None and not problems:

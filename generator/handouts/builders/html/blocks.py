@@ -19,6 +19,7 @@ from handouts.builders.html.css import HtmlStyle, role_class
 from handouts.builders.html.pictures import data_uri, icon_svg, qr_data_uri
 from handouts.content.brand import Brand
 from handouts.errors import BuildError, Problem
+from handouts.languages import parse_language, phone_numbers
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
 
@@ -35,6 +36,8 @@ class Writer:
         self.style, self.labels, self.brand = style, labels, brand
         self.ids: set[str] = {"main"}
         self.level = 1  # the title is the page's one h1
+        self.languages: list[str] = []  # the tags of paragraphs in other languages (taglines), for their fonts
+        self.rtl = style.rtl  # the text now written runs right to left (the page's, or a tagline's)
 
     def blocks(self, blocks: Iterable[ir.Block]) -> Markup:
         return Markup("\n").join(self.block(b) for b in blocks)
@@ -80,8 +83,22 @@ class Writer:
         phone = self.brand.phone
         pieces = text.split(phone) if linkable and phone else [text]
         link = Markup('<a href="{}">{}</a>').format(tel_link(phone), phone) if len(pieces) > 1 else Markup("")
-        joined = link.join(escape(piece) for piece in pieces)
+        if self.rtl and len(pieces) > 1:
+            link = Markup('<bdi dir="ltr">{}</bdi>').format(link)
+        joined = link.join(self._numbers(piece) for piece in pieces)
         return Markup(joined.replace("\n", Markup("<br>\n")))
+
+    def _numbers(self, text: str) -> Markup:
+        """Escape `text`; in right-to-left text, keep each phone number left to right as a whole (<bdi dir=ltr>):
+        the bidirectional algorithm would otherwise turn its digit groups around after an Arabic word."""
+        spans = phone_numbers(text) if self.rtl else []
+        if not spans:
+            return escape(text)
+        out, at = [], 0
+        for start, end in spans:
+            out += [escape(text[at:start]), Markup('<bdi dir="ltr">{}</bdi>').format(text[start:end])]
+            at = end
+        return Markup("").join([*out, escape(text[at:])])
 
 
 def _heading(writer: Writer, block: ir.Heading, element_id: str = "") -> Markup:
@@ -92,6 +109,17 @@ def _heading(writer: Writer, block: ir.Heading, element_id: str = "") -> Markup:
 
 
 def _paragraph(writer: Writer, block: ir.Paragraph) -> Markup:
+    if block.language:  # a tagline: its own language, and its own direction (a browser sets its script's font)
+        writer.languages.append(block.language)
+        language = parse_language(block.language)
+        direction = Markup(' dir="{}"').format(language.direction)
+        role = Markup(' class="{}"').format(role_class(_css_name(block.role))) if block.role != "body" else ""
+        page_rtl, writer.rtl = writer.rtl, language.rtl
+        try:
+            text = writer.inline(block.spans)
+        finally:
+            writer.rtl = page_rtl
+        return Markup('<p lang="{}"{}{}>{}</p>').format(block.language, direction, role, text)
     if block.role == "body":
         return Markup("<p>{}</p>").format(writer.inline(block.spans))
     return Markup('<p class="{}">{}</p>').format(role_class(_css_name(block.role)), writer.inline(block.spans))

@@ -32,15 +32,19 @@ class HtmlBuilder:
     def build(self, doc: ir.Document, context: BuildContext) -> BuildResult:
         if not isinstance(doc, ir.Document):
             raise BuildError("a web page is made from a <document>; this variant's template writes a <deck>")
-        style = HtmlStyle(context.variant.style, context.brand)
+        language = context.language
+        style = HtmlStyle(context.variant.style, context.brand, context.fonts, language.rtl)
         writer = Writer(style, context.labels, context.brand)
         title = writer.inline(doc.title)
         subtitle = Markup('\n<p class="subtitle">{}</p>').format(writer.inline(doc.subtitle)) if doc.subtitle else ""
+        body = writer.blocks(doc.blocks)
         page = _PAGE.format(
             lang=context.meta["language"],
+            # The page runs right to left in a right-to-left language; an English page's opening tag is as it was.
+            direction=Markup(' dir="rtl"') if language.rtl else "",
             policy=CONTENT_SECURITY_POLICY,
             title=ir.plain(doc.title),
-            css=Markup(stylesheet(style)),
+            css=Markup(stylesheet(style, writer.languages)),
             skip=context.labels["skip_to_content"],
             draft=Markup('\n<p class="draft-band" role="note">{}</p>').format(context.labels["draft_band"])
             if context.meta.get("draft")
@@ -48,7 +52,7 @@ class HtmlBuilder:
             header=_header(context),
             h1=title,
             subtitle=subtitle,
-            body=writer.blocks(doc.blocks),
+            body=body,
             footer=_footer(context),
         )
         return BuildResult(str(page).encode("utf-8"), 1)
@@ -66,11 +70,18 @@ def _header(context: BuildContext) -> Markup:
     if brand.address:
         lines.append(escape(brand.address))
     if brand.phone:
-        phone = Markup('<a href="{}">{}</a>').format(tel_link(brand.phone), brand.phone)
+        phone = _phone_link(brand.phone, context.language.rtl)
         lines.append(escape(labels["brand_phone"]).format(phone=phone))
     lines.append(Markup('<span class="audience">{}</span>').format(context.meta["subject"]))
     parts.append(Markup('<address class="banner">{}</address>').format(Markup("<br>\n").join(lines)))
     return Markup("\n").join(parts)
+
+
+def _phone_link(phone: str, rtl: bool) -> Markup:
+    """Return the clinic's phone as a tel: link; on a right-to-left page kept left to right as a whole."""
+    if rtl:
+        return Markup('<a href="{}" dir="ltr">{}</a>').format(tel_link(phone), phone)
+    return Markup('<a href="{}">{}</a>').format(tel_link(phone), phone)
 
 
 def _footer(context: BuildContext) -> Markup:
@@ -84,13 +95,13 @@ def _footer(context: BuildContext) -> Markup:
     )
     lines = [Markup("<p>{}</p>").format(review)]
     if brand.name and brand.phone:
-        phone = Markup('<a href="{}">{}</a>').format(tel_link(brand.phone), brand.phone)
+        phone = _phone_link(brand.phone, context.language.rtl)
         lines.append(Markup("<p>{} · {}</p>").format(brand.name, phone))
     return Markup("\n").join(lines)
 
 
 _PAGE = Markup("""<!DOCTYPE html>
-<html lang="{lang}">
+<html lang="{lang}"{direction}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

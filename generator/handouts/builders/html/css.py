@@ -7,11 +7,13 @@ scrolling sideways, and a print style that keeps boxes, rows and figures whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from handouts.content.brand import Brand
+from handouts.fonts.scripts import BREAK_ANYWHERE, ScriptFonts, fonts_for
 from handouts.formats.style import resolve_colour
+from handouts.languages import parse_language
 
 _WEIGHTS = {"regular": 400, "semibold": 600, "bold": 700}
 # Roles drawn by the page itself rather than by a paragraph's role="".
@@ -24,6 +26,8 @@ class HtmlStyle:
 
     sheet: dict[str, Any]
     brand: Brand
+    fonts: ScriptFonts = field(default_factory=lambda: fonts_for("Latn"))  # the page's script first
+    rtl: bool = False  # the page's language runs right to left: the layout is mirrored
 
     def color(self, name: str) -> str:
         """Return the #RRGGBB that colour `name` stands for."""
@@ -58,8 +62,9 @@ def role_class(role: str) -> str:
     return f"role-{role}"
 
 
-def stylesheet(style: HtmlStyle) -> str:
-    """Return the whole stylesheet of a page in `style`."""
+def stylesheet(style: HtmlStyle, languages: list[str] | None = None) -> str:
+    """Return the whole stylesheet of a page in `style`; `languages` are those of its paragraphs in other
+    languages (taglines), each set in its script's fonts."""
     sheet, color = style.sheet, style.color
     page, narrow, printed = sheet["page"], sheet["narrow"], sheet["print"]
     header, table, icon, box = sheet["header"], sheet["table"], sheet["icon"], sheet["checkbox"]
@@ -152,7 +157,44 @@ def stylesheet(style: HtmlStyle) -> str:
         "body>header,main,body>footer{max-width:none}"
         ".callout,figure,tr,li,.faq div{break-inside:avoid}h2,h3,h4,caption{break-after:avoid}}",
     ]
-    return "\n".join(rules)
+    return "\n".join(rules + _script_rules(style, languages or []) + (_rtl_rules(style) if style.rtl else []))
+
+
+def _script_rules(style: HtmlStyle, languages: list[str]) -> list[str]:
+    """Return the fonts of a page not in a Latin script, and of each paragraph in another script: the open font
+    first, then the typefaces the reader's system has. Chinese lines keep punctuation off line starts; Korean
+    breaks only between words, as Korean is read."""
+    rules = []
+    own = style.fonts.face()
+    if own is not None and own.script not in ("Latn", "Cyrl", "Grek"):
+        rules.append(f"body{{font-family:{own.web}}}")
+    for tag in dict.fromkeys(languages):
+        face = style.fonts.face(parse_language(tag).script)
+        if face is not None and face.script not in ("Latn", "Cyrl", "Grek"):
+            rules.append(f'[lang="{tag}"]{{font-family:{face.web}}}')
+    scripts = {parse_language(tag).script for tag in languages} | {style.fonts.script}
+    if scripts & BREAK_ANYWHERE:
+        rules.append(":lang(zh),:lang(ja){line-break:strict}")
+    if "Kore" in scripts:
+        rules.append(":lang(ko){word-break:keep-all}")
+    return rules
+
+
+def _rtl_rules(style: HtmlStyle) -> list[str]:
+    """Return the rules that mirror a right-to-left page: what stands at the left stands at the right."""
+    box = style.sheet["checkbox"]
+    return [
+        ".skip-link{left:auto;right:0.5rem}",
+        ".banner{text-align:left}",
+        ".heading-icon{margin-right:0;margin-left:0.4em}",
+        "ul,ol{padding-left:0;padding-right:1.6em}",
+        ".checklist{padding-right:0}",
+        f".checklist>li{{padding-left:0;padding-right:{box['size'] + 0.8:g}em}}",
+        ".checklist>li::before{left:auto;right:0}",
+        "caption,th,td{text-align:right}",
+        ".references{padding-left:0;padding-right:2em}",
+        f"@media (max-width:{style.sheet['narrow']['width']}){{.banner{{text-align:right}}}}",
+    ]
 
 
 def _stacked_table_rules(style: HtmlStyle) -> str:

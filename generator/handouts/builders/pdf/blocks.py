@@ -19,11 +19,13 @@ from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
 from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
+from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.pictures import icon, picture
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger, tagged
+from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
+from handouts.languages import parse_language
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
 
@@ -84,6 +86,12 @@ def table_style(commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
 
 
+def mirrored(style: PdfStyle, row: list[Any], widths: list[float]) -> tuple[list[Any], list[float]]:
+    """Return a row of cells and its column widths in the order they stand on the page: the first where a line
+    starts, so on a right-to-left page the first cell is the rightmost."""
+    return (row[::-1], widths[::-1]) if style.rtl else (row, widths)
+
+
 def _no_padding() -> list[tuple]:
     return [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
 
@@ -104,19 +112,29 @@ def _with_icon(style: PdfStyle, name: str, beside: ParagraphStyle, content: Any,
     size = beside.fontSize * style.sheet["icon"]["size"]
     gap = beside.fontSize * 0.5
     hexcolor = "#" + style.color(color).hexval()[2:]
-    table = PaddedTable(
-        [[icon(name, size, hexcolor), content]], colWidths=[size + gap, width - size - gap], splitInRow=1
-    )
-    table.setStyle(
-        table_style(
-            [*_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore)]
-        )
-    )
+    row, widths = mirrored(style, [icon(name, size, hexcolor), content], [size + gap, width - size - gap])
+    table = PaddedTable([row], colWidths=widths, splitInRow=1)
+    commands = [
+        *_no_padding(),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("SPACEBEFORE", (0, 0), (-1, -1), beside.spaceBefore),
+    ]
+    table.setStyle(table_style(commands + _outer_cell_aligned(style, -1)))
     return table
 
 
+def _outer_cell_aligned(style: PdfStyle, column: int) -> list[tuple]:
+    """Return the command that puts a mirrored icon or tick box against the page side of its cell (the right on
+    a right-to-left page), so the gap of its cell falls between it and the text, as it does left to right."""
+    return [("ALIGN", (column, 0), (column, -1), "RIGHT")] if style.rtl else []
+
+
 def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[Flowable]:
-    para = tagged(markup(block.spans, layout.style), layout.style.para(block.role), layout.tags.add("P"))
+    style = layout.style.para(block.role)
+    if block.language:  # a tagline: its own language's typeface, line breaking and direction, and its /Lang
+        language = parse_language(block.language)
+        style = layout.style.in_language(style, language.script, language.rtl)
+    para = tagged(markup(block.spans, layout.style), style, layout.tags.add("P", lang=block.language))
     if ir.plain(block.spans).rstrip().endswith(":"):
         para.keepWithNext = 1  # a sentence that introduces a list or a table stays with it
     return [para]
@@ -157,14 +175,17 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
     indent = bullets.get("indent") or body.fontSize * bullets["indent_em"]
     if block.kind == "checklist":
         box = style.sheet["checkbox"]
-        rows = [
-            [
-                CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"]),
-                _item(layout, markup(item, style), body, labelled=False),
-            ]
-            for item in block.items
-        ]
-        table = PaddedTable(rows, colWidths=[indent + 2, width - indent - 2])  # flows as ItemRows
+        rows, widths = [], [indent + 2, width - indent - 2]
+        for item in block.items:
+            box_cell = CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"])
+            row, widths = mirrored(
+                style,
+                [box_cell, _item(layout, markup(item, style), body, labelled=False)],
+                [indent + 2, width - indent - 2],
+            )
+            rows.append(row)
+        column = -1 if style.rtl else 0  # the tick boxes' column
+        table = PaddedTable(rows, colWidths=widths)  # flows as ItemRows
         table.setStyle(
             table_style(
                 [
@@ -172,18 +193,24 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     # The box stands on the first line's baseline, which reportlab puts one leading down.
-                    ("TOPPADDING", (0, 0), (0, -1), max(body.leading - body.fontSize * box["size"], 0)),
+                    ("TOPPADDING", (column, 0), (column, -1), max(body.leading - body.fontSize * box["size"], 0)),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), body.spaceAfter),
+                    *_outer_cell_aligned(style, column),
                 ]
             )
         )
         return [ItemRows(table)]
-    items = [ListItem(_item(layout, markup(item, style), body), leftIndent=indent) for item in block.items]
+    # On a right-to-left page the numbers and bullets stand at the right, the text indented from it.
+    side: dict[str, Any] = {"leftIndent": indent}
+    if style.rtl:  # the marker ends at the right edge, where the line starts
+        side = {"rightIndent": indent, "leftIndent": 0, "bulletDir": "rtl", "bulletAlign": "right"}
+    item_side = {key: value for key, value in side.items() if key.endswith("Indent")}
+    items = [ListItem(_item(layout, markup(item, style), body), **item_side) for item in block.items]
     if block.kind == "steps":
         steps = LabelledList(
             items,
             bulletType="1",
-            leftIndent=indent,
+            **side,
             bulletFontName=font_name("bold"),
             bulletFontSize=body.fontSize,
             bulletColor=style.color("accent"),
@@ -193,7 +220,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
         return [steps]
     symbol = bullets["symbol"]
-    if any(ord(ch) not in covered_characters() for ch in symbol):
+    if any(ord(ch) not in covered_characters(style.typeface) for ch in symbol):
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
     scale = bullets["size"]
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
@@ -201,7 +228,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         items,
         bulletType="bullet",
         start=symbol,
-        leftIndent=indent,
+        **side,
         bulletFontName=font_name("regular"),
         bulletFontSize=body.fontSize * scale,
         bulletColor=style.color("accent"),
@@ -244,7 +271,8 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
         for row in block.rows:
             with tags.group("TR"):
                 data.append([tagged(markup(c, style), cell, tags.add("TD")) for c in row])
-    table = PaddedTable(data, colWidths=widths, repeatRows=1)
+    ordered = [mirrored(style, row, widths) for row in data]
+    table = PaddedTable([row for row, _ in ordered], colWidths=ordered[0][1], repeatRows=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -302,7 +330,8 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
                             tagged(markup(value, style), cell, tags.add("TD")),
                         ]
                     )
-    table = PaddedTable(data, colWidths=[key_w, width - key_w])
+    ordered = [mirrored(style, row, [key_w, width - key_w]) for row in data]
+    table = PaddedTable([row for row, _ in ordered], colWidths=ordered[0][1])
     table.setStyle(table_style(commands))
     return _captioned(block, introduced(rows(table)), style, caption)
 
@@ -383,7 +412,8 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     if icon_name:
         content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
     if qr:
-        cell = PaddedTable([[content, qr]], colWidths=[text_w + padding, size])
+        row, widths = mirrored(style, [content, qr], [text_w + padding, size])
+        cell = PaddedTable([row], colWidths=widths)
         cell.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_no_padding()]))
         content = [cell]
     box = PaddedTable([[content]], colWidths=[width], splitInRow=1)  # a long box continues in the next column
@@ -398,7 +428,9 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     if look.get("border"):
         commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
     box.setStyle(table_style(commands))
-    box._handouts_box = True  # kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise
+    # Kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise; `keep: false` in the topic
+    # lets it split wherever a column ends.
+    box._handouts_box = block.keep
     return [box, Spacer(1, block_gap(style))]
 
 

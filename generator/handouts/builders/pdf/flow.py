@@ -219,6 +219,16 @@ class PaddedTable(Table):
         # reportlab estimates what of a cell fits from heights its flowables kept from an earlier wrap, and can
         # put more in the first part than its row holds; split again lower by what overflowed, a few times.
         parts = super()._splitRows(availHeight, doInRowSplit)
+        if not parts and doInRowSplit and 0 < self._height - availHeight < self.splitInRow + 1:
+            # reportlab refuses a row split that would leave less than `splitInRow` points of the row after the
+            # split point, counted from the height offered, not from where its content splits: a box or a list
+            # with an icon only a point too tall for the column moved on whole, leaving the column's foot empty.
+            # Offered that much less, the content splits where it can (between list items) and goes on.
+            parts = super()._splitRows(availHeight - self.splitInRow - 1, doInRowSplit)
+            if len(parts) == 2:
+                # The space between the two items the split falls between is lost with it: the second part starts
+                # after that space, so it never joins the first in this column as if nothing had split.
+                parts[1].spaceBefore = max(parts[1].getSpaceBefore(), _gap_between(parts[0], parts[1]))
         for _ in range(3):
             over = _overflow(parts[0]) if parts else 0.0
             if over <= 0.01:
@@ -228,6 +238,15 @@ class PaddedTable(Table):
         if parts and all(_empty(cell) for cell in parts[0]._cellvalues[-1]):
             return []  # a row split whose first part holds nothing (its content refused to split here) is none
         return parts
+
+
+def _gap_between(first: Any, second: Any) -> float:
+    """Return the space between the last flowable of each cell of `first`'s last row and the first of `second`'s."""
+    gaps = [0.0]
+    for before, after in zip(first._cellvalues[-1], second._cellvalues[0], strict=False):
+        if isinstance(before, list | tuple) and before and isinstance(after, list | tuple) and after:
+            gaps.append(max(float(before[-1].getSpaceAfter()), float(after[0].getSpaceBefore())))
+    return max(gaps)
 
 
 def _empty(cell: Any) -> bool:

@@ -17,11 +17,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.builders.measure import break_word, text_width
+from handouts.builders.pdf.lines import draw_line
+from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Node, Tagger, tagged, tagger_of
+from handouts.builders.pdf.tags import Node, Tagger, tagger_of
 from handouts.builders.qr import dark_runs, qr_modules
 from handouts.content.brand import Brand
-from handouts.fonts import font_name
+from handouts.fonts import OPEN_SANS, Typeface, font_name
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
 
@@ -31,10 +33,19 @@ def face_of(registered: str) -> str:
     return registered.split("-", 1)[1] if "-" in registered else "regular"
 
 
+def typeface_of(style: ParagraphStyle) -> Typeface:
+    """Return the typeface chain a paragraph style sets its text in (styles.py records it on every style)."""
+    return getattr(style, "handouts_typeface", OPEN_SANS)
+
+
+def width_in(text: str, style: ParagraphStyle) -> float:
+    """Return the width of `text` set in `style`'s face and size, in the output's typefaces."""
+    return text_width(text, style.fontSize, face_of(style.fontName), typeface_of(style))
+
+
 def fits_beside(left_text: str, right_text: str, style: ParagraphStyle, width: float) -> bool:
     """Return True when two strings fit on one line of `width` with a clear gap between them."""
-    face = face_of(style.fontName)
-    used = text_width(left_text, style.fontSize, face) + text_width(right_text, style.fontSize, face)
+    used = width_in(left_text, style) + width_in(right_text, style)
     return used + 3 * style.fontSize <= width
 
 
@@ -49,33 +60,37 @@ def draw_rule(canvas: Canvas, style: PdfStyle, which: str, x: float, y: float, w
 def draw_running_header(
     canvas: Canvas, style: PdfStyle, title: str, brand: Brand, left: float, top: float, width: float
 ) -> float:
-    """Draw the short title (and the clinic, when both fit) at the top of a later page; return the rule's y."""
+    """Draw the short title (and the clinic, when both fit) at the top of a later page; return the rule's y.
+
+    The title stands where a line starts: at the right on a right-to-left page, with the clinic at the left."""
     para = style.para("page_header")
     canvas.setFont(para.fontName, para.fontSize)
     canvas.setFillColor(para.textColor)
     y = top - para.fontSize
-    canvas.drawString(left, y, title)
+    start, end = (left + width, left) if style.rtl else (left, left + width)
+    line = {"face_font": para.fontName, "size": para.fontSize, "typeface": typeface_of(para), "rtl": style.rtl}
+    draw_line(canvas, start, y, title, align="right" if style.rtl else "left", **line)
     if brand.name and fits_beside(title, brand.name, para, width):
-        canvas.drawRightString(left + width, y, brand.name)
+        mirrored = {**line, "rtl": None}  # the clinic's name runs in its own direction
+        draw_line(canvas, end, y, brand.name, align="left" if style.rtl else "right", **mirrored)
     return y - 6
 
 
 def fitted_title(title: str, style: PdfStyle, brand: Brand, width: float) -> str:
     """Return `title` cut at a word boundary, with an ellipsis, so it fits the running header's width."""
     para = style.para("page_header")
-    face = face_of(para.fontName)
-    room = width - (text_width(brand.name, para.fontSize, face) + 3 * para.fontSize if brand.name else 0)
-    if text_width(title, para.fontSize, face) <= room or not brand.name:
+    room = width - (width_in(brand.name, para) + 3 * para.fontSize if brand.name else 0)
+    if width_in(title, para) <= room or not brand.name:
         room = width
-    if text_width(title, para.fontSize, face) <= room:
+    if width_in(title, para) <= room:
         return title
     words = title.split()
-    while len(words) > 1 and text_width(" ".join(words) + "…", para.fontSize, face) > room:
+    while len(words) > 1 and width_in(" ".join(words) + "…", para) > room:
         words.pop()
     kept = " ".join(words).rstrip(",;:.-–—")
-    ellipsis = text_width("…", para.fontSize, face)
-    if text_width(kept, para.fontSize, face) > room - ellipsis:  # one word longer than the line
-        kept = break_word(kept, room - ellipsis, para.fontSize, face)[0]
+    ellipsis = width_in("…", para)
+    if width_in(kept, para) > room - ellipsis:  # one word longer than the line (a title written without spaces)
+        kept = break_word(kept, room - ellipsis, para.fontSize, face_of(para.fontName), typeface_of(para))[0]
     return kept + "…"
 
 
@@ -118,13 +133,16 @@ def draw_footer(
     canvas.setFillColor(para.textColor)
     y = bottom + style.sheet["page"]["footer_height"] + (lines - 1) * para.leading - para.fontSize - 8
     draw_rule(canvas, style, "footer_rule", left, y + para.fontSize + 4, width)
-    canvas.drawString(left, y, text)
+    start, end = (left + width, left) if style.rtl else (left, left + width)
+    line = {"face_font": para.fontName, "size": para.fontSize, "typeface": typeface_of(para), "rtl": style.rtl}
+    draw_line(canvas, start, y, text, align="right" if style.rtl else "left", **line)
     contact = clinic_contact(brand)
+    mirrored = {**line, "rtl": None}  # the clinic's name and phone run in their own direction
     if contact and lines > 1:
-        canvas.drawRightString(left + width, y - para.leading, contact)
+        draw_line(canvas, end, y - para.leading, contact, align="left" if style.rtl else "right", **mirrored)
     # Else the clinic is in the header too; its footer copy gives way when the line has no room for both.
     elif contact and fits_beside(text, contact, para, width):
-        canvas.drawRightString(left + width, y, contact)
+        draw_line(canvas, end, y, contact, align="left" if style.rtl else "right", **mirrored)
 
 
 def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, page_h: float) -> None:
@@ -139,7 +157,8 @@ def draw_draft_band(canvas: Canvas, style: PdfStyle, text: str, page_w: float, p
     canvas.rect(-1, bottom, page_w + 2, band["height"], stroke=1, fill=1)  # past the edges: no side borders
     canvas.setFillColor(para.textColor)
     canvas.setFont(para.fontName, para.fontSize)
-    canvas.drawCentredString(page_w / 2, bottom + (band["height"] - para.fontSize * 0.7) / 2, text)
+    y = bottom + (band["height"] - para.fontSize * 0.7) / 2
+    draw_line(canvas, page_w / 2, y, text, para.fontName, para.fontSize, typeface_of(para), "center", style.rtl)
     canvas.restoreState()
 
 
@@ -197,13 +216,17 @@ class BrandBar(Flowable):
         super().__init__()
         self.brand, self.style, self.width = brand, style, width
         para = style.para("page_brand")
-        align = TA_LEFT if style.sheet["page"]["brand_align"] == "left" else TA_RIGHT
+        # Flush with where a line starts (brand_align: left), or at the far side; mirrored right to left.
+        at_start = style.sheet["page"]["brand_align"] == "left"
+        align = TA_LEFT if at_start != style.rtl else TA_RIGHT
         lines = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
         looks = [
             ParagraphStyle(f"page_brand-{n}", parent=para, alignment=align, textColor=style.color("accent"))
             for n in range(2)
         ]
-        looks[0].fontName = font_name("bold")
+        for look in looks:  # a copied style keeps reportlab's attributes only: the typeface chain goes too
+            look.handouts_typeface = typeface_of(para)
+        looks[0].fontName = font_name("bold", typeface_of(para))
         self.logo_node: Node | None = None
         nodes: list[Node | None] = [None] * 3
         if tags is not None:
@@ -240,13 +263,15 @@ class BrandBar(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         tagger = tagger_of(canvas)
+        rtl = self.style.rtl  # the logo stands where a line starts: at the right of a right-to-left page
         if self.brand.logo:
             image = ImageReader(str(self.brand.logo))
             iw, ih = image.getSize()
             h = self.logo_w * ih / iw
+            x = self.width - self.logo_w if rtl else 0
             with _marked(canvas, tagger, self.logo_node):
-                canvas.drawImage(image, 0, self.height - h - (self.logo_h - h) / 2, self.logo_w, h, mask="auto")
-        x = self.width - self._text_width()
+                canvas.drawImage(image, x, self.height - h - (self.logo_h - h) / 2, self.logo_w, h, mask="auto")
+        x = 0 if rtl else self.width - self._text_width()
         y = self.height
         for line in self.lines:
             _, h = line.wrap(self._text_width(), self.height)

@@ -17,7 +17,6 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import ir
 from handouts.builders.context import BuildContext
-from handouts.builders.measure import text_width
 from handouts.builders.pdf.blocks import HANDLERS, kept_lines, last_words_together, markup
 from handouts.builders.pdf.flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf.furniture import (
@@ -26,14 +25,17 @@ from handouts.builders.pdf.furniture import (
     draw_footer,
     draw_rule,
     draw_running_header,
-    face_of,
     fitted_title,
     footer_lines,
     footer_text,
     timestamp,
+    typeface_of,
+    width_in,
 )
+from handouts.builders.pdf.lines import draw_line
+from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Tagger, end_page, start_page, tagged
+from handouts.builders.pdf.tags import Marked, Tagger, end_page, marks_in, start_page
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -46,6 +48,7 @@ class Options:
     last_height: float = 0.0
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
     mark_over: int = 0  # a draft: mark every page after this one as over the page budget
+    credit: float = 0.0  # points added to page 1's first column: as if that much text were cut (overflow_problem)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Placement:
     height: float
     section: str
     whole: bool = False  # a box kept whole: a column must be at least this tall to hold it
+    at: Location | None = None  # where the block it starts was written in the topic, when known
+    kind: str = ""  # "box" or "figure" for a block that moves on whole rather than split, else ""
 
 
 @dataclass
@@ -75,6 +80,8 @@ class Layout:
         self.page_w, self.page_h = context.variant.page_size(context.paper)
         self.page = page = style.sheet["page"]
         self.margins = (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"])
+        if style.rtl:  # a right-to-left page is the mirror image: its margins and columns swap sides
+            self.margins = (page["margin_top"], page["margin_left"], page["margin_bottom"], page["margin_right"])
         self.columns = page["columns"]
         self.gap = page["column_gap"]
         self.width = self.page_w - self.margins[1] - self.margins[3]
@@ -90,6 +97,9 @@ class Layout:
         self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
         self.labels = context.labels
         self.tags = Tagger()
+        # Each block written in the topic, with the structure elements made for it: where they were drawn is
+        # where the block landed (read after the pages are drawn, whatever moved or split).
+        self.anchored: list[tuple[Location, list[Any]]] = []
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -118,7 +128,7 @@ class Layout:
             height = min(height or full, full)
             return [
                 Frame(
-                    left + i * (self.column_w + self.gap),
+                    left + (self.columns - 1 - i if self.style.rtl else i) * (self.column_w + self.gap),
                     bottom + self.footer_h + full - height,  # a shorter frame hangs from the top of the body
                     self.column_w,
                     height,
@@ -139,7 +149,15 @@ class Layout:
             self.page_h - top - bottom - self.footer_h - later_h,
         )
         last = self.options.last_height or None
-        return _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
+        frames = _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
+        if self.options.credit:
+            # A measure, never drawn: the first column reaches below the page, as if that much text were cut.
+            for first in (frames.first[0], frames.first_last[0]):
+                first._y1 -= self.options.credit
+                first._height += self.options.credit
+                first._geom()
+                first._reset()
+        return frames
 
     def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
@@ -168,13 +186,8 @@ class Layout:
 
     def _footer_text(self, page: int, total: int) -> str:
         para = self.style.para("page_footer")
-        face = face_of(para.fontName)
         return footer_text(
-            self.context.labels,
-            self.context.meta,
-            page,
-            total,
-            lambda line: text_width(line, para.fontSize, face) <= self.width,
+            self.context.labels, self.context.meta, page, total, lambda line: width_in(line, para) <= self.width
         )
 
     def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
@@ -211,10 +224,30 @@ class Layout:
         handler = HANDLERS.get(type(block))
         if handler is None:
             raise BuildError(f"the PDF builder cannot draw {type(block).__name__}")
-        return handler(self, block, width)
+        siblings = self.tags.open_element.kids
+        first = len(siblings)
+        made = handler(self, block, width)
+        at = getattr(block, "at", None)
+        if at is not None:
+            self.anchored.append((at, siblings[first:]))
+            for flowable in made:  # the innermost block's place wins: a box's own text keeps the box's
+                for part in (flowable, *getattr(flowable, "_content", ())):
+                    if getattr(part, "_handouts_at", None) is None:
+                        part._handouts_at = at
+        return made
+
+    def landed(self) -> list[tuple[Location, int]]:
+        """Return each block of the topic with the first page it was drawn on, in the document's order."""
+        found = []
+        for at, elements in self.anchored:
+            pages = [mark.page for element in elements for mark in marks_in(element)]
+            if pages:
+                found.append((at, min(pages)))
+        return found
 
     def render(self) -> tuple[bytes, int]:
         self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
+        self.anchored = []
         self.header = self._header_first()
         frames = self._frames(sum(h for _, h in self.header))
         buffer = io.BytesIO()
@@ -256,7 +289,8 @@ class Layout:
             if section is None:
                 section = self.placed[-1].section if self.placed else ""
             whole = isinstance(flowable, KeepWhole)
-            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
+            at, kind = _origin_of(flowable)
+            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole, at, kind))
 
         # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
         doc.afterFlowable = record
@@ -292,9 +326,12 @@ class Layout:
             canvas.setFillColor(self.style.color("urgent_bg"))
             canvas.rect(6, self.page_h - 6 - 3 * para.leading, self.page_w - 12, 3 * para.leading, fill=1, stroke=1)
             canvas.setFillColor(colour)
-            canvas.setFont(font_name("bold"), para.fontSize * 1.3)
+            bold, size, rtl = font_name("bold", self.style.typeface), para.fontSize * 1.3, self.style.rtl
+            canvas.setFont(bold, size)
             text = self.context.labels["draft_overflow"].format(pages=self.context.variant.max_pages)
-            canvas.drawString(self.margins[3], self.page_h - 6 - 2 * para.leading, text)
+            x = self.page_w - self.margins[1] if rtl else self.margins[3]
+            y = self.page_h - 6 - 2 * para.leading
+            draw_line(canvas, x, y, text, bold, size, typeface_of(para), "right" if rtl else "left", rtl)
         canvas.restoreState()
 
     def too_tall_problem(self) -> Problem:
@@ -345,6 +382,18 @@ def _flowing(flowable: Flowable, gap: float) -> Flowable:
     return flowable
 
 
+def _origin_of(flowable: Flowable) -> tuple[Location | None, str]:
+    """Return where the block a laid-out flowable starts was written, and "box" or "figure" when that block moves
+    on whole rather than split (a box kept whole, a picture)."""
+    inner = getattr(flowable, "content", None) or getattr(flowable, "head", None) or getattr(flowable, "table", None)
+    at = getattr(flowable, "_handouts_at", None) or getattr(inner, "_handouts_at", None)
+    if isinstance(flowable, KeepWhole):
+        return at, "box"
+    if isinstance(flowable, Marked) or isinstance(inner, Marked):
+        return at, "figure"
+    return at, ""
+
+
 def _part_label(block: ir.Block) -> str:
     """Return how a message names the part of the document `block` is: a topic section by its heading, a part
     the template adds (the back matter, the contact box, the disclaimer) marked as the template's."""
@@ -380,7 +429,7 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["initialFontName"] = font_name("regular")
+            kwargs["initialFontName"] = font_name("regular", layout.style.typeface)
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = timestamp(epoch)
             self.setViewerPreference("DisplayDocTitle", "true")
@@ -412,7 +461,7 @@ def _first_words(flowable: Flowable) -> str:
     pending: list = [flowable]
     while pending:
         item = pending.pop(0)
-        if isinstance(item, Paragraph):
+        if isinstance(item, Paragraph) or hasattr(item, "getPlainText"):
             text = item.getPlainText()
             return text if len(text) <= 40 else text[:40] + "..."
         if isinstance(item, Table):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reportlab.lib import colors
@@ -10,7 +11,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from handouts.content.brand import Brand
-from handouts.fonts import font_name
+from handouts.fonts import Typeface, font_name, register_typeface
+from handouts.fonts.scripts import BREAK_ANYWHERE, ScriptFonts, fonts_for
 from handouts.formats.pdf import PAGE_STYLES
 from handouts.formats.style import resolve_colour, resolve_paragraph_styles
 
@@ -25,6 +27,13 @@ class PdfStyle:
     sheet: dict[str, Any]
     brand: Brand
     scale: float
+    fonts: ScriptFonts = field(default_factory=lambda: fonts_for("Latn"))  # the output's script and typefaces
+    rtl: bool = False  # the output's language is written right to left: its pages are mirrored
+
+    @cached_property
+    def typeface(self) -> Typeface:
+        """Return the typeface the output's text is set in, with the fallbacks that draw what it lacks."""
+        return self.fonts.pdf()
 
     def color(self, name: str) -> colors.Color:
         """Return the colour `name` names: #RRGGBB, brand.primary / brand.secondary, or a palette entry."""
@@ -36,6 +45,37 @@ class PdfStyle:
     def group(self, name: str) -> dict[str, Any]:
         return self.sheet.get(name, {})
 
+    def in_language(self, base: ParagraphStyle, script: str, rtl: bool) -> ParagraphStyle:
+        """Return `base` for a paragraph in another language than the output's (a tagline): set in that
+        language's typeface, its lines broken and run as that script's are."""
+        typeface = self.fonts.pdf(script)
+        register_typeface(typeface.alone())
+        face = base.fontName.split("-", 1)[1] if "-" in base.fontName else "regular"
+        wrap = line_wrap(script, rtl)
+        room = hanging_room(wrap, base.fontSize) - hanging_room(base.wordWrap, base.fontSize)
+        style = ParagraphStyle(
+            f"{base.name}-{script}{'-rtl' if rtl else ''}",
+            parent=base,
+            fontName=font_name(face, typeface),
+            bulletFontName=font_name(face, typeface),
+            wordWrap=wrap,
+            rightIndent=base.rightIndent + room,  # a Chinese tagline's hanging room, none for the others
+        )
+        style.handouts_typeface = typeface
+        return style
+
+
+def hanging_room(wrap: str | None, size: float) -> float:
+    """Return the room kept at the end of a Chinese line: reportlab hangs a full stop or comma that may not start
+    a line past the line's end, and this keeps it inside the column (ragged-right lines lose nothing to it)."""
+    return size if wrap == "CJK" else 0.0
+
+
+def line_wrap(script: str, rtl: bool) -> str | None:
+    """Return the reportlab wordWrap of a script: CJK breaks anywhere, RTL marks a right-to-left paragraph (set by
+    paragraphs.py, never by reportlab), None breaks at spaces."""
+    return "CJK" if script in BREAK_ANYWHERE else "RTL" if rtl else None
+
 
 def make_pdf_style(
     sheet: dict[str, Any],
@@ -45,14 +85,18 @@ def make_pdf_style(
     spacing: float = 1.0,
     tight: bool = False,
     hyphenation: str = "",
+    fonts: ScriptFonts | None = None,
+    rtl: bool = False,
 ) -> PdfStyle:
     """Return reportlab paragraph styles for `sheet`, body sizes times `scale` but never under `floor`, and the
     space around paragraphs times `spacing` as well; `tight` sets lines closer, as the sheet's `tighten` allows;
-    `hyphenation` names the Pyphen patterns the text (not the page furniture) is hyphenated with."""
+    `hyphenation` names the Pyphen patterns the text (not the page furniture) is hyphenated with; `fonts` are the
+    output's typefaces by script, its own script first, and `rtl` says its lines run right to left."""
     tighten = sheet["tighten"]
     resolved = resolve_paragraph_styles(sheet["paragraphs"])  # parents were checked when the sheet was loaded
     allow_italic = sheet["allow_italic"]
-    style = PdfStyle({}, sheet, brand, scale)
+    style = PdfStyle({}, sheet, brand, scale, fonts or fonts_for("Latn"), rtl)
+    typeface, wrap = style.typeface, line_wrap(style.fonts.script, rtl)
     for name, spec in resolved.items():
         size = spec.get("size", 11)
         if not name.startswith(PAGE_STYLES):
@@ -62,7 +106,7 @@ def make_pdf_style(
             face = {"italic": "regular", "bold-italic": "bold"}.get(face, face)
         style.paragraphs[name] = ParagraphStyle(
             name,
-            fontName=font_name(face),
+            fontName=font_name(face, typeface),
             fontSize=size,
             leading=size * _leading(spec.get("leading", 1.25), tighten if tight else None),
             textColor=style.color(spec.get("color", "text")),
@@ -71,15 +115,18 @@ def make_pdf_style(
             spaceAfter=spec.get("space_after", 0) * scale * spacing,
             alignment=_ALIGN[spec.get("align", "left")],
             leftIndent=spec.get("indent", 0),
+            rightIndent=hanging_room(wrap, size),
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=True,
-            bulletFontName=font_name(face),
+            bulletFontName=font_name(face, typeface),
             bulletFontSize=size,
             keepWithNext=name.startswith("h") or name in ("caption", "question"),
             hyphenationLang="" if name.startswith(PAGE_STYLES) else hyphenation,
             hyphenationMinWordLength=sheet["hyphenate_min_word"],
+            wordWrap=wrap,
         )
+        style.paragraphs[name].handouts_typeface = typeface  # the chain its paragraphs fall back along
     return style
 
 

@@ -56,6 +56,7 @@ class Node:
     alt: str = ""
     attributes: dict[str, str] = field(default_factory=dict)  # /A: Scope of a TH, ListNumbering of an L
     link: Node | None = None  # the Link element its link annotations belong to, when it is itself inside one
+    lang: str = ""  # /Lang: the language of an element in another language than the document's (a tagline)
     contents: str = ""  # a Link's words: what its annotations say they are (/Contents)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Node:
@@ -77,14 +78,19 @@ class Tagger:
         self.root = Node("Document")
         self._open: list[Node] = [self.root]
         self._next_mcid: dict[int, int] = defaultdict(int)
-        self._drawn: set[int] = set()
+        # Each flowable drawn, kept alive by id: a bare set of ids let a flowable made later (a paragraph's piece
+        # split on a later page) get the id of one drawn and freed before it, and be taken for a repeat: its words
+        # became an artifact, left out of the tags, in some builds and not others (the address reuse depends on
+        # what the process did before), so the same inputs made different bytes.
+        self._drawn: dict[int, object] = {}
         self._depth = 0
         self.last_heading = 1  # the title is the one H1
 
     # ----- the tree, while flowables are made -----------------------------------------------------------------
-    def add(self, role: str, alt: str = "", **attributes: str) -> Node:
-        """Return a new element of `role` appended to the open element."""
-        node = Node(role, alt=alt, attributes=attributes)
+    def add(self, role: str, alt: str = "", lang: str = "", **attributes: str) -> Node:
+        """Return a new element of `role` appended to the open element (in language `lang` when it is not the
+        document's)."""
+        node = Node(role, alt=alt, attributes=attributes, lang=lang)
         self._open[-1].kids.append(node)
         if role[:1] == "H" and role[1:].isdigit():
             self.last_heading = int(role[1:])
@@ -100,13 +106,18 @@ class Tagger:
         finally:
             self._open.pop()
 
+    @property
+    def open_element(self) -> Node:
+        """Return the element new elements are appended to."""
+        return self._open[-1]
+
     # ----- marked content, while pages are drawn --------------------------------------------------------------
     def claim(self, drawn: object) -> bool:
         """Return True the first time `drawn` is drawn outside other tagged content: its content is tagged then.
         A second drawing (a table header repeated on the next page) stays an artifact."""
-        if self._depth or id(drawn) in self._drawn:
+        if self._depth or self._drawn.get(id(drawn)) is drawn:
             return False
-        self._drawn.add(id(drawn))
+        self._drawn[id(drawn)] = drawn
         return True
 
     def begin(self, canvas: Canvas, node: Node) -> str:
@@ -140,6 +151,15 @@ class Tagger:
             node.link.kids.extend(links)
         elif links:
             node.kids.append(Node("Link", kids=list(links)))
+
+
+def marks_in(element: Node | MarkedContent | LinkAnnotation) -> list[MarkedContent]:
+    """Return the marked content drawn for `element` and everything inside it."""
+    if isinstance(element, MarkedContent):
+        return [element]
+    if isinstance(element, LinkAnnotation):
+        return []
+    return [mark for kid in element.kids for mark in marks_in(kid)]
 
 
 def start_page(canvas: Canvas) -> None:
@@ -290,13 +310,16 @@ def _words_of(markup: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", markup))
 
 
-def tagged(text: str, style: Any, node: Node | None, **kwargs: Any) -> TaggedParagraph:
-    """Return a paragraph of markup `text` in `style` whose content belongs to `node`."""
+def tagged(
+    text: str, style: Any, node: Node | None, kind: type[TaggedParagraph] | None = None, **kwargs: Any
+) -> TaggedParagraph:
+    """Return a paragraph (a TaggedParagraph, or `kind` of one) of markup `text` in `style` whose content belongs
+    to `node`."""
     links = [(unescape(url, {"&quot;": '"'}), _words_of(inner)) for url, inner in _LINK.findall(text)]
     if links:  # a mark where each link's words start and end, where the drawing can begin and end its element
         text = text.replace("<a href=", f'<onDraw name="{LINK_MARK}" label="start"/><a href=')
         text = text.replace("</a>", f'</a><onDraw name="{LINK_MARK}" label="end"/>')
-    para = TaggedParagraph(text, style, **kwargs)
+    para = (kind or TaggedParagraph)(text, style, **kwargs)
     para.node = node
     para.text = ParagraphText(SourceText.of(para), links)
     return para

@@ -80,6 +80,8 @@ class _TreeWriter:
         element.K = kids
         if node.alt:
             element.Alt = String(node.alt)
+        if node.lang:
+            element.Lang = String(node.lang)
         owners: dict[str, Dictionary] = {}
         for key, value in node.attributes.items():
             owner = owners.setdefault(OWNERS[key], Dictionary(O=Name(f"/{OWNERS[key]}")))

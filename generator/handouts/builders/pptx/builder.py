@@ -18,7 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 
 from handouts import ir
-from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.context import BuildContext, BuildResult, Landing
 from handouts.builders.pptx.content import BODY_HANDLERS, Panel, Picture, Unit, body_items
 from handouts.builders.pptx.fit import (
     NO_BREAK,
@@ -63,6 +63,7 @@ class PptxBuilder:
         template = context.brand.file("pptx_template")
         prs = Presentation(str(template)) if template else Presentation()
         look = DeckStyle(context.variant.style, context, built_in=template is None)
+        look.measure_every_script(deck_text(deck))
         if look.built_in:
             prs.slide_width = emu(look.sheet["slide"]["width"])
             prs.slide_height = emu(look.sheet["slide"]["height"])
@@ -74,14 +75,19 @@ class PptxBuilder:
         writer.choose_title_size(parts)
         parts = [piece for part in parts for piece in writer.rows_too_tall(part)]
         writer.choose_body_size(parts)
+        landed: list[Landing] = []
         for part in parts:
+            # The blocks of a part land on the first slide it adds (a long part continues on more).
+            first = len(prs.slides) + 1
             writer.write(part)
+            title = ir.plain(part.source.title)
+            landed += [Landing(at, first, title) for at in _places(part.source.blocks) if len(prs.slides) >= first]
         writer.finish()
         meta, labels = context.meta, context.labels
         comments = labels.format("document_comments", version=meta["version"], date=labels.date(meta["reviewed"]))
         author = context.brand.name or ", ".join(meta["authors"])
         set_core_properties(prs, ir.plain(deck.title), author, meta, comments, context.epoch)
-        return BuildResult(deck_bytes(prs, context.epoch), len(prs.slides))
+        return BuildResult(deck_bytes(prs, context.epoch), len(prs.slides), landed=tuple(landed))
 
 
 class _DeckWriter(DeckLayout):
@@ -178,7 +184,8 @@ class _DeckWriter(DeckLayout):
     def _title_icon(self, slide: Any, name: str, title: Box, text: str) -> None:
         size = self._icon_size()
         color = self.look.color("title")
-        left = title.left - size - self.width * self.look.geometry("column_gap") / 2
+        gap = self.width * self.look.geometry("column_gap") / 2
+        left = title.right + gap if self.look.rtl else title.left - size - gap
         top = title.bottom - size - INSETS.bottom
         dpi = float(self.look.sheet["figure"]["dpi"])
         picture = slide.shapes.add_picture(icon_png(name, color, size, dpi), emu(left), emu(top), emu(size), emu(size))
@@ -328,7 +335,8 @@ class _DeckWriter(DeckLayout):
             pad = float(self.look.sheet["panel"]["padding"]) + border
             dpi = float(self.look.sheet["figure"]["dpi"])
             png = icon_png(name, self.look.resolve(look["accent"]), icon, dpi)
-            picture = slide.shapes.add_picture(png, emu(box.left + pad), emu(box.top + pad), emu(icon), emu(icon))
+            left = box.right - pad - icon if self.look.rtl else box.left + pad
+            picture = slide.shapes.add_picture(png, emu(left), emu(box.top + pad), emu(icon), emu(icon))
             picture.name = f"Icon: {name}"
             # The level reads from the box's first words (its level word or its heading); the icon repeats them.
             set_description(picture, "")
@@ -384,6 +392,27 @@ class _DeckWriter(DeckLayout):
                 self.furniture.decorate(new)
 
 
+def _places(blocks: tuple[Any, ...]) -> list[Any]:
+    """Return where each block inside `blocks` (boxes and their contents included) was written in the topic."""
+    found = []
+    for block in blocks:
+        if getattr(block, "at", None) is not None:
+            found.append(block.at)
+        found += _places(getattr(block, "blocks", ()))
+    return found
+
+
+def deck_text(deck: ir.Deck) -> str:
+    """Return every word the deck says, to tell which scripts' typefaces it is measured with."""
+    found = [ir.plain(deck.title)]
+    for slide in deck.slides:
+        found += [ir.plain(slide.title), ir.plain(slide.subtitle)]
+        found += [item.text for item in body_items(tuple(b for b in slide.blocks if not isinstance(b, ir.Table)))]
+        for table in (b for b in slide.blocks if isinstance(b, ir.Table)):
+            found += [ir.plain(cell) for row in (table.header, *table.rows) for cell in row]
+    return "".join(found)
+
+
 def remove_body(slide: Any) -> None:
     """Remove the body placeholders of `slide` (a slide of pictures or a table has no text body)."""
     for shape in list(slide.placeholders):
@@ -409,6 +438,8 @@ def draw_table(
     total = fit.header_height + sum(heights)
     shape = slide.shapes.add_table(len(rows) + 1, len(header), emu(box.left), emu(box.top), emu(box.width), emu(total))
     table = shape.table
+    if style.rtl:  # PowerPoint sets the first column at the right, as a right-to-left reader starts
+        table._tbl.tblPr.set("rtl", "1")
     for index, width in enumerate(fit.widths):
         table.columns[index].width = emu(width)
     table.rows[0].height = emu(fit.header_height)

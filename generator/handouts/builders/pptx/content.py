@@ -58,7 +58,8 @@ def body_items(blocks: tuple[ir.Block, ...]) -> list[BodyItem]:
 
 
 def _paragraph(block: ir.Paragraph) -> list[Shown]:
-    return [BodyItem(ir.plain(block.spans), bullet=False, bold=all(s.bold for s in block.spans))]
+    bold = all(s.bold for s in block.spans)
+    return [BodyItem(ir.plain(block.spans), bullet=False, bold=bold, language=block.language)]
 
 
 def _list(block: ir.ListBlock) -> list[Shown]:

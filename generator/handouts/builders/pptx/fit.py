@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from handouts.builders.measure import column_widths, text_width, words_of, wrap_lines
-from handouts.fonts import Typeface, line_height_em
+from handouts.fonts import Typeface, line_height_em, text_line_height_em
 
 WIDTH_SAFETY = 1.06  # measure text this much wider than the font says
 HEIGHT_SAFETY = 1.04  # and boxes this much fuller
@@ -61,6 +61,7 @@ class BodyItem:
     bold: bool = False
     number: int = 0
     color: str = ""  # #RRGGBB, or empty for the frame's text colour (not measured: colour takes no room)
+    language: str = ""  # a paragraph in another language than the deck's (a tagline): its language tag
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ class BodyMetrics:
     def line_height(self) -> float:
         return self.size * line_height_em("regular", self.font)
 
+    def line_height_of(self, text: str) -> float:
+        """Return the height of a line of `text`: its tallest font's (a Chinese line is taller than a Latin one)."""
+        return self.size * text_line_height_em(text, "regular", self.font)
+
 
 @lru_cache(maxsize=1 << 16)
 def lines_of(text: str, width: float, size: float, font: Typeface, bold: bool = False) -> int:
@@ -117,7 +122,7 @@ def body_height(
     inner = width - insets.left - insets.right
     total = insets.top + insets.bottom
     for number, item in enumerate(items):
-        total += item_lines(item, inner, metrics) * metrics.line_height
+        total += item_lines(item, inner, metrics) * metrics.line_height_of(item.text)
         if number:
             total += metrics.space_before
     return total * HEIGHT_SAFETY
@@ -325,7 +330,7 @@ def largest_size(fits: Callable[[float], bool], size: float, min_size: float) ->
 def title_height(text: str, width: float, size: float, font: Typeface, insets: Insets = Insets()) -> float:
     """Return the height a bold title of `text` needs in a box `width` points wide."""
     lines = lines_of(text, width - insets.left - insets.right, size, font, bold=True)
-    return (lines * size * line_height_em("bold", font) + insets.top + insets.bottom) * HEIGHT_SAFETY
+    return (lines * size * text_line_height_em(text, "bold", font) + insets.top + insets.bottom) * HEIGHT_SAFETY
 
 
 def shorten(text: str, suffix: str, fits: Callable[[str], bool]) -> str:
@@ -386,7 +391,8 @@ def row_height(cells: list[str], widths: list[float], size: float, font: Typefac
         lines_of(cell, width - pad.left - pad.right, size, font, bold)
         for cell, width in zip(cells, widths, strict=True)
     )
-    return (tallest * size * line_height_em("regular", font) + pad.top + pad.bottom) * HEIGHT_SAFETY
+    line = max(text_line_height_em(cell, "regular", font) for cell in cells) if cells else 1.0
+    return (tallest * size * line + pad.top + pad.bottom) * HEIGHT_SAFETY
 
 
 def fit_table(

@@ -7,7 +7,7 @@ The measuring itself (wrapping with the slide typeface's metrics) is fit.py's; d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from handouts import ir
@@ -30,7 +30,7 @@ from handouts.builders.pptx.fit import (
 from handouts.builders.pptx.template import BODY_TYPES
 from handouts.builders.pptx.xml import INSETS, RunLook, pt
 from handouts.errors import BuildError, InputError
-from handouts.fonts import line_height_em, slide_typeface
+from handouts.fonts import covered_characters, line_height_em, slide_typeface
 from handouts.formats.style import resolve_colour
 from handouts.icons import NAMES as ICON_NAMES
 
@@ -43,7 +43,11 @@ class DeckStyle:
 
     def __init__(self, sheet: dict[str, Any], context: BuildContext, built_in: bool) -> None:
         self.sheet, self.brand, self.built_in = sheet, context.brand, built_in
-        self.font = slide_typeface(str(sheet["font"]))
+        self.fonts = context.fonts
+        self.rtl = context.language.rtl  # a right-to-left deck: icons stand at the right of what they mark
+        # Measured with the twin of the typeface the deck names, and with its script's twin for the characters
+        # the Latin one lacks (PowerPoint draws a Chinese character in the East Asian typeface the run names).
+        self.font = context.fonts.slide_measure(slide_typeface(str(sheet["font"])), everything=False)
         typeface = str(sheet["font"])
         self.runs = RunLook(
             language=context.labels.run_language,
@@ -52,7 +56,16 @@ class DeckStyle:
             bullet_color=self.brand.primary,
             bullet_typeface=typeface if built_in else TEMPLATE_BULLET_FONT,
             font=self.font,
+            fonts=context.fonts,
         )
+
+    def measure_every_script(self, text: str) -> None:
+        """Measure with every script's twin when `text` (all the deck says) holds characters the deck's own
+        typefaces lack: taglines in other languages."""
+        covered = covered_characters(self.font)
+        if any(ord(ch) not in covered for ch in text if not ch.isspace()):
+            self.font = self.fonts.slide_measure(self.font.alone(), everything=True)
+            self.runs = replace(self.runs, font=self.font)
 
     def size(self, key: str) -> float:
         return float(self.sheet[key])
@@ -114,7 +127,7 @@ class DeckLayout:
         if icon:
             # The section's icon stands at the title's left; the title moves over to make room.
             shift = self._icon_size() + self.width * self.look.geometry("column_gap") / 2
-            box = Box(box.left + shift, box.top, box.width - shift, box.height)
+            box = Box(box.left + (0 if self.look.rtl else shift), box.top, box.width - shift, box.height)
         return box
 
     def _icon_size(self) -> float:
@@ -234,7 +247,10 @@ class DeckLayout:
         panel = self.look.sheet["panel"]
         pad = float(panel["padding"]) + float(panel["border_width"])
         icon = size * float(panel["icon_size"])
-        return Insets(left=pad + icon + float(panel["padding"]), right=pad, top=pad, bottom=pad)
+        beside = pad + icon + float(panel["padding"])  # the text starts past the icon, at the side lines start
+        if self.look.rtl:
+            return Insets(left=pad, right=beside, top=pad, bottom=pad)
+        return Insets(left=beside, right=pad, top=pad, bottom=pad)
 
     def _panel_items(self, panel: Panel) -> list[BodyItem]:
         accent = self.look.resolve(self.look.callout(panel.kind)["accent"])
@@ -296,7 +312,10 @@ class DeckLayout:
         share = float(self.look.sheet["figure"][part.pictures[0].size])
         gap = self.width * self.look.geometry("column_gap")
         picture_width = area.width * share
-        text = Box(area.left, area.top, area.width - picture_width - gap, area.height)
+        text_width = area.width - picture_width - gap
+        # The text where lines start, the picture beside it: on a right-to-left slide the text is at the right.
+        text_left = area.right - text_width if self.look.rtl else area.left
+        text = Box(text_left, area.top, text_width, area.height)
         count = page_count(
             units,
             lambda page: self._page_height(page, text.width, size),
@@ -305,7 +324,8 @@ class DeckLayout:
         )
         if count > 1:
             return None
-        return text, Box(area.right - picture_width, area.top, picture_width, area.height)
+        picture_left = area.left if self.look.rtl else area.right - picture_width
+        return text, Box(picture_left, area.top, picture_width, area.height)
 
     def _slides_needed(self, part: Part, size: float) -> int:
         _, _, units = self._first_title(part)

@@ -1,137 +1,26 @@
 """A clinic's PowerPoint template is untrusted input: its zip package is checked before python-pptx opens it.
 
-Refused, each with the part or link it is about:
-* macros and ActiveX controls (vbaProject.bin, macro-enabled content types, ppt/activeX/): code that would be
-  copied into every deck;
-* external relationships (pictures, linked objects, links to file:, http:, javascript: ...): a deck must not
-  fetch anything or point at a file on someone's disk. Only hyperlinks to https:, mailto: and tel: addresses are
-  kept, the same rule as for every link in an output. They are refused rather than stripped: a stripped picture
-  would leave a hole in every slide of every deck, where a refusal names what to fix once, in the template;
-* parts (or a package) larger than any real template needs, and parts compressed so well that they can only be
-  zip bombs, read from the zip directory before anything is inflated.
-The relationship parts are parsed with entities and network access off.
+The rules are every Office template's (builders/ooxml.py): macros and ActiveX controls, external relationships
+but https, mailto and tel hyperlinks, and parts (or a package) larger than a template needs or compressed like a
+zip bomb are refused, each with the part or link it is about, read without inflating anything first.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from lxml import etree
+from handouts.builders.ooxml import OfficeProgram
+from handouts.builders.ooxml import package_problems as office_package_problems
 
-from handouts.errors import InputError
-from handouts.files.inputfiles import MAX_INPUT_BYTES, open_input
-
-MAX_PARTS = 2_000
-MAX_PART_BYTES = 64 * 1024 * 1024  # inflated; a template's largest part is a picture of a few megabytes
-MAX_TOTAL_BYTES = 256 * 1024 * 1024  # inflated, every part together
-MAX_RATIO = 100  # XML compresses some 10:1; a part inflating more than 100-fold is built to be a bomb
-RATIO_FROM_BYTES = 1024 * 1024  # small parts may compress well without harm
-MAX_RELS_BYTES = 2 * 1024 * 1024
-_MACRO_TYPE = re.compile(r"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
-_SAFE_LINK = re.compile(r"(https://|mailto:|tel:)", re.IGNORECASE)
-_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-_REPAIR = "save it again from PowerPoint as a PowerPoint Presentation (.pptx)"
-_HINTS = {
-    "size": "save it again from PowerPoint with its pictures compressed (File > Compress Pictures)",
-    "code": "save it from PowerPoint as a PowerPoint Presentation (.pptx), not a macro-enabled one",
-    "link": "embed the picture or object instead of linking it, or remove the link, then save the template again",
-    "hyperlink": "point the link at an https:// address, or remove it, then save the template again",
-    "file": _REPAIR,
-}
+POWERPOINT = OfficeProgram(
+    "PowerPoint",
+    "a PowerPoint Presentation (.pptx)",
+    "deck",
+    ("ppt/activex/",),
+    code_hint="save it from PowerPoint as a PowerPoint Presentation (.pptx), not a macro-enabled one",
+)
 
 
 def package_problems(template: Path) -> list[tuple[str, str]]:
     """Return what is wrong with the template's package as (sentence, hint) pairs; [] when it may be used."""
-    try:
-        with open_input(template) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_INPUT_BYTES:
-                return [(f"is {size:,} bytes, more than {MAX_INPUT_BYTES:,}", _HINTS["size"])]
-            with zipfile.ZipFile(handle) as package:
-                sizes = [(p, _HINTS["size"]) for p in _sizes(package)]
-                return sizes or [
-                    *((p, _HINTS["code"]) for p in _code(package)),
-                    *_external_links(package),
-                ]
-    except InputError as exc:
-        return [(exc.problems[0].message.replace("cannot read the file", "cannot be read"), exc.problems[0].hint)]
-    except zipfile.BadZipFile:
-        return [("is not a PowerPoint file (it is not a zip package)", _REPAIR)]
-    except OSError as exc:
-        return [(f"cannot be read ({exc.strerror or exc})", _REPAIR)]
-
-
-def _sizes(package: zipfile.ZipFile) -> list[str]:
-    """Return the size problems of the package, read from its directory without inflating anything."""
-    members = package.infolist()
-    if len(members) > MAX_PARTS:
-        return [f"has {len(members):,} parts, more than the {MAX_PARTS:,} a template may have"]
-    problems = []
-    for info in members:
-        if info.file_size > MAX_PART_BYTES:
-            problems.append(f"has a part of {info.file_size:,} bytes ({info.filename}), more than {MAX_PART_BYTES:,}")
-        elif info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            problems.append(f"has a part compressed {ratio:,} to 1 ({info.filename}), as only a zip bomb is")
-    total = sum(info.file_size for info in members)
-    if not problems and total > MAX_TOTAL_BYTES:
-        problems.append(f"inflates to {total:,} bytes, more than {MAX_TOTAL_BYTES:,}")
-    return problems
-
-
-def _code(package: zipfile.ZipFile) -> list[str]:
-    """Return a problem for macros or ActiveX controls in the package."""
-    names = package.namelist()
-    found = [n for n in names if PurePosixPath(n).name.lower() in ("vbaproject.bin", "vbadata.xml")]
-    found += [n for n in names if n.lower().startswith("ppt/activex/")][:1]
-    if "[Content_Types].xml" in names:
-        types = _xml(package, "[Content_Types].xml")
-        if types is not None:
-            content_types = {el.get("ContentType", "") for el in types}
-            found += sorted(t for t in content_types if _MACRO_TYPE.search(t))
-    if not found:
-        return []
-    return [f"holds macros or ActiveX controls ({', '.join(found[:3])}), code that would go into every deck"]
-
-
-def _external_links(package: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """Return a problem and its hint for every external relationship but an https, mailto or tel hyperlink."""
-    problems = []
-    for name in sorted(n for n in package.namelist() if n.endswith(".rels")):
-        rels = _xml(package, name)
-        if rels is None:
-            continue
-        for rel in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
-            if rel.get("TargetMode") != "External":
-                continue
-            kind = rel.get("Type", "").rsplit("/", 1)[-1]
-            target = rel.get("Target", "")
-            if kind == "hyperlink" and _SAFE_LINK.match(target):
-                continue
-            shown = target if len(target) <= 80 else target[:80] + "..."
-            what = "has a link to" if kind == "hyperlink" else f"links to an outside {kind or 'resource'}"
-            hint = _HINTS["hyperlink" if kind == "hyperlink" else "link"]
-            problems.append((f"{what} '{shown}' ({_part_of(name)})", hint))
-    return problems
-
-
-def _part_of(rels_name: str) -> str:
-    """Return the part a relationships part belongs to: ppt/slides/_rels/slide1.xml.rels -> ppt/slides/slide1.xml."""
-    path = PurePosixPath(rels_name)
-    return str(path.parent.parent / path.name.removesuffix(".rels")) if path.parent.name == "_rels" else rels_name
-
-
-def _xml(package: zipfile.ZipFile, name: str) -> etree._Element | None:
-    """Return the parsed XML part `name`, or None when it is too large or not XML (python-pptx then refuses it)."""
-    if package.getinfo(name).file_size > MAX_RELS_BYTES:
-        return None
-    try:
-        return etree.fromstring(package.read(name), _PARSER)
-    except etree.XMLSyntaxError:
-        return None
+    return office_package_problems(template, POWERPOINT)

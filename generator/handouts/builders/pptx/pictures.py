@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from handouts.builders.svg import natural_size, svg_drawing
+from handouts.content.svgcheck import read_svg_text
 from handouts.icons import icon_svg
 
 POINTS_PER_INCH = 72.0
@@ -28,7 +29,7 @@ def picture_file(path: Path, width: float, height: float, dpi: float) -> io.Byte
     """Return what python-pptx should insert for `path` shown `width` x `height` points: PNG bytes or the file."""
     if path.suffix.lower() != ".svg":
         return str(path)
-    return io.BytesIO(_svg_png(path.read_text(encoding="utf-8"), round(width * dpi / POINTS_PER_INCH)))
+    return io.BytesIO(_svg_png(read_svg_text(path.read_bytes()), round(width * dpi / POINTS_PER_INCH)))
 
 
 def icon_png(name: str, color: str, size: float, dpi: float) -> io.BytesIO:

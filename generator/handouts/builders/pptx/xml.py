@@ -22,6 +22,8 @@ from pptx.util import Emu
 
 from handouts.builders.pptx.fit import BodyItem, BodyMetrics, Insets
 from handouts.fonts import Typeface
+from handouts.fonts.scripts import ScriptFonts
+from handouts.languages import parse_language, phone_numbers
 
 EMU_PER_PT = 12700
 INSETS = Insets()
@@ -49,9 +51,13 @@ class RunLook:
     bullet_color: str
     bullet_typeface: str
     font: Typeface
+    # The deck's typefaces by script: a run in an East Asian or a complex (right-to-left) script names the one
+    # PowerPoint draws that script's characters with (<a:ea>, <a:cs>), a typeface every clinic PC has.
+    fonts: ScriptFonts | None = None
 
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+_MIRRORED = {"left": "right", "right": "left"}
 
 
 def fill(
@@ -80,31 +86,65 @@ def fill(
     metrics = BodyMetrics(size, look.font, spacing)
     paragraphs = []
     for number, item in enumerate(items):
-        props = _run_props(look, size, item.bold, item.color or color or look.text_color)
+        props = _run_props(look, size, item.bold, item.color or color or look.text_color, item.language)
+        rtl = parse_language(item.language or look.language).rtl
         # A line break written in the content stays a line break inside the same paragraph.
         runs = f"<a:br>{props}</a:br>".join(
-            f"<a:r>{props}<a:t>{escape(line)}</a:t></a:r>" for line in item.text.split("\n")
+            f"<a:r>{props}<a:t>{escape(_ltr_numbers(line) if rtl else line)}</a:t></a:r>"
+            for line in item.text.split("\n")
         )
         before = 0 if number == 0 else round(metrics.space_before * 100)
-        paragraphs.append(f"<a:p>{_paragraph_props(item, metrics, look, before, align)}{runs}</a:p>")
+        paragraphs.append(f"<a:p>{_paragraph_props(item, metrics, look, before, align, rtl)}{runs}</a:p>")
     for paragraph in etree.fromstring(f'<t xmlns:a="{_A}">{"".join(paragraphs) or "<a:p/>"}</t>'):
         body.append(paragraph)
 
 
-def _run_props(look: RunLook, size: float, bold: bool, color: str | None) -> str:
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK: invisible, a strong left-to-right character
+
+
+def _ltr_numbers(text: str) -> str:
+    """Return right-to-left text with each phone number between left-to-right marks, so PowerPoint shows its
+    digit groups in their order (the bidirectional algorithm would turn them around after an Arabic word)."""
+    for start, end in reversed(phone_numbers(text)):
+        text = f"{text[:start]}{LRM}{text[start:end]}{LRM}{text[end:]}"
+    return text
+
+
+def _run_props(look: RunLook, size: float, bold: bool, color: str | None, language: str = "") -> str:
+    tag = language or look.language
+    script = _script_font(look, tag)
+    # PowerPoint writes the editing language beside the East Asian or complex one it types in.
+    alt = ' altLang="en-US"' if script else ""
     return (
-        f'<a:rPr lang="{escape(look.language)}" sz="{round(size * 100)}" b="{"1" if bold else "0"}" dirty="0">'
+        f'<a:rPr lang="{escape(tag)}"{alt} sz="{round(size * 100)}" b="{"1" if bold else "0"}" dirty="0">'
         + (f'<a:solidFill><a:srgbClr val="{color.lstrip("#").upper()}"/></a:solidFill>' if color else "")
         + (f'<a:latin typeface="{escape(look.typeface)}"/>' if look.typeface else "")
+        + script
         + "</a:rPr>"
     )
 
 
-def _paragraph_props(item: BodyItem, metrics: BodyMetrics, look: RunLook, space_before: int, align: str) -> str:
-    """Return the pPr of a body paragraph: single spacing, space above, and a bullet, a step number or none."""
+def _script_font(look: RunLook, tag: str) -> str:
+    """Return the <a:ea> or <a:cs> element naming the typeface of the run's script ('' for a Latin script)."""
+    if look.fonts is None:
+        return ""
+    face = look.fonts.face(parse_language(tag).script)
+    if face is None or face.slide_slot == "latin":
+        return ""
+    return f'<a:{face.slide_slot} typeface="{escape(face.slide_name)}"/>'
+
+
+def _paragraph_props(
+    item: BodyItem, metrics: BodyMetrics, look: RunLook, space_before: int, align: str, rtl: bool = False
+) -> str:
+    """Return the pPr of a body paragraph: single spacing, space above, and a bullet, a step number or none; a
+    right-to-left paragraph says so (rtl="1") and starts at the right, bullets and numbers at the right too."""
     spacing = f'<a:lnSpc><a:spcPct val="100000"/></a:lnSpc><a:spcBef><a:spcPts val="{space_before}"/></a:spcBef>'
     spacing += '<a:spcAft><a:spcPts val="0"/></a:spcAft>'
     aligned = f' algn="{_ALIGN[align]}"' if align else ""
+    if rtl:
+        aligned = f' algn="{_ALIGN[_MIRRORED.get(align, align) or "right"]}" rtl="1"'
+
     if not (item.bullet or item.number):
         return f'<a:pPr marL="0" indent="0"{aligned}>{spacing}<a:buNone/></a:pPr>'
     indent = round(metrics.indent_of(item) * EMU_PER_PT)

@@ -22,10 +22,11 @@ from handouts.checks.literacy.locate import (
 )
 from handouts.checks.literacy.printed import Passage, Printed, read_output
 from handouts.checks.literacy.readability import Sentence, measure, reading_level, sentence_score, split_sentences
+from handouts.checks.literacy.scripts import Applicability, applicability
 from handouts.checks.literacy.terms import TermList, is_explained, load_terms, matches_term
 from handouts.content.audience import audience_view
 from handouts.content.model import CITATION, Topic, iter_texts
-from handouts.errors import BuildError, Location
+from handouts.errors import BuildError, InputError, Location
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.source.schema import Text
@@ -118,7 +119,7 @@ def _render(project: Project, target: Target, view: dict[str, Any]) -> tuple[Any
 
     try:
         return render_ir(project, target, view=view)[0], True
-    except BuildError:
+    except (BuildError, InputError):
         if not any("[@" in text for text in iter_texts(view)):
             raise
     # The text cites references the output has no list for: the build fails on that, and the literacy check
@@ -158,20 +159,33 @@ class _Scorer:
         return self.variant.literacy
 
     def score(self, card: OutputCard) -> None:
+        applies = applicability(self.language)
         sentences = [
-            (measure(CITATION_NUMBERS.sub("", text), self.language), passage)
+            (self._measure(CITATION_NUMBERS.sub("", text), applies), passage)
             for passage in self.printed.passages
             if passage.role == "body"
             for text in split_sentences(passage.text)
         ]
         self._reading_level(card, sentences)
-        self._sentence_length(card, sentences)
+        if applies.words:
+            card.sentences = {"note": applies.words}
+        else:
+            self._sentence_length(card, sentences)
         if self.settings.medical_terms:
-            self._medical_terms(card)
+            if applies.terms:
+                card.terms = {"note": applies.terms}
+            else:
+                self._medical_terms(card)
         if self.settings.max_list_items:
             self._lists(card)
         for item in self.settings.pemat:
             getattr(self, f"_pemat_{item}")(card)
+
+    def _measure(self, text: str, applies: Applicability) -> Sentence:
+        """Return a sentence counted as the language allows: words and syllables, words only, or nothing."""
+        if not applies.syllables:
+            return measure(text, self.language)
+        return Sentence(text, 0 if applies.words else len(text.split()), 0, 0)
 
     def _where(self, sentence: Sentence, passage: Passage) -> Location | None:
         return self.index.locate(sentence.text, passage.at)
@@ -180,6 +194,9 @@ class _Scorer:
         limit = self.settings.reading_limit(self.language)
         if limit is None:
             card.reading = {"formula": None, "note": f"no reading_level set for the language '{self.language}'"}
+            return
+        if applicability(self.language).syllables:
+            card.reading = {"formula": None, "note": applicability(self.language).syllables}
             return
         formula = FORMULAS[limit.formula]
         level = reading_level([s for s, _ in sentences], limit.formula, self.language)
@@ -251,7 +268,7 @@ class _Scorer:
         glossary = self.view["glossary"]
         in_glossary: dict[str, bool] = {}
         for term in first:
-            entries = [e for e in glossary if matches_term(str(e["term"]), term)]
+            entries = [e for e in glossary if _glossary_explains(e, term, self.terms)]
             if entries:
                 in_glossary[term] = any(plain_source(e["meaning"]) in printed_text for e in entries)
         unexplained = [t for t in first if t not in explained and not in_glossary.get(t)]
@@ -383,3 +400,12 @@ class _Scorer:
 
 
 assert all(hasattr(_Scorer, f"_pemat_{item}") for item in PEMAT_ITEMS), "every PEMAT item needs its check"
+
+
+def _glossary_explains(entry: dict[str, Any], term: str, terms: TermList) -> bool:
+    """Return True when a glossary entry explains `term`: its term is the term or holds it ("Low blood sugar
+    (hypoglycemia)"), or its meaning starts with it, the medical name of the plain words the entry is about."""
+    if matches_term(str(entry["term"]), term) or any(t == term for _, _, t in terms.find(str(entry["term"]))):
+        return True
+    opening = terms.find(str(entry["meaning"]))
+    return bool(opening) and opening[0][0] == 0 and opening[0][2] == term

@@ -25,7 +25,8 @@ MIN_WORDS_FOR_LEVEL = 100
 MIN_SENTENCES_FOR_SMOG = 30
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "dr.", "mr.", "mrs.", "ms.", "vs.", "no.", "approx.", "st.", "sr.", "sra.", "dra."}
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# Sentence ends: Latin marks, and the Arabic question mark and full-width Chinese ones.
+_END = re.compile(r"[.!?…؟。！？]+[\"'”’)\]]*(?=\s)")
 _OPENERS = "¿¡\"“‘'(["
 
 
@@ -60,12 +61,18 @@ def split_sentences(text: str) -> list[str]:
         for match in _END.finditer(line):
             last_word = line[start : match.end()].rsplit(" ", 1)[-1].lower()
             following = line[match.end() :].lstrip().lstrip(_OPENERS)[:1]
-            if last_word in _ABBREVIATIONS or not following or not (following.isupper() or following.isdigit()):
+            if last_word in _ABBREVIATIONS or not following or not _starts_sentence(following):
                 continue
             found.append(line[start : match.end()].strip())
             start = match.end()
         found.append(line[start:].strip())
     return [s for s in found if any(ch.isalnum() for ch in s)]
+
+
+def _starts_sentence(ch: str) -> bool:
+    """Return True when `ch` may begin a sentence: a capital, a digit, or a letter of a script without capitals
+    (Arabic, Korean), where a full stop before any letter ends the sentence."""
+    return ch.isupper() or ch.isdigit() or (ch.isalpha() and not ch.islower())
 
 
 def measure(text: str, language: str) -> Sentence:

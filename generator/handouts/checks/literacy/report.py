@@ -115,8 +115,13 @@ def _rows(output: OutputCard) -> list[tuple[str, str]]:
         rows.append(("reading level", reading["note"]))
     sentences = output.sentences
     limit = f" (at most {sentences['limit']}): {sentences['over']} over" if sentences.get("limit") else ""
-    rows.append(("words per sentence", f"{sentences['average']} average, longest {sentences['longest']}{limit}"))
-    if output.terms:
+    if "note" in sentences:
+        rows.append(("words per sentence", sentences["note"]))
+    elif sentences:
+        rows.append(("words per sentence", f"{sentences['average']} average, longest {sentences['longest']}{limit}"))
+    if "note" in output.terms:
+        rows.append(("medical terms", output.terms["note"]))
+    elif output.terms:
         unexplained = output.terms["unexplained"]
         rows.append(
             (

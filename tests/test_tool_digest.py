@@ -1,0 +1,44 @@
+"""The tool's part of every output's key is its code and the files it draws with, not its version: each commit
+has a version of its own (setuptools-scm), and one that changes no code must rebuild nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import handouts
+import pytest
+from handouts.files import digests
+
+
+def digest_of(package: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(handouts, "__file__", str(package / "__init__.py"))
+    digests.tool_digest.cache_clear()
+    digests.file_digest.cache_clear()
+    return digests.tool_digest()
+
+
+def test_a_new_version_with_the_same_code_keeps_the_digest_and_new_code_changes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "handouts"
+    shutil.copytree(Path(handouts.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "_version.py").write_text('__version__ = "0.2.dev1+gaaaaaaa"\n', encoding="utf-8")
+    try:
+        first = digest_of(package, monkeypatch)
+        (package / "_version.py").write_text('__version__ = "0.2.dev2+gbbbbbbb"\n', encoding="utf-8")
+        monkeypatch.setattr(handouts, "__version__", "0.2.dev2+gbbbbbbb")
+        assert digest_of(package, monkeypatch) == first, "a version alone must not rebuild every output"
+        (package / "_data" / "docs").mkdir(parents=True)
+        (package / "_data" / "docs" / "index.html").write_text("<p>the manual</p>", encoding="utf-8")
+        assert digest_of(package, monkeypatch) == first, "the manual makes no output"
+        builder = package / "builders" / "pdf" / "furniture.py"
+        builder.write_text(builder.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+        changed = digest_of(package, monkeypatch)
+        assert changed != first, "a changed builder rebuilds"
+        icon = package / "icons" / "heart.svg"
+        icon.write_bytes(icon.read_bytes() + b"\n")
+        assert digest_of(package, monkeypatch) != changed, "a changed icon is drawn differently: it rebuilds"
+    finally:
+        monkeypatch.undo()
+        digests.tool_digest.cache_clear()
