@@ -40,9 +40,11 @@ class Reading:
     tables: list[list[str]] = field(default_factory=list)  # each table's cell texts
 
 
-def read_words(path: Path) -> Reading:
-    """Return what a reader following the tags of the PDF at `path` reads."""
-    texts, _ = marked_text(path)
+def read_words(path: Path, texts: dict[tuple[int, int], str] | None = None) -> Reading:
+    """Return what a reader following the tags of the PDF at `path` reads (`texts`: each marked-content sequence's
+    text, where a reader that knows /ActualText gives them, as for right-to-left lines)."""
+    if texts is None:
+        texts, _ = marked_text(path)
     with pikepdf.open(path) as pdf:
         root = read_structure(pdf).root
     assert root is not None, f"{path.name} is not tagged"
