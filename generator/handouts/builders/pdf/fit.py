@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handouts import ir
 from handouts.builders.context import BuildContext, Room
@@ -175,6 +175,11 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     tight = attempt(low, spacing=spacing, tight=True)
     if tight.fits(budget):
         return tight
+    # A box moved on whole can leave the foot of a column empty: rather than not fit, the boxes continue in the
+    # next column where one ends, as a box taller than a column always does.
+    split = attempt(low, Options(split_boxes=True), spacing, True)
+    if split.fits(budget):
+        return split
     raise _overflow(floor, attempt, (spacing, True))
 
 
@@ -261,7 +266,9 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
         room = before - (1 - MAX_EMPTY) * layout.column_height(pages - 1)
         moved = min(MIN_LAST_FILL * column - sum(fill), room)
         tail = (
-            attempt(best.scale, Options(keep_tail=sum(fill) + moved), best.spacing, best.tight) if moved > 0 else None
+            attempt(best.scale, replace(layout.options, keep_tail=sum(fill) + moved), best.spacing, best.tight)
+            if moved > 0
+            else None
         )
         left = tail.layout.column_fill(pages - 1) if tail else []
         if (
@@ -294,7 +301,7 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
             if not heights:
                 break
             height = heights.pop(0)
-            options = Options(last_page=pages, last_height=height, keep_tail=layout.options.keep_tail)
+            options = replace(layout.options, last_page=pages, last_height=height)
             trial = attempt(best.scale, options, best.spacing, best.tight)
             if trial.pages == pages:
                 return trial

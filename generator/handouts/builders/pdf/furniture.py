@@ -232,7 +232,7 @@ class BrandBar(Flowable):
         if tags is not None:
             with tags.group("Div"):
                 if brand.logo:
-                    self.logo_node = tags.add("Figure", alt=brand.logo_alt or brand.name)
+                    self.logo_node = tags.add("Figure", alt=brand.logo_alt_in(labels.language))
                 nodes = [tags.add("P") if line else None for line in lines]
         self.lines = [
             tagged(escape(line), looks[min(number, 1)], node)

@@ -49,6 +49,7 @@ class Options:
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
     mark_over: int = 0  # a draft: mark every page after this one as over the page budget
     credit: float = 0.0  # points added to page 1's first column: as if that much text were cut (overflow_problem)
+    split_boxes: bool = False  # boxes split where a column ends rather than move on whole: a last resort to fit
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Layout:
             for flowable in flowables:
                 flowable._handouts_section = label
             story.extend(flowables)
-        gap = self.column_heights[1] * MAX_GAP
+        gap = 0.0 if self.options.split_boxes else self.column_heights[1] * MAX_GAP
         story = [_flowing(f, gap) for f in story]
         story = keep_with_next(story, kept_lines(self.style))
         if self.options.keep_tail:

@@ -28,6 +28,7 @@ from reportlab.platypus import Flowable, ListFlowable, Paragraph
 from reportlab.platypus.flowables import BulletDrawer
 
 from handouts.builders.pdf.flow import at_top_of_frame, items_apart, list_items_split
+from handouts.builders.pdf.hyphens import plain_text, soften_hyphens
 from handouts.builders.pdf.lineends import SourceText, mark_line_ends
 
 
@@ -279,6 +280,7 @@ class TaggedParagraph(Paragraph):
         pieces = super().split(availWidth, availHeight)
         for piece in pieces:
             piece.node, piece.text, piece.label_node = self.node, self.text, self.label_node
+            piece.plain_text = plain_text(self)  # where the layout broke a word, compared with the words
         return pieces
 
     def beginText(self, x: float, y: float) -> Any:
@@ -288,8 +290,10 @@ class TaggedParagraph(Paragraph):
         return tx
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        if self.text is not None:
+        if self.text is not None:  # each line ends as its text does: a space, or a soft hyphen (lineends.py)
             mark_line_ends(self, self.text.source)
+        else:
+            soften_hyphens(self)  # a word broken by the layout stays one word in the tagged text (hyphens.py)
         if canvas.getNamedCB(LINK_MARK) is None:
             canvas.setNamedCB(LINK_MARK, _link_mark)
         tagger = tagger_of(canvas)
