@@ -3,7 +3,7 @@ heading and list (the tags say; pdfplumber says where each line is), and where t
 
 A finding is a fault of ACB's large-print guidance that reportlab's widow and orphan control does not prevent:
 a heading at the foot of a column with fewer lines of what follows than the style keeps with it, one line of a
-paragraph or one item of a list alone at a column's foot or top.
+paragraph or one item of a list alone at a column's foot or top; and a heading whose last line is one word.
 """
 
 from __future__ import annotations
@@ -118,7 +118,20 @@ def flow_findings(path: Path, column_of: Callable[[int, float], int], keep_lines
     for element in root.walk():
         if element.role == "L":
             findings += _list_findings(element, lines)
+        elif element.role in HEADINGS | {"H1"} and id(element) in lines:
+            findings += _one_word_last_line(lines[id(element)])
     return findings
+
+
+def _one_word_last_line(own: Lines) -> list[FlowFinding]:
+    """Return a finding when a heading (or the title) of three words or more wraps to a last line of one word."""
+    printed = [line for place in own.places for line in sorted(own.by_place[place], key=lambda line: line.top)]
+    words = sum(len(line.text.split()) for line in printed)
+    if len(printed) > 1 and words >= 3 and len(printed[-1].text.split()) == 1:
+        page = own.places[-1][0] + 1
+        text = " / ".join(line.text for line in printed)
+        return [FlowFinding(page, "heading ends in a line of one word", repr(text))]
+    return []
 
 
 def _heading_findings(

@@ -61,7 +61,8 @@ def _findings(folder: Path) -> list[str]:
 def test_the_b12_pages_are_laid_out_well(built: Path) -> None:
     for brand in ("", "riverside", "lakeview"):
         folder = built / brand / "b12-neuropathy"
-        assert len(list(folder.rglob("*.pdf"))) >= 14 and _findings(folder) == []  # both languages, every paper
+        pdfs = list(folder.rglob("*.pdf"))  # English in every variant and paper; Spanish large print and leaflet
+        assert len(pdfs) >= 12 and {p.parent.name for p in pdfs} >= {"b12-neuropathy", "es"} and _findings(folder) == []
 
 
 def test_other_topics_are_laid_out_well(other_topics: Path) -> None:
@@ -398,3 +399,32 @@ def test_a_block_that_misses_a_column_foot_by_a_few_points_does_not_leave_it_emp
     pdf.write_bytes(result.data)
     assert result.pages >= 6  # long enough to have pages before the last
     assert check_pdf(pdf, VARIANTS["patient-handout-large"]) == []
+
+
+def _headings_topic(path: Path) -> None:
+    """Write a topic whose section headings, of 3 to 16 words, wrap in every way a line can end."""
+    topic = yaml.safe_load((FIXTURES / "topics" / "minimal.yaml").read_text(encoding="utf-8"))
+    words = "Check your feet and your shoes every day for cuts blisters or red spots after a walk".split()  # noqa: SIM905
+    topic["sections"] = [
+        {"id": f"part-{n}", "heading": " ".join(words[:n]).capitalize(), "blocks": [{"paragraph": "Look closely."}]}
+        for n in range(3, len(words) + 1)
+    ]
+    path.write_text(yaml.safe_dump(topic, sort_keys=False), encoding="utf-8")
+
+
+def test_a_heading_never_ends_in_a_line_of_one_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headings keep their last two words together, and the layout checker finds one that does not."""
+    from handouts.builders.pdf import blocks
+
+    path = tmp_path / "minimal.yaml"
+    _headings_topic(path)
+    variant = VARIANTS["patient-handout-large"]
+
+    def findings() -> list[Finding]:
+        pdf = tmp_path / "large.pdf"
+        pdf.write_bytes(build_output(Project(ROOT), Target.of(path, variant, paper="letter")).data)
+        return [f for f in check_pdf(pdf, variant) if f.kind == "heading ends in a line of one word"]
+
+    assert findings() == []
+    monkeypatch.setattr(blocks, "last_words_together", lambda spans: spans)  # as headings were set before
+    assert findings(), "no heading of the topic wraps to one word: the test shows nothing"

@@ -369,12 +369,19 @@ def _references(layout: BlockLayout, block: ir.References, width: float) -> list
                 # The whole entry links to the source, so the printed text stays exactly the reference.
                 text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
             items.append(ListItem(_item(layout, text, style), value=entry.number))
+    # The indent holds the widest number ("12.") and a space: a two-digit number never touches its entry's words.
+    face = face_of(reference.fontName)
+    widest = max(
+        (text_width(f"{e.number}.", reference.fontSize, face, layout.style.typeface) for e in block.entries),
+        default=0.0,
+    )
+    indent = max(reference.leftIndent, widest + reference.fontSize * 0.4)
     return [
         LabelledList(
             items,
             bulletType="1",
             bulletFormat="%s.",
-            leftIndent=reference.leftIndent,
+            leftIndent=indent,
             bulletFontName=reference.fontName,
             bulletFontSize=reference.fontSize,
             bulletColor=reference.textColor,

@@ -237,6 +237,8 @@ class PaddedTable(Table):
             parts = super()._splitRows(availHeight, doInRowSplit)
         if parts and all(_empty(cell) for cell in parts[0]._cellvalues[-1]):
             return []  # a row split whose first part holds nothing (its content refused to split here) is none
+        if parts and any(_ends_in_heading(cell) for cell in parts[0]._cellvalues[-1]):
+            return []  # a box's heading (its label) never ends a column without what it introduces
         return parts
 
 
@@ -247,6 +249,17 @@ def _gap_between(first: Any, second: Any) -> float:
         if isinstance(before, list | tuple) and before and isinstance(after, list | tuple) and after:
             gaps.append(max(float(before[-1].getSpaceAfter()), float(after[0].getSpaceBefore())))
     return max(gaps)
+
+
+def _ends_in_heading(cell: Any) -> bool:
+    """Return True when the content of a table cell ends in a flowable kept with what follows it (a heading)."""
+    if not isinstance(cell, list | tuple) or not cell:
+        return False
+    last = cell[-1]
+    if isinstance(last, Table) and getattr(last, "_cellvalues", None):  # a box's icon beside its words
+        return any(_ends_in_heading(inner) for inner in last._cellvalues[-1])
+    keep = getattr(last, "getKeepWithNext", None)  # a paragraph's comes from its style (headings keep with next)
+    return bool(keep() if callable(keep) else getattr(last, "keepWithNext", False))
 
 
 def _empty(cell: Any) -> bool:
