@@ -2,22 +2,39 @@
 numbers: the variant's margins and columns say where text may go; where it went is read from the PDF.
 
 It finds what a designer would not leave on a page: a column or page mostly empty before the last page, an
-unbalanced last page, a last page holding only a few lines, a heading as the last line of a column, boxes that
-touch each other or text that touches a box, text outside the margins or above the running header's rule.
+unbalanced last page, a last page holding only a few lines (or, for a variant that fills its sheet, one not
+nearly full), a heading as the last line of a column, boxes that touch each other or text that touches a box,
+text outside the margins or above the running header's rule.
+
+From the tags it also reads which lines belong to which paragraph, heading and list (flow_findings): a heading
+at a column's foot with fewer lines of what it introduces than the style keeps with it (`page.keep_lines`), a
+line of a paragraph alone at a column's foot or top (an orphan or a widow), and a list item alone at a column's
+foot or top. These are the faults of ACB's large-print guidance, and they are checked in every variant.
+
+The thresholds, as shares of a column's height:
+- MAX_EMPTY: a column of any page but the last may be at most 40% empty.
+- MIN_LAST_FILL: the last page holds at least 15% of a column.
+- MIN_FILLED_SHEET: a variant that fills its pages (`fill_page: true`: the folded leaflet) and has more than one
+  leaves at most 25% of its last page empty, unless its body type is already as large as the variant allows
+  (`max_font_size`): then the topic is short for the sides it needs, and the rest of the back is its margin.
+- MAX_LAST_IMBALANCE: the last page's columns differ by at most 30%.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from flow_check import flow_findings
 from handouts.formats.style import resolve_paragraph_styles
 from handouts.templating.variants import Variant
 
 MAX_EMPTY = 0.40  # of a column's height, on every page but the last
+MIN_FILLED_SHEET = 0.75  # every page of a variant that fills its sheet, the last included
 MAX_LAST_IMBALANCE = 0.30  # difference between the last page's columns, of a column's height
 MIN_LAST_FILL = 0.15  # the last page holds at least this share of one column
 MIN_BOX_GAP = 3.0  # points between two boxes, one above the other
@@ -97,6 +114,7 @@ def check_pdf(path: Path, variant: Variant) -> list[Finding]:
     """Return every layout finding in the PDF at `path`, made by `variant`."""
     findings: list[Finding] = []
     headings = heading_sizes(variant)
+    geometries: list[Geometry] = []
     with pdfplumber.open(path) as pdf:
         pages = pdf.pages
         last_fill: list[float] = []
@@ -134,15 +152,30 @@ def check_pdf(path: Path, variant: Variant) -> list[Finding]:
             else:
                 last_fill = fills
             findings += _heading_at_bottom(number, body_chars, bottoms, headings, geo)
+            geometries.append(geo)
         if last_fill and len(pages) > 1 and sum(last_fill) < MIN_LAST_FILL:
             findings.append(Finding(len(pages), "last page nearly empty", f"it holds {sum(last_fill):.0%} of a column"))
+        could_grow = _body_size(pages) < variant.max_font_size - 0.05
+        if last_fill and variant.fill_page and len(pages) > 1 and min(last_fill) < MIN_FILLED_SHEET and could_grow:
+            findings.append(
+                Finding(len(pages), "sheet not filled", " / ".join(f"{f:.0%}" for f in last_fill) + " full")
+            )
         if len(last_fill) > 1 and min(last_fill) > 0.02 and max(last_fill) - min(last_fill) > MAX_LAST_IMBALANCE:
             findings.append(
                 Finding(len(pages), "unbalanced last page", " / ".join(f"{f:.0%}" for f in last_fill) + " full")
             )
         if len(last_fill) > 1 and min(last_fill) <= 0.02 and max(last_fill) > 0.5 and len(pages) > 1:
             findings.append(Finding(len(pages), "unbalanced last page", "one column is empty, the other half full"))
+    keep = int(variant.style["page"]["keep_lines"])
+    for flow in flow_findings(path, lambda page, x: geometries[page].column_of(x), keep):
+        findings.append(Finding(flow.page, flow.kind, flow.detail))
     return findings
+
+
+def _body_size(pages: list[Any]) -> float:
+    """Return the size most of the document's characters are set in: its body text's."""
+    sizes = Counter(round(float(c["size"]), 1) for page in pages for c in page.chars if c["text"].strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
 def _body_top(page: Any, number: int, rules: list[float], variant: Variant, geo: Geometry) -> float:

@@ -40,6 +40,7 @@ class Element:
     kids: list[Element] = field(default_factory=list)
     content: list[tuple[int, int]] = field(default_factory=list)  # (page index, MCID), in order
     annotations: list[Any] = field(default_factory=list)
+    items: list[Element | tuple[int, int]] = field(default_factory=list)  # kids and content, in reading order
 
     def walk(self) -> list[Element]:
         return [self, *(e for kid in self.kids for e in kid.walk())]
@@ -77,16 +78,19 @@ def read_structure(pdf: pikepdf.Pdf) -> Structure:
                     problems.append(f"{role}: marked content {kid} without a page")
                 else:
                     element.content.append((here, int(kid)))
+                    element.items.append(element.content[-1])
             elif kid.get("/Type") == "/MCR":
                 on = pages[kid["/Pg"].objgen] if "/Pg" in kid else here
                 if on is None:
                     problems.append(f"{role}: marked content {int(kid['/MCID'])} without a page")
                 else:
                     element.content.append((on, int(kid["/MCID"])))
+                    element.items.append(element.content[-1])
             elif kid.get("/Type") == "/OBJR":
                 element.annotations.append(kid["/Obj"])
             else:
                 element.kids.append(read(kid, here))
+                element.items.append(element.kids[-1])
         return element
 
     roots = [read(kid, None) for kid in _as_list(tree.get("/K"))]
@@ -248,6 +252,8 @@ def structure_text(path: Path, texts: dict[tuple[int, int], str] | None = None) 
         return own + "".join(text_of(kid) for kid in element.kids)
 
     def walk(element: Element) -> None:
+        if element.role == "Lbl":
+            return  # a list item's number or bullet is drawn by the layout, not written in the text
         if element.role == "Table":
             for kid in element.kids:
                 if kid.role == "Caption":
@@ -263,9 +269,12 @@ def structure_text(path: Path, texts: dict[tuple[int, int], str] | None = None) 
     return [s for s in segments if s[1]]
 
 
-def ir_text(document: ir.Document) -> list[tuple[str, Any]]:
-    """Return the IR's text as `structure_text` segments: what a tagged PDF of `document` must read out."""
+def ir_text(document: ir.Document, front: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    """Return the IR's text as `structure_text` segments: what a tagged PDF of `document` must read out, after the
+    `front` lines the first page adds (the clinic's name, address and phone)."""
     segments: list[tuple[str, Any]] = []
+    for line in front:
+        _append_text(segments, line)
 
     def walk(block: Any) -> None:
         if isinstance(block, ir.Heading | ir.Paragraph):
@@ -282,7 +291,7 @@ def ir_text(document: ir.Document) -> list[tuple[str, Any]]:
                     _append_text(segments, ir.plain(part))
         elif isinstance(block, ir.References):
             for entry in block.entries:
-                _append_text(segments, f"{entry.number}.{entry.text}")
+                _append_text(segments, entry.text)  # its number is the item's label, read apart
         elif isinstance(block, ir.Callout | ir.Section):
             _append_text(segments, getattr(block, "label", ""))
             for inner in block.blocks:
@@ -297,10 +306,14 @@ def ir_text(document: ir.Document) -> list[tuple[str, Any]]:
 
 
 def reading_order_problems(
-    path: Path, document: ir.Document, texts: dict[tuple[int, int], str] | None = None
+    path: Path,
+    document: ir.Document,
+    front: tuple[str, ...] = (),
+    texts: dict[tuple[int, int], str] | None = None,
 ) -> list[str]:
-    """Return how the structure's text differs from the IR's: each text run in order, each table's cells."""
-    read, expected = structure_text(path, texts), ir_text(document)
+    """Return how the structure's text differs from the IR's (after the `front` lines the first page adds): each
+    text run in order, each table's cells."""
+    read, expected = structure_text(path, texts), ir_text(document, front)
     if [kind for kind, _ in read] != [kind for kind, _ in expected]:
         return [f"the structure reads {[k for k, _ in read]}, the IR has {[k for k, _ in expected]}"]
     problems = []

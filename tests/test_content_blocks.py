@@ -168,3 +168,28 @@ def test_a_changed_figure_rebuilds_what_shows_it(project: Path, tmp_path: Path) 
     third = run_cli(*args, "--out", str(out), "--json", cwd=project)
     assert json.loads(third.out)["built"] == 1
     assert ROOT.exists()
+
+
+def test_the_warning_icon_draws_a_warning_sign() -> None:
+    """The `warning` icon is a triangle with an exclamation mark cut out of it, as designed, not a bare "!" (Health
+    Icons' 'warning' is one): its top is narrow, its foot wide, and its middle column holds the mark's gap."""
+    from handouts.builders.pptx.pictures import icon_png
+    from PIL import Image
+
+    image = Image.open(icon_png("warning", "#000000", 48, 144)).convert("RGBA")
+    width, height = image.size
+    alpha = image.getchannel("A")
+
+    def opaque(x: int, y: int) -> bool:
+        value = alpha.getpixel((x, y))
+        return isinstance(value, int | float) and value > 128
+
+    def inked(row: int) -> list[int]:
+        return [x for x in range(width) if opaque(x, row)]
+
+    rows = [y for y in range(height) if inked(y)]
+    top, foot = inked(rows[0] + 2), inked(rows[-1] - 2)
+    assert len(foot) > 0.7 * width and len(top) < 0.25 * len(foot)  # a triangle standing on its base
+    middle = [opaque(width // 2, y) for y in range(rows[0], rows[-1])]
+    gaps = sum(1 for above, below in zip(middle, middle[1:], strict=False) if above and not below)  # noqa: RUF007
+    assert gaps >= 2  # down the middle: ink, the mark's stroke cut out, ink, its dot cut out, ink

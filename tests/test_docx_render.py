@@ -114,7 +114,9 @@ def _build_others(work: Path) -> Path:
 
 
 def test_every_document_opens_in_libreoffice(renders: list[Rendered]) -> None:
-    assert len(renders) >= 18 + 3 + 2 * len(OTHER_TOPICS) - 1
+    # B12's budgeted documents: two variants, two papers, three brands, in English (the Spanish leaves out the
+    # patient handout since issue 23); its large print in two; two a topic of the others.
+    assert len(renders) >= 12 + 3 + 2 * len(OTHER_TOPICS) - 1
     assert [r.document.name for r in renders if r.pdf is None] == []
 
 

@@ -496,3 +496,16 @@ def test_the_gallery_shows_each_page_as_a_phone_does(tmp_path: Path, monkeypatch
     cards = parse(out / "index.html").cards
     assert [card["images"] for card in cards] == [[], []] and [card["items"] for card in cards] == [1, 1]
     assert "<li>Caring for numb feet</li>" in page
+
+
+def test_the_gallery_passes_axe_and_has_a_viewport(browser: Any, tmp_path: Path) -> None:
+    """The gallery page a clinic manager reads is a page like the others: one main landmark, all its content in
+    landmarks (axe's best practices), a viewport for a phone."""
+    out = tmp_path / "out"
+    built = run_cli("build", "--out", str(out), "--topic", "b12-neuropathy", "--only", "patient-handout", "-q")
+    assert built.code == 0, built.err
+    assert run_cli("gallery", "--out", str(out), "-q").code == 0
+    page = out / "index.html"
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page.read_text(encoding="utf-8")
+    violations = axe_violations(browser, page)
+    assert violations == [], "\n".join(f"{v['id']}: {v['help']} {v['nodes']}" for v in violations)

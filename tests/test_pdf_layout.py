@@ -25,19 +25,24 @@ from reportlab.pdfgen.canvas import Canvas
 
 VARIANTS = discover_variants(ROOT / "templates")
 PDF_VARIANTS = sorted(name for name, v in VARIANTS.items() if v.format.name == "pdf")
-TOPICS = ("clinic-visit", "foot-care", "minimal")
+# The test topics: short and long, a Spanish draft (foot-care.es), text made to trip layouts (tricky-text), blocks
+# for some audiences only (audience-mix).
+TOPICS = ("clinic-visit", "foot-care", "minimal", "tricky-text", "audience-mix")
+FILES = {"tricky-text": FIXTURES / "tricky" / "tricky-text.yaml"}
 
 
 @pytest.fixture(scope="module")
 def other_topics(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build every PDF variant of three topics other than B12, neutral and branded; return the output folder."""
+    """Build every PDF variant of the test topics, neutral and branded; return the output folder."""
     project = copy_project(tmp_path_factory.mktemp("layout"))
     for topic in TOPICS:
-        shutil.copy(FIXTURES / "topics" / f"{topic}.yaml", project / "content" / f"{topic}.yaml")
+        source = FILES.get(topic, FIXTURES / "topics" / f"{topic}.yaml")
+        shutil.copy(source, project / "content" / f"{topic}.yaml")
+    shutil.copy(FIXTURES / "topics" / "foot-care.es.yaml", project / "content" / "foot-care.es.yaml")
     shutil.copytree(FIXTURES / "topics" / "figures", project / "content" / "figures", dirs_exist_ok=True)
     out = project / "out"
     args = [arg for name in PDF_VARIANTS for arg in ("--only", name)]
-    topics = [arg for topic in TOPICS for arg in ("--topic", topic)]
+    topics = [f"content/{topic}.yaml" for topic in (*TOPICS, "foot-care.es")]
     result = run_cli("build", *topics, *args, "--brand", "none", "--brand", "riverside", "--out", str(out), cwd=project)
     assert result.code == 0, result.err
     return out
@@ -55,12 +60,15 @@ def _findings(folder: Path) -> list[str]:
 
 
 def test_the_b12_pages_are_laid_out_well(built: Path) -> None:
-    assert _findings(built / "b12-neuropathy") == []
-    assert _findings(built / "riverside" / "b12-neuropathy") == []
+    for brand in ("", "riverside", "lakeview"):
+        folder = built / brand / "b12-neuropathy"
+        pdfs = list(folder.rglob("*.pdf"))  # English in every variant and paper; Spanish large print and leaflet
+        assert len(pdfs) >= 12 and {p.parent.name for p in pdfs} >= {"b12-neuropathy", "es"} and _findings(folder) == []
 
 
 def test_other_topics_are_laid_out_well(other_topics: Path) -> None:
-    assert sorted(p.parent.name for p in other_topics.rglob("*.pdf")) and _findings(other_topics) == []
+    folders = {p.parent.name for p in other_topics.rglob("*.pdf")}
+    assert {*TOPICS, "es"} <= folders and _findings(other_topics) == []
 
 
 def test_every_pdf_variant_and_paper_was_checked(other_topics: Path) -> None:
@@ -280,3 +288,145 @@ def test_the_checker_finds_an_unbalanced_last_page(tmp_path: Path) -> None:
                 canvas.drawString(330, 740 - line * 15, "Right column words.")
 
     assert "unbalanced last page" in _kinds(check_pdf(_bad_pdf(tmp_path, draw), VARIANTS["patient-handout"]))
+
+
+# ----- the flow rules, read through the tags -----------------------------------------------------------------
+def _tagged_pdf(tmp_path: Path, lines: list[tuple[str, str, str, float, float, int]]) -> Path:
+    """Return a tagged two-page Letter PDF: each line is (element key, role, text, x, y, page); lines of one key
+    belong to one element (a paragraph over two pages, say). Elements are children of the Document, in order,
+    except that keys 'Lk' are list items of one list."""
+    from handouts.builders.pdf.tags import Node, Tagger, end_page, start_page
+    from handouts.builders.pdf.ua import add_structure
+
+    tagger = Tagger()
+    nodes: dict[str, Node] = {}
+    lists: Node | None = None
+    for key, role, *_ in lines:
+        if key in nodes:
+            continue
+        if key.startswith("L"):
+            lists = lists or tagger.add("L", ListNumbering="Disc")
+            body = Node("LBody")
+            lists.kids.append(Node("LI", kids=[body]))
+            nodes[key] = body
+        else:
+            nodes[key] = tagger.add(role)
+    out = tmp_path / "tagged.pdf"
+    canvas = Canvas(str(out), pagesize=LETTER)
+    for page in (1, 2):
+        start_page(canvas)
+        for line in lines:
+            key, role, text, x, y, on = line
+            if on != page:
+                continue
+            canvas.setFont(
+                "Helvetica-Bold" if role.startswith("H") else "Helvetica", 15 if role.startswith("H") else 12
+            )
+            with tagger.marking(canvas, nodes[key], line):  # each line drawn once: its own content
+                canvas.drawString(x, y, text)
+        end_page(canvas)
+        canvas.showPage()
+    canvas.save()
+    out.write_bytes(add_structure(out.read_bytes(), tagger, "Test", "en", 0))
+    return out
+
+
+def _column_of_text(
+    top: float, count: int, key: str = "P1", page: int = 1
+) -> list[tuple[str, str, str, float, float, int]]:
+    return [(key, "P", f"Line {n} of the paragraph in the left column.", 50, top - n * 15, page) for n in range(count)]
+
+
+def test_the_checker_finds_a_lone_line_at_a_columns_foot_and_top(tmp_path: Path) -> None:
+    lines = [
+        *_column_of_text(740, 43, "P0"),
+        ("P1", "P", "The first line of a paragraph, alone at the foot.", 50, 740 - 43 * 15, 1),
+        *_column_of_text(740, 3, "P1", page=2),
+        ("P2", "P", "A paragraph after it.", 50, 680, 2),
+    ]
+    kinds = _kinds(check_pdf(_tagged_pdf(tmp_path, lines), VARIANTS["patient-handout-large"]))
+    assert "lone line at a column's foot" in kinds
+    widow = [*_column_of_text(740, 44, "P1"), ("P1", "P", "The last line, alone at the top.", 50, 740, 2)]
+    kinds = _kinds(check_pdf(_tagged_pdf(tmp_path, widow), VARIANTS["patient-handout-large"]))
+    assert "lone line at a column's top" in kinds
+
+
+def test_the_checker_finds_a_heading_with_too_few_lines_after_it(tmp_path: Path) -> None:
+    lines = [
+        *_column_of_text(740, 40, "P0"),
+        ("H", "H2", "A heading near the foot", 50, 740 - 40 * 15, 1),
+        *_column_of_text(740 - 42 * 15, 2, "P1"),  # two lines here, the rest of its paragraph on the next page
+        *_column_of_text(740, 4, "P1", page=2),
+    ]
+    findings = check_pdf(_tagged_pdf(tmp_path, lines), VARIANTS["patient-handout-large"])  # keeps three lines
+    assert "heading at a column's foot" in _kinds(findings), findings
+    assert "heading at a column's foot" not in _kinds(
+        check_pdf(_tagged_pdf(tmp_path, lines), VARIANTS["patient-leaflet"])
+    )
+
+
+def test_the_checker_finds_a_lone_list_item(tmp_path: Path) -> None:
+    lines = [
+        *_column_of_text(740, 40, "P0"),
+        *[(f"L{n}", "LBody", f"Item {n} of the list.", 60, 740 - (41 + n) * 15, 1) for n in range(3)],
+        ("L3", "LBody", "The last item, alone at the top.", 60, 740, 2),
+    ]
+    assert "lone list item at a column's top" in _kinds(
+        check_pdf(_tagged_pdf(tmp_path, lines), VARIANTS["patient-handout-large"])
+    )
+
+
+def test_the_checker_finds_a_folded_sheet_with_an_empty_back(tmp_path: Path) -> None:
+    def draw(canvas: Canvas, page: int) -> None:
+        canvas.setFont("Helvetica", 11.5)  # the leaflet's body, under its largest size: it could have grown
+        for line in range(40 if page == 1 else 8):
+            canvas.drawString(40, 560 - line * 14, "Words of the leaflet.")
+
+    path = tmp_path / "leaflet.pdf"
+    canvas = Canvas(str(path), pagesize=(5.5 * 72, 8.5 * 72))
+    for page in (1, 2):
+        draw(canvas, page)
+        canvas.showPage()
+    canvas.save()
+    assert "sheet not filled" in _kinds(check_pdf(path, VARIANTS["patient-leaflet"]))
+
+
+def test_a_block_that_misses_a_column_foot_by_a_few_points_does_not_leave_it_empty(tmp_path: Path) -> None:
+    """A list that may not leave an item alone moves on whole when it misses a column's foot by a few points: the
+    layout is set a little closer rather than leave the column mostly empty (fit._fill_gaps)."""
+    path = tmp_path / "random-topic.yaml"
+    shutil.copy(FIXTURES / "layout" / "list-misses-a-column-foot.yaml", path)
+    result = build_output(Project(ROOT), Target.of(path, VARIANTS["patient-handout-large"], paper="letter"))
+    pdf = tmp_path / "large.pdf"
+    pdf.write_bytes(result.data)
+    assert result.pages >= 6  # long enough to have pages before the last
+    assert check_pdf(pdf, VARIANTS["patient-handout-large"]) == []
+
+
+def _headings_topic(path: Path) -> None:
+    """Write a topic whose section headings, of 3 to 16 words, wrap in every way a line can end."""
+    topic = yaml.safe_load((FIXTURES / "topics" / "minimal.yaml").read_text(encoding="utf-8"))
+    words = "Check your feet and your shoes every day for cuts blisters or red spots after a walk".split()  # noqa: SIM905
+    topic["sections"] = [
+        {"id": f"part-{n}", "heading": " ".join(words[:n]).capitalize(), "blocks": [{"paragraph": "Look closely."}]}
+        for n in range(3, len(words) + 1)
+    ]
+    path.write_text(yaml.safe_dump(topic, sort_keys=False), encoding="utf-8")
+
+
+def test_a_heading_never_ends_in_a_line_of_one_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headings keep their last two words together, and the layout checker finds one that does not."""
+    from handouts.builders.pdf import blocks
+
+    path = tmp_path / "minimal.yaml"
+    _headings_topic(path)
+    variant = VARIANTS["patient-handout-large"]
+
+    def findings() -> list[Finding]:
+        pdf = tmp_path / "large.pdf"
+        pdf.write_bytes(build_output(Project(ROOT), Target.of(path, variant, paper="letter")).data)
+        return [f for f in check_pdf(pdf, variant) if f.kind == "heading ends in a line of one word"]
+
+    assert findings() == []
+    monkeypatch.setattr(blocks, "last_words_together", lambda spans: spans)  # as headings were set before
+    assert findings(), "no heading of the topic wraps to one word: the test shows nothing"

@@ -4,6 +4,7 @@ and reads, in structure order, exactly the IR's text; the checker itself fails o
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,21 @@ import pytest
 from conftest import FIXTURES, ROOT, TOPIC, run_cli, variants_of_format
 from handouts import ir
 from handouts.matrix import Target
-from handouts.pipeline import render_ir
+from handouts.pipeline import brand_named, cached_topic, labels_of, render_ir
 from handouts.project import Project
-from pdf_structure import marked_text, pdf_ua_problems, read_structure, reading_order_problems, structure_text
+from pdf_structure import (
+    Element,
+    marked_text,
+    pdf_ua_problems,
+    read_structure,
+    reading_order_problems,
+    structure_text,
+)
 from reportlab.pdfgen.canvas import Canvas
+from structure_words import Reading, compare, poppler_blocks, read_words, words
 
 FOOT_CARE = FIXTURES / "topics" / "foot-care.yaml"
+FOOT_CARE_ES = FIXTURES / "topics" / "foot-care.es.yaml"  # a Spanish draft: hyphenated two-column text
 TRICKY = FIXTURES / "tricky" / "tricky-text.yaml"
 TOPICS = {"b12-neuropathy": TOPIC, "foot-care": FOOT_CARE, "tricky-text": TRICKY}
 PROJECT = Project(ROOT)
@@ -30,7 +40,7 @@ def outputs(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     """Return each topic's output folder: B12 from the whole build; foot-care and the tricky text built here."""
     folder = tmp_path_factory.mktemp("tagged") / "out"
     only = [arg for name in PDF_VARIANTS for arg in ("--only", name)]
-    result = run_cli("build", str(FOOT_CARE), *only, "--brand", "riverside", "--out", str(folder))
+    result = run_cli("build", str(FOOT_CARE), str(FOOT_CARE_ES), *only, "--brand", "riverside", "--out", str(folder))
     assert result.code == 0, result.err
     apart = folder.parent / "tricky"  # a build of another topic into the same folder would retire these outputs
     tricky = run_cli("build", str(TRICKY), "--only", "patient-handout", "--brand", "none", "--out", str(apart))
@@ -75,27 +85,129 @@ def test_the_structure_reads_the_ir_text_in_order(outputs: dict[str, Any], topic
     for path, target in pdfs_of(outputs, topic):
         document, _ = render_ir(PROJECT, target)
         assert isinstance(document, ir.Document)
-        found = reading_order_problems(path, document)
+        found = reading_order_problems(path, document, clinic_lines(target))
         if found:
             differences[path.name + " " + target.brand] = found
     assert differences == {}
 
 
-def test_the_first_page_reads_title_first_then_the_columns_in_order(outputs: dict[str, Any]) -> None:
+def test_the_first_page_reads_the_clinic_then_the_title_then_the_columns_in_order(outputs: dict[str, Any]) -> None:
     path = outputs["b12-neuropathy"] / "riverside" / "b12-neuropathy" / "patient-handout-letter.pdf"
     with pikepdf.open(path) as pdf:
         root = read_structure(pdf).root
         language = str(pdf.Root.Lang)
     assert root is not None
     roles = [element.role for element in root.walk()]
-    assert roles[:3] == ["Document", "H1", "P"]  # title, subtitle, then the body
+    # The clinic's logo, name, address and phone (the letterhead), the title, the subtitle, then the body.
+    assert roles[:8] == ["Document", "Div", "Figure", "P", "P", "P", "H1", "P"]
     assert language == "en"
     texts, _ = marked_text(path)
-    title = "".join(texts[ref] for ref in root.kids[0].content)
+    title = " ".join("".join(texts[ref] for ref in root.kids[1].content).split())
     assert title == ir.plain(render_ir(PROJECT, _target("patient-handout", "riverside", "letter"))[0].title)
     # The text of the first page, in structure order, starts at the top of the left column and ends in the right.
     first_page = [texts[ref] for element in root.walk() for ref in element.content if ref[0] == 0]
-    assert first_page[0] == title and len(first_page) > 10
+    assert first_page[4].strip() == title and len(first_page) > 10  # after the logo and three lines
+
+
+def clinic_lines(target: Target) -> tuple[str, ...]:
+    """Return the lines of the clinic's details a branded PDF opens with (none for the neutral look)."""
+    brand = brand_named(PROJECT, target.brand)
+    if brand.is_neutral:
+        return ()
+    labels = labels_of(PROJECT, cached_topic(PROJECT, target.topic_path))
+    return (brand.name, brand.address, labels.format("brand_phone", phone=brand.phone))
+
+
+# ----- words as a reader following the tags reads them ----------------------------------------------------------------
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_tags_read_every_word_as_printed_in_every_language(outputs: dict[str, Any], topic: str) -> None:
+    """No words run together where lines wrap, no layout hyphen inside a word, every list label apart from its
+    item: in every PDF of the topic, each of its languages, papers and brands (tests/structure_words.py)."""
+    faults: dict[str, list[str]] = {}
+    read = 0
+    languages = set()
+    for path, target in pdfs_of(outputs, topic):
+        document, _ = render_ir(PROJECT, target)
+        assert isinstance(document, ir.Document)
+        report = compare(read_words(path), document, list(clinic_lines(target)))
+        read += report.read
+        languages.add(target.language or "en")
+        if report.faults:
+            faults[f"{path.relative_to(outputs[topic])}"] = report.faults[:8]
+    assert faults == {}
+    assert read > 200
+    if topic != "tricky-text":
+        assert languages == {"en", "es"}  # the Spanish outputs are hyphenated in two columns
+
+
+def test_the_word_check_finds_joined_words_and_layout_hyphens() -> None:
+    document = ir.Document(
+        (ir.Span("Nerve pain"),),
+        (),
+        (ir.Paragraph((ir.Span("Low B12 can harm the nerves. Pida un análisis de adormecimiento."),)),),
+    )
+    printed = Reading([("P", "Nerve pain"), ("P", "Low B12 can harm thenerves. Pida un análisis de adormeci- miento.")])
+    report = compare(printed, document, [])
+    assert report.joined == ["thenerves."] and report.hyphens == ["adormeci-miento."]
+    soft = "Low B12 can harm the nerves. Pida un análisis de adormeci\u00admiento."
+    whole = Reading([("P", "Nerve pain"), ("P", soft)])
+    assert compare(whole, document, []).faults == []  # a soft hyphen is read as nothing
+    labelled = Reading([*whole.blocks, ("Lbl", "1.")])
+    assert compare(labelled, document, []).labels == ["'1.'"]
+
+
+def test_poppler_reads_the_same_words(outputs: dict[str, Any]) -> None:
+    """poppler's own reading of the tags (`pdfinfo -struct-text`) has the words our walk reads, no more, no fewer."""
+    checked = 0
+    for topic in ("b12-neuropathy", "foot-care"):
+        for path, _ in pdfs_of(outputs, topic)[::3]:
+            blocks = poppler_blocks(path)
+            if blocks is None:
+                pytest.skip("poppler's pdfinfo is not installed")
+            reading = read_words(path)
+            ours = Counter(w for _, text in reading.blocks for w in words(text))
+            ours += Counter(w for table in reading.tables for cell in table for w in words(cell))
+            assert Counter(w for text in blocks for w in words(text)) == ours, path.name
+            checked += 1
+    assert checked >= 4
+
+
+def test_list_labels_links_and_the_clinic_are_tagged(outputs: dict[str, Any]) -> None:
+    path = outputs["b12-neuropathy"] / "riverside" / "b12-neuropathy" / "clinician-onepager-letter.pdf"
+    texts, _ = marked_text(path)
+    with pikepdf.open(path) as pdf:
+        root = read_structure(pdf).root
+    assert root is not None
+
+    def text(element: Element) -> str:
+        return "".join(texts.get(i, "") if isinstance(i, tuple) else text(i) for i in element.items)
+
+    # The one-pager names the clinic in words a reader meets, not only in the page's artifacts.
+    clinic = root.kids[0]
+    assert clinic.role == "Div" and next(text(k) for k in clinic.kids if k.role == "P") == "Riverside Family Health"
+    # Every reference is a list item whose label is its number, and whose body is one Link holding its words
+    # and its annotations, each annotation described by those words.
+    references = [e for e in root.walk() if e.role == "L" and e.attributes.get("ListNumbering") == "Decimal"][-1]
+    items = [kid for kid in references.kids if kid.role == "LI"]
+    document, _ = render_ir(PROJECT, _target("clinician-onepager", "riverside", "letter"))
+    entries = next(b for b in _leaf_blocks(document.blocks) if isinstance(b, ir.References)).entries
+    assert len(items) == len(entries) >= 8
+    for item, entry in zip(items, entries, strict=True):
+        label, body = item.kids[0], item.kids[1]
+        assert (label.role, text(label)) == ("Lbl", f"{entry.number}. ")
+        links = [kid for kid in body.kids if kid.role == "Link"]
+        if not entry.link:  # only https addresses are links (links.py): an http address is printed, not linked
+            assert links == []
+            continue
+        assert len(links) == 1 and links[0].annotations and words(text(links[0])) == words(entry.text)
+        assert {str(a.Contents) for a in links[0].annotations} == {" ".join(words(entry.text))}
+    # A step's number and a bullet are labels too.
+    handout = outputs["b12-neuropathy"] / "b12-neuropathy" / "patient-handout-letter.pdf"
+    with pikepdf.open(handout) as pdf:
+        labels = [e for e in read_structure(pdf).root.walk() if e.role == "Lbl"]  # type: ignore[union-attr]
+    handout_texts, _ = marked_text(handout)
+    said = ["".join(handout_texts[ref] for ref in label.content) for label in labels]
+    assert "1 " in said and "2 " in said and "• " in said
 
 
 def test_figures_and_qr_codes_carry_their_alt_text(outputs: dict[str, Any]) -> None:
@@ -109,6 +221,10 @@ def test_figures_and_qr_codes_carry_their_alt_text(outputs: dict[str, Any]) -> N
     assert len(figures) >= 3 and all(alts)
     links = [element for element in root.walk() if element.role == "Link"]
     assert any(any(kid.role == "Figure" for kid in link.kids) and link.annotations for link in links)
+
+
+def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:
+    return [leaf for b in blocks for leaf in (_leaf_blocks(b.blocks) if isinstance(b, ir.Section) else [b])]
 
 
 def _target(variant: str, brand: str, paper: str) -> Target:

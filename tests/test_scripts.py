@@ -17,13 +17,16 @@ import pdfplumber
 import pikepdf
 import pytest
 from conftest import FIXTURES, run_cli
+from handouts import ir
 from handouts.fonts import NOTO_SANS_ARABIC, OPEN_SANS
 from handouts.matrix import Target
-from handouts.pipeline import render_ir
+from handouts.pipeline import brand_named, cached_topic, labels_of, render_ir
 from handouts.project import Project
 from handouts.templating.variants import discover_variants
+from layout_check import check_pdf
 from pdf_structure import read_structure, reading_order_problems
 from script_checks import Line, actual_marked_text, drawn_lines, harfbuzz_outlines, other_language_content
+from structure_words import compare, read_words
 
 PROJECT_DIR = FIXTURES / "languages"
 LANGUAGES = ("zh-Hans", "vi", "ko", "ar")
@@ -90,7 +93,38 @@ def test_the_tagged_text_reads_the_source_strings_in_order(scripts_built: Path, 
     document, _ = render_ir(project, target)
     texts = actual_marked_text(path)
     assert texts, "no marked content read"
-    assert reading_order_problems(path, document, texts) == []
+    # The clinic's name, address and phone are read first: they are tagged, not artifacts (issue 26).
+    brand, labels = brand_named(project, "harbor"), labels_of(project, cached_topic(project, target.topic_path))
+    front = (brand.name, brand.address, labels.format("brand_phone", phone=brand.phone))
+    assert reading_order_problems(path, document, front, texts) == []
+
+
+@pytest.mark.parametrize("variant", PDF_VARIANTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_tags_read_every_word_as_printed_in_every_script(scripts_built: Path, language: str, variant: str) -> None:
+    """No words run together where lines wrap, no layout hyphen, every list label apart from its item, in Chinese,
+    Vietnamese, Korean and Arabic as in English (tests/structure_words.py, reading /ActualText as a reader does)."""
+    path = _pdf(scripts_built, language, variant)
+    project = Project(PROJECT_DIR)
+    target_variant = discover_variants(project.templates)[variant]
+    topic = Path("content") / f"b12-neuropathy.{language}.yaml"
+    target = Target.of(topic, target_variant, "harbor", "letter" if variant == "patient-handout" else "half-letter")
+    document, _ = render_ir(project, target)
+    assert isinstance(document, ir.Document)
+    brand, labels = brand_named(project, "harbor"), labels_of(project, cached_topic(project, target.topic_path))
+    front = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
+    report = compare(read_words(path, actual_marked_text(path)), document, front)
+    assert report.faults == []
+    assert report.read > 30
+
+
+@pytest.mark.parametrize("variant", PDF_VARIANTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_script_is_laid_out_well(scripts_built: Path, language: str, variant: str) -> None:
+    """The layout checker (tests/layout_check.py: margins, empty columns, a heading at a column's foot) holds in
+    every script; right to left too."""
+    variants = discover_variants(Project(PROJECT_DIR).templates)
+    assert check_pdf(_pdf(scripts_built, language, variant), variants[variant]) == []
 
 
 @pytest.mark.parametrize("variant", PDF_VARIANTS)

@@ -7,7 +7,6 @@ import itertools
 import pytest
 from handouts.builders.measure import column_widths, narrowest_table, text_width, wrap_lines
 from handouts.builders.pptx.fit import (
-    CELL_INSETS,
     ELLIPSIS,
     NO_BREAK,
     SIZE_STEP,
@@ -15,6 +14,7 @@ from handouts.builders.pptx.fit import (
     BodyItem,
     Box,
     body_height,
+    cell_insets,
     fit_table,
     largest_size,
     paginate_body,
@@ -355,8 +355,8 @@ def test_fit_table_never_breaks_a_word_when_the_table_is_wide_enough() -> None:
     rows = [["methylcobalamin", "a long cell of many words that wants to be wide " * 3]]
     box = Box(0, 0, 500, 2000)
     columns = [list(c) for c in zip(header, *rows, strict=True)]
-    assert narrowest_table(columns, 12 * WIDTH_SAFETY, CELL_INSETS.left, typeface=FONT) <= box.width
+    assert narrowest_table(columns, 12 * WIDTH_SAFETY, cell_insets(12).left, typeface=FONT) <= box.width
     fit = fit_table(header, rows, box, 12, 12, FONT)
-    inner = (fit.widths[0] - CELL_INSETS.left - CELL_INSETS.right) / WIDTH_SAFETY
+    inner = (fit.widths[0] - cell_insets(12).left - cell_insets(12).right) / WIDTH_SAFETY
     assert wrap_lines("methylcobalamin", inner, fit.size, "bold", FONT) == ["methylcobalamin"]
     assert wrap_lines("methylcobalamin", inner, fit.size, "regular", FONT) == ["methylcobalamin"]

@@ -427,6 +427,24 @@ def check_inputs(project: Project, variant: Variant, brand_name: str) -> None:
         load(hook)(variant, brand_named(project, brand_name))
 
 
+def check_contrast(project: Project, variants: list[Variant], brand_name: str) -> None:
+    """Raise InputError for each colour that the styles of `variants` draw text or an icon in and that, with the
+    brand's colours, has too little contrast with what it is drawn on (formats/contrast.py): once a colour."""
+    from handouts.formats.contrast import Styled, contrast_problems
+
+    brand = brand_named(project, brand_name)
+    styled = [
+        Styled(f"'{v.name}'" + (f" for {brand.id}" if brand.id else ""), pairs(v.style), v.style)
+        for v in variants
+        if (pairs := v.format.text_colours) is not None
+    ]
+    found = contrast_problems(
+        styled, brand.primary, brand.secondary, dict(brand.colours_at), (NEUTRAL.primary, NEUTRAL.secondary)
+    )
+    if found:
+        raise InputError(found)
+
+
 def get_builder(name: str) -> Builder:
     """Return a new builder of the format called `name` (its module is imported the first time)."""
     builder_class: Callable[[], Builder] = load(FORMATS[name].builder)
@@ -545,6 +563,12 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
         for problem in problems_from_dicts(found):
             if problem not in problems.items:
                 problems.items.append(problem)
+    for brand_name in sorted(good_brands):
+        made = sorted({t.variant for t in targets if t.brand == brand_name})
+        try:
+            check_contrast(project, [variants[name] for name in made], brand_name)
+        except InputError as exc:
+            problems.items.extend(p for p in exc.problems if p not in problems.items)
     for brand_name, variant_name in sorted({(t.brand, t.variant) for t in targets}):
         if brand_name in good_brands:
             try:

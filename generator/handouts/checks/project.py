@@ -2,7 +2,8 @@
 
 What is checked: handouts.yaml and its matrix (every name in it exists, and it selects some output), the
 variants and their style sheets, the labels, every Jinja template (it compiles, and the templates it imports or
-includes exist), the references, every brand, and the topics. Every problem of every file is reported at once,
+includes exist), the references, every brand, the contrast of every style's colours in every brand, and the
+topics. Every problem of every file is reported at once,
 at its line. A brand's own PowerPoint template is checked by `build`, which opens it anyway.
 """
 
@@ -41,7 +42,7 @@ def check_project(
     from handouts.build.plan import matrix_outputs
     from handouts.content.brand import load_brand
     from handouts.content.texts import AUDIENCES
-    from handouts.pipeline import check_topic, references_for
+    from handouts.pipeline import check_contrast, check_topic, references_for
     from handouts.templating.labels import check_labels
     from handouts.templating.variants import discover_variants
 
@@ -61,8 +62,11 @@ def check_project(
     templates_sound &= attempt(lambda: check_labels(roots))
     attempt(lambda: references_for(project))
     brands = sorted(project.brands.glob("*.yaml"))
-    for path in brands:
-        attempt(partial(load_brand, path, project.root))
+    sound_brands = [""] + [path.stem for path in brands if attempt(partial(load_brand, path, project.root))]
+    if templates_sound:  # every colour a style draws text in has the contrast it needs, in every brand
+        every_variant = list(discover_variants(roots).values())
+        for brand in sound_brands:
+            attempt(partial(check_contrast, project, every_variant, brand))
     paths = topic_paths if topic_paths is not None else project.topic_files()
     for path in paths:
         # Everything a build would check of the topic: it loads, its language has labels, its figures are safe

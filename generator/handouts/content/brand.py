@@ -92,6 +92,7 @@ class Brand:
     format_files: tuple[tuple[str, Path], ...] = ()
     format_values: tuple[tuple[str, Any], ...] = ()
     format_at: tuple[tuple[str, Location], ...] = ()
+    colours_at: tuple[tuple[str, Location], ...] = ()  # where the file writes `primary` and `secondary`
     fonts: tuple[tuple[str, ScriptFace], ...] = ()  # the typefaces it names by script, over the project's
     taglines: TaglineSettings | None = None  # its language-assistance taglines, in place of the project's
 
@@ -161,6 +162,11 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         ),
         format_at=tuple(
             (key, at) for key in (*brand_keys(), *_LOCATED) if (at := getattr(data.get(key), "loc", None)) is not None
+        ),
+        colours_at=tuple(
+            (key, at)
+            for key in ("primary", "secondary")
+            if (at := getattr(data["colors"][key], "loc", None)) is not None
         ),
         fonts=tuple(sorted(faces.items())),
         taglines=tagline_settings(data.get("taglines")),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from handouts.errors import Location, ProblemList
 from handouts.fonts import SLIDE_TYPEFACES
+from handouts.formats.colours import docx_text_colours
 from handouts.formats.pdf import PAGE_STYLES
 from handouts.formats.registry import OutputFormat, register
 from handouts.formats.style import (
@@ -197,6 +198,7 @@ register(
         warm_up="handouts.builders.docx.builder:warm_up",
         preview="office",
         check_variant=check_docx_variant,
+        text_colours=docx_text_colours,
         outline="handouts.builders.docx.template:headings",
         # python-docx and lxml write the package; pictures are drawn through svglib (and its CSS readers), reportlab
         # and pypdfium2 and encoded by Pillow; segno encodes the QR code; text is measured with reportlab's metrics

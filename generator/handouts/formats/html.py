@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handouts.formats.colours import html_text_colours
 from handouts.formats.registry import OutputFormat, register
 from handouts.formats.style import MapOfType, color, palette
 from handouts.icons import NAMES as ICON_NAMES
@@ -108,6 +109,7 @@ register(
         suffix=".html",
         unit="pages",
         takes_papers=False,
+        text_colours=html_text_colours,
         style_schema=html_style_type,
         style_required=HTML_REQUIRED,
         preview="browser",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handouts.errors import Location, ProblemList
+from handouts.formats.colours import pdf_text_colours
 from handouts.formats.registry import OutputFormat, register
 from handouts.formats.style import (
     MapOfType,
@@ -53,6 +54,11 @@ pdf_style_type = _record(
         footer_height=length,
         min_body_height=length,
         brand_bar=BoolType(),  # the clinic's logo, name, address and phone above the title of a branded output
+        brand_align=EnumType(["left", "right"]),  # the clinic's details at the page's right, or beside the logo
+        keep_lines=NumberType(1, 6, integer=True),  # a heading never ends a column with fewer lines after it
+        # The clinic's name and phone in the footer: beside the review line where there is room (`where_room`),
+        # or `always`: on a second line when it does not fit beside it.
+        footer_clinic=EnumType(["where_room", "always"]),
         title_block=BoolType(),  # the title and subtitle at the top of the first page
         running_header=BoolType(),  # the title (and clinic) at the top of later pages
         footer=BoolType(),  # review date, version, page X of Y (and the clinic) at the foot of every page
@@ -129,6 +135,9 @@ PDF_REQUIRED = (
             "footer_height",
             "min_body_height",
             "brand_bar",
+            "brand_align",
+            "keep_lines",
+            "footer_clinic",
             "title_block",
             "running_header",
             "footer",
@@ -196,6 +205,7 @@ register(
         suffix=".pdf",
         unit="pages",
         takes_papers=True,
+        text_colours=pdf_text_colours,
         style_schema=pdf_style_type,
         style_required=PDF_REQUIRED,
         warm_up="handouts.builders.pdf.builder:warm_up",

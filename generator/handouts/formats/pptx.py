@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handouts.fonts import SLIDE_TYPEFACES
+from handouts.formats.colours import pptx_text_colours
 from handouts.formats.registry import OutputFormat, register
 from handouts.formats.style import MapOfType, color, length, palette, size
 from handouts.icons import NAMES as ICON_NAMES
@@ -103,6 +104,7 @@ register(
         suffix=".pptx",
         unit="slides",
         takes_papers=False,
+        text_colours=pptx_text_colours,
         style_schema=pptx_style_type,
         style_required=PPTX_REQUIRED,
         check_inputs="handouts.builders.pptx.template:check_variant_inputs",

@@ -21,6 +21,7 @@ from handouts.source.schema import Field, RecordType
 
 if TYPE_CHECKING:
     from handouts.errors import ProblemList
+    from handouts.formats.contrast import TextOn
 
 
 class StyledVariant(Protocol):
@@ -53,6 +54,9 @@ class OutputFormat:
     # Chromium), "" (not drawn).
     preview: str = ""
     check_variant: Callable[[StyledVariant, ProblemList], None] | None = None  # style rules a schema cannot say
+    # Which colours the style draws text and icons in, on which (formats/colours.py): their contrast is checked
+    # for every brand before building.
+    text_colours: Callable[[dict[str, Any]], list[TextOn]] | None = None
     outline: str = ""  # "module:function" giving a file's page or slide titles, for a gallery without previews
     # The distributions whose releases can change this format's bytes; their versions key its outputs only, so an
     # upgrade of one rebuilds the outputs of the formats that name it, and nothing else.

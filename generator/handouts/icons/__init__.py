@@ -12,7 +12,7 @@ from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 
-# The names a topic may use. Each is the Health Icons name of the drawing.
+# The names a topic may use. Each is the Health Icons name of the drawing, except where DRAWN_AS says otherwise.
 NAMES = (
     "alert-triangle",
     "ambulance",
@@ -42,6 +42,11 @@ NAMES = (
     "walking",
     "warning",
 )
+
+
+# Names drawn with another Health Icons drawing: their `warning` is a bare exclamation mark, which beside a
+# heading or a box's level word reads as punctuation, not a sign; our `warning` is their warning sign.
+DRAWN_AS = {"warning": "alert-triangle"}
 
 
 def icon_path(name: str) -> Path:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from handouts.icons import FOLDER, NAMES
+from handouts.icons import DRAWN_AS, FOLDER, NAMES
 
 PACKAGE = "@iconify-json/healthicons"
 
@@ -34,7 +34,7 @@ def write_icons(data: dict[str, Any]) -> list[str]:
     size = int(data.get("width", 48))
     written = []
     for name in NAMES:
-        icon = data["icons"].get(name)
+        icon = data["icons"].get(DRAWN_AS.get(name, name))
         if icon is None:
             raise SystemExit(
                 f"{PACKAGE} has no icon named {name!r}; remove it from NAMES in handouts/icons/__init__.py"

@@ -91,7 +91,9 @@ def page(notes: GalleryNotes, cards: list[Card], thumbs: str) -> str:
     heading = f"{notes.project} gallery" if notes.project else "Handouts gallery"
     body = (
         f"<header><h1>{html.escape(heading)}</h1><p>{' · '.join(summary)}</p>"
-        f'<nav aria-label="Topics"><ul>{contents}</ul></nav></header>\n' + "\n".join(sections)
+        f'<nav aria-label="Topics"><ul>{contents}</ul></nav></header>\n'
+        # The outputs are the page's main content: a screen reader's landmarks go header, topics, main.
+        f"<main>\n{chr(10).join(sections)}\n</main>"
     )
     return _PAGE.format(title=html.escape(heading), body=body)
 

@@ -77,7 +77,9 @@ variant_type = RecordType(
         "min_font_size": Field(NumberType(4, 72), required=False),
         # Body text may grow up to this size to use the page before it shrinks toward min_font_size.
         "max_font_size": Field(NumberType(4, 72), required=False),
-        # A single page that should look full: the space between blocks grows, within limits, to use it.
+        # Pages that should look full (a one-page summary, a folded leaflet's two sides): the space between blocks
+        # grows, within limits, to fill the last page; type grown to the variant's largest adds a page only when
+        # that page is filled too.
         "fill_page": Field(BoolType(), required=False),
         "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.templating.literacy
         "contract": Field(contract_type, required=False),  # what its outputs carry: handouts.templating.contracts

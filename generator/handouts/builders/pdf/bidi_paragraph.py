@@ -35,6 +35,7 @@ class BidiParagraph(Flowable):
     """A paragraph laid out in the Unicode bidirectional order, starting on the right when `base_level` is 1."""
 
     node: Node | None = None
+    ends_paragraph = True  # False for the first part of a paragraph split between columns: its words go on
 
     def __init__(
         self,
@@ -87,6 +88,7 @@ class BidiParagraph(Flowable):
             return [self]
         first = self._part([ch for line in lines[:fit] for ch in line])
         rest = self._part([ch for line in lines[fit:] for ch in line])
+        first.ends_paragraph, rest.ends_paragraph = False, self.ends_paragraph
         rest.bulletText = None
         return [first, rest]
 
@@ -164,6 +166,8 @@ class BidiParagraph(Flowable):
         pending_space: Char | None = None
         for token in self._tokens():
             if token[0][0] == LINE_BREAK:
+                if line:  # a forced break reads as a space, as a wrapped line's end does (not drawn: it ends the line)
+                    line.append((" ", token[0][1], token[0][2]))
                 lines.append(line)
                 line, used, pending_space = [], 0.0, None
                 continue
@@ -185,6 +189,8 @@ class BidiParagraph(Flowable):
                 lines.append(list(piece))
             line.extend(pieces[-1])
             used += space + self._width(pieces[-1])
+        if pending_space and line:  # a part that ends where its paragraph goes on keeps the space it broke at
+            line.append(pending_space)
         lines.append(line)
         return [kept for kept in lines if kept] or [[]]
 
@@ -243,7 +249,9 @@ class BidiParagraph(Flowable):
             width = sum(run.width for run in runs)
             x = left + (room - width if align == TA_RIGHT else (room - width) / 2 if align == TA_CENTER else 0)
             logical = "".join(ch for ch, _, _ in words)
-            canvas.addLiteral(actual_text(logical if not last else logical.rstrip(" ")))
+            # Each line reads as its words and the space it broke at, so a reader never runs two words together;
+            # only the paragraph's own end has none (a part that continues in the next column keeps it).
+            canvas.addLiteral(actual_text(logical.rstrip(" ") if last and self.ends_paragraph else logical))
             for run in runs:
                 self._draw_run(canvas, run, x, baseline)
                 x += run.width

@@ -7,21 +7,22 @@ flowables, so they never depend on how pages are laid out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, Spacer, Table, TableStyle
 
 from handouts import ir
 from handouts.builders.measure import column_widths, narrowest_table, text_width
-from handouts.builders.pdf.flow import PaddedTable
+from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.pictures import icon, picture
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Marked, Node, Tagger
+from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
 from handouts.languages import parse_language
@@ -55,6 +56,25 @@ def markup(spans: ir.Inline, style: PdfStyle) -> str:
     return "".join(parts)
 
 
+def last_words_together(spans: ir.Inline) -> ir.Inline:
+    """Return `spans` with their last two words joined by a no-break space, so that a heading that wraps never
+    ends in a line of one word (a heading of fewer than three words is left to break where it must)."""
+    text = ir.plain(spans)
+    if len(text.split()) < 3:
+        return spans
+    stripped = len(text.rstrip())
+    gap = max(text.rfind(" ", 0, stripped), text.rfind("\t", 0, stripped))
+    out, at = [], 0
+    for span in spans:
+        end = at + len(span.text)
+        if at <= gap < end:
+            offset = gap - at
+            span = replace(span, text=span.text[:offset] + "\u00a0" + span.text[offset + 1 :])
+        out.append(span)
+        at = end
+    return tuple(out)
+
+
 def block_gap(style: PdfStyle) -> float:
     """Return the space below a box or a table: enough that the next box never seems to touch it."""
     body = style.para("body")
@@ -78,7 +98,8 @@ def _no_padding() -> list[tuple[Any, ...]]:
 
 def _heading(layout: BlockLayout, block: ir.Heading, width: float) -> list[Flowable]:
     node = layout.tags.add(f"H{block.level}")
-    para = tagged(markup(block.spans, layout.style), layout.style.para(f"h{block.level}"), node)
+    spans = last_words_together(block.spans)
+    para = tagged(markup(spans, layout.style), layout.style.para(f"h{block.level}"), node)
     if not block.icon:
         return [para]
     row = _with_icon(layout.style, block.icon, para.style, para, width, layout.style.sheet["icon"]["color"])
@@ -120,16 +141,19 @@ def _paragraph(layout: BlockLayout, block: ir.Paragraph, width: float) -> list[F
 
 
 def _list(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
-    # A reader hears the steps' numbers from the list's numbering; the drawn bullets and boxes are artifacts.
+    # Each step's number and each bullet is its item's label (Lbl); a checklist's drawn boxes are artifacts.
     numbering = "Decimal" if block.kind == "steps" else "None" if block.kind == "checklist" else "Disc"
     with layout.tags.group("L", ListNumbering=numbering):
         return [introduced(flowable) for flowable in _list_flowables(layout, block, width)]
 
 
-def _item(layout: BlockLayout, text: str, style: ParagraphStyle) -> Paragraph:
-    """Return the paragraph of one list item, as the body of its own list item element."""
+def _item(layout: BlockLayout, text: str, style: ParagraphStyle, labelled: bool = True) -> Paragraph:
+    """Return the paragraph of one list item, as the body of its own list item element, after its label's."""
     with layout.tags.group("LI"):
-        return tagged(text, style, layout.tags.add("LBody"))
+        label = layout.tags.add("Lbl") if labelled else None
+        para = tagged(text, style, layout.tags.add("LBody"))
+    para.label_node = label
+    return para
 
 
 def introduced(flowable: Flowable) -> Flowable:
@@ -156,11 +180,13 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         for item in block.items:
             box_cell = CheckBox(body.fontSize * box["size"], style.color(box["color"]), box["line_width"])
             row, widths = mirrored(
-                style, [box_cell, _item(layout, markup(item, style), body)], [indent + 2, width - indent - 2]
+                style,
+                [box_cell, _item(layout, markup(item, style), body, labelled=False)],
+                [indent + 2, width - indent - 2],
             )
             rows.append(row)
         column = -1 if style.rtl else 0  # the tick boxes' column
-        table = PaddedTable(rows, colWidths=widths)
+        table = PaddedTable(rows, colWidths=widths)  # flows as ItemRows
         table.setStyle(
             table_style(
                 [
@@ -174,7 +200,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
                 ]
             )
         )
-        return [table]
+        return [ItemRows(table)]
     # On a right-to-left page the numbers and bullets stand at the right, the text indented from it.
     side: dict[str, Any] = {"leftIndent": indent}
     if style.rtl:  # the marker ends at the right edge, where the line starts
@@ -182,7 +208,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
     item_side = {key: value for key, value in side.items() if key.endswith("Indent")}
     items = [ListItem(_item(layout, markup(item, style), body), **item_side) for item in block.items]
     if block.kind == "steps":
-        steps = ListFlowable(
+        steps = LabelledList(
             items,
             bulletType="1",
             **side,
@@ -190,6 +216,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             bulletFontSize=body.fontSize,
             bulletColor=style.color("accent"),
         )
+        steps.first_lines = kept_lines(style)
         if block.icon:
             return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
         return [steps]
@@ -198,18 +225,24 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
     scale = bullets["size"]
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.
-    return [
-        ListFlowable(
-            items,
-            bulletType="bullet",
-            start=symbol,
-            **side,
-            bulletFontName=font_name("regular"),
-            bulletFontSize=body.fontSize * scale,
-            bulletColor=style.color("accent"),
-            bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
-        )
-    ]
+    bulleted = LabelledList(
+        items,
+        bulletType="bullet",
+        start=symbol,
+        **side,
+        bulletFontName=font_name("regular"),
+        bulletFontSize=body.fontSize * scale,
+        bulletColor=style.color("accent"),
+        bulletOffsetY=(scale - 1) * body.fontSize * 0.3,
+    )
+    bulleted.first_lines = kept_lines(style)
+    return [bulleted]
+
+
+def kept_lines(style: PdfStyle) -> float:
+    """Return how much of what a heading (or a list's first item) introduces stays with it at a column's foot:
+    the style's `keep_lines` lines of body text (a line less half a line, so a line that fits counts)."""
+    return float((style.sheet["page"]["keep_lines"] - 0.5) * style.para("body").leading)
 
 
 def _cell_padding(padding: float) -> list[tuple[Any, ...]]:
@@ -316,7 +349,7 @@ def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
     return [
         KeepTogether(
             [
-                tagged(markup(question, style), style.para("question"), tags.add(level)),
+                tagged(markup(last_words_together(question), style), style.para("question"), tags.add(level)),
                 tagged(markup(answer, style), style.para("body"), tags.add("P")),
             ]
         )
@@ -325,17 +358,35 @@ def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
 
 
 def _references(layout: BlockLayout, block: ir.References, width: float) -> list[Flowable]:
-    style, tags = layout.style.para("reference"), layout.tags
-    out: list[Flowable] = []
+    reference, tags = layout.style.para("reference"), layout.tags
+    # The number hangs in the indent as the item's label; the entry's lines start at the indent.
+    style = ParagraphStyle(f"{reference.name}-entry", parent=reference, leftIndent=0)
+    items: list[ListItem] = []
     with tags.group("L", ListNumbering="Decimal"):
         for entry in block.entries:
             text = escape(entry.text)
             if entry.link:
                 # The whole entry links to the source, so the printed text stays exactly the reference.
                 text = f'<a href="{escape(safe_link(entry.link), {chr(34): "&quot;"})}">{text}</a>'
-            with tags.group("LI"):
-                out.append(tagged(text, style, tags.add("LBody"), bulletText=f"{entry.number}."))
-    return out
+            items.append(ListItem(_item(layout, text, style), value=entry.number))
+    # The indent holds the widest number ("12.") and a space: a two-digit number never touches its entry's words.
+    face = face_of(reference.fontName)
+    widest = max(
+        (text_width(f"{e.number}.", reference.fontSize, face, layout.style.typeface) for e in block.entries),
+        default=0.0,
+    )
+    indent = max(reference.leftIndent, widest + reference.fontSize * 0.4)
+    return [
+        LabelledList(
+            items,
+            bulletType="1",
+            bulletFormat="%s.",
+            leftIndent=indent,
+            bulletFontName=reference.fontName,
+            bulletFontSize=reference.fontSize,
+            bulletColor=reference.textColor,
+        )
+    ]
 
 
 def qr_size(style: PdfStyle) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handouts import ir
 from handouts.builders.context import BuildContext, Room
@@ -22,7 +22,9 @@ BALANCE_MARGIN = 0.15  # columns of the last page differing by more than this sh
 MIN_LAST_FILL = 0.25  # a last page holding less than this share of a column is reflowed
 MAX_EMPTY = 0.40  # ... but never so far that the page before it is left more than this share empty
 BALANCE_TRIES = 5  # layouts tried to balance the last page's columns, each a whole layout of the document
+INK_MARGIN = 0.05  # a column's blocks take more than their ink (the space after the last): a reader sees the ink
 FULL_ENOUGH = 0.06  # a page whose content leaves less than this share empty is not grown or spaced further
+FILLED_SHEET = 0.85  # a variant that fills its sheet (`fill_page`) spaces its last page out to this share, if it can
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Attempt:
     pages: int
     scale: float
     spacing: float = 1.0
+    tight: bool = False  # lines set closer, as the style's `tighten` allows: kept by every later improvement
 
     def fits(self, budget: int) -> bool:
         return not budget or self.pages <= budget
@@ -67,7 +70,7 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
             )
             layout = Layout(doc, context, style, options)
             data, pages = layout.render()
-            cache[key] = Attempt(layout, data, pages, key[0], key[1])
+            cache[key] = Attempt(layout, data, pages, key[0], key[1], tight)
         return cache[key]
 
     try:
@@ -81,13 +84,21 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
             raise _overflow(best, attempt) from None
         return _improve_last_page(best, attempt, low)
     if best.fits(budget):
+        base = best
         if high > 1.0:
             best = _grow(best, attempt, high, budget)
+        if variant.fill_page and best.pages > base.pages:
+            # Larger type took a page more: it must be filled, or the type grows only as far as the pages it had.
+            best = _loosen(best, attempt, FILLED_SHEET) or best
+            if _last_fill(best) < FILLED_SHEET and high > 1.0:
+                best = _grow(base, attempt, high, base.pages)
     else:
         best = _shrink(best, attempt, low, budget)
-    if variant.fill_page and budget == 1:
+    if variant.fill_page and best.pages == 1:
         best = _fill_page(best, attempt)
-    return _improve_last_page(best, attempt, low)
+    elif variant.fill_page:  # a folded sheet: its back page as full as its front
+        best = _loosen(best, attempt, FILLED_SHEET) or best
+    return _improve_last_page(_fill_gaps(best, attempt), attempt, low)
 
 
 # Each try lays the whole document out, so the searches below predict the next scale from how much of the pages
@@ -122,8 +133,9 @@ def _next_scale(scale: float, used: float, margin: float) -> float:
 
 
 def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
-    """Return the attempt at the largest scale up to `high` that still fits, from a fitting `best`."""
-    for _ in range(3):
+    """Return the attempt at the largest scale up to `high` that still fits, from a fitting `best`: predicted
+    from how full the pages are, then halfway back from a scale that overflowed."""
+    for _ in range(4):
         used = _used(best, budget)
         if used > 1 - FULL_ENOUGH:
             break
@@ -132,7 +144,14 @@ def _grow(best: Attempt, attempt: Try, high: float, budget: int) -> Attempt:
             break
         trial = attempt(scale)
         if not trial.fits(budget):
-            break
+            high = scale - SCALE_TOLERANCE  # too large: the next try is between the best and this
+            scale = (best.scale + scale) / 2
+            if scale <= best.scale + SCALE_TOLERANCE:
+                break
+            trial = attempt(scale)
+            if not trial.fits(budget):
+                high = scale - SCALE_TOLERANCE
+                continue
         best = trial
         if scale >= high:
             break
@@ -157,6 +176,11 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     tight = attempt(low, spacing=spacing, tight=True)
     if tight.fits(budget):
         return tight
+    # A box moved on whole can leave the foot of a column empty: rather than not fit, the boxes continue in the
+    # next column where one ends, as a box taller than a column always does.
+    split = attempt(low, Options(split_boxes=True), spacing, True)
+    if split.fits(budget):
+        return split
     raise _overflow(floor, attempt, (spacing, True))
 
 
@@ -172,6 +196,12 @@ def _fill_page(best: Attempt, attempt: Try) -> Attempt:
     return best
 
 
+def _last_fill(attempt: Attempt) -> float:
+    """Return the share of a column the last page's content takes (of all its columns together)."""
+    layout = attempt.layout
+    return sum(layout.column_fill(attempt.pages)) / (layout.column_height(attempt.pages) * layout.columns)
+
+
 def _tighten(best: Attempt, attempt: Try, low: float) -> Attempt | None:
     """Return a layout with one page fewer, its spacing and then its type set a little tighter within the
     style's limits, or None when that takes more than a small change."""
@@ -183,21 +213,44 @@ def _tighten(best: Attempt, attempt: Try, low: float) -> Attempt | None:
     return None
 
 
-def _loosen(best: Attempt, attempt: Try) -> Attempt | None:
+def _gap_page(attempt: Attempt) -> bool:
+    """Return True when a column of a page before the last is left more than MAX_EMPTY empty."""
+    layout = attempt.layout
+    return any(
+        min(layout.column_fill(page)) < (1 - MAX_EMPTY + INK_MARGIN) * layout.column_height(page)
+        for page in range(1, attempt.pages)
+    )
+
+
+def _fill_gaps(best: Attempt, attempt: Try) -> Attempt:
+    """Return `best`, or the same layout set a little closer (the style's `tighten`) when that fills a column left
+    mostly empty before the last page: a block that must move on whole (a list that would leave an item alone, a
+    heading with its lines) can miss a column's foot by a few points."""
+    if not _gap_page(best):
+        return best
+    spacing = best.layout.style.sheet["tighten"]["spacing"]
+    for closer, tight in ((max(spacing, best.spacing * 0.8), best.tight), (spacing, True)):
+        trial = attempt(best.scale, best.layout.options, min(closer, best.spacing), tight)
+        if trial.pages <= best.pages and not _gap_page(trial):
+            return trial
+    return best
+
+
+def _loosen(best: Attempt, attempt: Try, target: float = MIN_LAST_FILL) -> Attempt | None:
     """Return a layout of as many pages whose blocks are spaced wider, within limits, so that its last page
-    holds a proper share of a column (or the most it can), or None when no spacing gives the last page more."""
+    holds `target` of a column (or the most it can), or None when no spacing gives the last page more."""
     pages = best.pages
     column = best.layout.column_height(pages)
     most, chosen = sum(best.layout.column_fill(pages)), None
     for step in (0.15, 0.3, 0.45, MAX_SPACING - 1):
         spacing = min(MAX_SPACING, best.spacing + step)
-        trial = attempt(best.scale, best.layout.options, spacing)
+        trial = attempt(best.scale, best.layout.options, spacing, best.tight)
         if trial.pages != pages:
             break
         last = sum(trial.layout.column_fill(pages))
         if last > most:
             most, chosen = last, trial
-        if last >= MIN_LAST_FILL * column:
+        if last >= target * column:
             break
     return chosen
 
@@ -213,7 +266,11 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
         before = layout.column_fill(pages - 1)[-1]
         room = before - (1 - MAX_EMPTY) * layout.column_height(pages - 1)
         moved = min(MIN_LAST_FILL * column - sum(fill), room)
-        tail = attempt(best.scale, Options(keep_tail=sum(fill) + moved), best.spacing) if moved > 0 else None
+        tail = (
+            attempt(best.scale, replace(layout.options, keep_tail=sum(fill) + moved), best.spacing, best.tight)
+            if moved > 0
+            else None
+        )
         left = tail.layout.column_fill(pages - 1) if tail else []
         if (
             tail
@@ -245,8 +302,8 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
             if not heights:
                 break
             height = heights.pop(0)
-            options = Options(last_page=pages, last_height=height, keep_tail=layout.options.keep_tail)
-            trial = attempt(best.scale, options, best.spacing)
+            options = replace(layout.options, last_page=pages, last_height=height)
+            trial = attempt(best.scale, options, best.spacing, best.tight)
             if trial.pages == pages:
                 return trial
             # What spilled over says how much taller the frames must be at least, when blocks split anywhere.

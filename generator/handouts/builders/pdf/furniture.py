@@ -5,23 +5,27 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.builders.measure import break_word, text_width
 from handouts.builders.pdf.lines import draw_line
+from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.pdf.tags import Node, Tagger, tagger_of
 from handouts.builders.qr import dark_runs, qr_modules
 from handouts.content.brand import Brand
 from handouts.fonts import OPEN_SANS, Typeface, font_name
 from handouts.links import safe_link
 from handouts.templating.labels import Labels
-
-if TYPE_CHECKING:
-    from reportlab.lib.styles import ParagraphStyle
 
 
 def face_of(registered: str) -> str:
@@ -107,22 +111,38 @@ def footer_text(labels: Labels, meta: dict[str, Any], page: int, total: int, fit
     return next((line for line in lines if fits is None or fits(line)), lines[-1])
 
 
+def clinic_contact(brand: Brand) -> str:
+    """Return the clinic's name and phone as the footer gives them ('' for the neutral look)."""
+    return f"{brand.name} · {brand.phone}" if brand.name else ""
+
+
+def footer_lines(style: PdfStyle, text: str, brand: Brand, width: float) -> int:
+    """Return how many lines the footer takes: one, or two when the style always shows the clinic's contact and
+    it does not fit beside the review line."""
+    contact = clinic_contact(brand)
+    always = style.sheet["page"]["footer_clinic"] == "always"
+    return 2 if always and contact and not fits_beside(text, contact, style.para("page_footer"), width) else 1
+
+
 def draw_footer(
-    canvas: Canvas, style: PdfStyle, text: str, brand: Brand, left: float, bottom: float, width: float
+    canvas: Canvas, style: PdfStyle, text: str, brand: Brand, left: float, bottom: float, width: float, lines: int = 1
 ) -> None:
-    """Draw the footer rule and line at the foot of a page, with the clinic's contact where there is room."""
+    """Draw the footer rule and line at the foot of a page, with the clinic's contact beside it where there is
+    room, on a line of its own below it when the footer has two `lines`."""
     para = style.para("page_footer")
     canvas.setFont(para.fontName, para.fontSize)
     canvas.setFillColor(para.textColor)
-    y = bottom + style.sheet["page"]["footer_height"] - para.fontSize - 8
+    y = bottom + style.sheet["page"]["footer_height"] + (lines - 1) * para.leading - para.fontSize - 8
     draw_rule(canvas, style, "footer_rule", left, y + para.fontSize + 4, width)
     start, end = (left + width, left) if style.rtl else (left, left + width)
     line = {"face_font": para.fontName, "size": para.fontSize, "typeface": typeface_of(para), "rtl": style.rtl}
     draw_line(canvas, start, y, text, align="right" if style.rtl else "left", **line)
-    contact = f"{brand.name} · {brand.phone}" if brand.name else ""
-    # The clinic is in the header too; its footer copy gives way when the line has no room for both.
-    if contact and fits_beside(text, contact, para, width):
-        mirrored = {**line, "rtl": None}  # the clinic's name and phone run in their own direction
+    contact = clinic_contact(brand)
+    mirrored = {**line, "rtl": None}  # the clinic's name and phone run in their own direction
+    if contact and lines > 1:
+        draw_line(canvas, end, y - para.leading, contact, align="left" if style.rtl else "right", **mirrored)
+    # Else the clinic is in the header too; its footer copy gives way when the line has no room for both.
+    elif contact and fits_beside(text, contact, para, width):
         draw_line(canvas, end, y, contact, align="left" if style.rtl else "right", **mirrored)
 
 
@@ -189,43 +209,82 @@ class QrCode(Flowable):
 
 
 class BrandBar(Flowable):
-    """The clinic's logo at the left and its name, address and phone at the right."""
+    """The clinic's logo at the left and its name, address and phone at the right (or, where the style says,
+    flush left beside the logo), each wrapping where the line is short. They are the document's first words, not
+    an artifact: a reader hears whose handout it is."""
 
-    def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float) -> None:
+    def __init__(self, brand: Brand, style: PdfStyle, labels: Labels, width: float, tags: Tagger | None = None) -> None:
         super().__init__()
-        self.brand, self.style, self.labels, self.width = brand, style, labels, width
-        self.height = self.height_for(style) - 6
+        self.brand, self.style, self.width = brand, style, width
+        para = style.para("page_brand")
+        # Flush with where a line starts (brand_align: left), or at the far side; mirrored right to left.
+        at_start = style.sheet["page"]["brand_align"] == "left"
+        align = TA_LEFT if at_start != style.rtl else TA_RIGHT
+        lines = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
+        looks = [
+            ParagraphStyle(f"page_brand-{n}", parent=para, alignment=align, textColor=style.color("accent"))
+            for n in range(2)
+        ]
+        for look in looks:  # a copied style keeps reportlab's attributes only: the typeface chain goes too
+            look.handouts_typeface = typeface_of(para)
+        looks[0].fontName = font_name("bold", typeface_of(para))
+        self.logo_node: Node | None = None
+        nodes: list[Node | None] = [None] * 3
+        if tags is not None:
+            with tags.group("Div"):
+                if brand.logo:
+                    self.logo_node = tags.add("Figure", alt=brand.logo_alt_in(labels.language))
+                nodes = [tags.add("P") if line else None for line in lines]
+        self.lines = [
+            tagged(escape(line), looks[min(number, 1)], node)
+            for number, (line, node) in enumerate(zip(lines, nodes, strict=True))
+            if line
+        ]
+        self.logo_h = self.height_for(style) - 6
+        self.logo_w = 0.0
+        if brand.logo:
+            iw, ih = ImageReader(str(brand.logo)).getSize()
+            self.logo_w = min(width * 0.45, self.logo_h * iw / ih)
+        self.gap = para.fontSize * 1.5
+        self.height = self.wrap(width, 10_000)[1]
 
     @staticmethod
     def height_for(style: PdfStyle) -> float:
+        """Return the height of the logo's room: three lines of the clinic's details."""
         return float(style.para("page_brand").leading * 3 + 8)
 
+    def _text_width(self) -> float:
+        return self.width - (self.logo_w + self.gap if self.logo_w else 0.0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        text = sum(line.wrap(self._text_width(), availHeight)[1] for line in self.lines)
+        self.height = max(self.logo_h, text)
+        return self.width, self.height
+
     def draw(self) -> None:
-        """Draw the logo where a line starts and the clinic's lines at the other side: mirrored right to left."""
-        canvas, brand, style, rtl = self.canv, self.brand, self.style.para("page_brand"), self.style.rtl
-        if brand.logo:
-            image = ImageReader(str(brand.logo))
+        canvas = self.canv
+        tagger = tagger_of(canvas)
+        rtl = self.style.rtl  # the logo stands where a line starts: at the right of a right-to-left page
+        if self.brand.logo:
+            image = ImageReader(str(self.brand.logo))
             iw, ih = image.getSize()
-            h = self.height
-            w = min(self.width * 0.45, h * iw / ih)
-            h = w * ih / iw
-            canvas.drawImage(image, self.width - w if rtl else 0, (self.height - h) / 2, w, h, mask="auto")
-        lines = [brand.name, brand.address, self.labels.format("brand_phone", phone=brand.phone)]
-        canvas.setFillColor(self.style.color("accent"))
-        y = self.height - style.fontSize
-        typeface = typeface_of(style)
-        for number, line in enumerate(filter(None, lines)):
-            face = font_name("bold", typeface) if number == 0 else style.fontName
-            canvas.setFont(face, style.fontSize)
-            draw_line(
-                canvas,
-                0 if rtl else self.width,
-                y,
-                line,
-                face,
-                style.fontSize,
-                typeface,
-                "left" if rtl else "right",
-                None if rtl else False,  # each line in its own direction: an English address stays left to right
-            )
-            y -= style.leading
+            h = self.logo_w * ih / iw
+            x = self.width - self.logo_w if rtl else 0
+            with _marked(canvas, tagger, self.logo_node):
+                canvas.drawImage(image, x, self.height - h - (self.logo_h - h) / 2, self.logo_w, h, mask="auto")
+        x = 0 if rtl else self.width - self._text_width()
+        y = self.height
+        for line in self.lines:
+            _, h = line.wrap(self._text_width(), self.height)
+            y -= h
+            line.drawOn(canvas, x, y)
+
+
+@contextmanager
+def _marked(canvas: Canvas, tagger: Tagger | None, node: Node | None) -> Iterator[None]:
+    """Draw inside the block as the content of `node` (an artifact when nothing is tagged)."""
+    if tagger is None or node is None:
+        yield
+        return
+    with tagger.marking(canvas, node, node):
+        yield

@@ -17,7 +17,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import ir
 from handouts.builders.context import BuildContext
-from handouts.builders.pdf.blocks import HANDLERS, markup
+from handouts.builders.pdf.blocks import HANDLERS, kept_lines, last_words_together, markup
 from handouts.builders.pdf.flow import KeepWhole, RowsThatFill, keep_with_next
 from handouts.builders.pdf.furniture import (
     BrandBar,
@@ -26,6 +26,7 @@ from handouts.builders.pdf.furniture import (
     draw_rule,
     draw_running_header,
     fitted_title,
+    footer_lines,
     footer_text,
     timestamp,
     typeface_of,
@@ -48,6 +49,7 @@ class Options:
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
     mark_over: int = 0  # a draft: mark every page after this one as over the page budget
     credit: float = 0.0  # points added to page 1's first column: as if that much text were cut (overflow_problem)
+    split_boxes: bool = False  # boxes split where a column ends rather than move on whole: a last resort to fit
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,10 @@ class Layout:
             self.margins = (page["margin_top"], page["margin_left"], page["margin_bottom"], page["margin_right"])
         self.columns: int = page["columns"]
         self.gap = page["column_gap"]
-        self.footer_h = page["footer_height"] if page["footer"] else 0.0
         self.width = self.page_w - self.margins[1] - self.margins[3]
+        self.footer_lines = footer_lines(style, self._longest_footer(), context.brand, self.width)
+        footer_leading = style.para("page_footer").leading
+        self.footer_h = page["footer_height"] + (self.footer_lines - 1) * footer_leading if page["footer"] else 0.0
         self.column_w = (self.width - self.gap * (self.columns - 1)) / self.columns
         self.sections: list[tuple[str, list[Flowable]]] = []
         self.section_places: dict[str, Location] = {}  # a topic section's heading -> where it was written
@@ -104,12 +108,13 @@ class Layout:
         pieces: list[tuple[Flowable, float]] = []
         brand = self.context.brand
         if self.page["brand_bar"] and not brand.is_neutral:
-            bar = BrandBar(brand, self.style, self.context.labels, self.width)
-            pieces.append((bar, BrandBar.height_for(self.style)))
+            bar = BrandBar(brand, self.style, self.context.labels, self.width, self.tags)
+            pieces.append((bar, bar.height + 6))
         if self.page["title_block"]:
             for role, spans, tag in (("title", self.doc.title, "H1"), ("subtitle", self.doc.subtitle, "P")):
                 if spans:
-                    para = tagged(markup(spans, self.style), self.style.para(role), self.tags.add(tag))
+                    text = markup(last_words_together(spans), self.style)
+                    para = tagged(text, self.style.para(role), self.tags.add(tag))
                     _, h = para.wrap(self.width, self.page_h)
                     pieces.append((para, h + self.style.para(role).spaceAfter))
         return pieces
@@ -175,17 +180,26 @@ class Layout:
         y = draw_running_header(canvas, self.style, title, brand, left, self.page_h - top, self.width)
         draw_rule(canvas, self.style, "header_rule", left, y, self.width)
 
+    def _longest_footer(self) -> str:
+        """Return the footer line of a page numbered as high as the variant allows: the widest it will be."""
+        pages = self.context.variant.max_pages or 99
+        return self._footer_text(pages, pages)
+
+    def _footer_text(self, page: int, total: int) -> str:
+        para = self.style.para("page_footer")
+        return footer_text(
+            self.context.labels, self.context.meta, page, total, lambda line: width_in(line, para) <= self.width
+        )
+
     def _draw_footer(self, canvas: Canvas, page: int, total: int) -> None:
         if self.context.meta.get("draft"):
             labels = self.context.labels
             draw_draft_band(canvas, self.style, labels["draft_band"], self.page_w, self.page_h)
         if not self.page["footer"]:
             return
-        para = self.style.para("page_footer")
-        text = footer_text(
-            self.context.labels, self.context.meta, page, total, lambda line: width_in(line, para) <= self.width
-        )
-        draw_footer(canvas, self.style, text, self.context.brand, self.margins[3], self.margins[2], self.width)
+        text = self._footer_text(page, total)
+        brand, lines = self.context.brand, self.footer_lines
+        draw_footer(canvas, self.style, text, brand, self.margins[3], self.margins[2], self.width, lines)
 
     # ----- the body -------------------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -200,9 +214,9 @@ class Layout:
             for flowable in flowables:
                 flowable._handouts_section = label
             story.extend(flowables)
-        gap = self.column_heights[1] * MAX_GAP
+        gap = 0.0 if self.options.split_boxes else self.column_heights[1] * MAX_GAP
         story = [_flowing(f, gap) for f in story]
-        story = keep_with_next(story)
+        story = keep_with_next(story, kept_lines(self.style))
         if self.options.keep_tail:
             story = _keep_tail_together(story, self.options.keep_tail, self.column_w)
         return story

@@ -38,9 +38,7 @@ def tagged(text: str, style: Any, node: tags.Node | None, **kwargs: Any) -> Flow
         return paragraph
     typeface = typeface_of_style(style)
     if typeface.fallbacks and len(typeface_runs(text, typeface)) > 1:
-        fallback = FallbackParagraph(text, style, **kwargs)
-        fallback.node = node
-        return fallback
+        return tags.tagged(text, style, node, FallbackParagraph, **kwargs)  # line ends and links as any paragraph's
     return tags.tagged(text, style, node, **kwargs)
 
 

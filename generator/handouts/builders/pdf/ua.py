@@ -1,10 +1,10 @@
 """Write a PDF's structure tree and PDF/UA-1 identification into the file reportlab made, with pikepdf.
 
-ReportLab has no structure tree, so this is a second pass over its bytes: the tree pdf_tags.py built while the
+ReportLab has no structure tree, so this is a second pass over its bytes: the tree tags.py built while the
 pages were drawn becomes /StructTreeRoot with its /ParentTree, each page gets /StructParents and /Tabs /S, each
-link annotation /StructParent and /Contents, and the catalogue /MarkInfo and XMP metadata naming PDF/UA-1. The
-XMP is written from a fixed template, and qpdf's /ID is derived from the content, so equal inputs still give equal
-bytes.
+link annotation /StructParent and /Contents (the link's words), and the catalogue /MarkInfo and XMP metadata
+naming PDF/UA-1. The XMP is written from a fixed template, and qpdf's /ID is derived from the content, so equal
+inputs still give equal bytes.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class _TreeWriter:
                 kids.append(kid.mcid if kid.page == home else Dictionary(Type=Name.MCR, Pg=page, MCID=kid.mcid))
                 self.by_page.setdefault(kid.page - 1, {})[kid.mcid] = element
             elif isinstance(kid, LinkAnnotation):
-                kids.append(self._annotation(kid, element))
+                kids.append(self._annotation(kid, element, node.contents))
             else:
                 child = self.element(kid, element)
                 if child is not None:
@@ -90,7 +90,7 @@ class _TreeWriter:
             element.A = next(iter(owners.values())) if len(owners) == 1 else Array(owners.values())
         return element
 
-    def _annotation(self, kid: LinkAnnotation, element: pikepdf.Object) -> Dictionary:
+    def _annotation(self, kid: LinkAnnotation, element: pikepdf.Object, words: str) -> Dictionary:
         page = self.pages[kid.page - 1]
         annotation = page.Annots[kid.index]
         annotation.StructParent = self.next_key
@@ -98,7 +98,8 @@ class _TreeWriter:
         self.annotations.append(element)
         action = annotation.get("/A")
         target = str(action.get("/URI", "")) if action is not None else ""
-        annotation.Contents = String(target)  # what a screen reader says of the link area
+        # What a screen reader says of the link area: the link's words, or where it goes when it has none (a QR code).
+        annotation.Contents = String(" ".join(words.split()) or target)
         return Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page)
 
     def parent_tree(self) -> Array:

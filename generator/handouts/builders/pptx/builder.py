@@ -25,6 +25,7 @@ from handouts.builders.pptx.fit import (
     BodyItem,
     Box,
     body_height,
+    cell_insets,
     fit_table,
     largest_size,
     shorten,
@@ -33,6 +34,7 @@ from handouts.builders.pptx.fit import (
 )
 from handouts.builders.pptx.furniture import DeckFurniture, place, rgb
 from handouts.builders.pptx.layout import DeckLayout, DeckStyle, Part, box_of, role_of, table_text, words_of_text
+from handouts.builders.pptx.notes import slide_notes
 from handouts.builders.pptx.pictures import fitted, icon_png, picture_file
 from handouts.builders.pptx.prepared import NotesSlides
 from handouts.builders.pptx.template import BODY_TYPES, find_layouts, remove_all_slides, wanted_layouts
@@ -112,18 +114,26 @@ class _DeckWriter(DeckLayout):
         else:
             self._text_slides(part)
 
-    def _title_text(self, part: Part, number: int) -> str:
-        """Return the unique title of the `number`-th slide of `part`: continued slides' shortened to fit."""
-        first, _, _ = self._first_title(part)
+    def _title_text(self, part: Part, number: int, total: int) -> str:
+        """Return the unique title of the `number`-th of the `total` slides of `part`: a continued slide's is the
+        title with "(continued)", or, where the part takes more slides, "(continued, 2/3)". It wraps as the first
+        slide's does; it is shortened only where the first slide's title was (a title longer than its lines)."""
+        first, height, _ = self._first_title(part)
         box = self._title_box(role_of(part), bool(part.source.icon))
+        room = Box(box.left, box.top, box.width, max(box.height, height))
         base = part.title if number else first
-        mark = "" if number == 0 else f"({self.continued}{'' if number == 1 else f'{NO_BREAK}{number}'})"
+        if number == 0:
+            mark = ""
+        elif total <= 2:
+            mark = f"({self.continued})"
+        else:
+            mark = f"({self.continued},{NO_BREAK}{number + 1}/{total})"
         for repeat in range(1, 1000):
             suffix = " ".join(m for m in (mark, f"({repeat})" if repeat > 1 else "") if m)
             if number == 0 and repeat == 1:
                 text = first
             else:
-                text = shorten(base.rstrip("…"), f" {suffix}", lambda t: self._title_fits(t, box))
+                text = shorten(base.rstrip("…"), f" {suffix}", lambda t: self._title_fits(t, room))
             if text not in self.titles:
                 self.titles.add(text)
                 return text
@@ -139,7 +149,8 @@ class _DeckWriter(DeckLayout):
                 "choose a layout with a title in the variant's style (layouts:)"
             )
         box = self._title_box(role, bool(part.source.icon))
-        height = max(title_height(title, box.width, self.title_size, self.font), box.height) if first else box.height
+        # A long title wraps, on the first slide and on those that continue it (their text was fitted to as much).
+        height = max(title_height(title, box.width, self.title_size, self.font), box.height)
         box = Box(box.left, box.top, box.width, height)
         place(title_shape, box)
         fill(
@@ -151,11 +162,16 @@ class _DeckWriter(DeckLayout):
             anchor=MSO_ANCHOR.BOTTOM,
             align=str(self.look.sheet["title_align"]) if self.look.built_in else "",
         )
-        if part.source.notes:
+        if part.source.notes and first:  # a continued slide's notes are its own words: the notes never repeat
             self._notes(slide, part.source.notes)
         if part.source.icon:
             self._title_icon(slide, part.source.icon, box, title)
         return slide, box.bottom
+
+    def _own_notes(self, slide: Any, text: str) -> None:
+        """Give `slide` notes of its words, `text`, unless its template gave it notes."""
+        if not slide.has_notes_slide and text.strip():
+            self._notes(slide, text)
 
     def _notes(self, slide: Any, text: str) -> None:
         """Write the speaker notes, every run in the topic's language (a screen reader reads notes too)."""
@@ -174,7 +190,7 @@ class _DeckWriter(DeckLayout):
         dpi = float(self.look.sheet["figure"]["dpi"])
         picture = slide.shapes.add_picture(icon_png(name, color, size, dpi), emu(left), emu(top), emu(size), emu(size))
         picture.name = f"Icon: {name}"
-        set_description(picture, text)  # the icon stands for the section the title names
+        set_description(picture, "")  # beside the title it names: decorative, or a reader hears the title twice
 
     def _cover(self, part: Part) -> None:
         slide = part.source
@@ -218,6 +234,8 @@ class _DeckWriter(DeckLayout):
             self.furniture.logo(new, self._logo_box())
         if slide.notes:
             self._notes(new, slide.notes)
+        else:
+            self._own_notes(new, slide_notes(title, subtitle))
         if not subtitle:
             body._element.getparent().remove(body._element)
         else:
@@ -245,18 +263,22 @@ class _DeckWriter(DeckLayout):
         if not pages and not pictures:
             pages = [[]]  # a slide with a title only
         number = 0
+        total = len(pages) + len(pictures) - (1 if beside is not None else 0)
         for page in pages:
-            new, _ = self._new_slide("content", self._title_text(part, number), part, first=number == 0)
+            new, _ = self._new_slide("content", self._title_text(part, number, total), part, first=number == 0)
             self._fill_text(new, page, column, size)
-            if beside is not None and number == 0:
-                self._picture(new, pictures.pop(0), beside[1], size)
+            shown = [pictures.pop(0)] if beside is not None and number == 0 else []
+            for picture in shown:
+                self._picture(new, picture, beside[1] if beside else area, size)
+            self._own_notes(new, slide_notes(part.title, page, shown))
             if self.look.built_in:
                 self.furniture.decorate(new)
             number += 1
         for picture in pictures:
-            new, _ = self._new_slide("content", self._title_text(part, number), part, first=number == 0)
+            new, _ = self._new_slide("content", self._title_text(part, number, total), part, first=number == 0)
             remove_body(new)
             self._picture(new, picture, area, size)
+            self._own_notes(new, slide_notes(part.title, pictures=[picture]))
             if self.look.built_in:
                 self.furniture.decorate(new)
             number += 1
@@ -317,7 +339,7 @@ class _DeckWriter(DeckLayout):
             picture = slide.shapes.add_picture(png, emu(left), emu(box.top + pad), emu(icon), emu(icon))
             picture.name = f"Icon: {name}"
             # The level reads from the box's first words (its level word or its heading); the icon repeats them.
-            set_description(picture, self._panel_items(panel)[0].text if panel.items or panel.label else name)
+            set_description(picture, "")
 
     def _picture(self, slide: Any, picture: Picture, box: Box, size: float) -> None:
         """Draw a figure in `box`: as large as its proportions allow above its caption, centred."""
@@ -352,8 +374,10 @@ class _DeckWriter(DeckLayout):
         area = self._area(part)
         fit = fit_table(header, rows, area, self.look.size("table_size"), self.look.size("table_min_size"), self.font)
         for number, indices in enumerate(fit.pages):
-            new, title_bottom = self._new_slide("table", self._title_text(part, number), part, first=number == 0)
+            title = self._title_text(part, number, len(fit.pages))
+            new, title_bottom = self._new_slide("table", title, part, first=number == 0)
             remove_body(new)
+            self._own_notes(new, slide_notes(part.title, table=(header, [rows[i] for i in indices])))
             top = max(area.top, title_bottom + self.height * 0.02)
             draw_table(
                 self.look,
@@ -422,11 +446,12 @@ def draw_table(
     for index, height in enumerate(heights, start=1):
         table.rows[index].height = emu(height)
     head, stripe, text = style.color("table_header"), style.color("table_stripe"), style.color("text")
+    pad = cell_insets(fit.size)
     for r, cells in enumerate([header, *rows]):
         for c, value in enumerate(cells):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = emu(5.0)
-            cell.margin_top = cell.margin_bottom = emu(3.0)
+            cell.margin_left, cell.margin_right = emu(pad.left), emu(pad.right)
+            cell.margin_top, cell.margin_bottom = emu(pad.top), emu(pad.bottom)
             cell.fill.solid()
             cell.fill.fore_color.rgb = rgb(head if r == 0 else ("#FFFFFF" if r % 2 else stripe))
             fill(

@@ -368,17 +368,31 @@ class TableFit:
     row_heights: list[float]
 
 
-CELL_INSETS = Insets(left=5.0, right=5.0, top=3.0, bottom=3.0)
+CELL_INSETS = Insets(left=5.0, right=5.0, top=3.0, bottom=3.0)  # the least padding of a table cell
+CELL_PADDING = (0.4, 0.25)  # a cell's padding at the sides and above and below, as a share of its text size
+
+
+def cell_insets(size: float) -> Insets:
+    """Return the padding of a table cell whose text is `size` points: it grows with the text, never under
+    CELL_INSETS, so that the words of neighbouring cells never run together."""
+    side, height = CELL_PADDING
+    return Insets(
+        left=max(CELL_INSETS.left, side * size),
+        right=max(CELL_INSETS.right, side * size),
+        top=max(CELL_INSETS.top, height * size),
+        bottom=max(CELL_INSETS.bottom, height * size),
+    )
 
 
 def row_height(cells: list[str], widths: list[float], size: float, font: Typeface, bold: bool = False) -> float:
     """Return the height a table row needs: its tallest cell."""
+    pad = cell_insets(size)
     tallest = max(
-        lines_of(cell, width - CELL_INSETS.left - CELL_INSETS.right, size, font, bold)
+        lines_of(cell, width - pad.left - pad.right, size, font, bold)
         for cell, width in zip(cells, widths, strict=True)
     )
     line = max(text_line_height_em(cell, "regular", font) for cell in cells) if cells else 1.0
-    return (tallest * size * line + CELL_INSETS.top + CELL_INSETS.bottom) * HEIGHT_SAFETY
+    return (tallest * size * line + pad.top + pad.bottom) * HEIGHT_SAFETY
 
 
 def fit_table(
@@ -392,7 +406,7 @@ def fit_table(
     columns = [list(col) for col in zip(header, *rows, strict=True)]
 
     def measure(at: float) -> tuple[list[float], float, list[float]]:
-        widths = column_widths(columns, box.width, at * WIDTH_SAFETY, CELL_INSETS.left, typeface=font)
+        widths = column_widths(columns, box.width, at * WIDTH_SAFETY, cell_insets(at).left, typeface=font)
         return widths, row_height(header, widths, at, font, bold=True), [row_height(r, widths, at, font) for r in rows]
 
     def fits(at: float) -> bool:

@@ -75,12 +75,13 @@ class DeckFurniture:
         picture.width, picture.height = emu(pt(picture.width) * scale), emu(pt(picture.height) * scale)
         picture.name = "Logo"
         set_description(picture, brand.logo_alt_in(self.context.labels.language))
+        read_after_title(slide, picture._element)
 
     def finish(self) -> None:
         """Add the footer and a native slide number to every slide but the first."""
         for number, slide in enumerate(self.prs.slides, start=1):
             if self.context.meta.get("draft"):
-                self.draft.add_to(slide)
+                read_after_title(slide, self.draft.add_to(slide))
             if number == 1:
                 continue
             self.footer.add_to(slide)
@@ -122,6 +123,14 @@ def fitting_footer(title: str, version: str, clinic: str, width: float, size: fl
         if text_fits_width(text, width, size, font):
             return text
     return shorten(title, f" · {version}", lambda text: text_fits_width(text, width, size, font))
+
+
+def read_after_title(slide: Any, element: Any) -> None:
+    """Put a shape at the top of the slide (the logo, a draft's band) next after the title in the order a screen
+    reader reads the slide's shapes in: the title first, then what is seen from the top down."""
+    title = slide.shapes.title
+    if title is not None:
+        title._element.addnext(element)
 
 
 def rgb(color: str) -> Any:

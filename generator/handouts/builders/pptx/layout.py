@@ -14,6 +14,7 @@ from handouts import ir
 from handouts.builders.context import BuildContext
 from handouts.builders.pptx.content import Panel, Picture, Unit, slide_units
 from handouts.builders.pptx.fit import (
+    NO_BREAK,
     BodyItem,
     Box,
     Insets,
@@ -34,6 +35,7 @@ from handouts.formats.style import resolve_colour
 from handouts.icons import NAMES as ICON_NAMES
 
 TEMPLATE_BULLET_FONT = "Arial"  # a clinic template's bullets need a face every PC has
+SHORTEN_BEYOND = 1.5  # a title that may be shortened is, only when it needs more than this many title rooms
 
 
 class DeckStyle:
@@ -105,6 +107,7 @@ class DeckLayout:
         self.height = pt(prs.slide_height)
         self.title_size = style.size("title_size")
         self.body_size = style.size("body_size")
+        self.continued_label = context.labels["continued"]
 
     # ----- geometry of the built-in look (a clinic's template gives its placeholders' boxes instead) ----------
     @property
@@ -181,12 +184,21 @@ class DeckLayout:
         )
 
     def _first_title(self, part: Part) -> tuple[str, float, list[Unit]]:
-        """Return the first slide's title, the height it takes, and the units with a shortened title's full text."""
+        """Return the first slide's title, the height it takes, and the units with a shortened title's full text.
+
+        A title is never cut where it can wrap: a title that may be shortened (a question) wraps to a line more
+        than the title's room; only a longer one is shortened, its full text then opening the body.
+        """
         box = self._title_box(role_of(part), bool(part.source.icon))
-        if part.source.title_fit == "shorten" and not self._title_fits(part.title, box):
+        wrapped = title_height(part.title, box.width, self.title_size, self.font)
+        if part.source.title_fit == "shorten" and wrapped > box.height * SHORTEN_BEYOND:
             short = shorten(part.title, "", lambda text: self._title_fits(text, box))
             return short, box.height, [BodyItem(part.title, bullet=False, bold=True), *part.units]
-        height = title_height(part.title, box.width, self.title_size, self.font)
+        # The room is the same on the slides that continue it: enough for the title with its "(continued, 2/3)".
+        height = max(
+            title_height(text, box.width, self.title_size, self.font)
+            for text in (part.title, f"{part.title} ({self.continued_label},{NO_BREAK}9/9)")
+        )
         return part.title, max(height, box.height), part.units
 
     def _area(self, part: Part) -> Box:

@@ -168,12 +168,31 @@ def make_slide_number_field(paragraph: Any) -> None:
     run.getparent().remove(run)
 
 
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's extension that marks a shape decorative
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
 def set_description(shape: Any, text: str) -> None:
-    """Write alt text into the shape's description, where screen readers look for it."""
+    """Write alt text into the shape's description, where screen readers look for it; a shape without any is
+    marked decorative the way Office marks it (its accessibility checker reads this, and skips the shape)."""
     c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
-    c_nv_pr.set("descr", text)
-    if not text:
-        c_nv_pr.set("title", "decorative")
+    if text:
+        c_nv_pr.set("descr", text)
+        return
+    c_nv_pr.attrib.pop("descr", None)
+    ext_list = c_nv_pr.find(qn("a:extLst"))
+    if ext_list is None:
+        ext_list = etree.SubElement(c_nv_pr, qn("a:extLst"))
+    ext = etree.SubElement(ext_list, qn("a:ext"), uri=DECORATIVE_URI)
+    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS}, val="1")
+
+
+def is_decorative(c_nv_pr: Any) -> bool:
+    """Return True when a shape's cNvPr carries Office's decorative mark."""
+    return any(
+        ext.get("uri") == DECORATIVE_URI and ext.find(f"{{{_DECORATIVE_NS}}}decorative") is not None
+        for ext in c_nv_pr.iter(qn("a:ext"))
+    )
 
 
 def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any], comments: str, epoch: int) -> None:
