@@ -12,6 +12,7 @@ from handouts.outputs.manifest import JOURNAL, ArtifactRecord, load_manifest, re
 
 
 def record(path: str, data: bytes) -> ArtifactRecord:
+    # Every output lies in a folder of its topic: a path at the top of the output folder is not trusted.
     sha = hashlib.sha256(data).hexdigest()
     return ArtifactRecord(path, sha, len(data), 1, "pages", {"all": "x"}, "built")
 
@@ -42,27 +43,27 @@ def test_outputs_are_journalled_and_written_to_the_manifest_once(tmp_path: Path)
 
 def test_a_killed_builds_journal_is_replayed_by_readers_and_compacted_by_the_next(tmp_path: Path) -> None:
     first = ManifestJournal(tmp_path, {})
-    commit(first, tmp_path, "a.txt", b"old a")
-    commit(first, tmp_path, "b.txt", b"old b")
+    commit(first, tmp_path, "t/a.txt", b"old a")
+    commit(first, tmp_path, "t/b.txt", b"old b")
     first.write()
     first.close()
     second = ManifestJournal(tmp_path, read_manifest(tmp_path))
-    commit(second, tmp_path, "a.txt", b"new a")
-    second.forget("b.txt")
-    (tmp_path / "b.txt").unlink()
+    commit(second, tmp_path, "t/a.txt", b"new a")
+    second.forget("t/b.txt")
+    (tmp_path / "t/b.txt").unlink()
     second.close()  # killed here: no compaction
     with (tmp_path / JOURNAL).open("a") as handle:
-        handle.write('{"path": "c.txt", "sha2')  # a line cut short by the kill
-    assert listed(tmp_path)["a.txt"] == hashlib.sha256(b"old a").hexdigest(), "manifest.json alone is stale"
+        handle.write('{"path": "t/c.txt", "sha2')  # a line cut short by the kill
+    assert listed(tmp_path)["t/a.txt"] == hashlib.sha256(b"old a").hexdigest(), "manifest.json alone is stale"
     replayed = {e["path"]: e for e in load_manifest(tmp_path) or []}
-    assert set(replayed) == {"a.txt"}
-    assert replayed["a.txt"]["sha256"] == hashlib.sha256(b"new a").hexdigest()
-    assert replayed["a.txt"]["replacing"] == hashlib.sha256(b"old a").hexdigest()
+    assert set(replayed) == {"t/a.txt"}
+    assert replayed["t/a.txt"]["sha256"] == hashlib.sha256(b"new a").hexdigest()
+    assert replayed["t/a.txt"]["replacing"] == hashlib.sha256(b"old a").hexdigest()
 
     third = ManifestJournal(tmp_path, read_manifest(tmp_path))  # the next build starts: it compacts first
     assert not (tmp_path / JOURNAL).exists()
-    assert listed(tmp_path) == {"a.txt": hashlib.sha256(b"new a").hexdigest()}
-    assert "replacing" not in third.entries["a.txt"], "the file on disk is the new one"
+    assert listed(tmp_path) == {"t/a.txt": hashlib.sha256(b"new a").hexdigest()}
+    assert "replacing" not in third.entries["t/a.txt"], "the file on disk is the new one"
 
 
 def test_a_journal_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_a_journal_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
     out.mkdir()
     (out / JOURNAL).symlink_to(outside)
     journal = ManifestJournal(out, {})  # a journal found at the start is compacted: the link is removed
-    commit(journal, out, "a.txt", b"a")
+    commit(journal, out, "t/a.txt", b"a")
     journal.write()
     assert outside.read_text() == "keep me\n"
-    assert listed(out) == {"a.txt": hashlib.sha256(b"a").hexdigest()}
+    assert listed(out) == {"t/a.txt": hashlib.sha256(b"a").hexdigest()}

@@ -25,6 +25,7 @@ PAGES = (
     "cli",
     "exit-codes",
     "machine-output",
+    "untrusted-input",
     "ci",
     "extending",
     "changelog",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from handouts.content.references import Reference
-from handouts.errors import BuildError, Location
+from handouts.errors import BuildError, Location, Problem
 from handouts.links import is_safe_link
 
 _LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
@@ -213,15 +213,22 @@ def parse_markup(
         )
         raise BuildError(f"the template produced broken markup at line {line}, column {col + 1}: {context!r}") from None
     citations = _Citations(library)
-    for cite in root.iter("cite"):
+    cites = list(root.iter("cite"))
+    for cite in cites:
         for ref_id in cite.get("ids", "").split():
-            citations.number(ref_id)
+            try:
+                citations.number(ref_id)
+            except BuildError as exc:  # at the citation's own place in the topic, where it says
+                raise BuildError([Problem(_origin(cite), p.message, p.hint) for p in exc.problems]) from None
     parser = _Parser(citations, pictures or {})
     if citations.numbers and root.find(".//references") is None:
-        raise BuildError(
-            "the text cites references but this output prints no reference list; "
-            "remove the [@...] citations from this audience's text"
+        # Every citation of the output is named at its line: each is one to remove from this audience's text.
+        places = dict.fromkeys(_origin(cite) for cite in cites)
+        message, hint = (
+            "the text cites references but this output prints no reference list",
+            ("remove the [@...] citations from this audience's text"),
         )
+        raise BuildError([Problem(place, message, hint) for place in places])
     if root.tag == "document":
         return Document(
             parser.inline(root.find("title")),

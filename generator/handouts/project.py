@@ -178,6 +178,35 @@ def _check_folders_apart(folders: dict[str, Path], data: dict, path: Path, probl
             problems.add(where, f"the output folder must be apart from the {key} folder", "for example 'output'")
 
 
+def refuse_source_folder(project: Project, folder: Path, option: str = "--out") -> None:
+    """Raise InputError when `folder`, an output folder the command line names, is the project folder, or is, holds
+    or lies inside the content or a templates folder: what handouts.yaml refuses for `output:`, and for the same
+    reason (a build replaces and removes files in its output folder)."""
+    out = folder.resolve()
+    if out == project.root.resolve():
+        raise InputError(
+            Problem(
+                None,
+                f"{option} {folder}: the output folder cannot be the project folder itself",
+                "choose a folder of its own, for example output",
+            )
+        )
+    for what, source in (
+        ("content", project.content),
+        ("templates", project.own_templates),
+        ("tool's templates", packaged_templates()),
+    ):
+        real = source.resolve()
+        if out == real or out.is_relative_to(real) or real.is_relative_to(out):
+            raise InputError(
+                Problem(
+                    None,
+                    f"{option} {folder}: the output folder must be apart from the {what} folder",
+                    "choose a folder of its own, for example output",
+                )
+            )
+
+
 def find_project(start: Path | None = None) -> Project:
     """Return the project holding `start` (the current folder by default): the nearest folder, going up, with
     handouts.yaml. Its settings are read at once, so a broken handouts.yaml is reported before anything else."""

@@ -28,14 +28,16 @@ from handouts.build.executors import (
 from handouts.build.failures import group_by_output
 from handouts.build.plan import BuildRequest, plan_request, refuse_unprintable_translations, retired_outputs
 from handouts.build.retire import refresh_gallery, retire_outputs
-from handouts.errors import InputError
+from handouts.build.workers import worker_count
+from handouts.errors import InputError, Problem
 from handouts.files import snapshot
 from handouts.files.epoch import source_date_epoch
-from handouts.matrix import Target
+from handouts.matrix import Target, parse_shard
 from handouts.outputs.failures import record_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
-from handouts.outputs.manifest import is_fresh, read_manifest, record_from
+from handouts.outputs.manifest import is_fresh, read_folder, record_from
+from handouts.outputs.shards import after_build
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
 from handouts.pipeline import topics_kept, validate
@@ -139,6 +141,7 @@ class _SortedOut:
     report: BuildReport
     journal: ManifestJournal
     retired: list[str]  # outputs listed that left the matrix
+    shards_recorded: bool  # the manifest already says which shards of a split build the folder holds
 
 
 def _sort_out(request: BuildRequest) -> _SortedOut:
@@ -147,7 +150,9 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     if request.strict:
         refuse_unprintable_translations(project, targets)
     out = request.out
-    previous = read_manifest(out)
+    dropped: list[Problem] = []
+    folder = read_folder(out, dropped)
+    previous = {entry["path"]: entry for entry in folder.artifacts or []}
     run_inputs = RunInputs(project)
     known = StatCache(out)
     # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
@@ -159,15 +164,18 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             stale.append(t)
             inputs[t.key] = digests
     stale_set = set(stale)
-    report = BuildReport()
-    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known)
+    report = BuildReport(warnings=dropped)
+    journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known, folder.shards)
+    split = parse_shard(request.shard) if request.shard else None
+    journal.shards = after_build(folder.shards, folder.had_manifest, split)
+    recorded = journal.shards == folder.shards
     for target in targets:
         if target not in stale_set:
             record = record_from(previous[target.output], status="reused")
             report.records.append(record)
             journal.keep(record)
     retired = retired_outputs(project, previous, selected, request)
-    return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired)
+    return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired, recorded)
 
 
 def _run_stale(
@@ -206,7 +214,7 @@ def _run_stale(
                 remove_stale_temporaries(out)
                 report.removed = retire_outputs(out, previous, retired, journal)
                 if request.executor == "dask":
-                    run_dask(run, stale, request.scheduler)
+                    run_dask(run, stale, request.scheduler, request.scheduler_timeout)
                 elif pool is not None and in_pool:
                     run_pool(run, stale, pool)
                 else:
@@ -229,7 +237,10 @@ def _run_stale(
         if target.output in report.failed_messages
     }
     record_failures(out, failed, [*(record.path for record in report.records), *retired])
-    if stale or report.removed or not (out / "manifest.json").exists():
+    # The manifest is rewritten when it changed: outputs built or removed, entries that could not be trusted left
+    # out (reported once, not by every later build), the shards it holds.
+    rewrite = stale or report.removed or report.warnings or not sorted_out.shards_recorded
+    if rewrite or not (out / "manifest.json").exists():
         journal.write()
     else:
         journal.known.write(set(journal.entries))  # outputs hashed again this run need not be next time
@@ -237,7 +248,3 @@ def _run_stale(
     if report.removed:
         refresh_gallery(out)
     return report
-
-
-def worker_count(requested: int) -> int:
-    return requested if requested > 0 else (os.cpu_count() or 1)

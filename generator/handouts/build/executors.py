@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from handouts.build.cluster import connect
+from handouts.build.cluster import failure as cluster_failure
 from handouts.build.interrupts import become_worker
 from handouts.content.references import reference_digest
 from handouts.errors import HandoutError, InputError, Problem, problems_from_dicts, problems_to_dicts
@@ -41,6 +44,7 @@ class BuildReport:
     failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
     skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
     drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
+    warnings: list[Problem] = field(default_factory=list)  # manifest entries that could not be trusted, say
     # Each output that could not be built, with its own problems as people read them (for the gallery).
     failed_messages: dict[str, list[str]] = field(default_factory=dict)
 
@@ -246,33 +250,44 @@ def run_pool(run: Run, targets: list[Target], pool: ProcessPoolExecutor, window:
         top_up()
 
 
-def run_dask(run: Run, targets: list[Target], scheduler: str, window: int = 256) -> None:
-    """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders."""
+def run_dask(run: Run, targets: list[Target], scheduler: str, timeout: float, window: int = 256) -> None:
+    """Build `targets` on the Dask cluster at `scheduler`; its workers must see the project and output folders.
+
+    `timeout`: seconds to connect and for a worker to be there (cluster.py); a cluster that fails while it runs
+    the jobs is one line naming it, as one that cannot be reached is.
+    """
     try:
-        from distributed import Client, as_completed
+        from distributed import as_completed
     except ImportError:
         raise InputError("the dask executor needs the 'dask' extra: pip install 'handouts[dask]'") from None
     if not scheduler:
         raise InputError("--executor dask needs --scheduler tcp://HOST:PORT")
-    try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    client = connect(scheduler, timeout)
     with client:
-        # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
-        queue = iter(targets)
-        futures = {}
-        for target in queue:
-            futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
-            if len(futures) >= window:
-                break
-        flow = as_completed(list(futures))
-        for future in flow:
-            if run.collect(future.result(), futures.pop(future)):
-                client.cancel(list(futures))
-                return
-            following = next(queue, None)
-            if following is not None:
-                more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
-                futures[more] = following
-                flow.add(more)
+        try:
+            _run_on(client, as_completed, run, targets, window)
+        except HandoutError:
+            raise
+        except Exception as exc:  # the cluster went away, a worker was killed: distributed's own exceptions
+            raise cluster_failure(scheduler, exc) from None
+
+
+def _run_on(client: Any, as_completed: Any, run: Run, targets: list[Target], window: int) -> None:
+    """Submit `targets` to `client` a window at a time, collecting each result as it comes."""
+    # A window of jobs in flight, as in run_pool: a catalogue's futures are not all held at once.
+    queue = iter(targets)
+    futures = {}
+    for target in queue:
+        futures[client.submit(execute, *run.submit_args(target), key=f"handouts-{target.key}", pure=False)] = target
+        if len(futures) >= window:
+            break
+    flow = as_completed(list(futures))
+    for future in flow:
+        if run.collect(future.result(), futures.pop(future)):
+            client.cancel(list(futures))
+            return
+        following = next(queue, None)
+        if following is not None:
+            more = client.submit(execute, *run.submit_args(following), key=f"handouts-{following.key}", pure=False)
+            futures[more] = following
+            flow.add(more)

@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts.build.cluster import DEFAULT_TIMEOUT
 from handouts.content.translation import header_of, refuse_unprintable
 from handouts.errors import InputError, Problem, display_name
 from handouts.matrix import (
@@ -46,6 +47,7 @@ class BuildRequest:
     shard: str = ""
     executor: str = "local"
     scheduler: str = ""
+    scheduler_timeout: float = DEFAULT_TIMEOUT  # seconds to reach the Dask scheduler, and for it to have a worker
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
     draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
     strict: bool = False  # build only what may be printed: no draft or stale translation

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from handouts.content.svgcheck import read_svg_text
 from handouts.errors import BuildError
 
 
@@ -36,7 +37,7 @@ def _fill_like_svg(node: Any) -> None:
 def natural_size(path: Path) -> tuple[float, float]:
     """Return a picture's own width and height (points for SVG, pixels for PNG and JPEG): its proportions."""
     if path.suffix.lower() == ".svg":
-        drawing = svg_drawing(path.read_text(encoding="utf-8"))
+        drawing = svg_drawing(read_svg_text(path.read_bytes()))
         return float(drawing.width), float(drawing.height)
     from PIL import Image
 

@@ -12,7 +12,8 @@ from handouts.cli.options import (
     build_options,
     build_request,
     json_option,
-    project_of,
+    no_wait_option,
+    output_folder,
     project_option,
 )
 from handouts.cli.say import detail, say
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
 @click.option("--shard", default="", metavar="K/N", help="Build only shard K of N of the matrix (for CI).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", help="Where jobs run.")
 @click.option("--scheduler", default="", metavar="tcp://HOST:PORT", help="The Dask scheduler, with --executor dask.")
+@click.option(
+    "--scheduler-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    metavar="SECONDS",
+    help="How long to wait for the Dask scheduler to answer and to have a worker (default 10).",
+)
 @click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
 @json_option
 def build(as_json: bool, **options: Any) -> dict[str, Any]:
@@ -48,6 +56,7 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
     success, 1 a build failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
+    from handouts.cli.checking import warn
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
@@ -56,6 +65,9 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
+    warn(report.warnings)  # main() lists them in --json; printed here, before the summary
+    for problem in report.warnings:
+        click.echo(str(problem), err=True)
     if not as_json:
         for path in report.removed:
             say(f"removed {path}")
@@ -124,20 +136,22 @@ def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
     help="The folder to merge into (default: the project's output folder).",
 )
 @project_option
+@no_wait_option
 @json_option
-def merge(shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, as_json: bool) -> dict[str, Any]:
+def merge(
+    shards: tuple[Path, ...], out: Path | None, project_dir: Path | None, no_wait: bool, as_json: bool
+) -> dict[str, Any]:
     """Merge the output folders of sharded builds (SHARDS, each with its manifest.json) into one.
 
     Every output is copied once, checked against its shard's manifest, into one folder with one manifest; run
-    `handouts gallery` on it for one gallery.
+    `handouts gallery` on it for one gallery. Every shard of the split must be there: a partial set is refused,
+    naming the shards it lacks. Nothing in the folders is trusted (`handouts docs untrusted-input`).
     """
 
     from handouts.build.merge import merge_outputs
-    from handouts.outputs.failures import merge_failures
 
-    folder = (out or project_of(project_dir).output).resolve()
-    records = merge_outputs(list(shards), folder)
-    merge_failures(shards, folder, {record.path for record in records})  # for the gallery: what no shard made
+    folder = output_folder(out, project_dir)
+    records = merge_outputs(list(shards), folder, wait=not no_wait)
     if not as_json:
         say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}

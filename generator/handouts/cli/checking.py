@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from handouts.cli.options import (
+    jobs_option,
     json_option,
     project_of,
     project_option,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Only read and validate the files (fast): do not lay the outputs out to find page budget overruns.",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs).")
+@jobs_option
 def check(
     topics: tuple[str, ...],
     project_dir: Path | None,

@@ -47,6 +47,29 @@ no_wait_option = click.option(
 )
 
 
+def _cap_jobs(ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    """Lower -j to a few workers a CPU, saying so (as a warning, which --json lists too)."""
+    from handouts.build.workers import capped_jobs
+    from handouts.errors import Problem
+
+    jobs, why = capped_jobs(value)
+    if why:
+        problem = Problem(None, why, "leave out -j for one worker a CPU", severity="warning")
+        click.echo(str(problem), err=True)
+        ctx.find_root().meta.setdefault("warnings", []).append(problem)
+    return jobs
+
+
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    callback=_cap_jobs,
+    help="Worker processes (default: one a CPU; at most 4 a CPU).",
+)
+
+
 def topic_paths_for_check(topics: tuple[str, ...]) -> list[Path] | None:
     # Only a name that is not there at all is a usage error; a folder or a pipe so named is reported by the reading.
     missing = [t for t in topics if not os.path.lexists(t)]
@@ -64,6 +87,20 @@ def project_of(project_dir: Path | None) -> Project:
     project = find_project(chosen)
     ctx.find_root().meta["project"] = project
     return project
+
+
+def output_folder(out: Path | None, project_dir: Path | None) -> Path:
+    """Return the folder a command writes outputs to: --out, else the project's; never a folder of its sources."""
+    from handouts.project import refuse_source_folder
+
+    if out is None:
+        return project_of(project_dir).output.resolve()
+    try:
+        project = project_of(project_dir)
+    except InputError:
+        return out.resolve()  # no project here (merging in CI's scratch folder): none of its folders to keep apart
+    refuse_source_folder(project, out)
+    return out.resolve()
 
 
 def _project_names(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
@@ -132,7 +169,7 @@ def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--language", "languages", multiple=True, metavar="LANG", help="Only topics in this language (es, ...)."
         ),
-        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: CPUs)."),
+        jobs_option,
         no_wait_option,
     ]
     for option in reversed(options):
@@ -162,6 +199,10 @@ def build_request(
         if not os.path.lexists(path):
             raise click.BadParameter(f"no such file: {path}", param_hint="TOPIC")
     project = project_of(project_dir)
+    if out is not None:
+        from handouts.project import refuse_source_folder
+
+        refuse_source_folder(project, out)
     return BuildRequest(
         root=project.root,
         out=(out or project.output).resolve(),

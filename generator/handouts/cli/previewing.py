@@ -79,6 +79,7 @@ def gallery(out: Path | None, project_dir: Path | None, no_wait: bool) -> None:
     from handouts.outputs.lock import output_lock
     from handouts.paths import shown
     from handouts.preview.gallery import write_gallery
+    from handouts.project import refuse_source_folder
 
     project: Project | None = None
     try:
@@ -86,6 +87,8 @@ def gallery(out: Path | None, project_dir: Path | None, no_wait: bool) -> None:
     except HandoutError:
         if out is None:
             raise  # a folder of outputs from elsewhere (a CI artifact) is named with --out: shown as it records
+    if project is not None and out is not None:
+        refuse_source_folder(project, out)  # as handouts.yaml refuses `output:` there
     folder = (out if out is not None else project.output if project is not None else Path()).resolve()
     notes = gallery_notes(project, folder) if project is not None else None
     with output_lock(folder, wait=not no_wait), drawing_progress() as progress:

@@ -2,11 +2,14 @@
 
 Neither ever writes over a file: every file it would write is looked at first, and if any exists nothing at all
 is written and each existing one is named. Files are then created exclusively (open mode "x"), so one that
-appears in the meantime is not overwritten either.
+appears in the meantime is not overwritten either. `init` writes all its files or none: a folder on the way that
+is a symbolic link (content/ linked elsewhere) or a file is refused before anything is written, and a write that
+fails midway (a full disk) removes what was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
@@ -36,7 +39,7 @@ def init_project(directory: Path, made: Pin) -> list[Path]:
     # The example topic's first line points the editor at schemas/topic.schema.json: it is there from the start.
     files |= schema_files(directory / FOLDER, tuple(sorted(discover_variants((packaged_templates(),)))))
     files |= pinned_files(directory, made)
-    write_new_files(files)
+    write_new_files(files, within=directory)
     return list(files)
 
 
@@ -71,28 +74,79 @@ def new_topic(project: Project, topic_id: str) -> Path:
     return path
 
 
-def write_new_files(files: dict[Path, bytes]) -> None:
-    """Create every file of `files`, or none of them if any already exists (InputError naming each)."""
+def write_new_files(files: dict[Path, bytes], within: Path | None = None) -> None:
+    """Create every file of `files`, or none of them (InputError naming each file in the way).
+
+    `within`: a folder below which no folder on the way to a file may be a symbolic link or a file; `init` passes
+    its target, so that it never writes through a link planted in it. (A topic goes into the project's content
+    folder, wherever that is linked to.)
+    """
     from handouts.errors import display_name
 
-    existing = [path for path in files if path.exists() or path.is_symlink()]
-    if existing:
-        raise InputError(
-            [
-                Problem(
-                    Location(display_name(path)),
-                    "already exists; nothing was written",
-                    "move it away, or start in an empty folder",
-                )
-                for path in existing
-            ]
+    problems = [
+        Problem(
+            Location(display_name(path)),
+            "already exists; nothing was written",
+            "move it away, or start in an empty folder",
         )
-    for path, data in files.items():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for path in files
+        if path.exists() or path.is_symlink()
+    ]
+    if within is not None:
+        problems += [
+            Problem(Location(display_name(folder)), why, "remove it, or start in an empty folder")
+            for folder, why in sorted({item for path in files for item in _in_the_way(path, within)})
+        ]
+    if problems:
+        raise InputError(problems)
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for path, data in files.items():
+            _make_folders(path.parent, made)
             with open(path, "xb") as handle:
+                written.append(path)
                 handle.write(data)
-        except OSError as exc:
-            raise InputError(
-                Problem(Location(display_name(path)), f"cannot be written: {exc.strerror}", "check the folder")
-            ) from None
+    except OSError as exc:
+        # All or nothing: what this call wrote goes again, so a second try starts from the same folder.
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        failed = Path(exc.filename) if exc.filename else next(iter(files))
+        raise InputError(
+            Problem(
+                Location(display_name(failed)),
+                f"cannot be written: {exc.strerror or exc}; nothing was written",
+                "check the folder, then try again",
+            )
+        ) from None
+
+
+def _in_the_way(path: Path, within: Path) -> list[tuple[Path, str]]:
+    """Return the folders between `within` and `path` that are links or files, with what each is."""
+    found = []
+    for folder in reversed(path.parents):
+        if folder == within or not folder.is_relative_to(within):
+            continue
+        if folder.is_symlink():
+            found.append((folder, "is a symbolic link; nothing is written through a link"))
+            break
+        if folder.exists() and not folder.is_dir():
+            found.append((folder, "is a file where a folder goes; nothing was written"))
+            break
+    return found
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Make `folder` and its missing parents one by one, adding each one made to `made`."""
+    missing = []
+    for parent in [folder, *folder.parents]:
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        parent.mkdir()
+        made.append(parent)

@@ -10,29 +10,35 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import secrets
 import threading
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
 from handouts.build.batch import build
+from handouts.build.interrupts import interrupted_by
 from handouts.build.plan import BuildRequest, plan
+from handouts.cli.localserver import LOOPBACK, ConfinedHandler, LocalServer
 from handouts.errors import HandoutError, InputError, Problem
 from handouts.project import Project
 
-LOOPBACK = "127.0.0.1"
 STATUS_PATH = "/__handouts__/status"
 
-# Injected before </body> of every served page: poll the status, show problems, reload on a new build.
-SCRIPT = """<div id="handouts-problems" style="display:none;position:sticky;top:0;z-index:9999;background:#fdecea;
-border-bottom:3px solid #b3261e;padding:0.5em 1em;font:14px/1.4 monospace;white-space:pre-wrap"></div>
-<script>
+# Added before </body> of every served page: poll the status, show problems, reload on a new build. Styles are set
+# from the script (a page's content security policy may refuse style attributes, never the script's own CSSOM),
+# and the script carries the nonce its page's policy is given for it (`with_reload_script`).
+SCRIPT = """<script nonce="NONCE">
 (function () {
-  var seen = null, box = document.getElementById("handouts-problems");
+  var seen = null, box = document.createElement("div");
+  box.id = "handouts-problems";
+  box.style.cssText = "display:none;position:sticky;top:0;z-index:9999;background:#fdecea;" +
+    "border-bottom:3px solid #b3261e;padding:0.5em 1em;font:14px/1.4 monospace;white-space:pre-wrap";
   document.body.insertBefore(box, document.body.firstChild);
   function look() {
     fetch("STATUS", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
@@ -46,6 +52,33 @@ border-bottom:3px solid #b3261e;padding:0.5em 1em;font:14px/1.4 monospace;white-
 })();
 </script>
 """.replace("STATUS", STATUS_PATH)
+_POLICY = re.compile(rb'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
+
+
+def with_reload_script(page: bytes, nonce: str) -> bytes:
+    """Return `page` with the reload script before its </body>, and its content security policy (if it has one)
+    allowing that script, by its nonce, and its requests for the status: the pages allow no script of their own."""
+
+    def allow(match: re.Match[bytes]) -> bytes:
+        policy = html.unescape(match.group(2).decode("ascii", "replace"))  # the attribute writes ' as &#39;
+        policy = _with_source(_with_source(policy, "script-src", f"'nonce-{nonce}'"), "connect-src", "'self'")
+        return match.group(1) + html.escape(policy).encode("ascii", "replace") + match.group(3)
+
+    page = _POLICY.sub(allow, page)
+    script = SCRIPT.replace("NONCE", nonce).encode("ascii")
+    at = page.lower().rfind(b"</body>")
+    return page[:at] + script + page[at:] if at >= 0 else page + script
+
+
+def _with_source(policy: str, directive: str, source: str) -> str:
+    """Return `policy` with `source` allowed for `directive` (added when the policy names no such directive)."""
+    parts = [part.strip() for part in policy.split(";") if part.strip()]
+    for index, part in enumerate(parts):
+        words = part.split()
+        if words[0].lower() == directive:
+            parts[index] = " ".join([directive, *(w for w in words[1:] if w.lower() != "'none'"), source])
+            return "; ".join(parts)
+    return "; ".join([*parts, f"{directive} {source}"])
 
 
 @dataclass
@@ -66,7 +99,7 @@ class Status:
             return json.dumps({"build": self.build, "problems": self.problems}).encode()
 
 
-class Handler(SimpleHTTPRequestHandler):
+class Handler(ConfinedHandler):
     """Serve the output folder; pages get the reload script, and the status is served as JSON."""
 
     status: Status
@@ -76,22 +109,24 @@ class Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0] == STATUS_PATH:
+        route = urlsplit(self.path).path
+        if route == STATUS_PATH:
             self._send(self.status.as_json(), "application/json")
             return
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            page = path.read_text(encoding="utf-8")
-            at = page.rfind("</body>")
-            page = page[:at] + SCRIPT + page[at:] if at >= 0 else page + SCRIPT
-            self._send(page.encode(), "text/html; charset=utf-8")
-            return
-        if path.name == "index.html" and not path.exists():
-            waiting = f"<html><body><h1>No gallery yet</h1>{SCRIPT}</body></html>"
+        if route in ("/", "/index.html") and not (Path(self.directory) / "index.html").is_file():
+            waiting = f"<html><body><h1>No gallery yet</h1>{SCRIPT}</body></html>".replace("NONCE", _nonce())
             self._send(waiting.encode(), "text/html; charset=utf-8")
             return
+        target = self.confined()
+        if target is None:
+            return  # answered already: outside the folder, not a file, missing
+        if target.is_dir() and route.endswith("/"):
+            target = self.inside(target / "index.html") or target
+        if target.suffix == ".html" and target.is_file():
+            page = self.read_page(target)  # bytes: a page in any encoding gets the script, which is ASCII
+            if page is not None:
+                self._send(with_reload_script(page, _nonce()), "text/html")
+                return
         super().do_GET()
 
     def _send(self, body: bytes, kind: str) -> None:
@@ -102,8 +137,10 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # a request log would bury the build's own lines
+
+def _nonce() -> str:
+    """Return a fresh nonce for one page's reload script (the page's policy allows the script with this nonce)."""
+    return secrets.token_urlsafe(16)
 
 
 def build_and_report(request: BuildRequest, status: Status, gallery: bool = True) -> None:
@@ -114,6 +151,8 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
     problems: list[Problem] = []
     try:
         report = build(request, lambda line, done, total: click.echo(line, err=True))
+        for problem in report.warnings:
+            click.echo(str(problem), err=True)
         click.echo(summary(report), err=True)
         problems = list(report.failures)
         if gallery:
@@ -132,21 +171,21 @@ DEFAULT_PORT = 8000
 PORTS_TRIED = 20  # without --port: 8000, else the next free one of 8001..8019, else any free one
 
 
-def bind(port: int | None, handler: Any) -> ThreadingHTTPServer:
+def bind(port: int | None, handler: Any) -> LocalServer:
     """Return a server on the loopback address: on `port`, or without one on 8000 or the next free port.
 
     A port named with --port that is taken is a usage error (exit 2): the author asked for that one.
     """
     if port is not None:
         try:
-            return ThreadingHTTPServer((LOOPBACK, port), handler)
+            return LocalServer(port, handler)
         except OSError as exc:
             raise InputError(
                 f"--port {port}: cannot serve there ({exc.strerror}); leave out --port for a free one"
             ) from None
     for candidate in [*range(DEFAULT_PORT, DEFAULT_PORT + PORTS_TRIED), 0]:
         try:
-            return ThreadingHTTPServer((LOOPBACK, candidate), handler)
+            return LocalServer(candidate, handler)
         except OSError:
             continue
     raise InputError("no free port on 127.0.0.1 to serve the gallery on; name one with --port")
@@ -190,6 +229,9 @@ def serve(
             build_and_report(request, status, gallery)
             if cycles and rebuilds >= cycles:
                 break
+    except KeyboardInterrupt:
+        # watchfiles turns the Interrupted our signal handler raised into KeyboardInterrupt: SIGTERM stays 143.
+        raise interrupted_by() from None
     finally:
         stop.set()
         server.shutdown()

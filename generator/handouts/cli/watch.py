@@ -84,6 +84,8 @@ def _build_once(request: BuildRequest) -> None:
     """Build and report; a bad input is printed and the watch goes on, waiting for the fix."""
     try:
         report = build(request, lambda line, done, total: say(line))
+        for problem in report.warnings:
+            tell(problem)
         say(summary(report))
         for problem in report.failures:
             tell(problem)

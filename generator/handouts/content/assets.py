@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from handouts.content.pngcheck import png_problem
+from handouts.content.svgcheck import check_svg
 from handouts.errors import InputError, Location, ProblemList
 from handouts.files.inputfiles import input_problem, open_input
 
 MAX_PIXELS = 4_000_000
 HEADER_BYTES = 64 * 1024
-MAX_SVG_BYTES = 2 * 1024 * 1024
-_SVG_NS = "{http://www.w3.org/2000/svg}"
-# What an SVG may not hold: it would run code, fetch or read another file when a viewer draws it.
-_SVG_FORBIDDEN = {"script", "foreignObject", "iframe"}
-_LINK_ATTRIBUTES = ("href", "{http://www.w3.org/1999/xlink}href")
 MAX_IMAGE_BYTES = 16 * 1024 * 1024  # a logo of 4 megapixels is a few megabytes even uncompressed
 MAX_JPEG_SEGMENTS = 1_000  # a JPEG's frame header follows a few metadata segments, never thousands
 
@@ -68,6 +65,10 @@ def check_image(path: Path, where: Location | None, what: str, problems: Problem
             "scale it down, for example to 1200 pixels wide",
         )
         return None
+    unsafe = png_problem(path) if info.kind == "png" else None
+    if unsafe:
+        problems.add(where, f"{what} cannot be used: {unsafe}", "export it again as a still PNG from the original")
+        return None
     damage = _decode_problem(path, info)
     if damage:
         problems.add(where, f"{what} cannot be decoded ({damage})", "export it again as PNG from the original")
@@ -80,46 +81,6 @@ def check_figure(path: Path, where: Location | None, problems: ProblemList) -> b
     if path.suffix.lower() != ".svg":
         return check_image(path, where, f"the picture {path.name}", problems) is not None
     return check_svg(path, where, problems)
-
-
-def check_svg(path: Path, where: Location | None, problems: ProblemList) -> bool:
-    """Report an SVG that is too big, not SVG, declares entities, runs scripts or links outside itself."""
-    import xml.etree.ElementTree as ET
-
-    what = f"the picture {path.name}"
-    problem = input_problem(path, links_inside_project=False)
-    if problem:
-        problems.add(where, f"{what} cannot be read: {problem}", "put a regular SVG file there")
-        return False
-    with open_input(path, links_inside_project=False) as handle:
-        data = handle.read(MAX_SVG_BYTES + 1)
-    if len(data) > MAX_SVG_BYTES:
-        problems.add(
-            where, f"{what} is larger than {MAX_SVG_BYTES // 1024 // 1024} MB", "simplify or export it smaller"
-        )
-        return False
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        problems.add(where, f"{what} declares a DOCTYPE or entities", "export it again as plain SVG")
-        return False
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        problems.add(where, f"{what} is not well-formed SVG ({exc})", "export it again from the drawing program")
-        return False
-    if root.tag != f"{_SVG_NS}svg":
-        problems.add(where, f"{what} is not an SVG drawing", "export it as SVG, PNG or JPEG")
-        return False
-    for element in root.iter():
-        name = element.tag.removeprefix(_SVG_NS)
-        links = [element.get(a) for a in _LINK_ATTRIBUTES if element.get(a)]
-        if name in _SVG_FORBIDDEN or any(not str(link).startswith("#") for link in links):
-            problems.add(
-                where,
-                f"{what} holds <{name}> {'with a link outside the picture ' if links else ''}that a viewer would run",
-                "remove scripts, embedded pages and links to other files; draw everything inside the SVG",
-            )
-            return False
-    return True
 
 
 def _decode_problem(path: Path, info: ImageInfo) -> str | None:

@@ -25,11 +25,17 @@ reference_type = RecordType(
         "issue": Field(_text, required=False),
         "pages": Field(_text, required=False),
         "doi": Field(
-            PatternType(r"10\.\d{4,9}/\S+", "a DOI like 10.1000/xyz", "write the DOI without 'https://doi.org/'"),
+            # No character that could not stay inside the link the outputs print (links.py): quotes, <, >, backslash.
+            PatternType(
+                r"10\.\d{4,9}/[^\s<>\"'\\]+", "a DOI like 10.1000/xyz", "write the DOI without 'https://doi.org/'"
+            ),
             required=False,
         ),
         "pmid": Field(PatternType(r"\d{1,9}", "a PubMed id (digits)", "write only the digits"), required=False),
-        "url": Field(PatternType(r"https?://\S+", "a web address", "start it with https://"), required=False),
+        "url": Field(
+            PatternType(r"https?://[^\s<>\"'\\]+", "a web address", "start it with https://; no quotes, < or >"),
+            required=False,
+        ),
         "supports": Field(_text, required=False),
     }
 )

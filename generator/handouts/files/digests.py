@@ -48,10 +48,18 @@ def digest(path: Path | str) -> str:
         return "unreadable"
 
 
+def is_editor_file(name: str) -> bool:
+    """Return True for a file an editor keeps beside the one it edits (vim's .x.swp, emacs's #x# and x~), or any
+    hidden file: none is an input, and counting one made every output stale while the editor had a file open, and
+    again once it closed it (the first build after a `serve` session rebuilt everything)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def digest_tree(folder: Path, pattern: str = "*") -> str:
-    """Return one digest for every file matching `pattern` directly in `folder`, names included."""
+    """Return one digest for every file matching `pattern` directly in `folder`, names included (editors' files
+    left out)."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file() and not is_editor_file(p.name)):
         h.update(path.name.encode() + b"\0" + digest(path).encode() + b"\n")
     return h.hexdigest()
 

@@ -14,10 +14,14 @@ from typing import Any
 
 from handouts.errors import HandoutError
 from handouts.files.inputfiles import read_input
+from handouts.outputs.entries import MAX_TEXT_CHARS, path_problem
 from handouts.outputs.write import atomic_write
 
 FAILED = ".handouts-failed.json"
 MAX_BYTES = 64 << 20  # a record of that size was not written by a build
+MAX_PROBLEMS = 100  # of one output, as the gallery shows them
+# What a build records of an output it could not make (its target's fields), besides its problems.
+_TEXTS = frozenset({"path", "topic", "topic_id", "topic_path", "variant", "brand", "paper", "output", "language"})
 
 
 def load_failures(out: Path) -> dict[str, dict[str, Any]]:
@@ -29,11 +33,19 @@ def load_failures(out: Path) -> dict[str, dict[str, Any]]:
     entries = data.get("failed") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return {}
-    return {
-        entry["path"]: entry
-        for entry in entries
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("problems"), list)
-    }
+    found = {}
+    for entry in entries:
+        # A record may come from a downloaded shard (`merge`): only what a build writes is kept, texts bounded.
+        if (
+            not isinstance(entry, dict)
+            or path_problem(entry.get("path"))
+            or not isinstance(entry.get("problems"), list)
+        ):
+            continue
+        texts = {k: v for k, v in entry.items() if k in _TEXTS and isinstance(v, str) and len(v) <= MAX_TEXT_CHARS}
+        problems = [p for p in entry["problems"][:MAX_PROBLEMS] if isinstance(p, str) and len(p) <= MAX_TEXT_CHARS]
+        found[entry["path"]] = {**texts, "problems": problems}
+    return found
 
 
 def record_failures(out: Path, failed: dict[str, dict[str, Any]], settled: Iterable[str]) -> None:

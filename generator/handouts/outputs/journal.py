@@ -19,16 +19,19 @@ from pathlib import Path
 
 import handouts
 from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION, ArtifactRecord
+from handouts.outputs.shards import Shards
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import atomic_write, write_failure
 
 
-def manifest_text(entries: Iterable[dict]) -> str:
-    """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast)."""
+def manifest_text(entries: Iterable[dict], shards: Shards | None = None) -> str:
+    """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast);
+    `shards`: the shards of a split build the folder holds (none: the whole matrix)."""
     body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
+    split = f'  "shards": {json.dumps(shards.as_json(), separators=(", ", ": "))},\n' if shards else ""
     head = (
         f'{{\n  "schema_version": {MANIFEST_SCHEMA_VERSION},\n  "tool": "handouts",\n'
-        f'  "version": "{handouts.__version__}",\n  "artifacts": [\n'
+        f'  "version": "{handouts.__version__}",\n{split}  "artifacts": [\n'
     )
     return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
 
@@ -50,18 +53,26 @@ class ManifestJournal:
     """
 
     def __init__(
-        self, out: Path, previous: dict[str, dict], checked: Collection[str] = (), known: StatCache | None = None
+        self,
+        out: Path,
+        previous: dict[str, dict],
+        checked: Collection[str] = (),
+        known: StatCache | None = None,
+        shards: Shards | None = None,
     ) -> None:
         """Start from `previous`; the outputs `checked` were just found to be as it records them.
 
         `known`: the folder's stat cache, told of every file written or removed and saved with the manifest.
+        `shards`: the shards of a split build the folder holds now; a build sets `self.shards` to what it will hold
+        once it is done (kept in the manifest for `merge`).
         """
         self.out = out
         self.known = known if known is not None else StatCache(out)
         self.journal = out / JOURNAL
+        self.shards = shards
         # A journal left by a killed build is compacted first: `previous` (read by load_manifest) includes it.
         if os.path.lexists(self.journal):
-            atomic_write(out / MANIFEST, manifest_text(previous.values()).encode())
+            atomic_write(out / MANIFEST, manifest_text(previous.values(), shards).encode())
             self.journal.unlink()
         # Only entries whose files are still exactly as recorded carry over.
         self.entries: dict[str, dict | ArtifactRecord] = {
@@ -126,7 +137,7 @@ class ManifestJournal:
         if durable and self.changed and hasattr(os, "sync"):
             os.sync()
         entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
-        atomic_write(self.out / MANIFEST, manifest_text(entries).encode(), durable=durable)
+        atomic_write(self.out / MANIFEST, manifest_text(entries, self.shards).encode(), durable=durable)
         self.known.write(set(self.entries))
         self.close()
         with contextlib.suppress(FileNotFoundError):

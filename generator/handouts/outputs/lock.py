@@ -63,6 +63,11 @@ def output_lock(folder: Path, wait: bool = True, notify: Callable[[str], None] =
     """Hold the output folder's lock for the block: wait for another holder (saying so), or with `wait` False
     raise InputError at once. The folder is made when missing, and removed again if the block left it empty."""
     created = not folder.exists()
+    if not created and _read_only(folder):
+        # Nobody may write here, so nobody can be writing: a build with nothing to do reads the folder and is done
+        # (exit 0); one that must write fails at its first write, saying why.
+        yield
+        return
     told = False
     while True:
         descriptor = _open(folder)
@@ -100,6 +105,16 @@ def output_lock(folder: Path, wait: bool = True, notify: Callable[[str], None] =
         if created:
             with suppress(OSError):
                 folder.rmdir()  # only when empty: a build that wrote nothing leaves nothing
+
+
+def _read_only(folder: Path) -> bool:
+    """Return True when `folder` is on a read-only file system, or this process may not create files in it."""
+    try:
+        if os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK)
 
 
 def _open(folder: Path) -> int:

@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from handouts.errors import InputError
+from handouts.errors import InputError, Location, Problem
 from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
+from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem, removal_problem
+from handouts.outputs.shards import Shards, shards_from
+from handouts.paths import shown
 
 MANIFEST = "manifest.json"
 # manifest.json's shape (handouts/schemas/manifest.schema.json): changes only when a key changes meaning or goes.
@@ -63,56 +67,135 @@ def record_from(entry: dict, **changes: str) -> ArtifactRecord:
     return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
 
 
-def read_manifest(out: Path) -> dict[str, dict]:
-    """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable."""
-    return {entry["path"]: entry for entry in load_manifest(out) or []}
+def read_manifest(out: Path, dropped: list[Problem] | None = None) -> dict[str, dict[str, Any]]:
+    """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable.
 
-
-def load_manifest(out: Path) -> list[dict] | None:
-    """Return the artifacts the output folder records (only paths inside `out`), or None when it records none.
-
-    The record is out/manifest.json with the journal of a build that was killed before compacting it replayed
-    over it. Both are read as inputs are, so a pipe or a link put in their place cannot hang or mislead a build.
+    `dropped`: gets a warning for each entry that could not be trusted and was left out (see `load_manifest`).
     """
+    return {entry["path"]: entry for entry in load_manifest(out, dropped) or []}
+
+
+def load_manifest(out: Path, dropped: list[Problem] | None = None) -> list[dict[str, Any]] | None:
+    """Return the artifacts the output folder records, or None when it records none."""
+    return read_folder(out, dropped).artifacts
+
+
+@dataclass
+class FolderRecord:
+    """What an output folder's manifest (with its journal replayed) says the folder holds."""
+
+    artifacts: list[dict[str, Any]] | None  # None: the folder records nothing
+    shards: Shards | None = None  # the shards of a split build it holds; None: the whole matrix
+    had_manifest: bool = False
+
+
+def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord:
+    """Return what out/manifest.json, with the journal of a build killed before compacting it replayed over it,
+    records: only entries whose every field is sound (`entries.entry_problem`).
+
+    Both files are read as inputs are, so a pipe or a link put in their place cannot hang or mislead a build. An
+    entry that cannot be trusted is left out, so its output is built again, instead of making every later build
+    fail; `dropped` gets a warning at its line for each.
+    """
+    report: list[Problem] = dropped if dropped is not None else []
+    manifest = out / MANIFEST
+    text, data = "", None
     try:
-        text = read_input(out / MANIFEST, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
-        artifacts: list[dict] | None = json.loads(text)["artifacts"]
-    except (InputError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        text = read_input(manifest, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
+        data = json.loads(text)
+    except (InputError, OSError, ValueError, RecursionError) as exc:
+        if os.path.lexists(manifest):
+            why = exc.problems[0].message if isinstance(exc, InputError) else f"it is not JSON ({_reason(exc)})"
+            report.append(_warning(manifest, 0, f"the manifest cannot be read: {why}"))
+    artifacts = data.get("artifacts") if isinstance(data, dict) else None
+    if data is not None and not isinstance(artifacts, list):
+        report.append(_warning(manifest, 0, "the manifest lists no artifacts"))
         artifacts = None
-    replayed = replay_journal(out, artifacts or [])
-    if artifacts is None and replayed is None:
-        return None
-    entries = replayed if replayed is not None else artifacts or []
-    return [entry for entry in entries if isinstance(entry, dict) and _inside(entry.get("path"))]
+    shards = None
+    if isinstance(data, dict) and "shards" in data:
+        try:
+            shards = shards_from(data["shards"])
+        except ValueError as exc:
+            report.append(_warning(manifest, 0, f"the manifest's {exc}"))
+    trusted = None if artifacts is None else _trusted(artifacts, manifest, text, report)
+    replayed = replay_journal(out, trusted or [], report)
+    if trusted is None and replayed is None:
+        return FolderRecord(None, had_manifest=data is not None)
+    return FolderRecord(replayed if replayed is not None else trusted or [], shards, data is not None)
 
 
-def replay_journal(out: Path, artifacts: list[dict]) -> list[dict] | None:
+def _trusted(artifacts: list[Any], manifest: Path, text: str, report: list[Problem]) -> list[dict[str, Any]]:
+    """Return the entries of `artifacts` that can be trusted, without keys no record has; report the others."""
+    known = _record_fields()
+    kept = []
+    for entry in artifacts:
+        problem = entry_problem(entry)
+        if problem:
+            report.append(_warning(manifest, entry_line(text, entry), f"{_DROPPED}: {problem}"))
+            continue
+        kept.append(entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known})
+    return kept
+
+
+def replay_journal(
+    out: Path, artifacts: list[dict[str, Any]], report: list[Problem] | None = None
+) -> list[dict[str, Any]] | None:
     """Return `artifacts` with out/manifest.journal's lines applied in order, or None when there is no journal.
 
-    A line cut short by a kill (the last one) is ignored: its output was never renamed into place.
+    A line cut short by a kill (the last one) is ignored: its output was never renamed into place. A line that is
+    too long, or whose entry cannot be trusted, is left out and reported to `report`.
     """
+    journal = out / JOURNAL
     try:
-        data = read_input(out / JOURNAL, MAX_MANIFEST_BYTES, links_inside_project=False)
+        data = read_input(journal, MAX_MANIFEST_BYTES, links_inside_project=False)
     except (InputError, OSError):
         return None
-    entries = {entry.get("path"): entry for entry in artifacts if isinstance(entry, dict)}
-    for line in data.splitlines():
+    entries = {entry["path"]: entry for entry in artifacts}
+    known = _record_fields() | {"replacing"}
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_BYTES:
+            _note(report, journal, number, f"{_DROPPED}: the line is {len(line):,} bytes long")
+            continue
         try:
             change = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
+            if number < len(lines) - 1:  # the last line is empty, the one before may be cut short by a kill
+                _note(report, journal, number, f"{_DROPPED}: the line is not JSON")
             continue
-        if not isinstance(change, dict) or not isinstance(change.get("path"), str):
-            continue
-        if change.get("removed"):
+        problem = removal_problem(change) if isinstance(change, dict) and "removed" in change else entry_problem(change)
+        if problem:
+            _note(report, journal, number, f"{_DROPPED}: {problem}")
+        elif "removed" in change:
             entries.pop(change["path"], None)
         else:
-            entries[change["path"]] = change
+            entries[change["path"]] = {k: v for k, v in change.items() if k in known}
     return list(entries.values())
 
 
-def _inside(path: object) -> bool:
-    """Return True for a manifest path that stays inside the output folder (relative, no '..')."""
-    return isinstance(path, str) and not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/")
+_DROPPED = "left out an entry that cannot be trusted"
+_REBUILT = "its output is built again if the matrix still has it"
+
+
+def _warning(path: Path, line: int, message: str) -> Problem:
+    hint = _REBUILT if message.startswith(_DROPPED) else "every output is checked and built again as needed"
+    return Problem(Location(shown(path), line, 1 if line else 0), message, hint, severity="warning")
+
+
+def _note(report: list[Problem] | None, path: Path, line: int, message: str) -> None:
+    if report is not None:
+        report.append(_warning(path, line, message))
+
+
+def entry_line(text: str, entry: object) -> int:
+    """Return the line of the manifest's text where `entry` is written (found by its path), or 0."""
+    path = entry.get("path") if isinstance(entry, dict) else None
+    at = text.find(json.dumps(path)) if isinstance(path, str) else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else 0
+
+
+def _reason(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(":")[0]
 
 
 def is_fresh(

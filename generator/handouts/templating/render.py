@@ -55,7 +55,10 @@ def markup_text(value: Any) -> Markup:
     if isinstance(value, MissingText):  # the topic lacks text this output needs: the author's problem, at its key
         raise InputError(value.problem())
     text = str(escape(str(value)))
-    text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + '"/>', text)
+    # A citation keeps where its text was written, so a problem with it is reported at the topic's line.
+    loc = getattr(value, "loc", None)
+    at = f' at="{escape(str(loc))}"' if loc is not None else ""
+    text = CITATION.sub(lambda m: f'<cite ids="{" ".join(re.findall(r"@([a-z0-9-]+)", m.group(0)))}"{at}/>', text)
     return Markup(text.replace("\n", "<br/>"))
 
 
@@ -180,6 +183,40 @@ def _render(env: ImmutableSandboxedEnvironment, entry: str, context: dict[str, A
     except BuildError as exc:  # raised by our filters while the template ran: the template's line is the place
         where = _template_frame(exc)
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+    except RUNAWAY as exc:  # what a template's own code raises: too big a range, endless recursion, 1 / 0
+        raise BuildError(
+            Problem(
+                _template_frame(exc) or template_location_of(env, entry),
+                f"template '{entry}' failed: {_what_failed(exc)}",
+                "fix the template at this line",
+            )
+        ) from None
+
+
+# What a template's own expressions can raise inside the sandbox. Anything else is a bug of the tool's.
+RUNAWAY = (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError, MemoryError)
+
+
+def _what_failed(exc: BaseException) -> str:
+    """Return what went wrong, in the words of the exception (its first line) and its kind."""
+    if isinstance(exc, RecursionError):
+        return "endless recursion (a macro that calls itself without end?)"
+    if isinstance(exc, MemoryError):
+        return "it made something too large to hold in memory"
+    text = str(exc).splitlines()[0].rstrip(".") if str(exc) else ""
+    kinds: dict[type[BaseException], str] = {
+        ZeroDivisionError: "division by zero",
+        OverflowError: "a number or range too large",
+    }
+    kind = kinds.get(type(exc), "")
+    return ", ".join(part for part in (kind, text[:200]) if part) or type(exc).__name__
+
+
+def template_location_of(env: ImmutableSandboxedEnvironment, entry: str) -> Location:
+    """Return where template `entry` is, from the environment's search path."""
+    loader = env.loader
+    folders = [Path(p) for p in getattr(loader, "searchpath", [])]
+    return template_location(folders, entry)
 
 
 def _template_frame(exc: BaseException) -> Location | None:

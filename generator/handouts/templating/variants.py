@@ -11,6 +11,7 @@ template) by writing its own at the same place, and adds a variant by adding a f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -123,9 +124,13 @@ def template_roots(templates: Path | Sequence[Path]) -> tuple[Path, ...]:
 
 
 def first_found(roots: Sequence[Path], relative: str) -> Path | None:
-    """Return root/relative for the first root that has that file, or None."""
+    """Return root/relative for the first root that has something by that name, or None.
+
+    Something, not only a file: a pipe, a folder or a dangling link where a project puts labels.yaml is reported
+    by the reading of it, never silently passed over for the tool's own file.
+    """
     for root in roots:
-        if (root / relative).is_file():
+        if os.path.lexists(root / relative):
             return root / relative
     return None
 

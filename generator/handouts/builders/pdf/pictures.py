@@ -10,6 +10,7 @@ from reportlab.graphics.shapes import Drawing, Group, mmult
 from reportlab.platypus import Flowable, Image
 
 from handouts.builders.svg import natural_size, svg_drawing
+from handouts.content.svgcheck import read_svg_text
 from handouts.icons import icon_svg
 
 
@@ -30,7 +31,7 @@ def _scaled(drawing: Drawing, width: float, height: float) -> Drawing:
 def picture(path: Path, width: float, height: float) -> Flowable:
     """Return the picture in `path` as a flowable fitting `width` x `height`, proportions kept."""
     if path.suffix.lower() == ".svg":
-        return _scaled(svg_drawing(path.read_text(encoding="utf-8")), width, height)
+        return _scaled(svg_drawing(read_svg_text(path.read_bytes())), width, height)
     own_w, own_h = natural_size(path)
     scale = min(width / own_w, height / own_h)
     return Image(str(path), own_w * scale, own_h * scale)

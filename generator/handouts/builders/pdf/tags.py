@@ -59,7 +59,11 @@ class Tagger:
         self.root = Node("Document")
         self._open: list[Node] = [self.root]
         self._next_mcid: dict[int, int] = defaultdict(int)
-        self._drawn: set[int] = set()
+        # Each flowable drawn, kept alive by id: a bare set of ids let a flowable made later (a paragraph's piece
+        # split on a later page) get the id of one drawn and freed before it, and be taken for a repeat: its words
+        # became an artifact, left out of the tags, in some builds and not others (the address reuse depends on
+        # what the process did before), so the same inputs made different bytes.
+        self._drawn: dict[int, Flowable] = {}
         self._depth = 0
         self.last_heading = 1  # the title is the one H1
 
@@ -87,10 +91,10 @@ class Tagger:
     @contextmanager
     def marking(self, canvas: Canvas, node: Node, flowable: Flowable) -> Iterator[None]:
         """Draw `flowable` as content of `node`; a second drawing of it (a repeated table header) is an artifact."""
-        if self._depth or id(flowable) in self._drawn:
+        if self._depth or self._drawn.get(id(flowable)) is flowable:
             yield  # inside another tagged flowable its content is the outer one's; a repeat stays an artifact
             return
-        self._drawn.add(id(flowable))
+        self._drawn[id(flowable)] = flowable
         page = canvas.getPageNumber()
         mcid = self._next_mcid[page]
         self._next_mcid[page] += 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from handouts.builders.pngcache import cached_png, picture_key
 from handouts.builders.svg import natural_size, svg_drawing
+from handouts.content.svgcheck import read_svg_text
 from handouts.icons import icon_svg
 
 POINTS_PER_INCH = 72.0
@@ -35,7 +36,7 @@ def picture_file(path: Path, width: float, height: float, dpi: float, cache: Pat
     """
     if path.suffix.lower() != ".svg":
         return str(path)
-    return io.BytesIO(svg_png(path.read_text(encoding="utf-8"), round(width * dpi / POINTS_PER_INCH), cache))
+    return io.BytesIO(svg_png(read_svg_text(path.read_bytes()), round(width * dpi / POINTS_PER_INCH), cache))
 
 
 def icon_png(name: str, color: str, size: float, dpi: float, cache: Path | None = None) -> io.BytesIO:
