@@ -29,10 +29,14 @@ FULL_ENOUGH = 0.06  # a page whose content leaves less than this share empty is 
 @dataclass
 class Attempt:
     layout: Layout
-    data: bytes
     pages: int
     scale: float
     spacing: float = 1.0
+
+    @property
+    def data(self) -> bytes:
+        """Return the PDF of this layout, written the first time it is asked for (only kept attempts are)."""
+        return self.layout.write()
 
     def fits(self, budget: int) -> bool:
         return not budget or self.pages <= budget
@@ -67,8 +71,8 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
                 context.language.rtl,
             )
             layout = Layout(doc, context, style, options)
-            data, pages = layout.render()
-            cache[key] = Attempt(layout, data, pages, key[0], key[1])
+            pages = layout.render()
+            cache[key] = Attempt(layout, pages, key[0], key[1])
         return cache[key]
 
     try:

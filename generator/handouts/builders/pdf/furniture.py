@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.utils import ImageReader, TimeStamp
@@ -187,6 +189,18 @@ class QrCode(Flowable):
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 
 
+def logo_image(path: Path) -> ImageReader:
+    """Return the logo in `path` decoded, once per process for as long as the file is unchanged."""
+    stat = path.stat()
+    return _decoded(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _decoded(path: str, _mtime_ns: int, _size: int) -> ImageReader:
+    # reportlab keeps the decoded pixels in the reader, and reuses them for the image object of each document.
+    return ImageReader(path)
+
+
 class BrandBar(Flowable):
     """The clinic's logo at the left and its name, address and phone at the right."""
 
@@ -203,7 +217,7 @@ class BrandBar(Flowable):
         """Draw the logo where a line starts and the clinic's lines at the other side: mirrored right to left."""
         canvas, brand, style, rtl = self.canv, self.brand, self.style.para("page_brand"), self.style.rtl
         if brand.logo:
-            image = ImageReader(str(brand.logo))
+            image = logo_image(brand.logo)
             iw, ih = image.getSize()
             h = self.height
             w = min(self.width * 0.45, h * iw / ih)
