@@ -4,7 +4,8 @@ reportlab walks a drawing's shapes in Python and formats every path's numbers ea
 figures and icons of a topic that was redone by every layout attempt of every output. The operators of a drawing
 at a given size do not depend on the page it lands on (the flowable moves the origin before drawing), except for
 what a canvas keeps per document: a font's resource name and the graphics-state dictionaries of transparency and
-overprint. Those calls are recorded as calls and made again on each canvas, so the document registers its own;
+overprint, written when they differ from the state saved and restored around them. Those calls, and the saves and
+restores, are recorded as calls and made again on each canvas, so the document registers its own;
 everything else is replayed as the text reportlab wrote the first time. A drawing holding text or images is
 drawn live every time: their operators name resources of the document they were first drawn in.
 """
@@ -16,8 +17,19 @@ from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Image, String
 
-# Canvas methods whose output depends on the document or on state outside the drawing: recorded as calls.
-LIVE_CALLS = ("setFont", "setFillAlpha", "setStrokeAlpha", "setFillOverprint", "setStrokeOverprint", "setOverprintMask")
+# Canvas methods whose output depends on the document or on the state reportlab keeps in Python (a transparency
+# is written only when it differs from the current one, which the saves and restores around it decide): recorded
+# as calls and made again.
+LIVE_CALLS = (
+    "saveState",
+    "restoreState",
+    "setFont",
+    "setFillAlpha",
+    "setStrokeAlpha",
+    "setFillOverprint",
+    "setStrokeOverprint",
+    "setOverprintMask",
+)
 MAX_DRAWINGS = 256  # drawings kept at once; a process meets a few dozen figures and icons
 
 Step = str | tuple[str, tuple[Any, ...]]  # an operator as written, or a canvas call to make again
@@ -47,8 +59,8 @@ def draw_once(canvas: Any, key: tuple[Any, ...], draw: Callable[[], None]) -> No
             _recorded.clear()
         _recorded[key] = steps
         return
-    # The drawing's own save and restore are replayed as operators; the state the live calls change in Python
-    # (the current font, the graphics-state dictionary) is put back as reportlab's restoreState would.
+    # The live calls include the drawing's own saves and restores, so the Python state is back as it was after
+    # it; the outer push and pop make sure of that even for a drawing that left a save open.
     canvas.push_state_stack()
     code = canvas._code
     for step in steps:
