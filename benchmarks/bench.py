@@ -45,10 +45,11 @@ from benchmarks.rebuild import bench_rebuild
 from benchmarks.report import analyse, markdown
 from benchmarks.results import Results
 from benchmarks.runner import machine, source_digest, stale_bytecode
+from benchmarks.serve import bench_serve
 from benchmarks.startup import bench_startup
 from benchmarks.topic import bench_topic
 
-PARTS = ("batch", "topic", "memory", "rebuild", "startup", "check", "orchestration")
+PARTS = ("batch", "topic", "memory", "rebuild", "serve", "startup", "check", "orchestration")
 
 
 def main() -> int:
@@ -129,6 +130,8 @@ def main() -> int:
                 bench_memory(res, project)
         if "rebuild" in parts:
             bench_rebuild(res, tmp)
+        if "serve" in parts:
+            bench_serve(res, tmp)
         if "startup" in parts:
             bench_startup(res, tmp)
         if "check" in parts:

@@ -15,10 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES
 from test_serve import wait_for
 
@@ -86,3 +88,34 @@ def test_the_open_page_is_rebuilt_and_reloaded_before_the_rest(tmp_path: Path) -
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_gallery_is_drawn_beside_the_watching_once_for_saves_made_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.cli import gallery_notes, servegallery
+    from handouts.preview import gallery
+
+    drawing, release = threading.Event(), threading.Event()
+    drawn: list[str] = []
+
+    def slow_gallery(out: Path, **_: Any) -> Path:
+        drawn.append("start")
+        drawing.set()
+        assert release.wait(30)
+        drawn.append("done")
+        return out / "index.html"
+
+    monkeypatch.setattr(gallery, "write_gallery", slow_gallery)
+    monkeypatch.setattr(gallery_notes, "gallery_notes", lambda project, out: None)
+    monkeypatch.setattr("handouts.project.find_project", lambda root: None)
+    reloads: list[bool] = []
+    background = servegallery.BackgroundGallery(tmp_path, tmp_path, reloads.append)
+    background.write(reload=False)
+    assert drawing.wait(30)  # drawing, in its own thread: write() came back at once
+    background.write(reload=False)  # two saves while it draws: one more gallery, of the outputs as they are then
+    background.write(reload=True)
+    release.set()
+    assert background.wait(30)
+    assert drawn == ["start", "done", "start", "done"]
+    assert reloads == [False, True]  # the open gallery page reloads after the gallery that was asked for it

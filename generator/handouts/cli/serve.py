@@ -25,6 +25,7 @@ from handouts.build.batch import build
 from handouts.build.interrupts import interrupted_by
 from handouts.build.plan import BuildRequest, plan
 from handouts.cli.localserver import LOOPBACK, ConfinedHandler, LocalServer
+from handouts.cli.servegallery import BackgroundGallery
 from handouts.errors import HandoutError, InputError, Problem
 from handouts.matrix import NEUTRAL_BRAND
 from handouts.project import Project
@@ -103,6 +104,12 @@ class Status:
                 self.build += 1
             self.problems = [str(p) for p in problems]
 
+    def gallery_drawn(self, reload: bool) -> None:
+        """With `reload`, reload the open pages: the gallery they show was drawn anew after the build."""
+        if reload:
+            with self.lock:
+                self.build += 1
+
     def saw(self, page: str) -> None:
         """Remember that the page at `page` (a URL path) is open: the next rebuild makes it first."""
         path = unquote(page).lstrip("/")
@@ -163,10 +170,17 @@ def _nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def build_and_report(request: BuildRequest, status: Status, gallery: bool = True, reload: bool | None = True) -> None:
+def build_and_report(
+    request: BuildRequest,
+    status: Status,
+    gallery: bool = True,
+    reload: bool | None = True,
+    background: BackgroundGallery | None = None,
+) -> None:
     """Build what changed, write the gallery, and publish the problems; bad input waits for the fix.
 
     `reload`: whether the open pages reload after it (None: only when something was built or went wrong).
+    `background`: where the gallery is drawn, after the build is published (None: here, before).
     """
     from handouts.cli.progress import summary
     from handouts.preview.gallery import write_gallery
@@ -180,7 +194,7 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
             click.echo(str(problem), err=True)
         click.echo(summary(report), err=True)
         problems = list(report.failures)
-        if gallery:
+        if gallery and background is None:
             from handouts.cli.gallery_notes import gallery_notes
             from handouts.project import find_project
 
@@ -190,6 +204,8 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
     for problem in problems:
         click.echo(str(problem), err=True)
     status.update(problems, reload=bool(built or problems) if reload is None else reload)
+    if gallery and background is not None:
+        background.write(reload=bool(reload))
 
 
 def page_first(request: BuildRequest, page: str) -> BuildRequest | None:
@@ -218,15 +234,16 @@ def page_first(request: BuildRequest, page: str) -> BuildRequest | None:
     )
 
 
-def rebuild(request: BuildRequest, status: Status, gallery: bool) -> None:
+def rebuild(request: BuildRequest, status: Status, gallery: BackgroundGallery | None) -> None:
     """Rebuild after a save: the open page's output first, reloading it as soon as it is made; then the rest of
-    the request; then the gallery, whose deck thumbnails take longest (never before the page's reload)."""
+    the request; then the gallery, in the background, whose deck thumbnails take longest (never before the page's
+    reload, and never keeping the next save waiting)."""
     first = page_first(request, status.looked_at)
     if first is not None:
         build_and_report(first, status, gallery=False, reload=None)
     # The open page is up to date by now: the rest reloads it only when it is the gallery, or no output; its
     # problems are shown either way.
-    build_and_report(request, status, gallery, reload=first is None)
+    build_and_report(request, status, gallery is not None, reload=first is None, background=gallery)
 
 
 DEFAULT_PORT = 8000
@@ -282,14 +299,18 @@ def serve(
 
             if not webbrowser.open(address):
                 click.echo(f"no web browser could be started here; open {address} in one", err=True)
+        # After a save the gallery is drawn beside the watching; a gallery page open reloads when it is written.
+        drawing = BackgroundGallery(request.out, request.root, status.gallery_drawn) if gallery else None
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
         folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
         changes_seen = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=True)
         for rebuilds, changes in enumerate(changes_seen, start=1):
             names = sorted({Path(path).name for _, path in changes})
             click.echo(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", err=True)
-            rebuild(request, status, gallery)
+            rebuild(request, status, drawing)
             if cycles and rebuilds >= cycles:
+                if drawing is not None:
+                    drawing.wait()  # a run of a few cycles (tests) ends with its last gallery written
                 break
     except KeyboardInterrupt:
         # watchfiles turns the Interrupted our signal handler raised into KeyboardInterrupt: SIGTERM stays 143.
