@@ -356,7 +356,7 @@ def stress_topic() -> dict[str, Any]:
             {
                 "id": "many-bullets",
                 "heading": _heading(2),
-                "blocks": [{"paragraph": _words(30, 17)}, {"bullets": many_bullets}],
+                "blocks": [{"paragraph": _words(30, 17)}, {"bullets": many_bullets}, {"steps": many_bullets[:12]}],
                 "notes": _words(200, 21),
             },
             {
@@ -377,7 +377,10 @@ def stress_topic() -> dict[str, Any]:
             },
         ],
         "key_points": [_words(40 + 10 * i, 19 * i) for i in range(5)],
-        "when_to_call": [_words(35 + 8 * i, 23 * i + 5) for i in range(5)],
+        "when_to_call": {
+            "urgent": [_words(35 + 8 * i, 23 * i + 5) for i in range(2)],
+            "call": [_words(35 + 8 * i, 23 * i + 5) for i in range(2, 5)],
+        },
         "questions_to_ask": [_words(30 + 9 * i, 31 * i + 2) for i in range(6)],
         "faq": [{"question": _words(35, 41 * i), "answer": _cited(110 + 20 * i, 41 * i + 7)} for i in range(3)],
         "learning_objectives": [_words(30 + 5 * i, 37 * i) for i in range(4)],

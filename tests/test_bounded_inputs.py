@@ -105,7 +105,7 @@ def test_a_citation_in_patient_text_is_located_in_the_topic(clinic: Path) -> Non
     for command in (["check"], ["build"]):
         result = run_cli(*command, cwd=clinic)
         assert result.code != 0, result.err
-        located = [p for p in problem_lines(result.err) if "cites references" in p]
+        located = [p for p in problem_lines(result.err) if "cites a reference" in p]
         assert located, result.err
         for problem in located:  # at the text that holds the citation (a block scalar is found at its first line)
             found = re.match(r"content/home-blood-pressure\.yaml:(\d+):", problem)

@@ -222,7 +222,7 @@ def test_over_long_one_pager_fails_saying_how_much_and_where(tmp_path: Path) -> 
     assert result.code == 1, result.err
     # One message for every paper, naming them.
     assert f"clinician-onepager ({', '.join(sorted(PAPERS))}; brand none): does not fit its 1 page" in result.err
-    assert re.search(r"about \d+ lines of [\d.]+ pt text run over onto page 2", result.err)
+    assert re.search(r"about \d+ lines of [\d.]+ pt text too many: .* run over onto page 2", result.err)
     assert "the longest sections are '" in result.err
     assert not list((tmp_path / "out").rglob("*.pdf")), "no one-pager may be written when it does not fit"
 

@@ -59,7 +59,12 @@ def test_the_patient_sees_levels_icons_tiers_and_glossary() -> None:
 
 
 def test_a_plain_when_to_call_list_is_the_call_tier(tmp_path: Path) -> None:
-    topic = load_topic(FIXTURES / "topics" / "minimal.yaml", set())
+    text = (FIXTURES / "topics" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "when_to_call:\n  urgent: [You cannot breathe]\n  call: [When it hurts]\n", "when_to_call: [When it hurts]\n"
+    )
+    (tmp_path / "minimal.yaml").write_text(text, encoding="utf-8")
+    topic = load_topic(tmp_path / "minimal.yaml", set())
     assert audience_view(topic, "patient")["when_to_call"] == {
         "urgent": [],
         "call": ["When it hurts"],

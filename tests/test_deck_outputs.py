@@ -330,16 +330,34 @@ def test_clinician_deck_has_references(b12: Path) -> None:
 
 def test_clinician_deck_citations_match_the_references(b12: Path) -> None:
     prs = deck(b12, "clinician-deck")
-    order: list[int] = []
+    cited: set[int] = set()
     for slide in prs.slides:
         if slide_title(slide).startswith("References"):
             continue
         for group in re.findall(r"\[(\d+(?:, \d+)*)\]", " ".join(shape_texts(slide))):
-            for number in (int(n) for n in group.split(", ")):
-                if number not in order:
-                    order.append(number)
-    assert order == list(range(1, len(order) + 1))
-    assert len(_reference_entries(prs)) == len(order)
+            cited.update(int(n) for n in group.split(", "))
+    entries = {int(e.split(".", 1)[0]): e.split(".", 1)[1].strip() for e in _reference_entries(prs)}
+    assert cited == set(entries)  # every number cited is listed, every one listed is cited
+    # One numbering with the one-pager (review E44): each number names the same reference in both.
+    from handouts import ir
+    from handouts.matrix import Target
+    from handouts.pipeline import render_ir
+    from handouts.project import Project
+    from handouts.templating.variants import discover_variants
+
+    project = Project(ROOT)
+    document, _ = render_ir(project, Target.of(TOPIC, discover_variants(project.templates)["clinician-onepager"]))
+    [references] = [
+        b for s in document.blocks if isinstance(s, ir.Section) for b in s.blocks if isinstance(b, ir.References)
+    ]
+    onepager = {entry.number: entry.text for entry in references.entries}
+    shared = set(entries) & set(onepager)
+    assert len(shared) > 5
+    for number in shared:
+        assert onepager[number][:40] == entries[number][:40], number
+    # What only the deck cites is numbered after the one-pager's references, which keep 1 to n.
+    assert all(number > max(onepager) for number in set(entries) - shared)
+    assert sorted(onepager) == list(range(1, len(onepager) + 1))
 
 
 def test_reference_authors_end_with_a_full_stop(b12: Path) -> None:

@@ -156,7 +156,8 @@ def test_an_inline_gloss_clears_a_term(project: Path, sentence: str) -> None:
         ("Myelin, the coating on your nerves, needs B12.", True),
         ("Autoimmune diseases, when the body attacks itself, can cause it.", True),
         ("Pernicious anemia is a problem with taking in B12.", True),
-        ("Gut diseases like celiac, or past gut surgery.", False),  # a list, not an explanation
+        ("Celiac, or past gut surgery, can lower B12.", False),  # a list, not an explanation
+        ("Gut diseases like celiac can lower B12.", True),  # an example of plain words before it
         ("Neuropathy is common.", False),
         ("Ask about neuropathy.", False),
     ],
@@ -310,7 +311,9 @@ def test_base_variants_set_patients_to_grade_6_and_leave_clinicians_unchecked() 
             assert variant.literacy.max_list_items == 7 and variant.literacy.medical_terms
         if variant.audience == "clinician":
             assert not variant.literacy.check
-    assert variants["patient-leaflet"].literacy.pemat == ("main_message_first", "summary", "no_citations")
+    # The leaflet carries the steps (its contract), so it is scored for an action list; it has no pictures, and
+    # no summary beside its main message.
+    assert variants["patient-leaflet"].literacy.pemat == ("main_message_first", "action_list", "no_citations")
 
 
 # ----- the command line: warnings, --strict, the card ----------------------------------------------------------

@@ -117,9 +117,9 @@ def test_many_when_to_call_items_give_pages_not_a_traceback(tmp_path: Path) -> N
     project = copy_project(tmp_path / "project")
     text = (FIXTURES / "topics" / "minimal.yaml").read_text(encoding="utf-8")
     items = "".join(
-        f"  - You notice warning sign number {n}, which needs a call to the clinic today.\n" for n in range(30)
+        f"    - You notice warning sign number {n}, which needs a call to the clinic today.\n" for n in range(30)
     )
-    text = text.replace("when_to_call: [When it hurts]\n", "when_to_call:\n" + items)
+    text = text.replace("  call: [When it hurts]\n", "  call:\n" + items)
     (project / "content" / "minimal.yaml").write_text(text, encoding="utf-8")
     result = run_cli(
         "build", "--topic", "minimal", "--only", "patient-handout", "--out", str(tmp_path / "o"), cwd=project
@@ -146,6 +146,8 @@ def _topics(draw: st.DrawFn) -> dict:
     sections = []
     for number in range(draw(st.integers(1, 6))):
         blocks: list[dict] = [{"paragraph": draw(_sentence)}]
+        if number == 0:  # every patient output carries the action steps (their contracts); only patients see them
+            blocks.append({"steps": [{"patient": s} for s in draw(st.lists(_sentence, min_size=1, max_size=5))]})
         if draw(st.booleans()):
             blocks.append({"bullets": draw(st.lists(_sentence, min_size=1, max_size=8))})
         if draw(st.booleans()):
@@ -185,7 +187,7 @@ def _topics(draw: st.DrawFn) -> dict:
         "main_message": draw(_sentence),
         "sections": sections,
         "key_points": draw(st.lists(_sentence, min_size=1, max_size=5)),
-        "when_to_call": draw(st.lists(_sentence, min_size=1, max_size=6)),
+        "when_to_call": {"urgent": draw(st.lists(_sentence, min_size=1, max_size=6))},
         "questions_to_ask": draw(st.lists(_sentence, min_size=1, max_size=5)),
         "disclaimer": draw(_sentence),
     }

@@ -170,8 +170,12 @@ def _long_word_topic(project: Path, word: str) -> None:
     topic = (project / "content" / "minimal.yaml").read_text(encoding="utf-8")
     topic = topic.replace("title: A minimal topic", f"title: {title_word}")
     topic = topic.replace("heading: First section", f"heading: {title_word}")
+    # The steps go to a section of their own: on the patient deck the slide points below stand for their section.
     topic = topic.replace(
-        "      - paragraph: Some text.",
+        "key_points:", "  - id: what-to-do\n    heading: What to do\n    blocks:\n      - steps: [Do it.]\nkey_points:"
+    )
+    topic = topic.replace(
+        "      - paragraph: Some text.\n      - steps: [Do one thing.]",
         f"      - paragraph: Some {word} text [@longlink].\n"
         f"      - bullets: [{word}, short]\n"
         f"      - callout: Call {word}\n"

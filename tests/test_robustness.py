@@ -145,9 +145,15 @@ def _topic_text(heading: str, paragraph: str, bullets: list[str], main: str) -> 
         "authors": ["Tester"],
         "reviewers": ["Reviewer"],
         "main_message": main,
-        "sections": [{"id": "only", "heading": heading, "blocks": [{"paragraph": paragraph}, {"bullets": bullets}]}],
+        "sections": [
+            {
+                "id": "only",
+                "heading": heading,
+                "blocks": [{"paragraph": paragraph}, {"bullets": bullets}, {"steps": bullets[:1]}],
+            }
+        ],
         "key_points": bullets[:1],
-        "when_to_call": bullets[:1],
+        "when_to_call": {"urgent": bullets[:1]},
         "questions_to_ask": bullets[:1],
         "disclaimer": main,
     }

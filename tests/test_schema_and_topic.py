@@ -73,7 +73,10 @@ def test_minimal_topic_loads(ref_ids: set[str]) -> None:
     assert topic["subtitle"] is None
     [section] = topic["sections"]
     assert section["id"] == "first"
-    assert section["blocks"] == [{"kind": "paragraph", "value": dict.fromkeys(AUDIENCES, "Some text.")}]
+    assert section["blocks"] == [
+        {"kind": "paragraph", "value": dict.fromkeys(AUDIENCES, "Some text.")},
+        {"kind": "steps", "value": [dict.fromkeys(AUDIENCES, "Do one thing.")]},
+    ]
 
 
 def test_loaded_text_remembers_where_it_was_written(ref_ids: set[str]) -> None:
@@ -272,7 +275,7 @@ def test_invisible_character_written_as_an_escape_is_refused(tmp_path: Path, ref
 def test_control_character_written_as_an_escape_is_refused(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"disclaimer: Not medical advice.": 'disclaimer: "Not\\vmedical"'})
     problem = one_problem(path, ref_ids)
-    assert located(problem) == "minimal.yaml:18:13: 'disclaimer' contains U+000B, a control character"
+    assert located(problem) == "minimal.yaml:21:13: 'disclaimer' contains U+000B, a control character"
 
 
 # --- audience mappings ----------------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ def test_unknown_audience_key_gets_a_suggestion(tmp_path: Path, ref_ids: set[str
 def test_unknown_audience_key_in_a_nested_list_names_its_place(tmp_path: Path, ref_ids: set[str]) -> None:
     path = mutate(tmp_path, {"key_points: [A key point]": "key_points:\n  - ok\n  - clinican: Dose"})
     problem = one_problem(path, ref_ids)
-    assert located(problem) == "minimal.yaml:17:5: 'clinican' is not an audience in 'key_points[2]'"
+    assert located(problem) == "minimal.yaml:18:5: 'clinican' is not an audience in 'key_points[2]'"
     assert problem.hint == "did you mean 'clinician'?"
 
 
@@ -454,7 +457,7 @@ def test_problems_reported_out_of_order_come_out_sorted(tmp_path: Path, ref_ids:
     found = problems(path, ref_ids)
     assert [located(p) for p in found] == [
         "minimal.yaml:1:1: 'the file' is missing the required key 'version'",
-        "minimal.yaml:17:12: 'disclaimer' is empty",
+        "minimal.yaml:20:12: 'disclaimer' is empty",
     ]
 
 
@@ -541,7 +544,7 @@ def test_for_filters_blocks(mix: Topic) -> None:
         return [b["kind"] for b in audience_view(mix, audience)["sections"][0]["blocks"]]
 
     assert kinds("clinician") == ["paragraph", "paragraph", "bullets", "callout", "table"]
-    assert kinds("patient") == ["paragraph", "bullets", "table"]
+    assert kinds("patient") == ["paragraph", "steps", "bullets", "table"]
     assert kinds("trainee") == ["paragraph", "bullets", "table"]
     hidden = {a: {s["id"]: s for s in audience_view(mix, a)["sections"]} for a in ("clinician", "trainee")}
     assert _without_origin(hidden["clinician"]["patient-blocks-hidden"]["blocks"]) == [
@@ -610,7 +613,11 @@ def test_minimal_view_has_empty_optional_parts(ref_ids: set[str]) -> None:
             "id": "first",
             "heading": "First section",
             "icon": None,
-            "blocks": [{"kind": "paragraph", "text": "Some text."}],
+            "role": None,
+            "blocks": [
+                {"kind": "paragraph", "text": "Some text."},
+                {"kind": "steps", "items": ["Do one thing."], "icon": None},
+            ],
             "slide": [],
             "notes": None,
         }

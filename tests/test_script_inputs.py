@@ -33,8 +33,10 @@ sections:
     blocks:
       - paragraph: {text}
       - paragraph: {more}
+      - steps: [{text}]
 key_points: [{text}]
-when_to_call: [{text}]
+when_to_call:
+  urgent: [{text}]
 questions_to_ask: [{text}]
 disclaimer: {text}
 """
@@ -94,7 +96,7 @@ def test_characters_no_typeface_draws_are_one_problem_per_file(tmp_path: Path) -
     problems = [line for line in err.splitlines() if "no typeface of this output can draw" in line]
     assert len(problems) == 1, err
     assert problems[0].startswith("content/pills.yaml:2:8: 2 characters no typeface of this output can draw: ")
-    assert "'𠀀' U+20000 (CJK UNIFIED IDEOGRAPH-20000) on lines 2, 9, 12, 14, 15 and 4 more; " in problems[0]
+    assert "'𠀀' U+20000 (CJK UNIFIED IDEOGRAPH-20000) on lines 2, 9, 12, 14, 15 and 5 more; " in problems[0]
     assert "'🥦' U+1F966 (BROCCOLI) on line 15;" in problems[0]
 
 

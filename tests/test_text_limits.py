@@ -118,7 +118,7 @@ def test_a_text_over_the_limit_is_a_located_error(tmp_path: Path) -> None:
     long_text = ("word " * (MAX_TEXT_CHARS // 5 + 1)).strip()
     path = _topic(tmp_path, "disclaimer: Not medical advice.", f"disclaimer: {long_text}")
     [problem] = _problems(path)
-    assert problem.startswith("minimal.yaml:18:13: 'disclaimer' is 10,004 characters long, more than the limit of")
+    assert problem.startswith("minimal.yaml:21:13: 'disclaimer' is 10,004 characters long, more than the limit of")
 
 
 def test_a_title_over_the_limit_is_a_located_error(tmp_path: Path) -> None:

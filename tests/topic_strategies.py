@@ -73,8 +73,13 @@ def topic(draw: st.DrawFn, number: int = 0) -> dict[str, Any]:
         }
         for i in range(draw(st.integers(1, 6)))
     ]
+    # Every patient output carries action steps (their contracts): some section has them, wherever it is.
+    if not any("steps" in b for section in sections for b in section["blocks"]):
+        where = draw(st.integers(0, len(sections) - 1))
+        sections[where]["blocks"].append({"steps": draw(st.lists(sentence(2, 18), min_size=1, max_size=12))})
     qa = st.fixed_dictionaries({"question": sentence(3, 30), "answer": sentence(5, 60)})
-    tiers = draw(st.sets(st.sampled_from(["urgent", "call", "next_visit"]), min_size=1))
+    # ... and the urgent tier of when to get help, with or without the others.
+    tiers = {"urgent"} | draw(st.sets(st.sampled_from(["call", "next_visit"])))
     optional = {
         key: value
         for key, value in (("faq", draw(st.lists(qa, max_size=4))), ("quiz", draw(st.lists(qa, max_size=4))))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from handouts.content.references import Reference
-from handouts.errors import BuildError, Location, Problem
+from handouts.errors import BuildError, InputError, Location, Problem
 from handouts.links import is_safe_link
 
 _LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
@@ -110,6 +110,7 @@ class Callout:
     label: str = ""
     icon: str = ""
     at: Location | None = field(default=None, compare=False)  # where its content was written
+    keep: bool = True  # kept whole where a column ends (paged formats); False: it may split there
 
 
 @dataclass(frozen=True)
@@ -181,11 +182,15 @@ class Deck:
 class _Citations:
     library: dict[str, Reference]
     numbers: dict[str, int] = field(default_factory=dict)
+    shared: dict[str, int] = field(default_factory=dict)  # numbers every output of the audience gives
 
     def number(self, ref_id: str) -> int:
         if ref_id not in self.library:
             raise BuildError(f"the citation [@{ref_id}] names no reference in content/references/")
-        return self.numbers.setdefault(ref_id, len(self.numbers) + 1)
+        if ref_id not in self.numbers:
+            after = max([*self.numbers.values(), *self.shared.values(), 0]) + 1
+            self.numbers[ref_id] = self.shared.get(ref_id, after)
+        return self.numbers[ref_id]
 
     def entries(self) -> tuple[ReferenceEntry, ...]:
         ordered = sorted(self.numbers.items(), key=lambda item: item[1])
@@ -201,9 +206,16 @@ def cited_ids(markup: str) -> list[str]:
 
 
 def parse_markup(
-    markup: str, library: dict[str, Reference], pictures: Mapping[str, str] | None = None
+    markup: str,
+    library: dict[str, Reference],
+    pictures: Mapping[str, str] | None = None,
+    order: Sequence[str] = (),
 ) -> Document | Deck:
-    """Parse template markup into a Document or a Deck; `pictures` maps each figure's name to its checked file."""
+    """Parse template markup into a Document or a Deck; `pictures` maps each figure's name to its checked file.
+
+    Citations are numbered in the `order` given (one numbering for every output of an audience), those it does
+    not name in the order they first appear, after them.
+    """
     try:
         root = ET.fromstring(markup)
     except ET.ParseError as exc:
@@ -212,9 +224,8 @@ def parse_markup(
             markup.splitlines()[line - 1][max(col - 30, 0) : col + 30] if line - 1 < len(markup.splitlines()) else ""
         )
         raise BuildError(f"the template produced broken markup at line {line}, column {col + 1}: {context!r}") from None
-    citations = _Citations(library)
-    cites = list(root.iter("cite"))
-    for cite in cites:
+    citations = _Citations(library, shared={ref_id: n for n, ref_id in enumerate(order, start=1)})
+    for cite in root.iter("cite"):
         for ref_id in cite.get("ids", "").split():
             try:
                 citations.number(ref_id)
@@ -222,13 +233,23 @@ def parse_markup(
                 raise BuildError([Problem(_origin(cite), p.message, p.hint) for p in exc.problems]) from None
     parser = _Parser(citations, pictures or {})
     if citations.numbers and root.find(".//references") is None:
-        # Every citation of the output is named at its line: each is one to remove from this audience's text.
-        places = dict.fromkeys(_origin(cite) for cite in cites)
-        message, hint = (
-            "the text cites references but this output prints no reference list",
-            ("remove the [@...] citations from this audience's text"),
+        # The text is at fault, wherever it was written (a template's own citation has no place in a topic).
+        places = sorted({loc for cite in root.iter("cite") if (loc := _origin(cite)) is not None})
+        problems = [
+            Problem(
+                place,
+                "this text cites a reference, and the output it is printed in prints no reference list",
+                "remove the [@...] citation from this audience's text (patients read plain words, without "
+                "citations), or give the text only to audiences whose outputs list references",
+            )
+            for place in places
+        ]
+        if problems:
+            raise InputError(problems)
+        raise BuildError(
+            "the text cites references but this output prints no reference list; "
+            "remove the [@...] citations from this audience's text"
         )
-        raise BuildError([Problem(place, message, hint) for place in places])
     if root.tag == "document":
         return Document(
             parser.inline(root.find("title")),
@@ -291,7 +312,8 @@ class _Parser:
         return Faq(tuple((self.inline(q), self.inline(a)) for q, a in zip(qs, answers, strict=True)), at)
 
     def callout(self, el: ET.Element, at: Location | None) -> Callout:
-        return Callout(el.get("kind", "note"), self.blocks(el), el.get("label", ""), el.get("icon", ""), at)
+        keep = el.get("keep", "true") != "false"
+        return Callout(el.get("kind", "note"), self.blocks(el), el.get("label", ""), el.get("icon", ""), at, keep)
 
     def figure(self, el: ET.Element, at: Location | None) -> Figure:
         name = el.get("src", "")
@@ -322,7 +344,7 @@ class _Parser:
 
     def slide(self, el: ET.Element) -> Slide | None:
         notes_el = el.find("notes")
-        notes = plain(self.inline(notes_el)) if notes_el is not None else ""
+        notes = plain(self.inline(notes_el)).strip("\n") if notes_el is not None else ""
         blocks = self.blocks(el, skip=frozenset({"title", "subtitle", "notes"}))
         if not blocks and el.find("references") is not None:
             return None  # a reference slide with nothing cited is left out

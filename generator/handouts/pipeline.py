@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from handouts.content.model import Topic, iter_texts, load_topic
 from handouts.content.references import Reference, load_references
 from handouts.errors import (
     BuildError,
+    HandoutError,
     InputError,
     Location,
     Problem,
@@ -35,6 +36,7 @@ from handouts.formats.registry import FORMATS, get_format, load
 from handouts.guide import see
 from handouts.languages import parse_language
 from handouts.matrix import NEUTRAL_BRAND, Target
+from handouts.paths import shown
 from handouts.project import Project
 from handouts.templating.labels import Labels, labels_for
 from handouts.templating.variants import Variant, discover_variants
@@ -146,7 +148,10 @@ def topic_pictures(project: Project, topic: Topic) -> dict[str, Path]:
             if block["kind"] != "figure":
                 continue
             name = block["value"]["file"]
-            path = resolve_inside(project.root, str((topic.path.parent / name).resolve()), name.loc, "file", problems)
+            folder = topic.path.parent
+            path = resolve_inside(
+                project.root, str(name), name.loc, "file", problems, folder, f"the topic's folder ({shown(folder)})"
+            )
             if path is not None and check_figure(path, name.loc, problems):
                 pictures[str(name)] = path
     problems.raise_if_any()
@@ -184,12 +189,24 @@ def brand_context(brand: Brand, topic: Topic) -> dict[str, Any]:
 
 def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from (`view` when given)."""
-    document, view, _ = _render(project, target, view)
-    return document, view
+    rendered = _render(project, target, view)
+    return rendered.document, rendered.view
 
 
-def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tuple[Any, dict[str, Any], list[str]]:
-    """Return the IR of one output, the audience view it was made from, and the ids of the references it cites."""
+@dataclass(frozen=True)
+class Rendered:
+    """One output's IR, the audience view it was made from, what it cites and which topic texts it prints."""
+
+    document: Any
+    view: dict[str, Any]
+    cites: list[str]
+    printed: frozenset[Location]
+
+
+def render_markup_of(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[str, set[Location]]:
+    """Return the markup a variant's template makes of the topic, and where each topic text it prints was written."""
+    from handouts.templating.render import printed_texts, render_markup  # Jinja is imported only when rendering
+
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
@@ -202,17 +219,53 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> tu
         "paper": target.paper,
         "variant": {"name": variant.name, "audience": variant.audience},
     }
-    from handouts.ir import cited_ids, parse_markup
-    from handouts.templating.render import render_markup, template_location  # Jinja is imported only when rendering
+    with printed_texts() as printed:
+        markup = render_markup(variant.search_path, variant.entry, context)
+    return markup, printed
 
-    markup = render_markup(variant.search_path, variant.entry, context)
+
+def citation_numbers(project: Project, target: Target, audience: str) -> list[str]:
+    """Return the order that numbers the citations of every output of `audience` alike: the references of the
+    output that cites fewest first, in the order it cites them (a one-page summary numbers 1 to n, without gaps),
+    then each further reference in the order the output that cites it next-fewest cites it."""
+    version = digest(project.root / target.topic_path)
+    return list(_citation_numbers(project, target.topic_path, version, audience, target.brand))
+
+
+@lru_cache(maxsize=16)
+def _citation_numbers(project: Project, topic_path: str, _digest: str, audience: str, brand: str) -> tuple[str, ...]:
+    from handouts.ir import cited_ids
+
+    variants = discover_variants(project.templates)
+    orders = []
+    for name in variants_by_audience(project).get(audience, ()):
+        try:
+            markup, _ = render_markup_of(project, Target.of(Path(topic_path), variants[name], brand))
+        except HandoutError:
+            continue  # its own build says why
+        ids = cited_ids(markup)
+        orders.append((len(ids), name, ids))
+    return tuple(dict.fromkeys(ref_id for _, _, ids in sorted(orders) for ref_id in ids))
+
+
+def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Rendered:
+    """Return the IR of one output, the audience view it was made from, what it cites and prints."""
+    topic = cached_topic(project, target.topic_path)
+    variant = discover_variants(project.templates)[target.variant]
+    view = audience_view(topic, variant.audience, (variant.name,)) if view is None else view
+    markup, printed = render_markup_of(project, target, view)
+    from handouts.ir import cited_ids, parse_markup
+    from handouts.templating.render import template_location
+
     pictures = {name: str(path) for name, path in topic_pictures(project, topic).items()}
+    order = citation_numbers(project, target, variant.audience)
     try:
-        return parse_markup(markup, references_for(project), pictures), view, cited_ids(markup)
+        document = parse_markup(markup, references_for(project), pictures, order)
     except BuildError as exc:
         # The markup is the template's making: a problem in it without a place of its own is the template's.
         where = template_location(variant.search_path, variant.entry)
         raise BuildError([Problem(p.location or where, p.message, p.hint) for p in exc.problems]) from None
+    return Rendered(document, view, cited_ids(markup), frozenset(printed))
 
 
 def fonts_of(project: Project, brand: Brand, language: str) -> ScriptFonts:
@@ -257,9 +310,18 @@ def font_problems(project: Project, topic: Topic, views: list[dict[str, Any]], b
     return missing_characters(texts, covered, hint)
 
 
-def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], brands: tuple[str, ...]) -> None:
+def check_topic(
+    project: Project,
+    topic_path: str,
+    audiences: tuple[str, ...],
+    brands: tuple[str, ...],
+    contracts_of: tuple[str, ...] | None = None,
+) -> None:
     """Check one topic for the outputs that show it: it loads, its language has labels, its clinics' taglines have
-    words, and the fonts draw it."""
+    words, the fonts draw it, and it has what the contracts of the variants `contracts_of` (default: the matrix's,
+    of `audiences`) ask it to carry."""
+    from handouts.templating.contracts import carried_problems
+
     topic = cached_topic(project, topic_path)
     # `check` names no brand: the matrix's (the neutral one at least) print the topic, in their typefaces.
     brands = brands or tuple(sorted({"" if b == NEUTRAL_BRAND else str(b) for b in project.matrix.brands or ["none"]}))
@@ -273,18 +335,38 @@ def check_topic(project: Project, topic_path: str, audiences: tuple[str, ...], b
         errors = [p for p in translation_problems(project, topic) if p.severity == "error"]
         if errors:
             raise InputError(errors)
-    variants = discover_variants(project.templates).values()
+    variants = discover_variants(project.templates)
     views = []
     for audience in audiences:
         # Everything any output of the audience shows: its blocks, and those `for:` gives to one of its variants.
-        view = audience_view(topic, audience, tuple(v.name for v in variants if v.audience == audience))
+        view = audience_view(topic, audience, tuple(v.name for v in variants.values() if v.audience == audience))
         check_figures_have_alt(topic, view)
         views.append(view)
     for name in brands:
         for problem in font_problems(project, topic, views, brand_named(project, name)):
             if problem not in problems.items:
                 problems.items.append(problem)
+    names = contract_variants(project, topic, audiences) if contracts_of is None else contracts_of
+    outputs = [
+        (name, audience_view(topic, variants[name].audience, (name,)), variants[name].contract)
+        for name in names
+        if variants[name].audience in audiences
+    ]
+    problems.items.extend(carried_problems(topic, outputs))  # what the outputs' contracts ask of the topic
     problems.raise_if_any()
+
+
+def contract_variants(project: Project, topic: Topic, audiences: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the variants of the project's matrix, of `audiences`, whose outputs are made of `topic`."""
+    from handouts.content.translation import audiences_of
+
+    chosen = project.matrix.variants
+    made_for = audiences_of(topic)
+    return tuple(
+        name
+        for name, variant in sorted(discover_variants(project.templates).items())
+        if (not chosen or name in chosen) and variant.audience in audiences and variant.audience in made_for
+    )
 
 
 def _brand_taglines(project: Project, name: str) -> None:
@@ -342,7 +424,17 @@ def build_output(project: Project, target: Target, epoch: int | None = None, cac
     variant = discover_variants(project.templates)[target.variant]
     labels = labels_of(project, topic)
     try:
-        document, view, cites = _render(project, target, None)
+        rendered = _render(project, target, None)
+        document, view, cites = rendered.document, rendered.view, rendered.cites
+        from handouts.builders.placement import placement_problems, printed_problems, room_warnings
+        from handouts.templating.render import template_location
+
+        template = template_location(variant.search_path, variant.entry)
+        # What the contract says the output carries is checked before it is laid out: a template that leaves it
+        # out is at fault whatever the layout.
+        found = printed_problems(view, rendered.printed, variant.contract, variant.name, template)
+        if found:
+            raise InputError(found)
         meta = {
             "title": str(view["title"]),
             "short_title": str(view["short_title"]),
@@ -370,11 +462,16 @@ def build_output(project: Project, target: Target, epoch: int | None = None, cac
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)
+        found = placement_problems(result, view, variant.contract, labels, template)
+        if found:
+            raise InputError(found)
+        warnings = room_warnings(result.room, view, rendered.printed, variant.contract, target.output, _body(variant))
         return replace(
             result,
             depends=tuple(topic_pictures(project, topic).values()),
             cites=tuple(cites),
             language=str(topic.data["language"]),
+            warnings=tuple(warnings),
         )
     except (BuildError, InputError) as exc:
         # A problem found while building belongs to this output: say which, and where in the topic if nothing
@@ -383,6 +480,14 @@ def build_output(project: Project, target: Target, epoch: int | None = None, cac
         error = type(exc)([Problem(p.location or where, f"{target.output}: {p.message}", p.hint) for p in exc.problems])
         error.draft = exc.draft
         raise error from None
+
+
+def _body(variant: Variant) -> float:
+    """Return the body text size of a paged variant's style (0 for a format without paragraph styles)."""
+    from handouts.formats.style import resolve_paragraph_styles
+
+    paragraphs = variant.style.get("paragraphs")
+    return float(resolve_paragraph_styles(paragraphs)["body"]["size"]) if paragraphs else 0.0
 
 
 def unit_of(variant: Variant) -> str:
@@ -405,13 +510,17 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
         except InputError as exc:
             problems.items.extend(exc.problems)
     variants = discover_variants(project.templates)
-    needs: dict[str, tuple[set[str], set[str]]] = {}
+    needs: dict[str, tuple[set[str], set[str], set[str]]] = {}
     for target in targets:
-        audiences, brand_names = needs.setdefault(target.topic_path, (set(), set()))
+        audiences, brand_names, variant_names = needs.setdefault(target.topic_path, (set(), set(), set()))
         audiences.add(variants[target.variant].audience)
+        variant_names.add(target.variant)
         if target.brand in good_brands:
             brand_names.add(target.brand)
-    tasks = [(str(project.root), path, tuple(sorted(a)), tuple(sorted(b))) for path, (a, b) in sorted(needs.items())]
+    tasks = [
+        (str(project.root), path, tuple(sorted(a)), tuple(sorted(b)), tuple(sorted(v)))
+        for path, (a, b, v) in sorted(needs.items())
+    ]
     results = pool.map(_check_topic, *zip(*tasks, strict=True)) if pool else (_check_topic(*t) for t in tasks)
     for found in results:
         for problem in problems_from_dicts(found):
@@ -426,10 +535,12 @@ def validate(project: Project, targets: list[Target], pool: ProcessPoolExecutor 
     problems.raise_if_any()
 
 
-def _check_topic(root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...]) -> list[dict]:
+def _check_topic(
+    root: str, topic_path: str, audiences: tuple[str, ...], brand_names: tuple[str, ...], variant_names: tuple[str, ...]
+) -> list[dict]:
     """Check one topic in a worker (plain values in and out); return its problems."""
     try:
-        check_topic(Project(Path(root)), topic_path, audiences, brand_names)
+        check_topic(Project(Path(root)), topic_path, audiences, brand_names, variant_names)
     except InputError as exc:
         return problems_to_dicts(exc.problems)
     return []

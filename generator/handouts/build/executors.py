@@ -110,6 +110,7 @@ def execute(
             language=result.language,
             depends={_relative(path, project.root): digest(path) for path in result.depends},
             cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
+            warnings=problems_to_dicts(list(result.warnings)),
         )
         return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
     except HandoutError as exc:

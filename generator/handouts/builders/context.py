@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from handouts.content.brand import Brand
+from handouts.errors import Location, Problem
 from handouts.fonts.scripts import ScriptFonts, fonts_for
 from handouts.languages import Language, parse_language
 from handouts.templating.labels import Labels
@@ -35,6 +36,26 @@ class BuildContext:
 
 
 @dataclass(frozen=True)
+class Landing:
+    """Where a block written at `at` in the topic landed: the page or slide `unit` (from 1) and, on a slide, its
+    title. Builders list them in the document's order, so what comes before a block is known too."""
+
+    at: Location
+    unit: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Room:
+    """How full a paged output is: the share of its pages' columns its content takes, and how many lines of body
+    text the rest would hold, of about how many characters each."""
+
+    fill: float
+    lines: int
+    characters_per_line: float
+
+
+@dataclass(frozen=True)
 class BuildResult:
     """The bytes of one output and what a reader needs to know about it."""
 
@@ -43,6 +64,9 @@ class BuildResult:
     depends: tuple[Path, ...] = ()  # files the output used that its target does not name (a topic's pictures)
     cites: tuple[str, ...] = ()  # the ids of the references it cites
     language: str = ""  # the topic's language tag, for the manifest
+    landed: tuple[Landing, ...] = ()  # where the topic's blocks landed (a format without pages says nothing)
+    room: Room | None = None  # how full its pages are (paged formats)
+    warnings: tuple[Problem, ...] = ()  # what the author should know, though the output was made
 
 
 class Builder(Protocol):

@@ -31,10 +31,13 @@ class LayoutRun:
     known: int = 0  # outputs not laid out: their inputs are those of the last build or check
 
 
-def check_layouts(project: Project, topic_paths: list[Path] | None, run: LayoutRun) -> tuple[list[Problem], int]:
+def check_layouts(
+    project: Project, topic_paths: list[Path] | None, run: LayoutRun, warnings: list[Problem] | None = None
+) -> tuple[list[Problem], int]:
     """Lay out every output of the matrix (of `topic_paths` only, when given) whose inputs changed since it was
     last built or checked; return the problems found, one per distinct problem, and the exit code a build would
-    give for them (0 when there are none)."""
+    give for them (0 when there are none). The warnings of the outputs that were made (laid out now, or known
+    from the last build or check) go to `warnings`."""
     from handouts.build.batch import worker_count
     from handouts.build.cache import inputs_of
     from handouts.build.failures import group_by_output
@@ -51,7 +54,13 @@ def check_layouts(project: Project, topic_paths: list[Path] | None, run: LayoutR
         t for t in targets if not _known_to_fit(previous.get(t.output), checked.get(t.output), inputs[t.key], project)
     ]
     run.laid_out, run.known = len(todo), len(targets) - len(todo)
+    found_warnings: list[Problem] = []
+    for target in targets:
+        if target not in todo:  # known to fit: its warnings are those the last build or check recorded
+            entry = checked.get(target.output) or previous.get(target.output) or {}
+            found_warnings += problems_from_dicts(entry.get("warnings") or [])
     if not todo:
+        _add_warnings(warnings, found_warnings, targets)
         return [], 0
     epoch = source_date_epoch()
     todo.sort(key=lambda t: (t.topic_id, t.brand, t.variant, t.paper))
@@ -70,13 +79,23 @@ def check_layouts(project: Project, topic_paths: list[Path] | None, run: LayoutR
     problems: list[Problem] = []
     code = 0
     for target, (found, depends, exit_code) in zip(todo, results, strict=True):
-        if found:
+        if exit_code:
             problems.extend(problems_from_dicts(found))
             code = max(code, exit_code)
         else:
-            checked[target.output] = {"all": inputs[target.key]["all"], "depends": depends}
+            found_warnings += problems_from_dicts(found)
+            checked[target.output] = {"all": inputs[target.key]["all"], "depends": depends, "warnings": found}
     _write_cache(out, {t.output: checked[t.output] for t in targets if t.output in checked})
+    _add_warnings(warnings, found_warnings, targets)
     return group_by_output(problems, todo), code
+
+
+def _add_warnings(warnings: list[Problem] | None, found: list[Problem], targets: list[Target]) -> None:
+    """Add the outputs' warnings to `warnings`, one per distinct warning, grouped by output as problems are."""
+    from handouts.build.failures import group_by_output
+
+    if warnings is not None:
+        warnings += [w for w in group_by_output(found, targets) if w not in warnings]
 
 
 def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict], dict[str, str], int]:
@@ -90,7 +109,8 @@ def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict], d
         result = build_output(project, target, epoch)
     except HandoutError as exc:
         return problems_to_dicts(exc.problems), {}, exc.exit_code
-    return [], {str(path.resolve().relative_to(project.root.resolve())): digest(path) for path in result.depends}, 0
+    depends = {str(path.resolve().relative_to(project.root.resolve())): digest(path) for path in result.depends}
+    return problems_to_dicts(list(result.warnings)), depends, 0
 
 
 def _known_to_fit(built: dict | None, checked: dict | None, inputs: dict[str, str], project: Project) -> bool:

@@ -85,7 +85,13 @@ def check_project(
         from handouts.checks.layout import check_layouts
         from handouts.errors import BuildError
 
-        found, code = check_layouts(project, topic_paths, layout)
+        made: list[Problem] = []
+        found, code = check_layouts(project, topic_paths, layout, made)
+        if strict:
+            found += [replace(p, severity="error") for p in made]
+            code = max(code, InputError.exit_code if made else 0)
+        elif warnings is not None:
+            warnings.extend(p for p in made if p not in warnings)
         # What only a layout finds fails the build to come: the same exit code as that build (1, or 2 for input).
         if found:
             raise (InputError if code == InputError.exit_code else BuildError)(found)
@@ -111,7 +117,25 @@ def _usage_warnings(project: Project, path: Path) -> list[Problem]:
         for name, v in variants.items()
         if (not chosen or name in chosen) and (audiences is None or v.audience in audiences)
     }
-    return topic_warnings(topic, in_matrix)
+    return topic_warnings(topic, in_matrix, _printed_by(project, path, in_matrix))
+
+
+def _printed_by(project: Project, path: Path, variants: dict[str, Variant]) -> dict[str, frozenset[Location]]:
+    """Return, for each variant whose template renders the topic, where the topic texts it prints were written
+    (the neutral brand, the first paper: neither changes which texts print). A variant whose template cannot
+    render it is left out: the layout check reports why."""
+    from handouts.errors import HandoutError
+    from handouts.matrix import Target
+    from handouts.pipeline import render_markup_of
+
+    printed = {}
+    for name, variant in variants.items():
+        try:
+            _, found = render_markup_of(project, Target.of(Path(path).absolute(), variant))
+        except HandoutError:
+            continue
+        printed[name] = frozenset(found)
+    return printed
 
 
 def _stale_translation(project: Project, path: Path) -> list[Problem]:

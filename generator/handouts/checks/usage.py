@@ -1,59 +1,39 @@
-"""Words that would disappear without a word: text for an audience that none of its outputs prints, a section
-with nothing to show an audience, a training-deck slide without speaker notes. Each is a located warning
+"""Words that would disappear without a word: text for an audience that none of its outputs prints (reach.py), a
+section with nothing to show an audience, a training-deck slide without speaker notes. Each is a located warning
 (`--strict` makes it an error)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from handouts.content.model import Topic
 from handouts.content.texts import AUDIENCES
 from handouts.errors import Location, Problem
-from handouts.guide import see
 from handouts.source.schema import Text
-from handouts.templating.fields import SECTION_FIELDS, TOPIC_FIELDS, fields_used
 from handouts.templating.variants import Variant
 
 TRAINING_DECK = "training-deck"  # the variant whose every slide should carry speaker notes
 
 
-def topic_warnings(topic: Topic, variants: dict[str, Variant]) -> list[Problem]:
-    """Return the warnings of `topic` for the outputs of `variants` (the matrix's)."""
+def topic_warnings(
+    topic: Topic, variants: dict[str, Variant], printed_by: Mapping[str, frozenset[Location]]
+) -> list[Problem]:
+    """Return the warnings of `topic` for the outputs of `variants` (the matrix's): text no output of its audience
+    prints (`printed_by`: where the texts each variant's template printed were written), sections with nothing
+    to show an audience, training slides without notes."""
+    from handouts.checks.reach import unreached_warnings
+
     by_audience: dict[str, list[Variant]] = {}
     for variant in variants.values():
         by_audience.setdefault(variant.audience, []).append(variant)
-    warnings: list[Problem] = []
-
-    def unused(field: str, value: Any, where: str, used_by: dict[str, frozenset[str]]) -> None:
-        for audience, loc in written_for(value).items():
-            outputs = by_audience.get(audience)
-            if outputs and not any(field in used_by[v.name] for v in outputs):
-                names = ", ".join(sorted(v.name for v in outputs))
-                warnings.append(
-                    Problem(
-                        loc,
-                        f"'{where}' has {audience} text that no {audience} output prints ({names})",
-                        f"remove it, or move it to a field the {audience} outputs show "
-                        f"({see('content-format', 'which-output-prints-which-field')})",
-                        "warning",
-                    )
-                )
-
-    used = {name: fields_used(variant) for name, variant in variants.items()}
-    data = topic.data
-    for field in TOPIC_FIELDS:
-        if field != "sections" and data.get(field) is not None:
-            unused(field, data[field], field, used)
-    for index, section in enumerate(data["sections"], start=1):
-        for field in SECTION_FIELDS:
-            if field in ("slide", "notes") and section.get(field) is not None:
-                unused(field, section[field], f"sections[{index}].{field}", used)
-        warnings.extend(_section_warnings(section, index, by_audience))
+    warnings = unreached_warnings(topic, variants, printed_by)
+    for section in topic.data["sections"]:
+        warnings.extend(_section_warnings(section, by_audience))
     return warnings
 
 
-def _section_warnings(section: dict, index: int, by_audience: dict[str, list[Variant]]) -> Iterator[Problem]:
+def _section_warnings(section: dict, by_audience: dict[str, list[Variant]]) -> Iterator[Problem]:
     """Yield the warnings of one section: nothing to show an audience its heading names, no training notes."""
     heading = section["heading"]
     shown_to = section.get("for")

@@ -16,8 +16,8 @@ from handouts.cli.options import (
     output_folder,
     project_option,
 )
-from handouts.cli.say import detail, say
-from handouts.errors import BuildFailed
+from handouts.cli.say import detail, say, tell
+from handouts.errors import BuildFailed, Problem
 from handouts.words import count
 
 if TYPE_CHECKING:
@@ -65,10 +65,13 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
-    warn(report.warnings)  # main() lists them in --json; printed here, before the summary
-    for problem in report.warnings:
+    made = _warnings_of(report.records)
+    warn([*report.warnings, *made])  # main() lists them in --json
+    for problem in report.warnings:  # manifest entries that could not be trusted: said even with --json
         click.echo(str(problem), err=True)
     if not as_json:
+        for problem in made:
+            tell(problem)
         for path in report.removed:
             say(f"removed {path}")
         for record in report.records:
@@ -115,6 +118,7 @@ def list_outputs(as_json: bool, **options: Any) -> dict[str, Any]:
             "inputs": None,
             "depends": None,
             "cites": None,
+            "warnings": None,
             "status": "planned",
             "topic": job.topic_id,
             "variant": job.variant,
@@ -155,3 +159,15 @@ def merge(
     if not as_json:
         say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
     return {"merged": len(records), "artifacts": [asdict(r) for r in records]}
+
+
+def _warnings_of(records: list[Any]) -> list[Problem]:
+    """Return the warnings of the outputs this build made, one per distinct warning (grouped as failures are)."""
+    from handouts.build.failures import group_by_output
+    from handouts.errors import problems_from_dicts
+    from handouts.matrix import Target
+
+    built = [r for r in records if r.status == "built" and r.warnings]
+    targets = [Target(r.topic, "", r.variant, r.brand, r.paper, r.path) for r in built]
+    found = [w for r in built for w in problems_from_dicts(r.warnings)]
+    return group_by_output(found, targets) if found else []

@@ -17,6 +17,7 @@ from handouts.content.pngcheck import png_problem
 from handouts.content.svgcheck import check_svg
 from handouts.errors import InputError, Location, ProblemList
 from handouts.files.inputfiles import input_problem, open_input
+from handouts.paths import shown
 
 MAX_PIXELS = 4_000_000
 HEADER_BYTES = 64 * 1024
@@ -108,18 +109,25 @@ def _decode_problem(path: Path, info: ImageInfo) -> str | None:
 
 
 def resolve_inside(
-    project_root: Path, value: str, where: Location | None, key: str, problems: ProblemList
+    project_root: Path,
+    value: str,
+    where: Location | None,
+    key: str,
+    problems: ProblemList,
+    base: Path | None = None,
+    base_name: str = "the project folder",
 ) -> Path | None:
-    """Return the file `value` names relative to the project, or None after reporting why it cannot be used."""
-    target = (project_root / value).resolve()
+    """Return the file `value` names relative to `base` (the project, unless given; messages call it
+    `base_name`), or None after reporting why it cannot be used."""
+    target = ((base or project_root) / value).resolve()
     if not target.is_relative_to(project_root.resolve()):
         problems.add(where, f"'{key}' points outside the project", "put the file inside the project folder")
         return None
     if not target.exists():
         problems.add(
             where,
-            f"'{key}' names a file that does not exist: {value}",
-            "check the path; it is relative to the project folder",
+            f"'{key}' names a file that does not exist: {value}, looked for as {shown(target)}",
+            f"check the path; it is relative to {base_name}",
         )
         return None
     problem = input_problem(target, links_inside_project=False)  # resolved already, and inside the project

@@ -72,6 +72,7 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
                 "id": str(section["id"]),
                 "heading": heading,
                 "icon": section.get("icon"),
+                "role": section.get("role"),
                 "blocks": blocks,
                 "slide": slide,
                 "notes": pick(section.get("notes")),
@@ -116,6 +117,8 @@ def _block(block: dict, pick: Pick, pick_all: PickAll) -> dict[str, Any] | None:
             picked["level"] = block.get("level", "note")
         if block["kind"] in ("callout", "steps"):
             picked["icon"] = block.get("icon")
+        if block["kind"] == "callout":
+            picked["keep"] = block.get("keep", True)
     return picked
 
 

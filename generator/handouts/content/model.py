@@ -17,6 +17,7 @@ from handouts.guide import see
 from handouts.icons import NAMES as ICON_NAMES
 from handouts.source.schema import (
     INVALID,
+    BoolType,
     DateType,
     EnumType,
     Field,
@@ -89,6 +90,8 @@ identifier = IdentifierType("b12-neuropathy")
 
 CALLOUT_LEVELS = ("urgent", "warning", "tip", "note")  # get help now; be careful; a helpful hint; for interest
 URGENCY_TIERS = ("urgent", "call", "next_visit")  # get help right away; call your doctor; mention at the next visit
+# What a section is for, where a variant's contract asks for it by name (the leaflet carries the risk list).
+SECTION_ROLES = ("risks",)
 icon_name = EnumType(ICON_NAMES)
 
 block_type = OneOfKeysType(
@@ -97,9 +100,11 @@ block_type = OneOfKeysType(
         "for": Field(audience_list, required=False),
         "level": Field(EnumType(CALLOUT_LEVELS), required=False),  # callouts only
         "icon": Field(icon_name, required=False),  # callouts and steps only
+        # A box that may split where a column ends, instead of moving on whole (and leaving the column's end empty).
+        "keep": Field(BoolType(), required=False),  # callouts only
     },
 )
-BLOCK_KEYS_ALLOWED = {"level": ("callout",), "icon": ("callout", "steps")}
+BLOCK_KEYS_ALLOWED = {"level": ("callout",), "icon": ("callout", "steps"), "keep": ("callout",)}
 
 
 class UrgencyListType(SchemaType):
@@ -128,6 +133,7 @@ section_type = RecordType(
         "id": Field(identifier),
         "heading": Field(heading_text),
         "icon": Field(icon_name, required=False),
+        "role": Field(EnumType(SECTION_ROLES), required=False),
         "for": Field(audience_list, required=False),
         "blocks": Field(ListType(block_type, max_items=60)),
         "slide": Field(ListType(audience_text, max_items=12), required=False),

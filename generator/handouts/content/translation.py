@@ -72,7 +72,9 @@ def _digest(value: Any) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items() if key != "at"}
+        # Where a text was written, what a section is for and whether a box may split are not words: a translation
+        # need not change when they do.
+        return {key: _plain(item) for key, item in value.items() if key not in ("at", "role", "keep")}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return None if value is None else str(value) if not isinstance(value, bool | int | float) else value

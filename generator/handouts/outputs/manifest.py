@@ -52,6 +52,9 @@ class ArtifactRecord:
     # The references the output cites, by id, with the digest of each as it was printed: a changed reference
     # rebuilds only the outputs that cite it.
     cites: dict[str, str] = field(default_factory=dict)
+    # What the author should know of the output, though it was made (a leaflet emptier than its contract asks):
+    # problems as plain values, so that a check that does not lay the output out again can still tell them.
+    warnings: list[dict] = field(default_factory=list)
 
 
 @cache

@@ -8,6 +8,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,19 +48,37 @@ class ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+# While `printed_texts()` is open: where each content text a template printed was written.
+_printed: ContextVar[set[Location] | None] = ContextVar("printed", default=None)
+
+
+@contextmanager
+def printed_texts() -> Iterator[set[Location]]:
+    """Collect, while open, the places of the topic's texts that templates print (what reaches an output)."""
+    seen: set[Location] = set()
+    token = _printed.set(seen)
+    try:
+        yield seen
+    finally:
+        _printed.reset(token)
+
+
 def markup_text(value: Any) -> Markup:
-    """Escape content text for the markup; citations become <cite/>, line breaks <br/>."""
+    """Escape content text for the markup; citations become <cite/> that say where they were written, line
+    breaks <br/>."""
     if isinstance(value, Markup):
         return value
     if value is None:
         raise BuildError("a template printed a value that is missing; guard it with {% if ... %}")
     if isinstance(value, MissingText):  # the topic lacks text this output needs: the author's problem, at its key
         raise InputError(value.problem())
-    text = str(escape(str(value)))
-    # A citation keeps where its text was written, so a problem with it is reported at the topic's line.
     loc = getattr(value, "loc", None)
+    seen = _printed.get()
+    if seen is not None and loc is not None:
+        seen.add(loc)
+    text = str(escape(str(value)))
     at = f' at="{escape(str(loc))}"' if loc is not None else ""
-    text = CITATION.sub(lambda m: f'<cite ids="{" ".join(re.findall(r"@([a-z0-9-]+)", m.group(0)))}"{at}/>', text)
+    text = CITATION.sub(lambda m: '<cite ids="' + " ".join(re.findall(r"@([a-z0-9-]+)", m.group(0))) + f'"{at}/>', text)
     return Markup(text.replace("\n", "<br/>"))
 
 
@@ -100,7 +119,21 @@ def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironme
     )
     env.filters["text"] = markup_text
     env.filters["at"] = origin
+    env.filters["citations"] = citations_in
     return attach(env)  # compiled templates kept on disk, keyed by their sources' digests
+
+
+def citations_in(value: Any) -> str:
+    """Return the references the texts inside `value` cite, each once in order, as one citation "[@a; @b]" (""
+    when they cite none): a slide that shows points in place of cited text can still say where its claims are
+    from."""
+    from handouts.content.model import iter_texts
+
+    found: dict[str, None] = {}
+    for text in iter_texts(value):
+        for match in CITATION.finditer(str(text)):
+            found.update(dict.fromkeys(re.findall(r"@([a-z0-9-]+)", match.group(0))))
+    return "[" + "; ".join(f"@{ref_id}" for ref_id in found) + "]" if found else ""
 
 
 class _TooSlow(Exception):

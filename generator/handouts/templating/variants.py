@@ -36,6 +36,7 @@ from handouts.source.schema import (
     suggest,
 )
 from handouts.source.yamlsource import YNode, read_yaml
+from handouts.templating.contracts import Contract, contract_type, resolve_contract
 from handouts.templating.literacy import LiteracySettings, literacy_type, resolve_literacy
 
 
@@ -79,6 +80,7 @@ variant_type = RecordType(
         # A single page that should look full: the space between blocks grows, within limits, to use it.
         "fill_page": Field(BoolType(), required=False),
         "literacy": Field(literacy_type, required=False),  # health-literacy thresholds: handouts.templating.literacy
+        "contract": Field(contract_type, required=False),  # what its outputs carry: handouts.templating.contracts
     }
 )
 
@@ -100,6 +102,7 @@ class Variant:
     max_font_size: float = 0.0  # 0: the body stays at its style's size unless it must shrink
     fill_page: bool = False
     literacy: LiteracySettings = field(default_factory=LiteracySettings)
+    contract: Contract = field(default_factory=Contract)
     style: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -208,7 +211,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         return None
     merged: dict[str, Any] = {}
     for link in reversed(chain):
-        merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file")})
+        merged.update({k: v for k, v in raw[link].items() if k not in ("extends", "_file", "contract")})
     where = Location(display_name(raw[name]["_file"]))
     for required in ("builder", "audience"):
         if required not in merged:
@@ -258,6 +261,7 @@ def _resolve(name: str, raw: dict[str, dict], roots: tuple[Path, ...], problems:
         literacy=resolve_literacy(
             [raw[link].get("literacy") for link in _literacy_chain(chain, merged, raw)], merged["audience"]
         ),
+        contract=resolve_contract([raw[link].get("contract") for link in reversed(chain)], where),
         style=style,
     )
     if output_format.check_variant is not None and not problems:

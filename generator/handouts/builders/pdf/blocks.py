@@ -384,7 +384,9 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     if look.get("border"):
         commands.append(("BOX", (0, 0), (-1, -1), look["border_width"], style.color(look["border"])))
     box.setStyle(table_style(commands))
-    box._handouts_box = True  # kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise
+    # Kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise; `keep: false` in the topic
+    # lets it split wherever a column ends.
+    box._handouts_box = block.keep
     return [box, Spacer(1, block_gap(style))]
 
 

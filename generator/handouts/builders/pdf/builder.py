@@ -7,8 +7,8 @@ that is kept.
 from __future__ import annotations
 
 from handouts import ir
-from handouts.builders.context import BuildContext, BuildResult
-from handouts.builders.pdf.fit import fit
+from handouts.builders.context import BuildContext, BuildResult, Landing
+from handouts.builders.pdf.fit import fit, room_of
 from handouts.builders.pdf.ua import add_structure
 from handouts.fonts import register_pdf_fonts, register_typeface
 
@@ -29,4 +29,5 @@ class PdfBuilder:
         data = add_structure(
             attempt.data, attempt.layout.tags, ir.plain(doc.title), context.meta["language"], context.epoch
         )
-        return BuildResult(data, attempt.pages)
+        landed = tuple(Landing(at, page) for at, page in attempt.layout.landed())
+        return BuildResult(data, attempt.pages, landed=landed, room=room_of(attempt, context.variant.max_pages))

@@ -5,15 +5,14 @@ never holds only a few lines. Each choice is tried by laying the document out an
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from handouts import ir
-from handouts.builders.context import BuildContext
-from handouts.builders.pdf.layout import ADDED, Layout, Options, Placement
+from handouts.builders.context import BuildContext, Room
+from handouts.builders.pdf.layout import Layout, Options
 from handouts.builders.pdf.styles import hyphenation_for, make_pdf_style
-from handouts.errors import BuildError, Problem
+from handouts.errors import BuildError
 from handouts.formats.style import resolve_paragraph_styles
 
 SCALE_TOLERANCE = 0.01  # stop searching for the best type scale when within 1% of it
@@ -105,6 +104,21 @@ def _used(attempt: Attempt, budget: int) -> float:
     return sum(p.height for p in layout.placed) / capacity
 
 
+AVERAGE_CHARACTER = 0.5  # the width of an average character of running text, in ems (Open Sans: about 0.5)
+
+
+def room_of(attempt: Attempt, budget: int) -> Room:
+    """Return how full the budget's pages (every page when there is none) are, and how many lines of body text
+    the empty part of their columns would hold."""
+    layout = attempt.layout
+    pages = budget or attempt.pages
+    capacity = sum(layout.column_height(page) * layout.columns for page in range(1, pages + 1))
+    used = sum(p.height for p in layout.placed if p.page <= pages)
+    body = layout.style.para("body")
+    lines = max(0, int((capacity - used) / body.leading))
+    return Room(min(used / capacity, 1.0), lines, layout.column_w / (AVERAGE_CHARACTER * body.fontSize))
+
+
 def _next_scale(scale: float, used: float, margin: float) -> float:
     # Set text takes area in proportion to about the square of its size: line height and line count both grow.
     return scale * (1 / used) ** 0.5 * margin
@@ -142,10 +156,11 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
     if floor.fits(budget):
         return floor
     # Last, the closer spacing and line spacing the style allows for tightening, before saying it does not fit.
-    tight = attempt(low, spacing=floor.layout.style.sheet["tighten"]["spacing"], tight=True)
+    spacing = floor.layout.style.sheet["tighten"]["spacing"]
+    tight = attempt(low, spacing=spacing, tight=True)
     if tight.fits(budget):
         return tight
-    raise _overflow(floor, attempt)
+    raise _overflow(floor, attempt, (spacing, True))
 
 
 def _fill_page(best: Attempt, attempt: Try) -> Attempt:
@@ -243,68 +258,11 @@ def _improve_last_page(best: Attempt, attempt: Try, low: float) -> Attempt:
     return best
 
 
-def _overflow(floor: Attempt, attempt: Try) -> BuildError:
-    """Return the error of a document that does not fit, carrying a draft of it with the overflow marked."""
-    error = BuildError(overflow_problem(floor))
+def _overflow(floor: Attempt, attempt: Try, tightest: tuple[float, bool] = (1.0, False)) -> BuildError:
+    """Return the error of a document that does not fit, carrying a draft of it with the overflow marked;
+    `tightest` is the spacing (and whether lines were set closer) of the last layout tried."""
+    from handouts.builders.pdf.overflow import overflow_problem
+
+    error = BuildError(overflow_problem(floor, lambda credit: attempt(floor.scale, Options(credit=credit), *tightest)))
     error.draft = attempt(floor.scale, Options(mark_over=floor.layout.context.variant.max_pages)).data
     return error
-
-
-def overflow_problem(attempt: Attempt) -> Problem:
-    """Return what an author needs when the document does not fit, measured from its smallest layout: how many
-    lines at the variant's body size run over, from which page, which parts of the document spill (the back matter
-    and the contact box the template adds included), and where in the topic to cut."""
-    layout = attempt.layout
-    variant = layout.context.variant
-    budget = variant.max_pages
-    set_body = layout.style.para("body")
-    full_size = resolve_paragraph_styles(variant.style["paragraphs"])["body"]["size"]
-    ratio = full_size / set_body.fontSize
-    full_leading = set_body.leading * ratio
-    spilled = [p for p in layout.placed if p.page > budget]
-
-    # Text takes area in proportion to the square of its size: a height at the smallest size is this many lines
-    # of the same words at body size. One line more covers the rounding and a paragraph's last, short line.
-    def lines(height: float) -> int:
-        return math.ceil(height * ratio * ratio / full_leading)
-
-    over = lines(sum(p.height for p in spilled)) + 1
-    parts = _spilled_parts(layout, spilled)
-    size_note = f" even in {set_body.fontSize:.3g} pt type, the smallest allowed" if ratio > 1.0001 else ""
-    by_section: dict[str, float] = {}
-    for placement in layout.placed:
-        if placement.section and not placement.section.startswith(ADDED):
-            by_section[placement.section] = by_section.get(placement.section, 0.0) + placement.height
-    longest = sorted(((h, s) for s, h in by_section.items()), reverse=True)[:3]
-    names = ", ".join(f"'{s}' ({lines(h)} lines)" for h, s in longest)
-    # The author cuts from the topic: the message points at the last topic section that is on the pages.
-    topic_sections = [p.section for p in layout.placed if p.section in layout.section_places]
-    where = layout.section_places.get(topic_sections[-1]) if topic_sections else None
-    return Problem(
-        where,
-        f"does not fit its {budget} page{'s' if budget != 1 else ''}{size_note}: about {over} lines of "
-        f"{full_size:g} pt text run over onto page {budget + 1}: {parts}",
-        f"cut about {over} lines (at {full_size:g} pt) of the {variant.audience} text"
-        + (f"; the longest sections are {names}" if names else "")
-        + "; or show a block in fewer outputs with 'for:'",
-    )
-
-
-def _spilled_parts(layout: Layout, spilled: list[Placement]) -> str:
-    """Return the parts of the document that run over the page budget, in order, as an author knows them."""
-    before = {p.section for p in layout.placed if p.page <= layout.context.variant.max_pages}
-    seen: list[str] = []
-    for placement in spilled:
-        if placement.section not in seen:
-            seen.append(placement.section)
-    named = []
-    brand = layout.context.brand
-    for label in seen:
-        if label.startswith(ADDED):
-            part = label.removeprefix(ADDED)
-            if part == "the contact box" and not brand.is_neutral:
-                part += f" with {brand.name or brand.id}'s details"
-            named.append(f"{part} (added by the template)")
-        else:
-            named.append(f"the end of '{label}'" if label in before else f"'{label}'")
-    return ", ".join(named) or "the last block"

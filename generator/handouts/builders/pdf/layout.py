@@ -34,7 +34,7 @@ from handouts.builders.pdf.furniture import (
 from handouts.builders.pdf.lines import draw_line
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Tagger, end_page, start_page
+from handouts.builders.pdf.tags import Marked, Tagger, end_page, marks_in, start_page
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -47,6 +47,7 @@ class Options:
     last_height: float = 0.0
     keep_tail: float = 0.0  # keep the story's last flowables this tall together, so no page holds only a few lines
     mark_over: int = 0  # a draft: mark every page after this one as over the page budget
+    credit: float = 0.0  # points added to page 1's first column: as if that much text were cut (overflow_problem)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Placement:
     height: float
     section: str
     whole: bool = False  # a box kept whole: a column must be at least this tall to hold it
+    at: Location | None = None  # where the block it starts was written in the topic, when known
+    kind: str = ""  # "box" or "figure" for a block that moves on whole rather than split, else ""
 
 
 @dataclass
@@ -94,6 +97,9 @@ class Layout:
         self._buffer = io.BytesIO()
         self._canvas: Canvas | None = None  # the drawn pages, until `write` saves them
         self._data: bytes | None = None
+        # Each block written in the topic, with the structure elements made for it: where they were drawn is
+        # where the block landed (read after the pages are drawn, whatever moved or split).
+        self.anchored: list[tuple[Location, list[Any]]] = []
 
     # ----- page furniture -------------------------------------------------------------------------------------
     def _header_first(self) -> list[tuple[Flowable, float]]:
@@ -142,7 +148,15 @@ class Layout:
             self.page_h - top - bottom - self.footer_h - later_h,
         )
         last = self.options.last_height or None
-        return _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
+        frames = _Frames(row(first_h), row(later_h), row(first_h, last), row(later_h, last))
+        if self.options.credit:
+            # A measure, never drawn: the first column reaches below the page, as if that much text were cut.
+            for first in (frames.first[0], frames.first_last[0]):
+                first._y1 -= self.options.credit
+                first._height += self.options.credit
+                first._geom()
+                first._reset()
+        return frames
 
     def _draw_first(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         if not self.header:
@@ -200,7 +214,26 @@ class Layout:
         handler = HANDLERS.get(type(block))
         if handler is None:
             raise BuildError(f"the PDF builder cannot draw {type(block).__name__}")
-        return handler(self, block, width)
+        siblings = self.tags.open_element.kids
+        first = len(siblings)
+        made = handler(self, block, width)
+        at = getattr(block, "at", None)
+        if at is not None:
+            self.anchored.append((at, siblings[first:]))
+            for flowable in made:  # the innermost block's place wins: a box's own text keeps the box's
+                for part in (flowable, *getattr(flowable, "_content", ())):
+                    if getattr(part, "_handouts_at", None) is None:
+                        part._handouts_at = at
+        return made
+
+    def landed(self) -> list[tuple[Location, int]]:
+        """Return each block of the topic with the first page it was drawn on, in the document's order."""
+        found = []
+        for at, elements in self.anchored:
+            pages = [mark.page for element in elements for mark in marks_in(element)]
+            if pages:
+                found.append((at, min(pages)))
+        return found
 
     def render(self) -> int:
         """Lay the document out and draw its pages; return how many. The PDF is written only by `write`.
@@ -209,6 +242,7 @@ class Layout:
         is left until the attempt is kept.
         """
         self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
+        self.anchored = []
         self.header = self._header_first()
         frames = self._frames(sum(h for _, h in self.header))
         buffer = io.BytesIO()
@@ -251,7 +285,8 @@ class Layout:
             if section is None:
                 section = self.placed[-1].section if self.placed else ""
             whole = isinstance(flowable, KeepWhole)
-            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole))
+            at, kind = _origin_of(flowable)
+            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole, at, kind))
 
         # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
         doc.afterFlowable = record
@@ -354,6 +389,18 @@ def _flowing(flowable: Flowable, gap: float) -> Flowable:
     if getattr(flowable, "_handouts_rows", False):
         return RowsThatFill(flowable, gap)
     return flowable
+
+
+def _origin_of(flowable: Flowable) -> tuple[Location | None, str]:
+    """Return where the block a laid-out flowable starts was written, and "box" or "figure" when that block moves
+    on whole rather than split (a box kept whole, a picture)."""
+    inner = getattr(flowable, "content", None) or getattr(flowable, "head", None) or getattr(flowable, "table", None)
+    at = getattr(flowable, "_handouts_at", None) or getattr(inner, "_handouts_at", None)
+    if isinstance(flowable, KeepWhole):
+        return at, "box"
+    if isinstance(flowable, Marked) or isinstance(inner, Marked):
+        return at, "figure"
+    return at, ""
 
 
 def _part_label(block: ir.Block) -> str:

@@ -87,6 +87,11 @@ class Tagger:
         finally:
             self._open.pop()
 
+    @property
+    def open_element(self) -> Node:
+        """Return the element new elements are appended to."""
+        return self._open[-1]
+
     # ----- marked content, while pages are drawn --------------------------------------------------------------
     @contextmanager
     def marking(self, canvas: Canvas, node: Node, flowable: Flowable) -> Iterator[None]:
@@ -115,6 +120,15 @@ class Tagger:
             node.link.kids.extend(links)
         elif links:
             node.kids.append(Node("Link", kids=list(links)))
+
+
+def marks_in(element: Node | MarkedContent | LinkAnnotation) -> list[MarkedContent]:
+    """Return the marked content drawn for `element` and everything inside it."""
+    if isinstance(element, MarkedContent):
+        return [element]
+    if isinstance(element, LinkAnnotation):
+        return []
+    return [mark for kid in element.kids for mark in marks_in(kid)]
 
 
 ARTIFACT = "/Artifact BMC"  # what every page is, until a tagged flowable says otherwise

@@ -18,7 +18,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 
 from handouts import ir
-from handouts.builders.context import BuildContext, BuildResult
+from handouts.builders.context import BuildContext, BuildResult, Landing
 from handouts.builders.pptx.content import BODY_HANDLERS, Panel, Picture, Unit, body_items
 from handouts.builders.pptx.fit import (
     NO_BREAK,
@@ -73,14 +73,19 @@ class PptxBuilder:
         writer.choose_title_size(parts)
         parts = [piece for part in parts for piece in writer.rows_too_tall(part)]
         writer.choose_body_size(parts)
+        landed: list[Landing] = []
         for part in parts:
+            # The blocks of a part land on the first slide it adds (a long part continues on more).
+            first = len(prs.slides) + 1
             writer.write(part)
+            title = ir.plain(part.source.title)
+            landed += [Landing(at, first, title) for at in _places(part.source.blocks) if len(prs.slides) >= first]
         writer.finish()
         meta, labels = context.meta, context.labels
         comments = labels.format("document_comments", version=meta["version"], date=labels.date(meta["reviewed"]))
         author = context.brand.name or ", ".join(meta["authors"])
         set_core_properties(prs, ir.plain(deck.title), author, meta, comments, context.epoch)
-        return BuildResult(deck_bytes(prs, context.epoch), len(prs.slides))
+        return BuildResult(deck_bytes(prs, context.epoch), len(prs.slides), landed=tuple(landed))
 
 
 class _DeckWriter(DeckLayout):
@@ -362,6 +367,16 @@ class _DeckWriter(DeckLayout):
             )
             if self.look.built_in:
                 self.furniture.decorate(new)
+
+
+def _places(blocks: tuple[Any, ...]) -> list[Any]:
+    """Return where each block inside `blocks` (boxes and their contents included) was written in the topic."""
+    found = []
+    for block in blocks:
+        if getattr(block, "at", None) is not None:
+            found.append(block.at)
+        found += _places(getattr(block, "blocks", ()))
+    return found
 
 
 def deck_text(deck: ir.Deck) -> str:

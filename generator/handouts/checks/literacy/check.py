@@ -26,7 +26,7 @@ from handouts.checks.literacy.scripts import Applicability, applicability
 from handouts.checks.literacy.terms import TermList, is_explained, load_terms, matches_term
 from handouts.content.audience import audience_view
 from handouts.content.model import CITATION, Topic, iter_texts
-from handouts.errors import BuildError, Location
+from handouts.errors import BuildError, InputError, Location
 from handouts.matrix import Target
 from handouts.project import Project
 from handouts.source.schema import Text
@@ -119,7 +119,7 @@ def _render(project: Project, target: Target, view: dict[str, Any]) -> tuple[Any
 
     try:
         return render_ir(project, target, view=view)[0], True
-    except BuildError:
+    except (BuildError, InputError):
         if not any("[@" in text for text in iter_texts(view)):
             raise
     # The text cites references the output has no list for: the build fails on that, and the literacy check
@@ -268,7 +268,7 @@ class _Scorer:
         glossary = self.view["glossary"]
         in_glossary: dict[str, bool] = {}
         for term in first:
-            entries = [e for e in glossary if matches_term(str(e["term"]), term)]
+            entries = [e for e in glossary if _glossary_explains(e, term, self.terms)]
             if entries:
                 in_glossary[term] = any(plain_source(e["meaning"]) in printed_text for e in entries)
         unexplained = [t for t in first if t not in explained and not in_glossary.get(t)]
@@ -400,3 +400,12 @@ class _Scorer:
 
 
 assert all(hasattr(_Scorer, f"_pemat_{item}") for item in PEMAT_ITEMS), "every PEMAT item needs its check"
+
+
+def _glossary_explains(entry: dict[str, Any], term: str, terms: TermList) -> bool:
+    """Return True when a glossary entry explains `term`: its term is the term or holds it ("Low blood sugar
+    (hypoglycemia)"), or its meaning starts with it, the medical name of the plain words the entry is about."""
+    if matches_term(str(entry["term"]), term) or any(t == term for _, _, t in terms.find(str(entry["term"]))):
+        return True
+    opening = terms.find(str(entry["meaning"]))
+    return bool(opening) and opening[0][0] == 0 and opening[0][2] == term

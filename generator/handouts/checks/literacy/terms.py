@@ -8,12 +8,17 @@ A term counts as explained in an output when, somewhere in that output's printed
 - plain words follow it in brackets: "neuropathy (nerve damage)"; brackets holding only other terms or an
   abbreviation do not explain it: "proton pump inhibitors (PPIs)";
 - it is in brackets right after a plain word: "stomach acid medicines (PPIs)";
+- plain words set off by commas follow it, the sentence going on after them: "hypoglycemia, low blood sugar,
+  can ...";
 - an appositive or a definition follows it, or follows the noun it starts: "myelin, the coating ...",
   "metformin, a diabetes medicine", "autoimmune diseases, when the body attacks itself", "anemia: a low number
   of red blood cells", "neuropathy means ...", "myelin is the coating ...";
 - the next sentence says what it is or does: "Nerve conduction studies. These test your nerve signals.";
 - it is named after its meaning: "a coating called myelin", "known as myelin";
-- or the topic's `glossary:` lists it and this output prints that glossary entry's meaning.
+- it is an example of plain words before it: "gut diseases, like Crohn's disease or celiac disease";
+- or the topic's `glossary:` explains it and this output prints that entry: the entry's term is it or holds it
+  ("Low blood sugar (hypoglycemia)"), or the entry's meaning starts with it, naming the plain words' medical
+  name ("Low blood sugar: Hypoglycemia. Blood sugar that is too low.").
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class Cues:
     naming: tuple[str, ...]  # right before the term
     pointing: tuple[str, ...] = ()  # the next sentence starts with one of these and a defining verb
     doing: tuple[str, ...] = ()  # what a test or a treatment does, as the defining verb of such a sentence
+    joining: tuple[str, ...] = ()  # the words that end a list: after ", x," they make it a list, not an apposition
+    examples: tuple[str, ...] = ()  # after a plain word, they make the term an example of it: "gut diseases, like"
 
 
 CUES = {
@@ -47,6 +54,8 @@ CUES = {
         naming=("called", "known as", "named"),
         pointing=("this", "these", "it", "they"),
         doing=(r"tests?", r"checks?", r"measures?", r"shows?"),
+        joining=("and", "or", "nor"),
+        examples=("like", "such as", "including"),
     ),
     "es": Cues(
         appositive=("un", "una", "unos", "unas", "el", "la", "los", "las", "que", "cuando", "es decir"),
@@ -54,6 +63,8 @@ CUES = {
         naming=("llamado", "llamada", "llamados", "llamadas", "conocido como", "conocida como"),
         pointing=("esto", "esta", "este", "estas", "estos"),
         doing=(r"mide", r"miden", r"revisa", r"revisan", r"muestra", r"muestran"),
+        joining=("y", "e", "o", "u", "ni"),
+        examples=("como", "por ejemplo", "entre ellas", "entre ellos"),
     ),
 }
 
@@ -150,6 +161,8 @@ def _explained_after(after: str, terms: TermList, cues: Cues | None) -> bool:
     appositive = "|".join(re.escape(c) for c in cues.appositive)
     if re.match(rf"\s*(?:,|:|\s[-–—])\s*(?:{appositive})\b", after, re.IGNORECASE):
         return True
+    if _enclosed_apposition(after, terms, cues):
+        return True
     defining = "|".join(cues.defining)
     if re.match(rf"\s+(?:{defining})", after, re.IGNORECASE):
         return True
@@ -157,6 +170,20 @@ def _explained_after(after: str, terms: TermList, cues: Cues | None) -> bool:
         return False
     pointing, doing = "|".join(cues.pointing), "|".join((*cues.defining, *cues.doing))
     return bool(re.match(rf"\s*[.:]\s+(?:{pointing})\s+(?:{doing})\b", after, re.IGNORECASE))
+
+
+def _enclosed_apposition(after: str, terms: TermList, cues: Cues) -> bool:
+    """Return True for plain words set off by commas or dashes right after the term, the sentence going on after
+    them: "Hypoglycemia, low blood sugar, can make you shaky". Two words at least, none of them a term, and not
+    followed by "and" or "or", which would make the commas a list ("neuropathy, tingling, and numbness")."""
+    words = r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){1,5}"
+    found = re.match(rf"\s*(,|\s[-–—])\s*({words})\s*(?:,|\s?[-–—])\s*(\S+)", after)
+    if not found or found.group(3).lower().strip(",;.") in cues.joining:
+        return False
+    if found.group(2).split()[0].lower() in cues.joining:  # ", or past gut surgery," adds to a list
+        return False
+    inside = found.group(2)
+    return not terms.find(inside) and _has_plain_words(inside, terms)
 
 
 def _explained_before(before: str, after: str, terms: TermList, cues: Cues | None) -> bool:
@@ -171,7 +198,24 @@ def _explained_before(before: str, after: str, terms: TermList, cues: Cues | Non
     if cues is None:
         return False
     naming = "|".join(re.escape(c) for c in cues.naming)
-    return bool(re.search(rf"\b(?:{naming})\s*$", before, re.IGNORECASE))
+    if re.search(rf"\b(?:{naming})\s*$", before, re.IGNORECASE):
+        return True
+    return _example_of_plain_words(before, terms, cues)
+
+
+def _example_of_plain_words(before: str, terms: TermList, cues: Cues) -> bool:
+    """Return True for a term given as an example of plain words before it: "gut diseases, like Crohn's disease or
+    celiac disease" (the term may be the second of the examples)."""
+    if not cues.examples:
+        return False
+    examples = "|".join(re.escape(c) for c in cues.examples)
+    joining = "|".join(re.escape(c) for c in cues.joining) or "and|or"
+    found = re.search(
+        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?$",
+        before,
+        re.IGNORECASE,
+    )
+    return found is not None and len(found.group(1)) >= 3 and not terms.find(found.group(1))
 
 
 def _has_plain_words(text: str, terms: TermList) -> bool:
