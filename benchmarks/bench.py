@@ -82,6 +82,14 @@ def main() -> int:
         "says which were left out",
     )
     parser.add_argument(
+        "--round-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="before each round, wait up to SECONDS for other work to stop (default: 60; --quick: 0). On a machine "
+        "others keep busy, waiting does not help: the rounds measure side by side with the floor anyway",
+    )
+    parser.add_argument(
         "--catalogue",
         default=None,
         metavar="SIZES",
@@ -93,6 +101,8 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown parts {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     cfg = QUICK if args.quick else FULL
+    if args.round_wait is not None:
+        cfg = dataclasses.replace(cfg, idle_wait=args.round_wait)
     if args.catalogue:
         cfg = dataclasses.replace(cfg, catalogue=tuple(s.strip() for s in args.catalogue.split(",")))
     output = args.output or (None if args.quick else ROOT / "BENCHMARKS.md")
