@@ -53,7 +53,7 @@ def test_brand_name_phone_and_logo_on_the_first_page(
 @pytest.mark.parametrize(
     "brand,url",
     [
-        ("riverside", "https://riverside-health.example/handouts/b12-neuropathy"),
+        ("riverside", "https://riverside-health.example/handouts/en/b12-neuropathy"),
         ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy"),
     ],
 )
@@ -74,7 +74,7 @@ def test_patient_handout_has_call_us_box_and_qr_link(branded: Path, brand: str, 
 @pytest.mark.parametrize(
     "brand,url",
     [
-        ("riverside", "https://riverside-health.example/handouts/b12-neuropathy"),
+        ("riverside", "https://riverside-health.example/handouts/en/b12-neuropathy"),
         ("lakeview", "https://lakeview-clinic.example/patients/b12-neuropathy"),
     ],
 )

@@ -134,8 +134,8 @@ def test_every_b12_document_says_what_its_ir_says_in_order(built: Path) -> None:
         expected = ir_texts(_ir(PROJECT, B12_TOPICS[topic], variant, brand, paper), stacked_tables(path))
         assert texts(path, brand_named(PROJECT, brand)) == expected, path
         checked += 1
-    # 3 brands x 2 papers x (3 variants in English + the 2 patient ones in Spanish)
-    assert checked == 30
+    # 3 brands x 2 papers x (3 variants in English + the large print in Spanish, which leaves out the two-page one)
+    assert checked == 24
 
 
 def test_other_topics_say_what_their_ir_says(others: Path) -> None:
@@ -258,12 +258,13 @@ def test_the_brand_logo_colours_and_contact_box(built: Path) -> None:
     assert fill == brand.secondary.lstrip("#").upper()
     qr = [d for d in contact[1].iter(f"{WP}docPr") if d.get("name").startswith("QR")]
     link = qr[0].find(f"{A}hlinkClick").get(f"{R}id")
-    assert document.part.rels[link].target_ref == "https://riverside-health.example/handouts/b12-neuropathy"
+    assert document.part.rels[link].target_ref == "https://riverside-health.example/handouts/en/b12-neuropathy"
 
 
 @pytest.mark.parametrize("language", ["", "es"])
 def test_every_run_carries_the_topic_language(built: Path, language: str) -> None:
-    path = b12_path(built, "patient-handout-docx", "lakeview", language=language)
+    variant = "patient-handout-large-docx" if language else "patient-handout-docx"  # Spanish: large print only
+    path = b12_path(built, variant, "lakeview", language=language)
     expected = "es-US" if language else "en-US"
     runs = [r for story in stories(path) for r in story.iter(f"{W}r")]
     assert len(runs) > 100
@@ -324,6 +325,6 @@ def test_the_manifest_counts_pages_within_each_budget(built: Path) -> None:
 
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     docx = [a for a in manifest["artifacts"] if a["path"].endswith(".docx")]
-    assert len(docx) == 30
+    assert len(docx) == 24  # the Spanish B12 leaves out the two-page Word handout
     for artifact in docx:
         assert artifact["kind"] == "pages" and 1 <= artifact["pages"] <= VARIANTS[artifact["variant"]].max_pages

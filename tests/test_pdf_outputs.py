@@ -64,10 +64,13 @@ def topic_data(path: Path = TOPIC) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def footer_start(path: Path = TOPIC) -> str:
+def footer_start(path: Path = TOPIC, short: bool = False) -> str:
     """Return the footer's words before the page number, from the topic's review date and version."""
+    from handouts.templating.labels import labels_for
+
     data = topic_data(path)
-    return f"Reviewed {data['reviewed']} · Version {data['version']}"
+    date = labels_for(ROOT / "templates", "en").date(str(data["reviewed"]), short=short)  # in words, from CLDR
+    return f"Reviewed {date} · Version {data['version']}"
 
 
 def when_to_call_items(audience: str, path: Path = TOPIC) -> list[str]:
@@ -326,6 +329,7 @@ def _broken_words(path: Path, variant: str, paper: str) -> list[str]:
     document, _ = render_ir(project, Target.of(TOPIC, _variants()[variant], paper=paper))
     known = {w for text in _ir_texts(document) for w in _words(text)}
     known |= set(_words(f"{footer_start()} · Page of")) | {str(n) for n in range(1, 10)}
+    known |= set(_words(footer_start(short=True)))  # large print's footer writes the date short: "Nov 1, 2026"
     printed = [w for text in page_texts(path) for w in text.split()]
     broken = []
     for word, after in zip(printed, [*printed[1:], ""], strict=True):

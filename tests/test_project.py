@@ -35,6 +35,7 @@ EXAMPLE_FILES = {
     f"content/{TOPIC}.yaml",
     f"content/brands/{BRAND}.yaml",
     f"content/brands/{BRAND}-logo.png",
+    "content/figures/arm-cuff.svg",
     "content/references/references.yaml",
 }
 

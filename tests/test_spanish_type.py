@@ -4,6 +4,8 @@ at their syllables with Pyphen's patterns (never English words, never short word
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import pyphen
 import pytest
@@ -65,3 +67,74 @@ def test_narrow_columns_hyphenate_spanish_words_at_their_syllables() -> None:
 def test_english_words_and_wide_columns_stay_whole() -> None:
     assert not any(line[-1].endswith("-") for line in _lines("en-US"))
     assert hyphenation_for(_sheet("patient-handout-large"), "es") == ""  # one wide column: no need
+
+
+# ----- the hyphenation policy, end to end ------------------------------------------------------------------------
+LONG = "metilcobalamina cianocobalamina adormecimiento inmediatamente recomendaciones desafortunadamente"
+POLICY_TOPIC = f"""id: palabras
+title: Recomendaciones desafortunadamente interminables sobre metilcobalamina
+version: "1.0"
+reviewed: 2026-01-15
+next_review: 2027-01-15
+language: es
+authors: [Autora]
+reviewers: [Revisor]
+main_message: Lo principal es la metilcobalamina y la cianocobalamina, {LONG}.
+sections:
+  - id: primera
+    heading: Adormecimiento con metilcobalamina y cianocobalamina
+    blocks:
+      - paragraph: >-
+          {LONG} {LONG} {LONG} {LONG} {LONG}.
+      - callout: Llame inmediatamente si el adormecimiento empeora, {LONG}.
+        level: urgent
+key_points: [La metilcobalamina y la cianocobalamina tratan el adormecimiento]
+when_to_call: [El adormecimiento empeora desafortunadamente]
+questions_to_ask: [¿Recomendaciones sobre metilcobalamina o cianocobalamina para mi adormecimiento?]
+disclaimer: Solo para aprender.
+"""
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build a Spanish topic of long words as the two-column handout and its web page; return the output folder."""
+    from conftest import run_cli
+
+    project = tmp_path_factory.mktemp("policy")
+    (project / "content").mkdir()
+    (project / "content" / "palabras.yaml").write_text(POLICY_TOPIC, encoding="utf-8")
+    (project / "handouts.yaml").write_text("name: policy\nmatrix:\n  brands: [none]\n", encoding="utf-8")
+    only = ("--only", "patient-handout", "--only", "patient-handout-web", "--paper", "letter")
+    result = run_cli("build", *only, cwd=project)
+    assert result.code == 0, result.err
+    return project / "output" / "palabras"
+
+
+def test_words_break_only_in_running_text_and_the_tagged_text_carries_them_whole(policy: Path) -> None:
+    from pdf_structure import marked_text
+
+    texts, _ = marked_text(policy / "patient-handout-letter.pdf")  # each tagged paragraph's characters
+
+    def bare(text: str) -> str:
+        return "".join(text.split())
+
+    for text in (  # the box, the heading, the questions and the main message: never a word broken
+        "Llame inmediatamente si el adormecimiento empeora",
+        "Adormecimiento con metilcobalamina y cianocobalamina",
+        "¿Recomendaciones sobre metilcobalamina o cianocobalamina para mi adormecimiento?",
+        "Lo principal es la metilcobalamina y la cianocobalamina",
+    ):
+        holding = [t for t in texts.values() if bare(text) in bare(t)]
+        assert holding and all("\u00ad" not in t for t in holding), f"{text!r} is broken in the PDF"
+    tagged = " ".join(texts.values())
+    assert "\u00ad" in tagged  # the running text breaks its long words, marking each break as a soft hyphen
+    assert not re.search(r"[a-záéíóúñ]-[a-záéíóúñ]", tagged)  # never a hard hyphen inside a word
+    for word in LONG.split():  # which a reader of the tags drops: every long word whole
+        assert word in tagged.replace("\u00ad", ""), word
+
+
+def test_the_web_page_carries_every_word_whole(policy: Path) -> None:
+    from label_reading import page_text
+
+    text = page_text(policy / "patient-handout-web.html")
+    assert "\u00ad" not in text and LONG in " ".join(text.split())

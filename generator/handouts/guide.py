@@ -21,6 +21,7 @@ PAGES = (
     "brands",
     "variants",
     "translations",
+    "translating",
     "health-literacy-check",
     "cli",
     "exit-codes",

@@ -26,7 +26,7 @@ from handouts.build.executors import (
     stop_workers,
 )
 from handouts.build.failures import group_by_output
-from handouts.build.plan import BuildRequest, plan_request, refuse_unprintable_translations, retired_outputs
+from handouts.build.plan import BuildRequest, plan_request, retired_outputs
 from handouts.build.retire import refresh_gallery, retire_outputs
 from handouts.build.workers import worker_count
 from handouts.errors import InputError, Problem
@@ -40,7 +40,7 @@ from handouts.outputs.manifest import is_fresh, read_folder, record_from
 from handouts.outputs.shards import after_build
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
-from handouts.pipeline import topics_kept, validate
+from handouts.pipeline import cached_topic, topics_kept, validate
 from handouts.project import Project
 from handouts.templating.variants import Variant
 
@@ -147,8 +147,6 @@ class _SortedOut:
 def _sort_out(request: BuildRequest) -> _SortedOut:
     """Plan the request and sort its targets into fresh ones (reported as reused) and stale ones."""
     project, selected, targets = plan_request(request)
-    if request.strict:
-        refuse_unprintable_translations(project, targets)
     out = request.out
     dropped: list[Problem] = []
     folder = read_folder(out, dropped)
@@ -164,7 +162,7 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             stale.append(t)
             inputs[t.key] = digests
     stale_set = set(stale)
-    report = BuildReport(warnings=dropped)
+    report = BuildReport(warnings=[*dropped, *translation_warnings_of(project, targets)])
     journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known, folder.shards)
     split = parse_shard(request.shard) if request.shard else None
     journal.shards = after_build(folder.shards, folder.had_manifest, split)
@@ -176,6 +174,20 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             journal.keep(record)
     retired = retired_outputs(project, previous, selected, request)
     return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired, recorded)
+
+
+def translation_warnings_of(project: Project, targets: list[Target]) -> list[Problem]:
+    """Return the warnings of the translations among the targets' topics (an original's are `check`'s): read
+    only for translations, so a no-change build of originals reads no topic."""
+    from handouts.content.translation import translation_warnings
+
+    found: list[Problem] = []
+    for path in sorted({t.topic_path for t in targets if t.language}):
+        try:
+            found += translation_warnings(cached_topic(project, path))
+        except InputError:
+            continue  # reported, with every other problem, when the build checks its inputs
+    return found
 
 
 def _run_stale(

@@ -83,7 +83,11 @@ class InputDigests:
         """
         topic = self._topics.get(job.topic_path)
         if topic is None:
-            topic = self._topics[job.topic_path] = digest(self.root / job.topic_path)
+            path = self.root / job.topic_path
+            topic = digest(path)
+            if job.language:  # a translation's words are its own, its structure and figures its source's
+                topic = strings_digest((topic, digest(path.parent / f"{job.topic_id}.yaml")))
+            self._topics[job.topic_path] = topic
         inputs = {
             "topic": topic,
             "templates": self.folders(variant_folders),

@@ -44,7 +44,8 @@ class BuildReport:
     failed_outputs: list[str] = field(default_factory=list)  # outputs that could not be built
     skipped: int = 0  # outputs not attempted because --fail-fast stopped the build at the first failure
     drafts: list[str] = field(default_factory=list)  # with --draft: outputs that do not fit, under drafts/
-    warnings: list[Problem] = field(default_factory=list)  # manifest entries that could not be trusted, say
+    # manifest entries that could not be trusted, and the built translations' stale and missing strings
+    warnings: list[Problem] = field(default_factory=list)
     # Each output that could not be built, with its own problems as people read them (for the gallery).
     failed_messages: dict[str, list[str]] = field(default_factory=dict)
 

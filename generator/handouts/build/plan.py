@@ -6,12 +6,11 @@ its folders does.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from handouts.build.cluster import DEFAULT_TIMEOUT
-from handouts.content.translation import header_of, refuse_unprintable
+from handouts.content.translation import header_of
 from handouts.errors import InputError, Problem, display_name
 from handouts.matrix import (
     NEUTRAL_BRAND,
@@ -24,7 +23,6 @@ from handouts.matrix import (
     split_stem,
     topic_paths_by_id,
 )
-from handouts.pipeline import cached_topic, load_topics
 from handouts.project import Project, find_project
 from handouts.templating.variants import discover_variants, known_papers
 
@@ -50,7 +48,6 @@ class BuildRequest:
     scheduler_timeout: float = DEFAULT_TIMEOUT  # seconds to reach the Dask scheduler, and for it to have a worker
     wait: bool = True  # for another build writing to the same output folder; False: fail at once
     draft: bool = False  # write outputs that do not fit, marked, to the drafts folder
-    strict: bool = False  # build only what may be printed: no draft or stale translation
 
 
 def plan(request: BuildRequest) -> tuple[Project, list[Target]]:
@@ -95,6 +92,9 @@ def plan_request(request: BuildRequest) -> tuple[Project, list[Target], list[Tar
     named = {name: project_relative(project.root, path) for name, path in topic_paths.items()}
     named = _in_languages(named, project, matrix.languages, request.languages)
     selected = plan_targets(named, {n: variants[n] for n in chosen}, brands, papers, _audiences(project, named))
+    left_out = _left_out(project, named)
+    if left_out:
+        selected = [t for t in selected if t.variant not in left_out.get(t.topic_path, ())]
     if not selected:
         raise InputError(Problem(None, f"nothing to build: {_what_matched_nothing(request)}", "see `handouts list`"))
     targets = shard(selected, *parse_shard(request.shard)) if request.shard else selected
@@ -125,6 +125,17 @@ def _audiences(project: Project, named: dict[str, Path]) -> dict[str, tuple[str,
             audiences = header_of(project.root / path).get("audiences")
             if audiences:
                 found[stem] = audiences
+    return found
+
+
+def _left_out(project: Project, named: dict[str, Path]) -> dict[str, tuple[str, ...]]:
+    """Return the variants each translation says it does not make (`leave_out:`), by topic path."""
+    found = {}
+    for stem, path in named.items():
+        if split_stem(stem)[1]:
+            names = header_of(project.root / path).get("leave_out")
+            if names:
+                found[str(path)] = tuple(names)
     return found
 
 
@@ -179,17 +190,6 @@ def _narrowed(request: BuildRequest) -> bool:
         or request.papers
         or request.languages
     )
-
-
-def refuse_unprintable_translations(project: Project, targets: list[Target]) -> None:
-    """Raise BuildError naming each draft or stale translation the targets would print (a topic that does not load
-    is reported, with all its problems, by the check that follows)."""
-    paths = sorted({t.topic_path for t in targets if t.language})
-    topics = []
-    for path in paths:
-        with contextlib.suppress(InputError):
-            topics.extend(load_topics(project, [project.root / path]))
-    refuse_unprintable(topics, lambda path: cached_topic(project, str(Path(path).absolute())))
 
 
 def retired_outputs(

@@ -35,8 +35,9 @@ def check_project(
     raise InputError with every problem found. With `literacy`, each topic that checks clean is scored for health
     literacy too: its warnings stay in `literacy`, its errors are raised with the rest. With `layout`, every
     output of the matrix is made in memory as a build would make it (checklayout.py), once the files are sound.
-    Words no output would print (content/usage.py) and a translation whose source changed since go to
-    `warnings`, or, when `strict`, are errors."""
+    Words no output would print (checks/usage.py) and a translation's stale and missing strings and its being a
+    draft go to `warnings`, or, when `strict`, are errors: `--strict` means every warning is an error, for check
+    and build alike (cli/building.py runs this check before a strict build)."""
     from handouts.build.plan import matrix_outputs
     from handouts.content.brand import load_brand
     from handouts.content.texts import AUDIENCES
@@ -115,7 +116,9 @@ def _usage_warnings(project: Project, path: Path) -> list[Problem]:
     in_matrix = {
         name: v
         for name, v in variants.items()
-        if (not chosen or name in chosen) and (audiences is None or v.audience in audiences)
+        if (not chosen or name in chosen)
+        and (audiences is None or v.audience in audiences)
+        and name not in (topic.data.get("leave_out") or ())
     }
     return topic_warnings(topic, in_matrix, _printed_by(project, path, in_matrix))
 
@@ -139,13 +142,11 @@ def _printed_by(project: Project, path: Path, variants: dict[str, Variant]) -> d
 
 
 def _stale_translation(project: Project, path: Path) -> list[Problem]:
-    """Return the warnings of the topic in `path` if it is a translation whose source changed since."""
-    from handouts.pipeline import cached_topic, translation_problems
+    """Return the warnings of the topic in `path` if it is a translation: stale and missing strings, a draft."""
+    from handouts.content.translation import translation_warnings
+    from handouts.pipeline import cached_topic
 
-    topic = cached_topic(project, str(path))
-    if "translation_of" not in topic.data:
-        return []
-    return [p for p in translation_problems(project, topic) if p.severity == "warning"]
+    return translation_warnings(cached_topic(project, str(Path(path).absolute())))
 
 
 def check_templates(roots: tuple[Path, ...]) -> None:

@@ -21,7 +21,7 @@ from handouts.errors import BuildFailed, Problem
 from handouts.words import count
 
 if TYPE_CHECKING:
-    pass
+    from handouts.build.plan import BuildRequest
 
 
 @click.command()
@@ -47,27 +47,37 @@ if TYPE_CHECKING:
     metavar="SECONDS",
     help="How long to wait for the Dask scheduler to answer and to have a worker (default 10).",
 )
-@click.option("--strict", is_flag=True, help="Refuse draft and stale translations (exit 1): build what may be printed.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Every warning is an error and draft or stale translations are refused (exit 2), as `check --strict` "
+    "does: build only what may be printed.",
+)
 @json_option
-def build(as_json: bool, **options: Any) -> dict[str, Any]:
+def build(as_json: bool, strict: bool, **options: Any) -> dict[str, Any]:
     """Build the outputs of TOPIC.yaml, or of the whole matrix in handouts.yaml.
 
-    Only outputs whose inputs changed are rebuilt; outputs that left the matrix are removed. Exit codes: 0
-    success, 1 a build failed, 2 bad input, usage, or nothing to build.
+    Only outputs whose inputs changed are rebuilt; outputs that left the matrix are removed. A translation's
+    stale and missing strings, and its being a draft, are printed as warnings (with --strict, errors: the
+    build first runs `check --strict --no-layout` on the topics it builds). Exit codes: 0 success, 1 a build
+    failed, 2 bad input, usage, or nothing to build.
     """
     from handouts.build.batch import build as run_build
     from handouts.cli.checking import warn
     from handouts.cli.progress import Reporter, summary
 
     request = build_request(**options)
+    _refuse_if_strict(request, strict)
     reporter = Reporter(quiet=as_json)
     try:
         report = run_build(request, reporter.progress)
     finally:
         reporter.close()
     made = _warnings_of(report.records)
-    warn([*report.warnings, *made])  # main() lists them in --json
-    for problem in report.warnings:  # manifest entries that could not be trusted: said even with --json
+    # a translation's stale and missing strings, a draft; manifest entries that could not be trusted: said even
+    # with --json, which lists them too
+    warn([*report.warnings, *made])
+    for problem in report.warnings:
         click.echo(str(problem), err=True)
     if not as_json:
         for problem in made:
@@ -85,6 +95,20 @@ def build(as_json: bool, **options: Any) -> dict[str, Any]:
         failed.result = result
         raise failed
     return result
+
+
+def _refuse_if_strict(request: BuildRequest, strict: bool) -> None:
+    """With `strict`, check the request's topics as `check --strict --no-layout` does and refuse (InputError,
+    exit 2) anything it finds, before anything is built: one meaning of --strict for check and build."""
+    if not strict:
+        return
+    from handouts.build.plan import plan_request
+    from handouts.checks.literacy.report import LiteracyRun
+    from handouts.checks.project import check_project
+
+    project, _, targets = plan_request(request)
+    paths = sorted({project.root / t.topic_path for t in targets})
+    check_project(project, paths, literacy=LiteracyRun(strict=True), warnings=[], strict=True)
 
 
 @click.command(name="list")

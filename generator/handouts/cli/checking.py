@@ -1,4 +1,4 @@
-"""`handouts check` and `handouts digests`: every problem the build would find, and a translation's source digests."""
+"""`handouts check`: every problem the build would find."""
 
 from __future__ import annotations
 
@@ -89,26 +89,6 @@ def check(
     layouts = {"laid_out": layout.laid_out, "known_to_fit": layout.known} if layout is not None else {}
     # (with --no-layout the counts stay at EMPTY_RESULTS' zeros)
     return {"checked": checked, **layouts, **({"literacy": run.as_json()} if run is not None else {})}
-
-
-@click.command()
-@click.argument("topic", metavar="TOPIC.yaml")
-@project_option
-@click.option("--for", "audiences", multiple=True, metavar="AUDIENCE", help="The audiences translated (default: all).")
-def digests(topic: str, project_dir: Path | None, audiences: tuple[str, ...]) -> None:
-    """Print the `source_digests:` lines a translation of TOPIC.yaml records: what the source says now."""
-    from handouts.content.texts import AUDIENCES
-    from handouts.content.translation import digests_yaml, source_digests
-    from handouts.pipeline import cached_topic, variants_by_audience
-
-    (path,) = topic_paths_for_check((topic,)) or []
-    unknown = [a for a in audiences if a not in AUDIENCES]
-    if unknown:
-        raise click.BadParameter(f"no audience {', '.join(unknown)}; use {', '.join(AUDIENCES)}", param_hint="--for")
-    project = project_of(project_dir)
-    source = cached_topic(project, str(path.absolute()))
-    shown_in = variants_by_audience(project)
-    click.echo(digests_yaml(source_digests(source, audiences or AUDIENCES, shown_in)), nl=False)
 
 
 def _report_literacy(run: LiteracyRun, card: bool) -> None:

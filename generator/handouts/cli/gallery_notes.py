@@ -32,8 +32,8 @@ def gallery_notes(project: Project, out: Path) -> GalleryNotes:
 
 
 def _topics(project: Project) -> dict[str, TopicNote]:
-    from handouts.content.translation import is_draft
-    from handouts.pipeline import cached_topic, translation_problems
+    from handouts.content.translation import is_draft, translation_warnings
+    from handouts.pipeline import cached_topic
 
     found = {}
     for path in project.topic_files():
@@ -41,12 +41,10 @@ def _topics(project: Project) -> dict[str, TopicNote]:
             topic = cached_topic(project, str(path.absolute()))
         except HandoutError:
             continue
-        behind = False
-        if topic.data.get("translation_of"):
-            try:
-                behind = any("stale translation" in p.message for p in translation_problems(project, topic))
-            except HandoutError:
-                behind = True
+        # A translation with a stale or missing string is behind its source (one that does not load is not here).
+        behind = any(
+            "stale translation" in p.message or "missing translation" in p.message for p in translation_warnings(topic)
+        )
         found[path.stem] = TopicNote(
             title=_words(topic.data.get("title")),
             reviewed=str(topic.data.get("reviewed") or ""),

@@ -90,12 +90,13 @@ def cli(ctx: click.Context, project_dir: Path | None, quiet: bool, verbose: int)
 
 
 from handouts.cli.building import build, list_outputs, merge  # noqa: E402  (the group above comes first)
-from handouts.cli.checking import check, digests  # noqa: E402
+from handouts.cli.checking import check  # noqa: E402
 from handouts.cli.previewing import gallery, serve, watch  # noqa: E402
 from handouts.cli.start import init, new, pin_command, schema  # noqa: E402
 from handouts.cli.support import completion, docs, doctor  # noqa: E402
+from handouts.cli.translating import translate  # noqa: E402
 
-for _command in (init, new, schema, build, check, digests, list_outputs, watch, serve, gallery, merge):
+for _command in (init, new, schema, build, check, translate, list_outputs, watch, serve, gallery, merge):
     cli.add_command(_command)
 for _command in (pin_command, docs, doctor, completion):
     cli.add_command(_command)

@@ -53,6 +53,9 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
         shown_to = item.get("for", [audience])
         return audience in shown_to or any(name in shown_to for name in variants)
 
+    def shown(field: str) -> bool:  # a list a translation shows in fewer outputs (its `show:`)
+        return visible({"for": data["shown_in"][field]}) if field in (data.get("shown_in") or {}) else True
+
     def pick_pairs(pairs: list | None) -> list[dict[str, Any]]:
         shown = (p for p in pairs or [] if visible(p))
         picked = ({"question": pick(p["question"]), "answer": pick(p["answer"])} for p in shown)
@@ -93,16 +96,16 @@ def audience_view(topic: Topic, audience: str, variants: tuple[str, ...] = ()) -
         "source": data.get("source"),
         "main_message": required("main_message"),
         "sections": sections,
-        "key_points": pick_all(data["key_points"]),
+        "key_points": pick_all(data["key_points"]) if shown("key_points") else [],
         # Every tier is there, empty when the topic has none; a plain list of when_to_call is the "call" tier.
         "when_to_call": {tier: pick_all(data["when_to_call"].get(tier)) for tier in URGENCY_TIERS},
-        "questions_to_ask": pick_all(data["questions_to_ask"]),
+        "questions_to_ask": pick_all(data["questions_to_ask"]) if shown("questions_to_ask") else [],
         "faq": pick_pairs(data.get("faq")),
         "learning_objectives": pick_all(data.get("learning_objectives")),
         "quiz": pick_pairs(data.get("quiz")),
         "glossary": [
             {"term": entry["term"], "meaning": meaning}
-            for entry in data.get("glossary") or []
+            for entry in ((data.get("glossary") or []) if shown("glossary") else [])
             if (meaning := pick(entry["meaning"])) is not None
         ],
         "disclaimer": required("disclaimer"),

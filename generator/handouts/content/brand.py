@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,33 @@ from handouts.fonts.scripts import ScriptFace
 from handouts.formats.registry import brand_file_keys, brand_keys
 from handouts.formats.style import color
 from handouts.paths import shown
-from handouts.source.schema import INVALID, Field, PatternType, RecordType, Text, TextType, suggest
-from handouts.source.yamlsource import read_yaml
+from handouts.source.schema import INVALID, Field, PatternType, RecordType, SchemaType, Text, TextType, suggest
+from handouts.source.yamlsource import YNode, read_yaml
 
 _LINK = r'(https://|mailto:|tel:)[^\s<>"]{1,500}'  # no needless escape: JSON Schema's regexes (ECMA-262) refuse them
+
+
+class TextByLanguageType(SchemaType):
+    """Text, or a mapping of language codes to text: {'': text} or {'en': ..., 'es': ...}."""
+
+    description = "text, or a mapping of languages (en, es) to text"
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        text = TextType()
+        if node.kind != "map":
+            value = text.check(node, problems, where)
+            return INVALID if value is INVALID else {"": value}
+        result = {}
+        for key, value in node.items:
+            if not re.fullmatch(r"[a-z]{2,3}", key.value):
+                problems.add(key.loc, f"'{key.value}' is not a language code in '{where}'", "write for example 'es:'")
+                return INVALID
+            checked = text.check(value, problems, f"{where}.{key.value}")
+            if checked is INVALID:
+                return INVALID
+            result[key.value] = checked
+        return result
+
 
 brand_type = RecordType(
     {
@@ -38,7 +62,8 @@ brand_type = RecordType(
             ),
             required=False,
         ),
-        "logo_alt": Field(TextType(), required=False),
+        # what a screen reader says of the logo: one text, or one per language ({en: ..., es: ...})
+        "logo_alt": Field(TextByLanguageType(), required=False),
         "colors": Field(RecordType({"primary": Field(color), "secondary": Field(color)})),
         "fonts": Field(fonts_type, required=False),  # the clinic's own typeface for a script (content/typefaces.py)
         "taglines": Field(taglines_type, required=False),  # language-assistance taglines (content/taglines.py)
@@ -61,6 +86,7 @@ class Brand:
     web: str = ""
     logo: Path | None = None
     logo_alt: str = ""
+    logo_alt_by_language: tuple[tuple[str, str], ...] = ()  # the logo's alt text in other languages
     # What output formats add to a brand (formats.registry.brand_keys), by key: files resolved inside the project,
     # other values as plain text (records as sorted (key, value) pairs), and where the brand file says each.
     format_files: tuple[tuple[str, Path], ...] = ()
@@ -72,6 +98,10 @@ class Brand:
     @property
     def is_neutral(self) -> bool:
         return not self.id
+
+    def logo_alt_in(self, language: str) -> str:
+        """Return the logo's alt text in `language` (its first subtag), else the brand's own."""
+        return dict(self.logo_alt_by_language).get(language.split("-")[0].lower()) or self.logo_alt or self.name
 
     def file(self, key: str) -> Path | None:
         """Return the file a format's brand key names (a clinic's template, say), resolved, or None."""
@@ -123,7 +153,8 @@ def load_brand(path: Path, project_root: Path) -> Brand:
         address=str(data.get("address", "")),
         web=str(data.get("web", "")),
         logo=files["logo"],
-        logo_alt=str(data.get("logo_alt", data["name"])),
+        logo_alt=str((data.get("logo_alt") or {}).get("", "") or (data.get("logo_alt") or {}).get("en", data["name"])),
+        logo_alt_by_language=tuple(sorted((k, str(v)) for k, v in (data.get("logo_alt") or {}).items() if k)),
         format_files=tuple((key, found) for key in brand_file_keys() if (found := files[key]) is not None),
         format_values=tuple(
             (key, _plain(data[key])) for key in brand_keys() if key in data and key not in brand_file_keys()

@@ -141,61 +141,6 @@ section_type = RecordType(
     }
 )
 
-TRANSLATION_STATUSES = ("draft", "reviewed")  # draft: no qualified translator has reviewed it yet
-DIGEST = PatternType(
-    r"[0-9a-f]{12}", "a digest of 12 hexadecimal digits", "copy it from `handouts digests` run on the source topic"
-)
-
-
-class SourceDigestsType(SchemaType):
-    """What the source said when it was translated: a digest for each part, and one for each section by its id."""
-
-    description = "a mapping of source parts (title, main_message, ..., sections) to digests"
-
-    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
-        if node.kind != "map":
-            return self._wrong_kind(node, problems, where)
-        result: dict[str, Any] = {}
-        bad = False
-        for key, value in node.items:
-            if key.value == "sections":
-                if value.kind != "map":
-                    bad = True
-                    problems.add(value.loc, f"'{where}.sections' must map section ids to digests", "indent them")
-                    continue
-                sections = {}
-                for section, digest in value.items:
-                    checked = DIGEST.check(digest, problems, f"{where}.sections.{section.value}")
-                    bad |= checked is INVALID
-                    sections[section.value] = checked
-                result["sections"] = sections
-            elif key.value in DIGEST_PARTS:
-                checked = DIGEST.check(value, problems, f"{where}.{key.value}")
-                bad |= checked is INVALID
-                result[key.value] = checked
-            else:
-                bad = True
-                problems.add(key.loc, f"unknown key '{key.value}' in '{where}'", suggest(key.value, DIGEST_KEYS))
-        return INVALID if bad else result
-
-
-# The parts of a topic a translation records a digest of, besides its sections (which go by their ids).
-DIGEST_PARTS = (
-    "title",
-    "short_title",
-    "subtitle",
-    "main_message",
-    "key_points",
-    "when_to_call",
-    "questions_to_ask",
-    "glossary",
-    "faq",
-    "learning_objectives",
-    "quiz",
-    "disclaimer",
-)
-DIGEST_KEYS = (*DIGEST_PARTS, "sections")
-
 qa_type = RecordType(
     {"question": Field(audience_text), "answer": Field(audience_text), "for": Field(audience_list, required=False)}
 )
@@ -224,11 +169,6 @@ topic_type = RecordType(
         "quiz": Field(ListType(qa_type, max_items=20), required=False),
         "glossary": Field(glossary_type, required=False),  # words a patient may not know, in plain words
         "disclaimer": Field(audience_text),
-        # A translation names its source, how far it is checked, and what of the source it translates.
-        "translation_of": Field(identifier, required=False),
-        "translation_status": Field(EnumType(TRANSLATION_STATUSES), required=False),
-        "reviewed_by": Field(names, required=False),  # who reviewed the translation, when it is reviewed
-        "source_digests": Field(SourceDigestsType(), required=False),
         "audiences": Field(audience_list, required=False),  # the audiences whose outputs this topic makes
     }
 )
@@ -241,6 +181,7 @@ class Topic:
     id: str
     path: Path
     data: dict
+    translation: Any = None  # a translated topic's content.translation.TranslationInfo; None for an original
 
     def __getitem__(self, key: str) -> Any:
         return self.data.get(key)
@@ -286,10 +227,8 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
         problems.add(
             topic_id.loc,
             f"the id '{topic_id}' does not match the file name '{path.name}'",
-            f"rename the file to '{expected}.yaml'"
-            + ("" if "translation_of" in data else f" or change the id to '{path.stem}'"),
+            f"rename the file to '{expected}.yaml' or change the id to '{path.stem}'",
         )
-    _check_translation_keys(data, root, problems)
     if dt.date.fromisoformat(data["next_review"]) <= dt.date.fromisoformat(data["reviewed"]):
         problems.add(
             data["next_review"].loc, "'next_review' must be after 'reviewed'", "set the date of the next review"
@@ -316,9 +255,7 @@ def _check_topic(data: dict, root: YNode, path: Path, reference_ids: set[str], p
 
 
 def file_stem(data: dict) -> str:
-    """Return the file name (without .yaml) a topic must have: its id, and a translation's language after it."""
-    if "translation_of" in data:
-        return f"{data['id']}.{primary_language(data['language'])}"
+    """Return the file name (without .yaml) a topic must have: its id (a translation is a file of its own kind)."""
     return str(data["id"])
 
 
@@ -328,38 +265,6 @@ def primary_language(tag: str) -> str:
     from handouts.languages import language_key
 
     return language_key(str(tag))
-
-
-def _check_translation_keys(data: dict, root: YNode, problems: ProblemList) -> None:
-    """Report translation keys that do not go together: a translation says its source, status and digests."""
-    if "translation_of" not in data:
-        for key in ("translation_status", "reviewed_by", "source_digests"):
-            if key in data:
-                problems.add(
-                    _key_loc(root, key),
-                    f"'{key}' is for translations, and this topic has no 'translation_of'",
-                    "add 'translation_of: <source topic id>', or remove the line",
-                )
-        return
-    source = data["translation_of"]
-    if source != data["id"]:
-        problems.add(
-            data["id"].loc,
-            f"a translation has the id of its source: '{source}', not '{data['id']}'",
-            f"write 'id: {source}'; the file name tells the languages apart",
-        )
-    for key, hint in (
-        ("translation_status", "write 'translation_status: draft' until a qualified translator has reviewed it"),
-        ("source_digests", "copy them from `handouts digests` run on the source topic"),
-    ):
-        if key not in data:
-            problems.add(_key_loc(root, "translation_of"), f"a translation needs '{key}'", hint)
-    if data.get("translation_status") == "reviewed" and "reviewed_by" not in data:
-        problems.add(
-            data["translation_status"].loc,
-            "a reviewed translation says who reviewed it",
-            "add 'reviewed_by: [name, qualification]' and set 'reviewed:' to the date of the review",
-        )
 
 
 def _block_nodes(root: YNode, section: dict) -> list[YNode]:

@@ -24,6 +24,7 @@ FORMULAS: dict[str, Formula] = {
     "fernandez-huerta": Formula(
         "Fernández-Huerta reading ease", False, 70, lambda wps, spw: 206.84 - 60 * spw - 1.02 * wps
     ),
-    # Szigriszt-Pazos 1992 (INFLESZ scale: 65-80 "bastante fácil").
-    "szigriszt-pazos": Formula("Szigriszt-Pazos perspicuity", False, 65, lambda wps, spw: 206.835 - 62.3 * spw - wps),
+    # Szigriszt-Pazos 1992, read on the INFLESZ scale (Barrio-Cantalejo et al. 2008): under 40 very hard, 40-55
+    # somewhat hard, 55-65 normal, 65-80 fairly easy ("bastante fácil"), over 80 very easy.
+    "szigriszt-pazos": Formula("INFLESZ (Szigriszt-Pazos)", False, 65, lambda wps, spw: 206.835 - 62.3 * spw - wps),
 }

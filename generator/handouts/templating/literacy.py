@@ -54,15 +54,22 @@ class LiteracySettings:
     """What the health-literacy check asks of one variant's outputs; 0, False or () leaves an item out."""
 
     check: bool = False
-    reading_level: tuple[tuple[str, ReadingLimit], ...] = ()  # (language, limit), by the topic's first subtag
+    # (language, limits), by the topic's first subtag: the first limit is the card's reading level, the others
+    # (INFLESZ beside Fernández-Huerta for Spanish) are checked beside it
+    reading_level: tuple[tuple[str, tuple[ReadingLimit, ...]], ...] = ()
     max_words_per_sentence: int = 0
     max_list_items: int = 0
     medical_terms: bool = False
     pemat: tuple[str, ...] = ()
 
     def reading_limit(self, language: str) -> ReadingLimit | None:
-        """Return the formula and limit for a topic in `language` (es-US uses es), or None when none is set."""
-        return dict(self.reading_level).get(str(language).split("-")[0].lower())
+        """Return the first formula and limit for a topic in `language` (es-US uses es), or None when none is set."""
+        limits = self.reading_limits(language)
+        return limits[0] if limits else None
+
+    def reading_limits(self, language: str) -> tuple[ReadingLimit, ...]:
+        """Return every formula and limit for a topic in `language` (es-US uses es)."""
+        return dict(self.reading_level).get(str(language).split("-")[0].lower(), ())
 
 
 class LanguageMapType(SchemaType):
@@ -109,9 +116,24 @@ reading_limit_type = RecordType(
     check_extra=_check_direction,
 )
 
+
+class OneOrMoreType(SchemaType):
+    """One value, or a list of them; always returns a list."""
+
+    def __init__(self, item: SchemaType) -> None:
+        self.item = item
+        self.description = f"{item.description}, or a list of them"
+
+    def check(self, node: YNode, problems: ProblemList, where: str) -> Any:
+        if node.kind == "seq":
+            return ListType(self.item).check(node, problems, where)
+        value = self.item.check(node, problems, where)
+        return INVALID if value is INVALID else [value]
+
+
 _setting_fields = {
     "check": Field(BoolType(), required=False),
-    "reading_level": Field(LanguageMapType(reading_limit_type), required=False),
+    "reading_level": Field(LanguageMapType(OneOrMoreType(reading_limit_type)), required=False),
     "max_words_per_sentence": Field(NumberType(0, 100, integer=True), required=False),  # 0: not checked
     "max_list_items": Field(NumberType(0, 50, integer=True), required=False),  # 0: not checked
     "medical_terms": Field(BoolType(), required=False),
@@ -121,6 +143,11 @@ _setting_fields = {
 literacy_type = RecordType(
     {**_setting_fields, **{audience: Field(RecordType(_setting_fields), required=False) for audience in AUDIENCES}}
 )
+
+
+def _listed(limits: Any) -> list[Any]:
+    """Return one limit (a mapping) or several (a list) as a list."""
+    return list(limits) if isinstance(limits, list | tuple) else [limits]
 
 
 def resolve_literacy(layers: list[Mapping[str, Any] | None], audience: str) -> LiteracySettings:
@@ -139,8 +166,11 @@ def resolve_literacy(layers: list[Mapping[str, Any] | None], audience: str) -> L
     return LiteracySettings(
         check=values.get("check", bool(values)),
         reading_level=tuple(
-            (language, ReadingLimit(str(v["formula"]), float(v.get("max", v.get("min", 0)))))
-            for language, v in sorted(levels.items())
+            (
+                language,
+                tuple(ReadingLimit(str(v["formula"]), float(v.get("max", v.get("min", 0)))) for v in _listed(limits)),
+            )
+            for language, limits in sorted(levels.items())
         ),
         max_words_per_sentence=int(values.get("max_words_per_sentence", 0)),
         max_list_items=int(values.get("max_list_items", 0)),

@@ -115,7 +115,8 @@ def brand_bar(writer: Writer, context: BuildContext, width: float) -> list[Eleme
     logo_width = min(width * 0.45, height * own_width / own_height)
     height = logo_width * own_height / own_width
     logo = writer.paragraph(
-        "page_brand", [writer.pictures.run(str(brand.logo), logo_width, height, brand.logo_alt, "Logo")]
+        "page_brand",
+        [writer.pictures.run(str(brand.logo), logo_width, height, brand.logo_alt_in(labels.language), "Logo")],
     )
     cells = [(logo_width + 2, [logo], ""), (width - logo_width - 2, text, "")]
     return [writer.layout_table(cells, width, {"padding": 0}, brand.name), writer.gap()]

@@ -63,7 +63,11 @@ def _header(context: BuildContext) -> Markup:
     brand, labels = context.brand, context.labels
     parts: list[Markup] = []
     if brand.logo is not None:
-        parts.append(Markup('<img class="logo" src="{}" alt="{}">').format(data_uri(brand.logo), brand.logo_alt))
+        parts.append(
+            Markup('<img class="logo" src="{}" alt="{}">').format(
+                data_uri(brand.logo), brand.logo_alt_in(labels.language)
+            )
+        )
     lines: list[Markup] = []
     if brand.name:
         lines.append(Markup('<span class="banner-name">{}</span>').format(brand.name))

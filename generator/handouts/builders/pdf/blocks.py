@@ -149,7 +149,8 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
     body = style.para("item") if "item" in style.paragraphs else style.para("body")
     bullets = style.group("bullets")
     indent = bullets.get("indent") or body.fontSize * bullets["indent_em"]
-    if block.kind == "checklist":
+    if block.kind == "checklist":  # the questions to ask: never a word broken (styles.py)
+        body = style.whole_words().para("item") if "item" in style.paragraphs else style.whole_words().para("body")
         box = style.sheet["checkbox"]
         rows, widths = [], [indent + 2, width - indent - 2]
         for item in block.items:
@@ -362,8 +363,12 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
                 f"callout_label-{block.kind}", parent=style.para("callout_label"), textColor=style.color(look["accent"])
             )
             content.append(tagged(escape(block.label), label_style, layout.tags.add("P")))
-        for inner in text_blocks:
-            content.extend(layout.flowables(inner, text_w - icon_w))
+        outside, layout.style = layout.style, style.whole_words()  # no word is broken in a box (styles.py)
+        try:
+            for inner in text_blocks:
+                content.extend(layout.flowables(inner, text_w - icon_w))
+        finally:
+            layout.style = outside
         qr = [_qr_code(layout, qr_blocks[0].url, size)] if qr_blocks else []
     if icon_name:
         content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]

@@ -1,8 +1,16 @@
-"""Turn a checked style sheet and a brand into reportlab styles: the one place that does it."""
+"""Turn a checked style sheet and a brand into reportlab styles: the one place that does it.
+
+Hyphenation policy (easy-to-read guidance: Inclusion Europe's "Information for all", Lectura Fácil): words are
+never broken in titles, headings, captions, questions, labels, or anything in a box (the main message, urgent and
+warning callouts, the contact box: `PdfStyle.whole_words`); elsewhere a long word of a language the sheet lists
+in `hyphenate:` may break at a syllable where a narrow column needs it. The hyphen drawn there is a soft hyphen
+(U+00AD), which is how Tagged PDF marks a word broken by layout (PDF 1.7, 14.8.2.2.3, "Incidental artifacts"):
+the tagged text, and so a screen reader, carries the word whole.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -17,6 +25,10 @@ from handouts.formats.pdf import PAGE_STYLES
 from handouts.formats.style import resolve_colour, resolve_paragraph_styles
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+SOFT_HYPHEN = "\u00ad"
+# Styles whose words are never broken: titles, headings, captions, questions, labels.
+WHOLE_WORD_STYLES: tuple[str, ...] = ("title", "subtitle", "h1", "h2", "h3", "h4", "h5", "h6", "caption")
+WHOLE_WORD_STYLES += ("figure_caption", "question", "callout_label", "cell_head")
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,19 @@ class PdfStyle:
 
     def group(self, name: str) -> dict[str, Any]:
         return self.sheet.get(name, {})
+
+    @cached_property
+    def _whole(self) -> PdfStyle:
+        paragraphs = {}
+        for name, para in self.paragraphs.items():
+            whole = ParagraphStyle(name, parent=para)
+            whole.hyphenationLang = ""
+            paragraphs[name] = whole
+        return replace(self, paragraphs=paragraphs)
+
+    def whole_words(self) -> PdfStyle:
+        """Return these styles with no hyphenation anywhere: for what is set in a box, and the questions."""
+        return self._whole
 
     def in_language(self, base: ParagraphStyle, script: str, rtl: bool) -> ParagraphStyle:
         """Return `base` for a paragraph in another language than the output's (a tagline): set in that
@@ -122,12 +147,16 @@ def make_pdf_style(
             bulletFontName=font_name(face, typeface),
             bulletFontSize=size,
             keepWithNext=name.startswith("h") or name in ("caption", "question"),
-            hyphenationLang="" if name.startswith(PAGE_STYLES) else hyphenation,
+            hyphenationLang="" if _whole_words(name) else hyphenation,
             hyphenationMinWordLength=sheet["hyphenate_min_word"],
             wordWrap=wrap,
         )
         style.paragraphs[name].handouts_typeface = typeface  # the chain its paragraphs fall back along
     return style
+
+
+def _whole_words(name: str) -> bool:
+    return name.startswith(PAGE_STYLES) or name in WHOLE_WORD_STYLES
 
 
 def _leading(leading: float, tighten: dict[str, Any] | None) -> float:

@@ -19,6 +19,8 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from handouts.builders.pdf.hyphens import plain_text, soften_hyphens
+
 
 @dataclass(frozen=True)
 class MarkedContent:
@@ -157,9 +159,11 @@ class TaggedParagraph(Paragraph):
         pieces = super().split(availWidth, availHeight)
         for piece in pieces:
             piece.node = self.node
+            piece.plain_text = plain_text(self)  # where the layout broke a word, compared with the words
         return pieces
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        soften_hyphens(self)  # a word broken by the layout stays one word in the tagged text (hyphens.py)
         tagger = tagger_of(canvas)
         if tagger is None or self.node is None:
             super().drawOn(canvas, x, y, _sW)

@@ -74,7 +74,7 @@ class DeckFurniture:
         scale = min(box.width / pt(picture.width), box.height / pt(picture.height))
         picture.width, picture.height = emu(pt(picture.width) * scale), emu(pt(picture.height) * scale)
         picture.name = "Logo"
-        set_description(picture, brand.logo_alt or brand.name)
+        set_description(picture, brand.logo_alt_in(self.context.labels.language))
 
     def finish(self) -> None:
         """Add the footer and a native slide number to every slide but the first."""

@@ -32,7 +32,7 @@ from handouts.project import Project
 from handouts.source.schema import Text
 from handouts.source.yamlsource import read_yaml
 from handouts.templating.formulas import FORMULAS
-from handouts.templating.literacy import PEMAT_ITEMS, LiteracySettings
+from handouts.templating.literacy import PEMAT_ITEMS, LiteracySettings, ReadingLimit
 from handouts.templating.variants import Variant, discover_variants, first_found
 
 HARDEST_SHOWN = 3  # the hardest sentences a reading-level finding points to
@@ -86,12 +86,13 @@ def check_topic_literacy(project: Project, topic_path: str) -> TopicCard:
     # The full tag (en-US where the topic says en) chooses the syllable dictionary; the formula, the cue words
     # and the thresholds go by its first subtag.
     language = labels_of(project, topic).run_language
-    terms = load_terms(project.content)
+    terms = load_terms(project.content, language)
     keys = _key_locations(topic, display_name(Path(topic_path)))
     labels_file = first_found(project.templates, "labels.yaml") or Path("labels.yaml")
     audiences = topic.data.get("audiences")  # a topic (a translation, say) made for some audiences only
+    left_out = topic.data.get("leave_out") or ()  # a translation's outputs it does not make
     for _, variant in sorted(discover_variants(project.templates).items()):
-        if audiences and variant.audience not in audiences:
+        if (audiences and variant.audience not in audiences) or variant.name in left_out:
             continue
         target = Target.of(Path(topic_path), variant)
         output = OutputCard(variant.name, variant.audience, target.output, variant.literacy.check)
@@ -191,13 +192,22 @@ class _Scorer:
         return self.index.locate(sentence.text, passage.at)
 
     def _reading_level(self, card: OutputCard, sentences: list[tuple[Sentence, Passage]]) -> None:
-        limit = self.settings.reading_limit(self.language)
-        if limit is None:
+        limits = self.settings.reading_limits(self.language)
+        if not limits:
             card.reading = {"formula": None, "note": f"no reading_level set for the language '{self.language}'"}
             return
         if applicability(self.language).syllables:
             card.reading = {"formula": None, "note": applicability(self.language).syllables}
             return
+        also: list[dict[str, Any]] = []
+        for limit in reversed(limits):  # the first limit's reading is the card's; the others go beside it
+            self._one_reading_level(card, sentences, limit)
+            also.append(card.reading or {})
+        card.reading = {**also[-1], "also": also[-2::-1]} if len(also) > 1 else also[-1]
+
+    def _one_reading_level(
+        self, card: OutputCard, sentences: list[tuple[Sentence, Passage]], limit: ReadingLimit
+    ) -> None:
         formula = FORMULAS[limit.formula]
         level = reading_level([s for s, _ in sentences], limit.formula, self.language)
         ok = not level.judged or (level.score <= limit.limit if limit.is_maximum else level.score >= limit.limit)

@@ -1,27 +1,21 @@
 """Sentences of printed text, their words and syllables, and the reading level of an output.
 
-Words and syllables are counted by textstat 0.7.4 (syllables from pyphen's hyphenation dictionary of the topic's
-language); textstat is imported on first use, so `handouts check` without the literacy check never loads it.
-The formulas are applied in `formulas.py` rather than through textstat's own functions because textstat 0.7.4
-drops sentences of one or two words from its sentence count while keeping their words, which makes bullet lists
-and slides look harder than they are, and rounds syllables per word to one decimal (0.6 of a grade).
+Words and syllables are counted per language by syllables.py (Spanish by its own rules, English by pyphen's
+hyphenation points checked against its vowel groups); the formulas are in templating/formulas.py. Sentences of
+one or two words count as sentences (bullet lists and slides are made of them), and nothing is rounded.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from handouts.errors import HandoutError, Problem
 from handouts.templating.formulas import FORMULAS
 
 # Readability formulas were made on passages of 100 words or more: a shorter text's level is shown, not judged.
 MIN_WORDS_FOR_LEVEL = 100
-# SMOG was normed on 30 sentences (textstat returns 0.0 below 3): shown beside the grade only from 30 on.
+# SMOG was normed on 30 sentences: shown beside the grade only from 30 on.
 MIN_SENTENCES_FOR_SMOG = 30
 
 _ABBREVIATIONS = {"e.g.", "i.e.", "dr.", "mr.", "mrs.", "ms.", "vs.", "no.", "approx.", "st.", "sr.", "sra.", "dra."}
@@ -77,9 +71,10 @@ def _starts_sentence(ch: str) -> bool:
 
 def measure(text: str, language: str) -> Sentence:
     """Return `text` as one sentence with its words, syllables and long words counted for `language`."""
-    counter = _counter(language)
-    words = counter.lexicon_count(text)
-    return Sentence(text, words, counter.syllable_count(text) if words else 0, counter.polysyllabcount(text))
+    from handouts.checks.literacy.syllables import count_syllables, polysyllables, words
+
+    count = len(words(text))
+    return Sentence(text, count, count_syllables(text, language) if count else 0, polysyllables(text, language))
 
 
 def reading_level(sentences: list[Sentence], formula_name: str, language: str) -> Level:
@@ -100,47 +95,3 @@ def sentence_score(sentence: Sentence, formula_name: str) -> float:
     if not sentence.words:
         return 0.0
     return FORMULAS[formula_name].score(sentence.words, sentence.syllables / sentence.words)
-
-
-@cache
-def _counter(language: str) -> Any:
-    textstatistics = _textstat_class()
-    import pyphen
-
-    tag = language.replace("-", "_")
-    dictionary = pyphen.language_fallback(tag) or pyphen.language_fallback(tag.split("_")[0])
-    if dictionary is None:
-        raise HandoutError(
-            [
-                Problem(
-                    None,
-                    f"there is no syllable dictionary for the language '{language}', so its reading level "
-                    "cannot be measured",
-                    "remove its entry from 'literacy: reading_level:' in the variants, or add the language to pyphen",
-                )
-            ]
-        )
-    counter = textstatistics()
-    counter.set_lang(dictionary)
-    counter.set_rounding(False)
-    return counter
-
-
-def _textstat_class() -> Any:
-    # textstat 0.7.4 imports pkg_resources, which setuptools 67.5 to 80 mark as deprecated and 81 removed;
-    # pyproject.toml pins setuptools below 81 for it.
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-            from textstat.textstat import textstatistics
-    except ImportError as exc:
-        raise HandoutError(
-            [
-                Problem(
-                    None,
-                    f"the health-literacy check cannot load textstat ({exc})",
-                    "reinstall handouts: it needs textstat 0.7.4 and setuptools older than 81",
-                )
-            ]
-        ) from None
-    return textstatistics

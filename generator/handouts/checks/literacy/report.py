@@ -111,6 +111,10 @@ def _rows(output: OutputCard) -> list[tuple[str, str]]:
                 f"{reading['words']} words, {reading['sentences']} sentences{smog}",
             )
         )
+        for other in reading.get("also", []):
+            verdict = "ok" if other["ok"] else "OVER" if other["limit_is"] == "max" else "UNDER"
+            limit = f"at most {other['limit']:g}" if other["limit_is"] == "max" else f"at least {other['limit']:g}"
+            rows.append(("", f"{other['score']} {other['label']} ({limit}): {verdict}"))
     elif reading:
         rows.append(("reading level", reading["note"]))
     sentences = output.sentences

@@ -1,6 +1,7 @@
 """Medical terms in printed text, and whether the text explains them.
 
-The packaged list (`medical-terms.txt` beside this module) is extended per project by `content/medical-terms.txt`:
+The packaged lists (`medical-terms.txt` beside this module, and one a language, `medical-terms.es.txt`) are
+extended per project by `content/medical-terms.txt` (`content/medical-terms.es.txt`...):
 one term a line, `#` starts a comment, and a line `-term` takes a packaged term off the list for that project.
 A term matches whole words, in any case, with a plural ending (s, es; y -> ies).
 
@@ -92,11 +93,19 @@ class TermList:
         return lowered
 
 
-def load_terms(content_folder: Path) -> TermList:
-    """Return the packaged terms with the project's additions and removals from content/medical-terms.txt."""
-    project_file = content_folder / PROJECT_TERMS
+def terms_file(folder: Path, language: str) -> Path:
+    """Return the terms file of `language` in `folder`: medical-terms.txt for English, medical-terms.es.txt..."""
+    primary = language.split("-")[0].lower()
+    return folder / (PROJECT_TERMS if primary == "en" else PROJECT_TERMS.replace(".txt", f".{primary}.txt"))
+
+
+def load_terms(content_folder: Path, language: str = "en") -> TermList:
+    """Return the packaged terms of `language` (English, Spanish; none for a language without a list) with the
+    project's additions and removals from content/medical-terms.txt (content/medical-terms.es.txt...)."""
+    packaged = terms_file(PACKAGED_TERMS.parent, language)
+    project_file = terms_file(content_folder, language)
     extra = project_file.read_text(encoding="utf-8") if project_file.is_file() else ""
-    return _term_list(PACKAGED_TERMS.read_text(encoding="utf-8"), extra)
+    return _term_list(packaged.read_text(encoding="utf-8") if packaged.is_file() else "", extra)
 
 
 @cache
@@ -205,13 +214,15 @@ def _explained_before(before: str, after: str, terms: TermList, cues: Cues | Non
 
 def _example_of_plain_words(before: str, terms: TermList, cues: Cues) -> bool:
     """Return True for a term given as an example of plain words before it: "gut diseases, like Crohn's disease or
-    celiac disease" (the term may be the second of the examples)."""
+    celiac disease" (the term may be the second of the examples, and may follow an article: "como la enfermedad de
+    Crohn")."""
     if not cues.examples:
         return False
     examples = "|".join(re.escape(c) for c in cues.examples)
     joining = "|".join(re.escape(c) for c in cues.joining) or "and|or"
     found = re.search(
-        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?$",
+        rf"([^\W\d_][\w'-]+)\s*,?\s+(?:{examples})\s+(?:(?:[^\s,]+\s+){{0,4}}?[^\s,]+\s*(?:,|\s(?:{joining}))\s+)?"
+        r"(?:[^\W\d_]{1,3}\s+)?$",  # an article may come before the term
         before,
         re.IGNORECASE,
     )
