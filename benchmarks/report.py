@@ -236,9 +236,9 @@ def analyse(res: Results) -> str:
     for r in res.rows:
         if r.what.startswith("11.") and r.ok is False:
             out.append(
-                f"* **{r.what}: {r.measured}, target {r.target}.** The main process holds the whole manifest as one "
-                "JSON text, every job's input digests and the results from the workers (issue 27); not changed in "
-                "this run's code."
+                f"* **{r.what}: {r.measured}, target {r.target}.** manifest.json is written an entry at a time now; "
+                "the main process still holds every manifest entry as a dictionary, the previous manifest parsed "
+                "whole, every job's input digests (not interned) and the workers' results."
             )
     if rows.get("2") and rows["2"].ok is False:
         t1, t2, speedup = v["t1"], v["t2"], v["speedup"]
