@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from handouts.builders.pngcache import CACHE_FOLDER
 from handouts.outputs.statcache import STAT_CACHE
 
 try:  # tests/ may be a package or a plain folder of test modules
@@ -52,12 +53,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Return every file under `out` but the manifest, the stat cache and the failure record, by relative path."""
+    """Return every file under `out` but the manifest, the stat cache, the failure record and the picture cache,
+    by relative path."""
     if not out.exists():
         return {}
-    # (and the record of what failed, for the gallery: output/.handouts-failed.json)
+    # (and the record of what failed, for the gallery: output/.handouts-failed.json; the pictures builds keep for
+    # later builds, which a worker that drew a picture first writes: .handouts-cache/)
     ignored = ("manifest.json", STAT_CACHE, ".handouts-failed.json")
-    found = [p for p in out.rglob("*") if p.is_file() and p.name not in ignored]
+    found = [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in ignored and p.relative_to(out).parts[0] != CACHE_FOLDER
+    ]
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in found}
 
 
