@@ -97,7 +97,8 @@ def test_audience_mix_fixture_loads(ref_ids: set[str]) -> None:
 
 @pytest.mark.parametrize("path", sorted(TOPICS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_fixture_topic_is_valid_and_named_after_its_id(path: Path, ref_ids: set[str]) -> None:
-    from handouts.content.translation import is_translation_file, read_translation
+    from handouts.content.translation import is_translation_file
+    from handouts.content.translation_file import read_translation
 
     if is_translation_file(path):  # a translation, b12.es, is a file of strings named after its source
         assert read_translation(path, path.name)[0]["translation_of"] == path.stem.split(".")[0]

@@ -26,7 +26,8 @@ def import_xliff(
     from handouts.content import xliff
     from handouts.content.model import primary_language
     from handouts.content.strings import source_strings
-    from handouts.content.translation import match_records, read_translation
+    from handouts.content.translation import match_records
+    from handouts.content.translation_file import read_translation
     from handouts.content.translation_yaml import RecordText, flow_list, inline, new_file, update_file
     from handouts.pipeline import cached_topic, variants_by_audience
 

@@ -81,7 +81,8 @@ def export_command(
     from handouts.content import xliff
     from handouts.content.strings import source_strings
     from handouts.content.texts import AUDIENCES
-    from handouts.content.translation import match_records, normalized, read_translation
+    from handouts.content.translation import match_records, normalized
+    from handouts.content.translation_file import read_translation
     from handouts.errors import display_name
     from handouts.pipeline import variants_by_audience
 
