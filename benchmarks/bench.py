@@ -27,6 +27,7 @@ cProfile and the profile summarised in the report.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -44,8 +45,11 @@ from benchmarks.rebuild import bench_rebuild
 from benchmarks.report import analyse, markdown
 from benchmarks.results import Results
 from benchmarks.runner import machine, source_digest, stale_bytecode
+from benchmarks.serve import bench_serve
 from benchmarks.startup import bench_startup
 from benchmarks.topic import bench_topic
+
+PARTS = ("batch", "topic", "memory", "rebuild", "serve", "startup", "check", "orchestration")
 
 
 def main() -> int:
@@ -71,8 +75,36 @@ def main() -> int:
         metavar="FILE",
         help="report the catalogue builds in FILE (`python -m benchmarks.orchestration series`) instead of measuring",
     )
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"the parts to run, comma-separated (default: all of {','.join(PARTS)}); a report of some parts "
+        "says which were left out",
+    )
+    parser.add_argument(
+        "--round-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="before each round, wait up to SECONDS for other work to stop (default: 60; --quick: 0). On a machine "
+        "others keep busy, waiting does not help: the rounds measure side by side with the floor anyway",
+    )
+    parser.add_argument(
+        "--catalogue",
+        default=None,
+        metavar="SIZES",
+        help="catalogue sizes, comma-separated (default: the run's own; 'dask:N' also builds N on a LocalCluster)",
+    )
     args = parser.parse_args()
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown parts {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     cfg = QUICK if args.quick else FULL
+    if args.round_wait is not None:
+        cfg = dataclasses.replace(cfg, idle_wait=args.round_wait)
+    if args.catalogue:
+        cfg = dataclasses.replace(cfg, catalogue=tuple(s.strip() for s in args.catalogue.split(",")))
     output = args.output or (None if args.quick else ROOT / "BENCHMARKS.md")
     res = Results(cfg, args.quick, machine())
     res.machine["run"] = (
@@ -96,14 +128,26 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         ENV.clear()  # in place: the other modules hold this dictionary
         ENV.update({**env, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")})
-        project = bench_batch(res, tmp)
-        bench_topic(res, tmp)
-        bench_profile(res, project, tmp)
-        bench_memory(res, project)
-        bench_rebuild(res, tmp)
-        bench_startup(res, tmp)
-        bench_check_layout(res, tmp)
-        bench_orchestration(res, tmp, args.catalogue_rows)
+        left_out = [p for p in PARTS if p not in parts]
+        if left_out:
+            res.machine["parts left out of this run"] = ", ".join(left_out)
+        project = bench_batch(res, tmp) if "batch" in parts or "memory" in parts else None
+        if "topic" in parts:
+            bench_topic(res, tmp)
+        if project is not None:
+            bench_profile(res, project, tmp)
+            if "memory" in parts:
+                bench_memory(res, project)
+        if "rebuild" in parts:
+            bench_rebuild(res, tmp)
+        if "serve" in parts:
+            bench_serve(res, tmp)
+        if "startup" in parts:
+            bench_startup(res, tmp)
+        if "check" in parts:
+            bench_check_layout(res, tmp)
+        if "orchestration" in parts or args.catalogue_rows:
+            bench_orchestration(res, tmp, args.catalogue_rows)
         res.machine["other work at the end"] = (
             f"{cpu_busy():.0%} of the CPUs busy (load average {os.getloadavg()[0]:.2f})"
         )

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.config import CATALOGUE_FLAT, CATALOGUE_NO_CHANGE_SECONDS
+from benchmarks.config import CATALOGUE_FLAT, CATALOGUE_MIB_TARGET, CATALOGUE_NO_CHANGE_SECONDS
 from benchmarks.load import cpu_busy_during, log
 from benchmarks.results import Results, Row
 
@@ -218,6 +218,16 @@ def bench_orchestration(res: Results, tmp: Path, rows_file: Path | None = None) 
             quiet["seconds"] < CATALOGUE_NO_CHANGE_SECONDS if largest >= 100_000 else None,
         )
     )
+    for run in ("cold", "no-change"):
+        biggest = local[largest, run]
+        res.rows.append(
+            Row(
+                f"11. catalogue {run}: main process peak memory at {largest:,} outputs",
+                f"{biggest['peak_mib']:.0f} MiB",
+                f"< {CATALOGUE_MIB_TARGET:.0f} MiB",
+                biggest["peak_mib"] < CATALOGUE_MIB_TARGET if largest >= 100_000 else None,
+            )
+        )
     for r in rows:
         res.notes["orchestration"].append(
             f"{r['outputs']:,} outputs, {r['executor']}, {r['run']}: {r['seconds']:.2f} s ({r['built']} built, "

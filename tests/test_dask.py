@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from handouts.builders.pngcache import CACHE_FOLDER
 from handouts.outputs.statcache import STAT_CACHE
 
 pytest.importorskip("distributed", reason="the dask executor needs dask[distributed] installed")
@@ -48,12 +49,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Return every file under `out` but the manifest, the stat cache and the failure record, by relative path."""
+    """Return every file under `out` but the manifest, the stat cache, the failure record and the picture cache,
+    by relative path."""
     if not out.exists():
         return {}
-    # (and the record of what failed, for the gallery: output/.handouts-failed.json)
+    # (and the record of what failed, for the gallery: output/.handouts-failed.json; the pictures builds keep for
+    # later builds, which a worker that drew a picture first writes: .handouts-cache/)
     ignored = ("manifest.json", STAT_CACHE, ".handouts-failed.json")
-    found = [p for p in out.rglob("*") if p.is_file() and p.name not in ignored]
+    found = [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in ignored and p.relative_to(out).parts[0] != CACHE_FOLDER
+    ]
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in found}
 
 

@@ -451,10 +451,11 @@ def get_builder(name: str) -> Builder:
     return builder_class()
 
 
-def build_output(project: Project, target: Target, epoch: int | None = None) -> BuildResult:
+def build_output(project: Project, target: Target, epoch: int | None = None, cache: Path | None = None) -> BuildResult:
     """Return the BuildResult of one output: render its IR, describe it, and run its format's builder.
 
-    `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset).
+    `epoch` is SOURCE_DATE_EPOCH as the build checked it when it started (None: unset); `cache` is the output
+    folder, where builders keep what they drew for later builds (None: nowhere).
     """
     from handouts.content.translation import is_draft
 
@@ -496,6 +497,7 @@ def build_output(project: Project, target: Target, epoch: int | None = None) -> 
             project.root,
             source_epoch(topic, epoch),
             fonts_of(project, brand, meta["language"]),
+            cache,
         )
         with epoch_in_environment(epoch):  # reportlab reads the variable itself: it sees the checked value
             result = get_builder(variant.builder).build(document, context)

@@ -91,7 +91,7 @@ def execute(
         project = Project(Path(root))
         # The epoch the main process checked travels with the job: a cluster worker's environment may differ.
         epoch_text = inputs.get("source_date_epoch", "")
-        result = build_output(project, target, int(epoch_text) if epoch_text else None)
+        result = build_output(project, target, int(epoch_text) if epoch_text else None, Path(out))
         path = Path(out) / target.output
         # The worker writes the whole file under a temporary name; the main process renames it into place.
         # Not flushed to the disk one by one: the run syncs once before it writes the manifest (journal.py).

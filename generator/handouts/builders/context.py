@@ -26,6 +26,8 @@ class BuildContext:
     project_root: Path
     epoch: int  # seconds since 1970 for every date written into the file
     fonts: ScriptFonts = field(default_factory=lambda: fonts_for("Latn"))  # by script, the topic's first
+    # The output folder, whose cache (pngcache.py) keeps what a builder drew for later builds; None: keep nothing.
+    cache: Path | None = None
 
     @property
     def language(self) -> Language:

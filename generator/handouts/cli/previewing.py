@@ -53,7 +53,8 @@ def watch(interval: float, cycles: int, **options: Any) -> None:
 @click.option("--cycles", type=int, default=0, hidden=True, help="Stop after this many rebuilds (for tests).")
 def serve(port: int | None, open_browser: bool, no_gallery: bool, cycles: int, **options: Any) -> None:
     """Preview the gallery at http://127.0.0.1:PORT/ (this machine only): every saved content, template or brand
-    file rebuilds what it affects, the open page reloads itself, and the current problems show at its top."""
+    file rebuilds what it affects, the open page first (it reloads itself as soon as it is made; the rest and the
+    gallery's thumbnails follow), and the current problems show at its top."""
     from handouts.cli.serve import serve as run_server
 
     request = build_request(**options)

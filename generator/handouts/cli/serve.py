@@ -13,11 +13,11 @@ import json
 import re
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import click
 
@@ -25,7 +25,9 @@ from handouts.build.batch import build
 from handouts.build.interrupts import interrupted_by
 from handouts.build.plan import BuildRequest, plan
 from handouts.cli.localserver import LOOPBACK, ConfinedHandler, LocalServer
+from handouts.cli.servegallery import BackgroundGallery
 from handouts.errors import HandoutError, InputError, Problem
+from handouts.matrix import NEUTRAL_BRAND
 from handouts.project import Project
 
 STATUS_PATH = "/__handouts__/status"
@@ -41,7 +43,8 @@ SCRIPT = """<script nonce="NONCE">
     "border-bottom:3px solid #b3261e;padding:0.5em 1em;font:14px/1.4 monospace;white-space:pre-wrap";
   document.body.insertBefore(box, document.body.firstChild);
   function look() {
-    fetch("STATUS", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+    var asked = "STATUS?page=" + encodeURIComponent(location.pathname);  // the page rebuilt first
+    fetch(asked, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (seen !== null && s.build !== seen) { location.reload(); return; }
       seen = s.build;
       box.textContent = s.problems.join("\\n");
@@ -81,18 +84,38 @@ def _with_source(policy: str, directive: str, source: str) -> str:
     return "; ".join([*parts, f"{directive} {source}"])
 
 
+MAX_PAGE_CHARS = 1000  # a page path longer than this is no output's
+
+
 @dataclass
 class Status:
-    """What the open pages ask for: the number of the last build and its problems, as file:line:col lines."""
+    """What the open pages ask for: the number of the last build and its problems, as file:line:col lines; and
+    which page asked last, which a rebuild makes first."""
 
     build: int = 0
     problems: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    looked_at: str = ""  # the output folder's path of the page that polled last ("" none yet)
 
-    def update(self, problems: list[Problem]) -> None:
+    def update(self, problems: list[Problem], reload: bool = True) -> None:
+        """Publish `problems`; with `reload`, as a new build, which reloads the open pages."""
         with self.lock:
-            self.build += 1
+            if reload:
+                self.build += 1
             self.problems = [str(p) for p in problems]
+
+    def gallery_drawn(self, reload: bool) -> None:
+        """With `reload`, reload the open pages: the gallery they show was drawn anew after the build."""
+        if reload:
+            with self.lock:
+                self.build += 1
+
+    def saw(self, page: str) -> None:
+        """Remember that the page at `page` (a URL path) is open: the next rebuild makes it first."""
+        path = unquote(page).lstrip("/")
+        if path and len(path) <= MAX_PAGE_CHARS and "\x00" not in path:
+            with self.lock:
+                self.looked_at = path
 
     def as_json(self) -> bytes:
         with self.lock:
@@ -109,8 +132,12 @@ class Handler(ConfinedHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        route = urlsplit(self.path).path
+        parts = urlsplit(self.path)
+        route = parts.path
         if route == STATUS_PATH:
+            open_page = parse_qs(parts.query).get("page", [""])[0]
+            if open_page:
+                self.status.saw(open_page)
             self._send(self.status.as_json(), "application/json")
             return
         if route in ("/", "/index.html") and not (Path(self.directory) / "index.html").is_file():
@@ -143,19 +170,31 @@ def _nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def build_and_report(request: BuildRequest, status: Status, gallery: bool = True) -> None:
-    """Build what changed, write the gallery, and publish the problems; bad input waits for the fix."""
+def build_and_report(
+    request: BuildRequest,
+    status: Status,
+    gallery: bool = True,
+    reload: bool | None = True,
+    background: BackgroundGallery | None = None,
+) -> None:
+    """Build what changed, write the gallery, and publish the problems; bad input waits for the fix.
+
+    `reload`: whether the open pages reload after it (None: only when something was built or went wrong).
+    `background`: where the gallery is drawn, after the build is published (None: here, before).
+    """
     from handouts.cli.progress import summary
     from handouts.preview.gallery import write_gallery
 
     problems: list[Problem] = []
+    built = 0
     try:
         report = build(request, lambda line, done, total: click.echo(line, err=True))
+        built = report.built
         for problem in report.warnings:
             click.echo(str(problem), err=True)
         click.echo(summary(report), err=True)
         problems = list(report.failures)
-        if gallery:
+        if gallery and background is None:
             from handouts.cli.gallery_notes import gallery_notes
             from handouts.project import find_project
 
@@ -164,7 +203,47 @@ def build_and_report(request: BuildRequest, status: Status, gallery: bool = True
         problems = list(exc.problems)
     for problem in problems:
         click.echo(str(problem), err=True)
-    status.update(problems)
+    status.update(problems, reload=bool(built or problems) if reload is None else reload)
+    if gallery and background is not None:
+        background.write(reload=bool(reload))
+
+
+def page_first(request: BuildRequest, page: str) -> BuildRequest | None:
+    """Return the request for the output the open page shows, in every paper of its variant for its brand; None
+    when the page is no output (the gallery) or the request does not make it."""
+    if not page:
+        return None
+    try:
+        project, targets = plan(request)
+    except HandoutError:
+        return None
+    target = next((t for t in targets if t.output == page), None)
+    if target is None:
+        return None
+    topic = Path(target.topic_path)
+    topic_file = topic if topic.is_absolute() else project.root / topic
+    return replace(
+        request,
+        topic_files=(str(topic_file),),
+        topics=(),
+        variants=(target.variant,),
+        brands=(target.brand or NEUTRAL_BRAND,),
+        papers=(),
+        languages=(),
+        shard="",
+    )
+
+
+def rebuild(request: BuildRequest, status: Status, gallery: BackgroundGallery | None) -> None:
+    """Rebuild after a save: the open page's output first, reloading it as soon as it is made; then the rest of
+    the request; then the gallery, in the background, whose deck thumbnails take longest (never before the page's
+    reload, and never keeping the next save waiting)."""
+    first = page_first(request, status.looked_at)
+    if first is not None:
+        build_and_report(first, status, gallery=False, reload=None)
+    # The open page is up to date by now: the rest reloads it only when it is the gallery, or no output; its
+    # problems are shown either way.
+    build_and_report(request, status, gallery is not None, reload=first is None, background=gallery)
 
 
 DEFAULT_PORT = 8000
@@ -220,14 +299,18 @@ def serve(
 
             if not webbrowser.open(address):
                 click.echo(f"no web browser could be started here; open {address} in one", err=True)
+        # After a save the gallery is drawn beside the watching; a gallery page open reloads when it is written.
+        drawing = BackgroundGallery(request.out, request.root, status.gallery_drawn) if gallery else None
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
         folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
         changes_seen = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=True)
         for rebuilds, changes in enumerate(changes_seen, start=1):
             names = sorted({Path(path).name for _, path in changes})
             click.echo(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", err=True)
-            build_and_report(request, status, gallery)
+            rebuild(request, status, drawing)
             if cycles and rebuilds >= cycles:
+                if drawing is not None:
+                    drawing.wait()  # a run of a few cycles (tests) ends with its last gallery written
                 break
     except KeyboardInterrupt:
         # watchfiles turns the Interrupted our signal handler raised into KeyboardInterrupt: SIGTERM stays 143.

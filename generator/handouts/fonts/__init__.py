@@ -7,11 +7,10 @@ draws each character its own files lack with the first fallback that has it.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-import ttf_opensans
 
 from handouts.fonts.cmap import read_font
 
@@ -73,7 +72,17 @@ _FILES = {
     "bold-italic": "OpenSans-BoldItalic.ttf",
     "semibold": "OpenSans-SemiBold.ttf",
 }
-FONT_DIR = Path(ttf_opensans.__file__).parent / "ttf"
+
+
+def _package_folder(name: str) -> Path:
+    """Return the folder of package `name` without importing it (ttf_opensans imports Pillow, which we need not)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"the {name} package is not installed", name=name)
+    return Path(spec.origin).parent
+
+
+FONT_DIR = _package_folder("ttf_opensans") / "ttf"
 OPEN_SANS = Typeface(FAMILY, FONT_DIR, tuple(_FILES.items()))
 SLIDE_FONT_DIR = Path(__file__).resolve().parent.parent / "typefaces"
 SCRIPT_FONT_DIR = SLIDE_FONT_DIR  # the vendored Noto faces lie beside Carlito

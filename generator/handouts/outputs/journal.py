@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,21 @@ from handouts.outputs.write import atomic_write, write_failure
 def manifest_text(entries: Iterable[dict[str, Any]], shards: Shards | None = None) -> str:
     """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast);
     `shards`: the shards of a split build the folder holds (none: the whole matrix)."""
-    body = ",\n    ".join(json.dumps(entry, separators=(", ", ": ")) for entry in sorted(entries, key=_path))
+    return b"".join(manifest_chunks(entries, shards)).decode("utf-8")
+
+
+def manifest_chunks(entries: Iterable[dict[str, Any]], shards: Shards | None = None) -> Iterator[bytes]:
+    """Yield manifest.json's bytes (`manifest_text`) an entry at a time: a catalogue's manifest is written without
+    its whole text, and that text encoded, in memory at once."""
     split = f'  "shards": {json.dumps(shards.as_json(), separators=(", ", ": "))},\n' if shards else ""
-    head = (
+    yield (
         f'{{\n  "schema_version": {MANIFEST_SCHEMA_VERSION},\n  "tool": "handouts",\n'
         f'  "version": "{handouts.__version__}",\n{split}  "artifacts": [\n'
-    )
-    return head + (f"    {body}\n" if body else "") + "  ]\n}\n"
+    ).encode()
+    ordered = sorted(entries, key=_path)
+    for number, entry in enumerate(ordered):
+        yield (",\n    " if number else "    ").encode() + json.dumps(entry, separators=(", ", ": ")).encode("utf-8")
+    yield b"\n  ]\n}\n" if ordered else b"  ]\n}\n"
 
 
 def _settled(entry: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +81,7 @@ class ManifestJournal:
         self.shards = shards
         # A journal left by a killed build is compacted first: `previous` (read by load_manifest) includes it.
         if os.path.lexists(self.journal):
-            atomic_write(out / MANIFEST, manifest_text(previous.values(), shards).encode())
+            atomic_write(out / MANIFEST, manifest_chunks(previous.values(), shards))
             self.journal.unlink()
         # Only entries whose files are still exactly as recorded carry over.
         self.entries: dict[str, dict[str, Any] | ArtifactRecord] = {
@@ -138,7 +146,7 @@ class ManifestJournal:
         if durable and self.changed and hasattr(os, "sync"):
             os.sync()
         entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
-        atomic_write(self.out / MANIFEST, manifest_text(entries, self.shards).encode(), durable=durable)
+        atomic_write(self.out / MANIFEST, manifest_chunks(entries, self.shards), durable=durable)
         self.known.write(set(self.entries))
         self.close()
         with contextlib.suppress(FileNotFoundError):

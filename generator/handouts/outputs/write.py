@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from handouts.errors import EnvironmentFailure, Location, Problem
@@ -20,8 +21,9 @@ from handouts.paths import shown
 TEMP_MARK = ".tmp-handouts-"
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True, root: Path | None = None) -> None:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a part.
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True, root: Path | None = None) -> None:
+    """Write `data` (bytes, or pieces of them in order) to `path` so readers see the old file or the whole new one,
+    never a part.
 
     `durable` also waits for the disk, which matters for a power cut; a killed process is covered without it.
     Folders between `root` (default: the file's own folder) and the file are made real folders first.
@@ -37,14 +39,18 @@ def atomic_write(path: Path, data: bytes, durable: bool = True, root: Path | Non
         raise
 
 
-def write_temporary(path: Path, data: bytes, durable: bool = True, root: Path | None = None) -> Path:
-    """Write `data` completely to a new temporary file beside `path` and return the temporary file's path."""
+def write_temporary(path: Path, data: bytes | Iterable[bytes], durable: bool = True, root: Path | None = None) -> Path:
+    """Write `data` (bytes, or pieces of them) completely to a new temporary file beside `path`; return its path."""
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         real_folders(root or path.parent, path.parent)
         # "x": a new file, so not even a link planted under this random name is followed.
         with open(temp, "xb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -24,6 +24,7 @@ from handouts.content.model import CITATION
 from handouts.errors import BuildError, InputError, Location, Problem
 from handouts.files.inputfiles import input_problem
 from handouts.paths import shown
+from handouts.templating.compiled import attach
 
 MAX_OUTPUT_CHARS = 2_000_000
 MAX_RENDER_SECONDS = 10.0
@@ -119,7 +120,7 @@ def make_environment(search_path: Sequence[Path]) -> ImmutableSandboxedEnvironme
     env.filters["text"] = markup_text
     env.filters["at"] = origin
     env.filters["citations"] = citations_in
-    return env
+    return attach(env)  # compiled templates kept on disk, keyed by their sources' digests
 
 
 def citations_in(value: Any) -> str:

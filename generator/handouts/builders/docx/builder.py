@@ -70,7 +70,7 @@ class DocxBuilder:
         look.text_width = page.text_width
         look.write(document)
         _settings(document, look.language, look.built_in)
-        pictures = Pictures(document, sheet["figure"]["dpi"])
+        pictures = Pictures(document, sheet["figure"]["dpi"], context.cache)
         writer = Writer(look, context.labels, context.brand, numbering, pictures, document.part, HANDLERS)
 
         tags: dict[Any, Tag] = {}

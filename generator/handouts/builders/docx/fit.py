@@ -162,14 +162,15 @@ def regions_of(body: Any, measure: Measure, tags: dict[Any, Tag], text_width: fl
     regions: list[Region] = []
     blocks: list[Block] = []
     tag = Tag("the title block", added=True)
+    sections = _sections_of(body)
     for child in body:
         tag = tags.get(child, tag)
         if child.tag == qn("w:sectPr"):
             regions.append(Region(_columns(child), blocks))
             blocks = []
             continue
-        columns_here = _columns(_next_section(child))
-        width = _column_width(_next_section(child), text_width, columns_here)
+        columns_here = _columns(sections[child])
+        width = _column_width(sections[child], text_width, columns_here)
         if child.tag == qn("w:p"):
             look, lines = measure.paragraph(child, width)
             picture = child.find(".//" + qn("w:drawing")) is not None
@@ -196,17 +197,22 @@ def regions_of(body: Any, measure: Measure, tags: dict[Any, Tag], text_width: fl
     return regions
 
 
-def _next_section(node: Any) -> Any:
-    """Return the w:sectPr that ends the section holding `node` (the one in its own paragraph, or a later one)."""
-    current = node
-    while current is not None:
-        if current.tag == qn("w:sectPr"):
-            return current
-        found = current.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if current.tag == qn("w:p") else None
-        if found is not None:
-            return found
-        current = current.getnext()
-    return None
+def _sections_of(body: Any) -> dict[Any, Any]:
+    """Return, for each child of `body`, the w:sectPr that ends the section holding it (the one in its own
+    paragraph, or a later one), found in one pass from the end: looking forward from every child took time in the
+    square of the document's length."""
+    ends: dict[Any, Any] = {}
+    following = None
+    section, paragraph, own = qn("w:sectPr"), qn("w:p"), f"{qn('w:pPr')}/{qn('w:sectPr')}"
+    for child in reversed(list(body)):
+        if child.tag == section:
+            following = child
+        elif child.tag == paragraph:
+            found = child.find(own)
+            if found is not None:
+                following = found
+        ends[child] = following
+    return ends
 
 
 def _columns(section: Any) -> int:

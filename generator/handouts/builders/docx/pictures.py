@@ -35,9 +35,10 @@ QUIET_MODULES = 4  # the white border the QR standard asks for, in modules
 class Pictures:
     """Add inline pictures to a document's body, each with a drawing id of its own."""
 
-    def __init__(self, document: Any, dpi: float) -> None:
+    def __init__(self, document: Any, dpi: float, cache: Path | None = None) -> None:
         self.part = document.part
         self.dpi = dpi
+        self.cache = cache  # the output folder whose picture cache keeps the PNGs (pngcache.py)
         self.next_id = 1  # pictures are made before they are in the body, so their ids are counted here
         self.svg_parts: dict[str, str] = {}  # SVG digest -> relationship id
 
@@ -85,13 +86,13 @@ class Pictures:
     def figure(self, path: Path, width: float, height: float, alt: str) -> Any:
         """Return a run holding a topic's figure: PNG at the sheet's resolution (and the SVG) or the file."""
         svg = path.read_bytes() if path.suffix.lower() == ".svg" else None
-        return self.run(picture_file(path, width, height, self.dpi), width, height, alt, "Figure", svg)
+        return self.run(picture_file(path, width, height, self.dpi, self.cache), width, height, alt, "Figure", svg)
 
     def icon(self, name: str, color: str, size: float) -> Any:
         """Return a run holding icon `name` in `color`, `size` points high, marked decorative. The picture holds
         the gap after the icon as clear pixels, so the words beside it start with their first letter, not a space
         (and every program shows the gap: LibreOffice ignores character spacing on a picture)."""
-        png = io.BytesIO(_padded(icon_png(name, color, size, self.dpi).getvalue(), ICON_GAP))
+        png = io.BytesIO(_padded(icon_png(name, color, size, self.dpi, self.cache).getvalue(), ICON_GAP))
         return self.run(png, size * (1 + ICON_GAP), size, "", f"Icon {name}")
 
     def qr(self, url: str, size: float, alt: str) -> Any:

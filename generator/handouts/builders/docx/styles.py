@@ -84,6 +84,8 @@ class DocxLook:
 
     def __post_init__(self) -> None:
         self.roles = resolve_paragraph_styles(self.sheet["paragraphs"])  # parents were checked at load
+        self._known: dict[str, Any] = {}
+        self._known_in: Any = None  # the styles element `_known` was read from
 
     @property
     def typeface(self) -> Typeface:
@@ -125,7 +127,12 @@ class DocxLook:
         sets paragraphs closer and lines a little closer, as far as the sheet's `tighten` allows."""
         self.tight = tight
         styles = document.styles
-        known = {s.name: s for s in styles}
+        # The styles by name, read once per document: reading every style's name again for each scale tried cost
+        # more than writing the styles. Only `_take` adds styles, and it adds them here too.
+        if self._known_in is not styles.element:
+            self._known = {s.name: s for s in styles}
+            self._known_in = styles.element
+        known = self._known
         if self.built_in:
             self._defaults(styles.element)
         for role, spec in self.roles.items():

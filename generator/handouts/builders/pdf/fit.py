@@ -30,11 +30,15 @@ FILLED_SHEET = 0.85  # a variant that fills its sheet (`fill_page`) spaces its l
 @dataclass
 class Attempt:
     layout: Layout
-    data: bytes
     pages: int
     scale: float
     spacing: float = 1.0
     tight: bool = False  # lines set closer, as the style's `tighten` allows: kept by every later improvement
+
+    @property
+    def data(self) -> bytes:
+        """Return the PDF of this layout, written the first time it is asked for (only kept attempts are)."""
+        return self.layout.write()
 
     def fits(self, budget: int) -> bool:
         return not budget or self.pages <= budget
@@ -69,8 +73,8 @@ def fit(doc: ir.Document, context: BuildContext) -> Attempt:
                 context.language.rtl,
             )
             layout = Layout(doc, context, style, options)
-            data, pages = layout.render()
-            cache[key] = Attempt(layout, data, pages, key[0], key[1], tight)
+            pages = layout.render()
+            cache[key] = Attempt(layout, pages, key[0], key[1], tight)
         return cache[key]
 
     try:

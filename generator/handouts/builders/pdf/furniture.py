@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -208,6 +210,18 @@ class QrCode(Flowable):
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 
 
+def logo_image(path: Path) -> ImageReader:
+    """Return the logo in `path` decoded, once per process for as long as the file is unchanged."""
+    stat = path.stat()
+    return _decoded(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _decoded(path: str, _mtime_ns: int, _size: int) -> ImageReader:
+    # reportlab keeps the decoded pixels in the reader, and reuses them for the image object of each document.
+    return ImageReader(path)
+
+
 class BrandBar(Flowable):
     """The clinic's logo at the left and its name, address and phone at the right (or, where the style says,
     flush left beside the logo), each wrapping where the line is short. They are the document's first words, not
@@ -243,7 +257,7 @@ class BrandBar(Flowable):
         self.logo_h = self.height_for(style) - 6
         self.logo_w = 0.0
         if brand.logo:
-            iw, ih = ImageReader(str(brand.logo)).getSize()
+            iw, ih = logo_image(brand.logo).getSize()
             self.logo_w = min(width * 0.45, self.logo_h * iw / ih)
         self.gap = para.fontSize * 1.5
         self.height = self.wrap(width, 10_000)[1]
@@ -266,7 +280,7 @@ class BrandBar(Flowable):
         tagger = tagger_of(canvas)
         rtl = self.style.rtl  # the logo stands where a line starts: at the right of a right-to-left page
         if self.brand.logo:
-            image = ImageReader(str(self.brand.logo))
+            image = logo_image(self.brand.logo)
             iw, ih = image.getSize()
             h = self.logo_w * ih / iw
             x = self.width - self.logo_w if rtl else 0

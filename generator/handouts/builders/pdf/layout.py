@@ -98,6 +98,9 @@ class Layout:
         self.column_heights: tuple[float, float] = (0.0, 0.0)  # (first page, later pages)
         self.labels = context.labels
         self.tags = Tagger()
+        self._buffer = io.BytesIO()
+        self._canvas: Canvas | None = None  # the drawn pages, until `write` saves them
+        self._data: bytes | None = None
         # Each block written in the topic, with the structure elements made for it: where they were drawn is
         # where the block landed (read after the pages are drawn, whatever moved or split).
         self.anchored: list[tuple[Location, list[Any]]] = []
@@ -246,7 +249,12 @@ class Layout:
                 found.append((at, min(pages)))
         return found
 
-    def render(self) -> tuple[bytes, int]:
+    def render(self) -> int:
+        """Lay the document out and draw its pages; return how many. The PDF is written only by `write`.
+
+        An attempt the fitting throws away never needs its bytes: writing a PDF (fonts subset, pages compressed)
+        is left until the attempt is kept.
+        """
         self.tags = Tagger()  # each attempt draws its own flowables, so it builds its own structure tree
         self.anchored = []
         self.header = self._header_first()
@@ -254,6 +262,7 @@ class Layout:
         buffer = io.BytesIO()
         meta = self.context.meta
         last_page = self.options.last_page
+        self._buffer = buffer
         doc = _Document(
             buffer,
             last_page=last_page,
@@ -295,11 +304,24 @@ class Layout:
 
         # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
         doc.afterFlowable = record
+        doc._doSave = 0  # reportlab's switch: the canvas is saved by `write`, only for the attempt that is kept
         try:
             doc.build(self.story(), canvasmaker=_numbered_canvas(self))
         except LayoutError:  # a block that cannot be split is taller than a page: say which, at its place
             raise BuildError(self.too_tall_problem()) from None
-        return buffer.getvalue(), self.pages
+        self._canvas = doc.canv
+        self.pages = len(self._canvas._pages)
+        return self.pages
+
+    def write(self) -> bytes:
+        """Return the PDF of the pages `render` drew (footers, page numbers and tags of each page added now)."""
+        if self._data is None:
+            if self._canvas is None:
+                raise RuntimeError("write() before render()")
+            self._canvas.save()
+            self._data = self._buffer.getvalue()
+            self._canvas = None  # its pages are in the bytes now
+        return self._data
 
     def column_fill(self, page: int) -> list[float]:
         """Return how much of each column of `page` its content takes, in points."""
@@ -444,7 +466,7 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
             start_page(self)
 
         def save(self) -> None:
-            total = layout.pages = len(self._pages)
+            total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
                 layout._draw_footer(self, self._pageNumber, total)

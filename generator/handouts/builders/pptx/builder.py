@@ -188,7 +188,8 @@ class _DeckWriter(DeckLayout):
         left = title.right + gap if self.look.rtl else title.left - size - gap
         top = title.bottom - size - INSETS.bottom
         dpi = float(self.look.sheet["figure"]["dpi"])
-        picture = slide.shapes.add_picture(icon_png(name, color, size, dpi), emu(left), emu(top), emu(size), emu(size))
+        png = icon_png(name, color, size, dpi, self.context.cache)
+        picture = slide.shapes.add_picture(png, emu(left), emu(top), emu(size), emu(size))
         picture.name = f"Icon: {name}"
         set_description(picture, "")  # beside the title it names: decorative, or a reader hears the title twice
 
@@ -334,7 +335,7 @@ class _DeckWriter(DeckLayout):
             icon = size * float(self.look.sheet["panel"]["icon_size"])
             pad = float(self.look.sheet["panel"]["padding"]) + border
             dpi = float(self.look.sheet["figure"]["dpi"])
-            png = icon_png(name, self.look.resolve(look["accent"]), icon, dpi)
+            png = icon_png(name, self.look.resolve(look["accent"]), icon, dpi, self.context.cache)
             left = box.right - pad - icon if self.look.rtl else box.left + pad
             picture = slide.shapes.add_picture(png, emu(left), emu(box.top + pad), emu(icon), emu(icon))
             picture.name = f"Icon: {name}"
@@ -351,7 +352,7 @@ class _DeckWriter(DeckLayout):
         width, height = fitted(path, box.width, box.height - caption_height - gap)
         left = box.left + (box.width - width) / 2
         top = box.top + (box.height - caption_height - gap - height) / 2
-        image = picture_file(path, width, height, float(self.look.sheet["figure"]["dpi"]))
+        image = picture_file(path, width, height, float(self.look.sheet["figure"]["dpi"]), self.context.cache)
         shape = slide.shapes.add_picture(image, emu(left), emu(top), emu(width), emu(height))
         shape.name = f"Figure: {path.name}"
         set_description(shape, picture.alt)

@@ -118,14 +118,22 @@ def body_height(
     spacing: float = 1.0,
 ) -> float:
     """Return the height body `items` need in a box `width` points wide at `size` points."""
-    metrics = BodyMetrics(size, font, spacing)
     inner = width - insets.left - insets.right
     total = insets.top + insets.bottom
+    space_before = BodyMetrics(size, font, spacing).space_before
     for number, item in enumerate(items):
-        total += item_lines(item, inner, metrics) * metrics.line_height_of(item.text)
+        total += _item_height(item, inner, size, font)
         if number:
-            total += metrics.space_before
+            total += space_before
     return total * HEIGHT_SAFETY
+
+
+@lru_cache(maxsize=1 << 16)
+def _item_height(item: BodyItem, inner: float, size: float, font: Typeface) -> float:
+    """Return the height of one paragraph's lines (no spacing) in a text area `inner` points wide."""
+    # Cached: paginating measures each paragraph again for every page it is tried on (the same sum, term by term).
+    metrics = BodyMetrics(size, font)
+    return item_lines(item, inner, metrics) * metrics.line_height_of(item.text)
 
 
 def split_item(item: BodyItem, fits: Callable[[BodyItem], bool]) -> list[BodyItem]:

@@ -30,7 +30,7 @@ from handouts.builders.pptx.fit import (
 from handouts.builders.pptx.template import BODY_TYPES
 from handouts.builders.pptx.xml import INSETS, RunLook, pt
 from handouts.errors import BuildError, InputError
-from handouts.fonts import covered_characters, line_height_em, slide_typeface
+from handouts.fonts import Typeface, covered_characters, line_height_em, slide_typeface
 from handouts.formats.style import resolve_colour
 from handouts.icons import NAMES as ICON_NAMES
 
@@ -103,6 +103,7 @@ class DeckLayout:
     def __init__(self, prs: Any, layouts: dict[str, Any], style: DeckStyle, context: BuildContext) -> None:
         self.prs, self.layouts, self.look, self.context = prs, layouts, style, context
         self.font = style.font
+        self._panel_heights: dict[tuple[Panel, float, float, Typeface], float] = {}
         self.width = pt(prs.slide_width)
         self.height = pt(prs.slide_height)
         self.title_size = style.size("title_size")
@@ -262,9 +263,14 @@ class DeckLayout:
         return items
 
     def _panel_height(self, panel: Panel, width: float, size: float) -> float:
-        insets = self._panel_insets(size)
-        icon = size * float(self.look.sheet["panel"]["icon_size"]) + insets.top + insets.bottom
-        return max(body_height(self._panel_items(panel), width, size, self.font, insets), icon)
+        key = (panel, width, size, self.font)
+        found = self._panel_heights.get(key)
+        if found is None:  # paginating asks for the same box's height for every page it is tried on
+            insets = self._panel_insets(size)
+            icon = size * float(self.look.sheet["panel"]["icon_size"]) + insets.top + insets.bottom
+            found = max(body_height(self._panel_items(panel), width, size, self.font, insets), icon)
+            self._panel_heights[key] = found
+        return found
 
     def _page_height(self, units: list[Unit], width: float, size: float) -> float:
         items = [u for u in units if isinstance(u, BodyItem)]

@@ -1,0 +1,121 @@
+"""`handouts serve` rebuilds the page open in the browser first and reloads it before the rest is built.
+
+The page says which it is when it polls the status (`?page=`); after a save the server builds that output (its
+variant, brand and topic), publishes a new build number (the reload), and only then builds the rest, without a
+second reload of a page that is already up to date. Asserted by order (what the log and the status say when),
+never by time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES
+from test_serve import wait_for
+
+MATRIX = "name: page first\nmatrix:\n  brands: [none]\n  variants: [patient-handout, patient-handout-web]\n"
+MATRIX += "  papers: [letter]\n"
+PAGE = "minimal/patient-handout-web.html"
+
+
+def test_the_open_page_is_rebuilt_and_reloaded_before_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    for name in ("minimal.yaml", "clinic-visit.yaml"):
+        shutil.copy(FIXTURES / "topics" / name, tmp_path / "content" / name)
+    (tmp_path / "handouts.yaml").write_text(MATRIX, encoding="utf-8")
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--no-gallery"],
+            cwd=tmp_path,
+            stderr=err,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        port = wait_for(lambda: re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text()))[1]
+        wait_for(lambda: "watching for changes" in log.read_text())
+        base = f"http://127.0.0.1:{port}"
+
+        def status(page: str = PAGE) -> dict[str, Any]:
+            with urllib.request.urlopen(f"{base}/__handouts__/status?page=/{page}", timeout=10) as response:
+                return dict(json.loads(response.read()))
+
+        def page_text() -> str:
+            with urllib.request.urlopen(f"{base}/{PAGE}", timeout=10) as response:
+                return str(response.read().decode("utf-8"))
+
+        assert status()["build"] == 1  # the page is open, and has said which it is
+        assert "One thing to remember." in page_text()
+        first_build = log.read_text()
+        topic = tmp_path / "content" / "minimal.yaml"
+        topic.write_text(topic.read_text().replace("One thing to remember.", "Two things to remember."))
+
+        # The reload comes when the open page's output is made, before the handout PDF of the same topic.
+        wait_for(lambda: status()["build"] >= 2)
+        at_reload = log.read_text()[len(first_build) :]
+        assert "Two things to remember." in page_text()
+        assert f"built {PAGE}" in at_reload
+        assert "patient-handout-letter.pdf" not in at_reload.split(f"built {PAGE}")[0]
+
+        # Then the rest of the topic, without reloading the page again.
+        wait_for(lambda: "built minimal/patient-handout-letter.pdf" in log.read_text())
+        wait_for(lambda: log.read_text().count("0 failed") >= 3)  # the first build, the page's, the rest's
+        after = log.read_text()[len(first_build) :]
+        assert after.index(f"built {PAGE}") < after.index("built minimal/patient-handout-letter.pdf")
+        assert "clinic-visit" not in after  # an unchanged topic is not built again
+        assert status()["build"] == 2
+
+        # A page that is no output (the gallery, a folder) gets the whole rebuild and its reload.
+        status("index.html")
+        topic.write_text(topic.read_text().replace("Two things", "Three things"))
+        wait_for(lambda: status("index.html")["build"] >= 3)
+        assert "Three things to remember." in page_text()
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        assert "Traceback" not in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_the_gallery_is_drawn_beside_the_watching_once_for_saves_made_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.cli import gallery_notes, servegallery
+    from handouts.preview import gallery
+
+    drawing, release = threading.Event(), threading.Event()
+    drawn: list[str] = []
+
+    def slow_gallery(out: Path, **_: Any) -> Path:
+        drawn.append("start")
+        drawing.set()
+        assert release.wait(30)
+        drawn.append("done")
+        return out / "index.html"
+
+    monkeypatch.setattr(gallery, "write_gallery", slow_gallery)
+    monkeypatch.setattr(gallery_notes, "gallery_notes", lambda project, out: None)
+    monkeypatch.setattr("handouts.project.find_project", lambda root: None)
+    reloads: list[bool] = []
+    background = servegallery.BackgroundGallery(tmp_path, tmp_path, reloads.append)
+    background.write(reload=False)
+    assert drawing.wait(30)  # drawing, in its own thread: write() came back at once
+    background.write(reload=False)  # two saves while it draws: one more gallery, of the outputs as they are then
+    background.write(reload=True)
+    release.set()
+    assert background.wait(30)
+    assert drawn == ["start", "done", "start", "done"]
+    assert reloads == [False, True]  # the open gallery page reloads after the gallery that was asked for it
