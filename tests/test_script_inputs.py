@@ -184,7 +184,8 @@ def test_a_brand_names_its_own_typeface_for_a_script(tmp_path: Path) -> None:
 def test_every_new_language_has_every_label_and_is_marked_a_draft(language: str) -> None:
     labels = labels_for(ROOT / "templates", language)
     english = labels_for(ROOT / "templates", "en")
-    assert set(labels) == set(english)
+    # Every label English has; a language CLDR writes dates for only in figures (Haitian Creole) adds the words
+    assert set(labels) - {"date", "months"} == set(english)
     assert labels.draft and not english.draft
     assert labels.date("2026-03-09")  # dates written in the language's own way
 

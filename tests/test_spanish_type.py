@@ -83,6 +83,12 @@ authors: [Autora]
 reviewers: [Revisor]
 main_message: Lo principal es la metilcobalamina y la cianocobalamina, {LONG}.
 sections:
+  - id: pasos
+    heading: Qué hacer
+    blocks:
+      - steps:
+          - Pida un análisis de metilcobalamina.
+          - Lleve sus recomendaciones desafortunadamente interminables a la cita.
   - id: primera
     heading: Adormecimiento con metilcobalamina y cianocobalamina
     blocks:
@@ -91,7 +97,9 @@ sections:
       - callout: Llame inmediatamente si el adormecimiento empeora, {LONG}.
         level: urgent
 key_points: [La metilcobalamina y la cianocobalamina tratan el adormecimiento]
-when_to_call: [El adormecimiento empeora desafortunadamente]
+when_to_call:
+  urgent: [De repente no puede caminar, inmediatamente]
+  call: [El adormecimiento empeora desafortunadamente]
 questions_to_ask: [¿Recomendaciones sobre metilcobalamina o cianocobalamina para mi adormecimiento?]
 disclaimer: Solo para aprender.
 """
