@@ -59,7 +59,7 @@ KEY_FUNCTIONS = {
     "start-up imports (importlib _find_and_load)": ("<frozen importlib._bootstrap>", "_find_and_load"),
     "plan.plan": ("/generator/handouts/build/plan.py", "plan"),
     "cache.RunInputs.of (hashing inputs)": ("/generator/handouts/build/cache.py", "of"),
-    "pipeline.validate (load topics, font coverage)": ("/generator/handouts/pipeline.py", "validate"),
+    "validation.validate (load topics, font coverage)": ("/generator/handouts/validation.py", "validate"),
     "executors.warm_up (builder imports, fonts)": ("/generator/handouts/build/executors.py", "warm_up"),
     "executors.execute (all jobs)": ("/generator/handouts/build/executors.py", "execute"),
     "pipeline.cached_topic (topics loaded for the builds)": ("/generator/handouts/pipeline.py", "cached_topic"),

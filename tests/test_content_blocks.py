@@ -11,8 +11,9 @@ from conftest import FIXTURES, ROOT, copy_project, run_cli
 from handouts.content.audience import audience_view
 from handouts.content.model import load_topic
 from handouts.errors import InputError
-from handouts.pipeline import check_topic, topic_pictures
+from handouts.pipeline import topic_pictures
 from handouts.project import Project
+from handouts.validation import check_topic
 
 FOOT = FIXTURES / "topics" / "foot-care.yaml"
 

@@ -18,10 +18,11 @@ from handouts.checks.layout import LayoutRun
 from handouts.checks.project import check_project
 from handouts.errors import InputError, Problem
 from handouts.matrix import Target
-from handouts.pipeline import build_output, check_topic
+from handouts.pipeline import build_output
 from handouts.project import Project
 from handouts.templating.labels import labels_for
 from handouts.templating.variants import discover_variants
+from handouts.validation import check_topic
 from pptx import Presentation
 
 TOPIC = FIXTURES / "topics" / "low-blood-sugar.yaml"

@@ -12,9 +12,9 @@ from conftest import ROOT, copy_project, run_cli
 from handouts.errors import InputError
 from handouts.formats.contrast import TEXT, Styled, TextOn, contrast, contrast_problems
 from handouts.formats.registry import FORMATS
-from handouts.pipeline import check_contrast
 from handouts.project import Project
 from handouts.templating.variants import discover_variants
+from handouts.validation import check_contrast
 
 PROJECTS = {"sample": ROOT, "starter": ROOT / "examples" / "clinic"}
 

@@ -41,9 +41,10 @@ from handouts.outputs.manifest import is_fresh, read_folder, record_from
 from handouts.outputs.shards import after_build
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
-from handouts.pipeline import cached_topic, topics_kept, validate
+from handouts.pipeline import cached_topic, topics_kept
 from handouts.project import Project
 from handouts.templating.variants import Variant
+from handouts.validation import validate
 
 __all__ = ["BuildReport", "build", "worker_count"]
 

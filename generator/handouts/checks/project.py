@@ -42,9 +42,10 @@ def check_project(
     from handouts.build.plan import matrix_outputs
     from handouts.content.brand import load_brand
     from handouts.content.texts import AUDIENCES
-    from handouts.pipeline import check_contrast, check_topic, references_for
+    from handouts.pipeline import references_for
     from handouts.templating.labels import check_labels
     from handouts.templating.variants import discover_variants
+    from handouts.validation import check_contrast, check_topic
 
     problems = ProblemList()
 
