@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import ir
 from handouts.builders.context import BuildContext
 from handouts.builders.pdf.blocks import HANDLERS, kept_lines, last_words_together, markup
-from handouts.builders.pdf.flow import KeepWhole, RowsThatFill, keep_with_next
+from handouts.builders.pdf.flow import KeepWhole, keep_with_next
 from handouts.builders.pdf.furniture import (
     BrandBar,
     draw_draft_band,
@@ -32,10 +32,21 @@ from handouts.builders.pdf.furniture import (
     typeface_of,
     width_in,
 )
+from handouts.builders.pdf.layout_parts import (
+    MAX_GAP,
+    PagesDocument,
+    first_words,
+    flowing,
+    keep_tail_together,
+    laid_height,
+    leaf_blocks,
+    origin_of,
+    part_label,
+)
 from handouts.builders.pdf.lines import draw_line
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
-from handouts.builders.pdf.tags import Marked, Tagger, end_page, marks_in, start_page
+from handouts.builders.pdf.tags import Tagger, end_page, marks_in, start_page
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -213,15 +224,15 @@ class Layout:
                 self.sections.append((block.heading, flowables))
                 self.section_places[block.heading] = block.at
             # Every flowable knows the part of the document it belongs to, so an overflow can name what spills.
-            label = _part_label(block)
+            label = part_label(block)
             for flowable in flowables:
                 flowable._handouts_section = label
             story.extend(flowables)
         gap = 0.0 if self.options.split_boxes else self.column_heights[1] * MAX_GAP
-        story = [_flowing(f, gap) for f in story]
+        story = [flowing(f, gap) for f in story]
         story = keep_with_next(story, kept_lines(self.style))
         if self.options.keep_tail:
-            story = _keep_tail_together(story, self.options.keep_tail, self.column_w)
+            story = keep_tail_together(story, self.options.keep_tail, self.column_w)
         return story
 
     def flowables(self, block: ir.Block, width: float) -> list[Flowable]:
@@ -263,7 +274,7 @@ class Layout:
         meta = self.context.meta
         last_page = self.options.last_page
         self._buffer = buffer
-        doc = _Document(
+        doc = PagesDocument(
             buffer,
             last_page=last_page,
             pagesize=(self.page_w, self.page_h),
@@ -299,16 +310,16 @@ class Layout:
             if section is None:
                 section = self.placed[-1].section if self.placed else ""
             whole = isinstance(flowable, KeepWhole)
-            at, kind = _origin_of(flowable)
-            self.placed.append(Placement(doc.page, column, _laid_height(flowable), section, whole, at, kind))
+            at, kind = origin_of(flowable)
+            self.placed.append(Placement(doc.page, column, laid_height(flowable), section, whole, at, kind))
 
         # Where each flowable lands tells how full each page is and, over budget, exactly what spills over.
         doc.afterFlowable = record
         doc._doSave = 0  # reportlab's switch: the canvas is saved by `write`, only for the attempt that is kept
         try:
-            doc.build(self.story(), canvasmaker=_numbered_canvas(self))
+            doc.build(self.story(), canvasmaker=numbered_canvas(self))
         except LayoutError:  # a block that cannot be split is taller than a page: say which, at its place
-            raise BuildError(self.too_tall_problem()) from None
+            raise BuildError(too_tall_problem(self)) from None
         self._canvas = doc.canv
         self.pages = len(self._canvas._pages)
         return self.pages
@@ -357,96 +368,8 @@ class Layout:
             draw_line(canvas, x, y, text, bold, size, typeface_of(para), "right" if rtl else "left", rtl)
         canvas.restoreState()
 
-    def too_tall_problem(self) -> Problem:
-        """Return the problem of the first block that cannot be split and is taller than any page's room."""
-        frames = self._frames(sum(h for _, h in self.header))
-        room = max(frame._aH for frame in [*frames.first, *frames.later])
-        where = f"{self.context.variant.name} on {self.context.paper}"
-        for block in _leaf_blocks(self.doc.blocks):
-            for flowable in self.flowables(block, self.column_w):
-                if not isinstance(flowable, Table):
-                    continue
-                flowable.wrap(self.column_w, 1e9)
-                tallest = max(flowable._rowHeights, default=0)
-                if tallest > room:
-                    subject = "a row of this table" if isinstance(block, ir.Table) else "this block"
-                    if block.at is None:  # a block the template adds has no place: say how it starts
-                        subject = f"the block that starts '{_first_words(flowable)}'"
-                    return Problem(
-                        block.at,
-                        f"{where}: {subject} is {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
-                        "even in the smallest type allowed",
-                        "shorten its text, or split it into several rows or blocks",
-                    )
-        return Problem(None, f"{where}: a block is taller than a page", "shorten the longest block")
 
-
-class _Document(BaseDocTemplate):
-    """A document that switches to the 'last' page template for its last page, when it knows which it is."""
-
-    def __init__(self, *args: Any, last_page: int = 0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._last_page = last_page
-
-    def afterPage(self) -> None:
-        if self._last_page > 1 and self.page == self._last_page - 1:
-            self.handle_nextPageTemplate("last")
-
-
-MAX_GAP = 0.35  # a box or row that would leave more than this share of a column empty by moving on splits instead
-
-
-def _flowing(flowable: Flowable, gap: float) -> Flowable:
-    """Return `flowable` wrapped in the rule it follows where a column ends: boxes stay whole, tables fill."""
-    if getattr(flowable, "_handouts_box", False):
-        return KeepWhole(flowable, gap)
-    if getattr(flowable, "_handouts_rows", False):
-        return RowsThatFill(flowable, gap)
-    return flowable
-
-
-def _origin_of(flowable: Flowable) -> tuple[Location | None, str]:
-    """Return where the block a laid-out flowable starts was written, and "box" or "figure" when that block moves
-    on whole rather than split (a box kept whole, a picture)."""
-    inner = getattr(flowable, "content", None) or getattr(flowable, "head", None) or getattr(flowable, "table", None)
-    at = getattr(flowable, "_handouts_at", None) or getattr(inner, "_handouts_at", None)
-    if isinstance(flowable, KeepWhole):
-        return at, "box"
-    if isinstance(flowable, Marked) or isinstance(inner, Marked):
-        return at, "figure"
-    return at, ""
-
-
-def _part_label(block: ir.Block) -> str:
-    """Return how a message names the part of the document `block` is: a topic section by its heading, a part
-    the template adds (the back matter, the contact box, the disclaimer) marked as the template's."""
-    if isinstance(block, ir.Section):
-        if block.at is not None:
-            return block.heading
-        heading = block.heading
-        return f"{ADDED}the contact box" if heading == "contact" else f"{ADDED}'{heading.replace('-', ' ')}'"
-    kind = getattr(block, "kind", "") or getattr(block, "role", "")
-    return f"{ADDED}the {kind + ' ' if kind else ''}{type(block).__name__.lower()}"
-
-
-ADDED = "template:"  # the label of a part the template adds, not a section of the topic
-
-
-def _keep_tail_together(story: list[Flowable], height: float, width: float) -> list[Flowable]:
-    """Return `story` with its last flowables, at least `height` tall in all, kept together on one page."""
-    total, start = 0.0, len(story)
-    while start > 0 and total < height:
-        next_height = _height(story[start - 1], width)
-        if total + next_height > 2 * height:
-            break  # a block much taller than the share wanted stays where it flows: it would move a whole column
-        start -= 1
-        total += next_height
-    if start >= len(story) - 1:
-        return story
-    return [*story[:start], KeepTogether(story[start:])]
-
-
-def _numbered_canvas(layout: Layout) -> type[Canvas]:
+def numbered_canvas(layout: Layout) -> type[Canvas]:
     """Return a canvas class that holds each page back so its footer can say 'Page X of Y'."""
     epoch = layout.context.epoch
 
@@ -479,43 +402,25 @@ def _numbered_canvas(layout: Layout) -> type[Canvas]:
     return NumberedCanvas
 
 
-def _first_words(flowable: Flowable) -> str:
-    """Return the first words of the text in a table's cells, for a message about the table."""
-    pending: list[Any] = [flowable]
-    while pending:
-        item = pending.pop(0)
-        if isinstance(item, Paragraph) or hasattr(item, "getPlainText"):
-            text: str = item.getPlainText()
-            return text if len(text) <= 40 else text[:40] + "..."
-        if isinstance(item, Table):
-            pending.extend(cell for row in item._cellvalues for cell in row)
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return ""
-
-
-def _leaf_blocks(blocks: tuple[ir.Block, ...]) -> list[ir.Block]:
-    """Return `blocks` in order with every section replaced by the blocks it holds."""
-    found: list[ir.Block] = []
-    for block in blocks:
-        found.extend(_leaf_blocks(block.blocks) if isinstance(block, ir.Section) else [block])
-    return found
-
-
-def _height(flowable: Flowable, width: float) -> float:
-    _, h = flowable.wrapOn(Canvas(io.BytesIO()), width, 10_000)
-    if isinstance(flowable, KeepTogether):
-        h = flowable._H  # KeepTogether reports a huge height to force reportlab to split it
-    return float(h + flowable.getSpaceBefore() + flowable.getSpaceAfter())
-
-
-def height_of(flowable: Flowable, width: float) -> float:
-    """Return the height `flowable` takes in a column `width` wide, its spacing included."""
-    return _height(flowable, width)
-
-
-def _laid_height(flowable: Flowable) -> float:
-    """Return the height a flowable took where it was laid out, its spacing included."""
-    # A table keeps its height as _height; most flowables as height.
-    height = getattr(flowable, "height", None) or getattr(flowable, "_height", 0)
-    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+def too_tall_problem(layout: Layout) -> Problem:
+    """Return the problem of the first block that cannot be split and is taller than any page's room."""
+    frames = layout._frames(sum(h for _, h in layout.header))
+    room = max(frame._aH for frame in [*frames.first, *frames.later])
+    where = f"{layout.context.variant.name} on {layout.context.paper}"
+    for block in leaf_blocks(layout.doc.blocks):
+        for flowable in layout.flowables(block, layout.column_w):
+            if not isinstance(flowable, Table):
+                continue
+            flowable.wrap(layout.column_w, 1e9)
+            tallest = max(flowable._rowHeights, default=0)
+            if tallest > room:
+                subject = "a row of this table" if isinstance(block, ir.Table) else "this block"
+                if block.at is None:  # a block the template adds has no place: say how it starts
+                    subject = f"the block that starts '{first_words(flowable)}'"
+                return Problem(
+                    block.at,
+                    f"{where}: {subject} is {tallest:,.0f} pt tall, taller than the {room:,.0f} pt a page holds, "
+                    "even in the smallest type allowed",
+                    "shorten its text, or split it into several rows or blocks",
+                )
+    return Problem(None, f"{where}: a block is taller than a page", "shorten the longest block")

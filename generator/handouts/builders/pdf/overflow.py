@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from handouts.builders.pdf.layout import ADDED, Layout, Placement
+from handouts.builders.pdf.layout import Layout, Placement
+from handouts.builders.pdf.layout_parts import ADDED
 from handouts.errors import Problem
 from handouts.formats.style import resolve_paragraph_styles
 
