@@ -122,12 +122,7 @@ class _DeckWriter(DeckLayout):
         box = self._title_box(role_of(part), bool(part.source.icon))
         room = Box(box.left, box.top, box.width, max(box.height, height))
         base = part.title if number else first
-        if number == 0:
-            mark = ""
-        elif total <= 2:
-            mark = f"({self.continued})"
-        else:
-            mark = f"({self.continued},{NO_BREAK}{number + 1}/{total})"
+        mark = continued_mark(self.continued, number, total)
         for repeat in range(1, 1000):
             suffix = " ".join(m for m in (mark, f"({repeat})" if repeat > 1 else "") if m)
             if number == 0 and repeat == 1:
@@ -463,3 +458,13 @@ def draw_table(
                 color="#FFFFFF" if r == 0 else text,
                 autosize=False,
             )
+
+
+def continued_mark(continued: str, number: int, total: int) -> str:
+    """Return what follows the title of the `number`-th (from 0) of `total` slides of one part: nothing on the
+    first, "(continued)" on a second and last, "(continued, 2/3)" where the part takes more."""
+    if number == 0:
+        return ""
+    if total <= 2:
+        return f"({continued})"
+    return f"({continued},{NO_BREAK}{number + 1}/{total})"
