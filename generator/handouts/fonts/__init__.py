@@ -1,13 +1,11 @@
-"""The project's typefaces: Open Sans (Apache 2.0, from the ttf-opensans dependency) prints Latin, Vietnamese and
-Cyrillic in the PDFs, and Noto Sans SC, TC, KR and Arabic (OFL, vendored in typefaces/) print Chinese, Korean and
-Arabic; decks name a typeface every PowerPoint has and are measured with a metric-compatible open font
+"""The project's typefaces, all SIL Open Font License and vendored in typefaces/: Open Sans prints Latin,
+Vietnamese, Cyrillic and Greek in the PDFs, and Noto Sans SC, TC, KR and Arabic print Chinese, Korean and Arabic; decks name a typeface every PowerPoint has and are measured with a metric-compatible open font
 (typefaces/README.md). Which typeface prints which language is `fonts.scripts`; a typeface with `fallbacks`
 draws each character its own files lack with the first fallback that has it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -74,18 +72,10 @@ _FILES = {
 }
 
 
-def _package_folder(name: str) -> Path:
-    """Return the folder of package `name` without importing it (ttf_opensans imports Pillow, which we need not)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(f"the {name} package is not installed", name=name)
-    return Path(spec.origin).parent
-
-
-FONT_DIR = _package_folder("ttf_opensans") / "ttf"
+FONT_DIR = Path(__file__).resolve().parent.parent / "typefaces"  # every vendored typeface, with its licence
 OPEN_SANS = Typeface(FAMILY, FONT_DIR, tuple(_FILES.items()))
-SLIDE_FONT_DIR = Path(__file__).resolve().parent.parent / "typefaces"
-SCRIPT_FONT_DIR = SLIDE_FONT_DIR  # the vendored Noto faces lie beside Carlito
+SLIDE_FONT_DIR = FONT_DIR  # Carlito lies beside Open Sans
+SCRIPT_FONT_DIR = FONT_DIR  # and the Noto faces
 SUMS_FILE = "SHA256SUMS"  # the digest of every vendored font file, written by `python -m handouts.fonts.refresh`
 
 # Regular and bold only: italic is drawn upright (CJK and Arabic have no italic tradition), semibold as bold.
@@ -208,9 +198,9 @@ def typeface_of(ch: str, typeface: Typeface) -> Typeface:
 
 
 def fonts_fingerprint() -> list[Path]:
-    """Return the files that stand for the fonts, for cache keys: Open Sans's own files, and the digests of the
-    vendored ones (a test keeps SHA256SUMS equal to them), so no run reads tens of megabytes of fonts."""
-    return [font_path(face) for face in _FILES] + [SLIDE_FONT_DIR / SUMS_FILE]
+    """Return the files that stand for the fonts, for cache keys: the digests of every vendored font file (a test
+    keeps SHA256SUMS equal to them), so no run reads tens of megabytes of fonts."""
+    return [FONT_DIR / SUMS_FILE]
 
 
 @cache

@@ -1,10 +1,12 @@
-"""Refresh the vendored script typefaces: `python -m handouts.fonts.refresh [--from FOLDER]` (needs fontTools).
+"""Refresh the vendored typefaces: `python -m handouts.fonts.refresh [--from FOLDER] [--family NAME]` (needs fontTools).
 
-Chinese, Korean and Arabic are printed in Noto Sans SC, TC, KR and Arabic (SIL Open Font License 1.1). reportlab
+Latin, Vietnamese, Cyrillic and Greek are printed in Open Sans, Chinese, Korean and Arabic in Noto Sans SC, TC, KR
+and Arabic (all SIL Open Font License 1.1). reportlab
 embeds only TrueType (glyf) outlines, and the one pinned source of static glyf files of these families is the
 npm registry's `@expo-google-fonts/*` packages (Google Fonts' own files); PyPI and Debian have the CJK families
 only with PostScript (CFF) outlines. This script takes each pinned package (with `npm pack`, its tarball checked
-against the integrity below, or from a folder of the tarballs), keeps the Regular and Bold faces, subsets the CJK
+against the integrity below, or from a folder of the tarballs), keeps the faces we print with (Open Sans whole, in
+the five faces a style may name; Noto's Regular and Bold), subsets the CJK
 ones to whole Unicode blocks (every unified ideograph, every Hangul syllable: a clinic's medical words are never
 cut out, as the legacy GB2312 and Big5 sets would cut 腘, 肽 or 骶) and writes them, their licence and
 SHA256SUMS into the typefaces folder. The same packages give the same bytes: fontTools keeps the source's
@@ -56,6 +58,7 @@ class Package:
     integrity: str  # npm's sha512 of the tarball
     family: str  # the file names' prefix: NotoSansSC_400Regular.ttf
     ranges: tuple[tuple[int, int], ...]  # () keeps the whole font
+    faces: tuple[tuple[str, str], ...] = (("400Regular", "Regular"), ("700Bold", "Bold"))  # (package's, ours)
 
     @property
     def tarball(self) -> str:
@@ -63,6 +66,20 @@ class Package:
 
 
 PACKAGES = (
+    Package(
+        "@expo-google-fonts/open-sans",
+        "0.4.2",
+        "sha512-gvhPqLXYnltWgll3iBwRGUwf5yN2HCh4mgQmFoQ8oU66LTs23oX4N7T3t0BDsKfP/1Z8F8+4c7wSkA11Nnk4kA==",
+        "OpenSans",
+        (),  # whole: Latin, Vietnamese, Cyrillic and Greek, every one a topic may be written in
+        (
+            ("400Regular", "Regular"),
+            ("700Bold", "Bold"),
+            ("400Regular_Italic", "Italic"),
+            ("700Bold_Italic", "BoldItalic"),
+            ("600SemiBold", "SemiBold"),
+        ),
+    ),
     Package(
         "@expo-google-fonts/noto-sans-sc",
         "0.4.3",
@@ -92,7 +109,6 @@ PACKAGES = (
         (),  # 194 KB whole, with the shaping tables harfbuzz needs
     ),
 )
-FACES = {"400Regular": "Regular", "700Bold": "Bold"}
 
 
 def tarball(package: Package, source: Path | None, work: Path) -> bytes:
@@ -130,14 +146,20 @@ def subset(font_bytes: bytes, ranges: tuple[tuple[int, int], ...]) -> bytes:
     return out.getvalue()
 
 
-def refresh(source: Path | None) -> list[Path]:
-    """Write every face of every package, their licences and SHA256SUMS; return the files written."""
+def refresh(source: Path | None, families: tuple[str, ...] = ()) -> list[Path]:
+    """Write every face of every package (or of those `families`), their licences and SHA256SUMS; return the files
+    written."""
+    unknown = set(families) - {package.family for package in PACKAGES}
+    if unknown:
+        raise SystemExit(f"no package of the families {sorted(unknown)}: {[p.family for p in PACKAGES]}")
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for package in PACKAGES:
+            if families and package.family not in families:
+                continue
             with tarfile.open(fileobj=io.BytesIO(tarball(package, source, work))) as tar:
-                for weight, face in FACES.items():
+                for weight, face in package.faces:
                     member = tar.extractfile(f"package/{weight}/{package.family}_{weight}.ttf")
                     assert member is not None
                     target = SCRIPT_FONT_DIR / f"{package.family}-{face}.ttf"
@@ -153,7 +175,8 @@ def refresh(source: Path | None) -> list[Path]:
 
 
 def write_sums() -> None:
-    """Write SHA256SUMS: the digest of every font file in the folder (Carlito too), which keys every output."""
+    """Write SHA256SUMS: the digest of every font file in the folder (Open Sans and Carlito too), which keys every
+    output."""
     fonts = sorted(SCRIPT_FONT_DIR.glob("*.ttf"))
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in fonts)
     (SCRIPT_FONT_DIR / SUMS_FILE).write_text(sums, encoding="utf-8")
@@ -162,8 +185,9 @@ def write_sums() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path, help="a folder holding the packages' .tgz files")
+    parser.add_argument("--family", action="append", default=[], help="refresh only this family (OpenSans...)")
     args = parser.parse_args()
-    written = refresh(args.source)
+    written = refresh(args.source, tuple(args.family))
     print(f"wrote {len(written)} files into {SCRIPT_FONT_DIR}")
 
 
