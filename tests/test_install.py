@@ -147,7 +147,11 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
     assert "handouts/_version.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("generator/", "tests/", "templates/", "examples/")) for n in names)
-    # Every script prints offline: the Noto typefaces, their licences and digests, and the taglines are inside.
+    # Every script prints offline: Open Sans and the Noto typefaces, their licences and digests, and the taglines
+    # are inside.
+    faces = ("Regular", "Bold", "Italic", "BoldItalic", "SemiBold")
+    assert {f"handouts/typefaces/OpenSans-{face}.ttf" for face in faces} <= names
+    assert "handouts/typefaces/OFL-OpenSans.txt" in names
     for script in ("SC", "TC", "KR", "Arabic"):
         assert {f"handouts/typefaces/NotoSans{script}-{face}.ttf" for face in ("Regular", "Bold")} <= names
         assert f"handouts/typefaces/OFL-NotoSans{script}.txt" in names
@@ -157,8 +161,8 @@ def test_the_wheel_carries_the_templates_the_example_and_the_licence(wheel: Path
     requires = metadata.get_all("Requires-Dist")
     assert requires, "the wheel names no dependencies"
     runtime = [r for r in requires if "extra ==" not in r]
-    # The fonts are not copied into the wheel: they come from the ttf-opensans package, with their licence.
-    assert any(r.startswith("ttf-opensans") for r in runtime)
+    # Open Sans is vendored (above), not a dependency: the ttf-opensans package carried an old one under Apache 2.0.
+    assert not any(r.startswith("ttf-opensans") for r in runtime), runtime
     assert not any(r.startswith(("pytest", "ruff", "mypy", "check-jsonschema")) for r in runtime), runtime
     assert all("~=" in r or "==" in r for r in runtime), runtime
 

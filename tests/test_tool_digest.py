@@ -38,7 +38,26 @@ def test_a_new_version_with_the_same_code_keeps_the_digest_and_new_code_changes_
         assert changed != first, "a changed builder rebuilds"
         icon = package / "icons" / "heart.svg"
         icon.write_bytes(icon.read_bytes() + b"\n")
-        assert digest_of(package, monkeypatch) != changed, "a changed icon is drawn differently: it rebuilds"
+        with_icon = digest_of(package, monkeypatch)
+        assert with_icon != changed, "a changed icon is drawn differently: it rebuilds"
+        font = package / "typefaces" / "OpenSans-Regular.ttf"
+        font.write_bytes(font.read_bytes() + b"\0")
+        assert digest_of(package, monkeypatch) != with_icon, "a refreshed typeface measures differently: it rebuilds"
     finally:
         monkeypatch.undo()
         digests.tool_digest.cache_clear()
+
+
+def test_every_file_a_typeface_draws_with_keys_every_output() -> None:
+    """A font refresh rebuilds: every face of every typeface (Open Sans too) lies in the vendored folder and is
+    listed in SHA256SUMS, which stands for the fonts in every output's key (fonts_digest)."""
+    from handouts.fonts import FONT_DIR, OPEN_SANS, SCRIPT_TYPEFACES, SLIDE_TYPEFACES, SUMS_FILE, fonts_fingerprint
+
+    lines = (FONT_DIR / SUMS_FILE).read_text(encoding="utf-8").splitlines()
+    listed = {line.split("  ", 1)[1] for line in lines}
+    typefaces = [OPEN_SANS, *SCRIPT_TYPEFACES, *SLIDE_TYPEFACES.values()]
+    paths = {typeface.path(face) for typeface in typefaces for face, _ in typeface.files}
+    assert len(paths) == 5 + 8 + 2
+    for path in paths:
+        assert path.parent == FONT_DIR and path.name in listed, path
+    assert FONT_DIR / SUMS_FILE in fonts_fingerprint()

@@ -85,12 +85,12 @@ def tool_digest() -> str:
     return h.hexdigest()
 
 
-# Every output is rendered through Jinja (escaping with markupsafe) from YAML, in the typefaces the font package
-# ships, with its dates in words from Babel's CLDR data, so their releases key every output; each format adds the
-# libraries that make its own bytes (formats.registry: OutputFormat.libraries).
+# Every output is rendered through Jinja (escaping with markupsafe) from YAML, with its dates in words from Babel's
+# CLDR data, so their releases key every output (the vendored typefaces key it through fonts_digest and the tool's
+# digest); each format adds the libraries that make its own bytes (formats.registry: OutputFormat.libraries).
 # Babel's CLDR data also tells each output's script (and so its typefaces and direction); reportlab, which every
 # format loads (the QR code, measuring), loads uharfbuzz, which shapes Arabic.
-SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "ttf-opensans", "babel", "uharfbuzz")
+SHARED_LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "babel", "uharfbuzz")
 
 
 @cache
