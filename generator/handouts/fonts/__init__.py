@@ -1,5 +1,6 @@
 """The project's typefaces, all SIL Open Font License and vendored in typefaces/: Open Sans prints Latin,
-Vietnamese, Cyrillic and Greek in the PDFs, and Noto Sans SC, TC, KR and Arabic print Chinese, Korean and Arabic; decks name a typeface every PowerPoint has and are measured with a metric-compatible open font
+Vietnamese, Cyrillic and Greek in the PDFs, and Noto Sans SC, TC, KR and Arabic print Chinese, Korean and Arabic;
+decks name a typeface every PowerPoint has and are measured with a metric-compatible open font
 (typefaces/README.md). Which typeface prints which language is `fonts.scripts`; a typeface with `fallbacks`
 draws each character its own files lack with the first fallback that has it.
 """
