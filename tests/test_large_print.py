@@ -28,7 +28,9 @@ def _words(lines: Lines) -> list[str]:
 
 
 def test_every_word_is_18_pt_or_more(built: Path) -> None:
-    for path in _large_print(built):
+    paths = list(_large_print(built))
+    assert paths, "no large print was built"
+    for path in paths:
         with pdfplumber.open(path) as pdf:
             sizes = {round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()}
         assert min(sizes) >= 18, path
@@ -58,7 +60,9 @@ def test_captions_and_the_clinic_are_flush_left(built: Path) -> None:
 
 
 def test_no_paragraph_is_bold_and_paragraphs_are_half_a_line_apart(built: Path) -> None:
-    for path in _large_print(built):
+    paths = list(_large_print(built))
+    assert paths, "no large print was built"
+    for path in paths:
         regular: set[tuple[int, int]] = set()  # the marked content that has a character not in bold
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages):
