@@ -321,3 +321,15 @@ def test_a_template_that_stops_printing_a_field_changes_the_table(tmp_path: Path
     entry = templates / "training-deck" / "content.xml.j2"
     entry.write_text(entry.read_text(encoding="utf-8").replace("t.quiz", "t.missing"), encoding="utf-8")
     assert "training-deck" not in usage_table(discover_variants((templates,)))["quiz"]
+
+
+@pytest.mark.slow
+def test_an_overflow_names_every_part_that_spills_by_its_heading(tmp_path: Path) -> None:
+    # The stress topic's long sections split over columns; a piece split off a box or table continues its section,
+    # so no part that spills is named by an empty heading ("the end of ''").
+    only = ("--only", "patient-handout", "--paper", "letter", "--brand", "riverside", "--out", str(tmp_path))
+    result = run_cli("build", str(FIXTURES / "stress" / "stress-topic.yaml"), *only)
+    assert result.code != 0, result.err
+    spilled = re.findall(r"(?:the end of )?'([^']*)'", result.err)
+    assert "does not fit" in result.err and spilled
+    assert "" not in spilled, result.err

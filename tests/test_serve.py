@@ -4,29 +4,15 @@ bumps the build the open pages poll for, the problems are given with file:line:c
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES
-
-
-def wait_for(predicate, timeout: float = 90.0):  # type: ignore[no-untyped-def]
-    """Return the first true value of `predicate()` within `timeout` seconds, else fail."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+from serving import serving, wait_for
 
 
 def test_serve_rebuilds_on_save_shows_problems_and_stops_on_ctrl_c(tmp_path: Path) -> None:
@@ -36,18 +22,8 @@ def test_serve_rebuilds_on_save_shows_problems_and_stops_on_ctrl_c(tmp_path: Pat
         "name: serve test\nmatrix:\n  brands: [none]\n  variants: [patient-handout]\n  papers: [letter]\n",
         encoding="utf-8",
     )
-    log = tmp_path / "serve.log"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--no-gallery"],
-            cwd=tmp_path,
-            stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    try:
-        port = wait_for(lambda: re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text()))[1]
-        wait_for(lambda: "watching for changes" in log.read_text())
-        base = f"http://127.0.0.1:{port}"
+    with serving(tmp_path) as served:
+        proc, log, base = served.proc, served.log, served.base
 
         def status() -> dict[str, Any]:
             with urllib.request.urlopen(f"{base}/__handouts__/status", timeout=10) as response:
@@ -67,6 +43,3 @@ def test_serve_rebuilds_on_save_shows_problems_and_stops_on_ctrl_c(tmp_path: Pat
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 130
         assert "Traceback" not in log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()

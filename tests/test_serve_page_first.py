@@ -9,12 +9,8 @@ never by time.
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import urllib.request
 from pathlib import Path
@@ -22,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES
-from test_serve import wait_for
+from serving import serving, wait_for
 
 MATRIX = "name: page first\nmatrix:\n  brands: [none]\n  variants: [patient-handout, patient-handout-web]\n"
 MATRIX += "  papers: [letter]\n"
@@ -34,18 +30,8 @@ def test_the_open_page_is_rebuilt_and_reloaded_before_the_rest(tmp_path: Path) -
     for name in ("minimal.yaml", "clinic-visit.yaml"):
         shutil.copy(FIXTURES / "topics" / name, tmp_path / "content" / name)
     (tmp_path / "handouts.yaml").write_text(MATRIX, encoding="utf-8")
-    log = tmp_path / "serve.log"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--no-gallery"],
-            cwd=tmp_path,
-            stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    try:
-        port = wait_for(lambda: re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text()))[1]
-        wait_for(lambda: "watching for changes" in log.read_text())
-        base = f"http://127.0.0.1:{port}"
+    with serving(tmp_path) as served:
+        proc, log, base = served.proc, served.log, served.base
 
         def status(page: str = PAGE) -> dict[str, Any]:
             with urllib.request.urlopen(f"{base}/__handouts__/status?page=/{page}", timeout=10) as response:
@@ -85,9 +71,6 @@ def test_the_open_page_is_rebuilt_and_reloaded_before_the_rest(tmp_path: Path) -
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 130
         assert "Traceback" not in log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 def test_the_gallery_is_drawn_beside_the_watching_once_for_saves_made_meanwhile(

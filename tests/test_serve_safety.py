@@ -15,45 +15,19 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import FIXTURES
 from handouts.builders.html.builder import CONTENT_SECURITY_POLICY
+from serving import Served, serving, wait_for
 
 PAGE = "minimal/patient-handout-web.html"
-
-
-@dataclass
-class Served:
-    proc: subprocess.Popen[bytes]
-    port: int
-    log: Path
-    project: Path
-
-    @property
-    def out(self) -> Path:
-        return self.project / "output"
-
-    def text(self) -> str:
-        return self.log.read_text(encoding="utf-8")
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 90.0) -> Any:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 @pytest.fixture
@@ -64,25 +38,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     (tmp_path / "handouts.yaml").write_text(
         "name: serve safety\nmatrix:\n  brands: [none]\n  variants: [patient-handout-web]\n", encoding="utf-8"
     )
-    log = tmp_path / "serve.log"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "handouts", "serve", "--port", "0", "--no-gallery"],
-            cwd=tmp_path,
-            stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    try:
-        found = wait_for(lambda: re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text()))
-        wait_for(lambda: "watching for changes" in log.read_text())
-        yield Served(proc, int(found[1]), log, tmp_path)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serving(tmp_path) as served:
+        yield served
 
 
 def get(port: int, path: str, host: str | None = None, method: str = "GET") -> tuple[int, bytes]:

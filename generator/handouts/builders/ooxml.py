@@ -15,11 +15,13 @@ The relationship parts are parsed with entities and network access off.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from lxml import etree
 
@@ -152,3 +154,32 @@ def _xml(package: zipfile.ZipFile, name: str) -> etree._Element | None:
         return etree.fromstring(package.read(name), _PARSER)
     except etree.XMLSyntaxError:
         return None
+
+
+# ----- writing a package -------------------------------------------------------------------------------------------
+MAX_PROPERTY_CHARS = 255  # what python-pptx and python-docx (and Office's own dialogs) accept for a document property
+
+
+def property_text(text: str) -> str:
+    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
+    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
+
+
+def zip_stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """Return the zip member time for `epoch` (no earlier than 1980, which zip cannot record)."""
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+class FixedTimeWriter:
+    """A physical package writer for python-pptx's and python-docx's own PackageWriter, with fixed member times
+    and modes: equal inputs give equal bytes."""
+
+    def __init__(self, target: zipfile.ZipFile, epoch: int) -> None:
+        self.target, self.stamp = target, zip_stamp(epoch)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        self.target.writestr(member, blob)

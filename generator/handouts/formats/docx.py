@@ -19,6 +19,7 @@ from handouts.formats.style import (
     MapOfType,
     color,
     length,
+    optional_record,
     palette,
     paper_name,
     paper_size,
@@ -26,23 +27,18 @@ from handouts.formats.style import (
     resolve_paragraph_styles,
 )
 from handouts.icons import NAMES as ICON_NAMES
-from handouts.source.schema import BoolType, EnumType, Field, NumberType, PatternType, RecordType, SchemaType
+from handouts.source.schema import BoolType, EnumType, Field, NumberType, PatternType
 
 if TYPE_CHECKING:
     from handouts.formats.registry import StyledVariant
 
 
-def _record(**fields: SchemaType) -> RecordType:
-    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
-    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
-
-
 _share = NumberType(0.1, 1.0)  # a share of the text column's width
 
-docx_style_type = _record(
+docx_style_type = optional_record(
     papers=MapOfType(paper_size, paper_name),
     font=EnumType(SLIDE_TYPEFACES),  # a typeface every Word has, measured with its open metric twin
-    page=_record(
+    page=optional_record(
         margin_top=length,
         margin_bottom=length,
         margin_left=length,
@@ -60,15 +56,15 @@ docx_style_type = _record(
     fit_margin=NumberType(0, 0.3),
     # How far a document that does not fit at its smallest type is set tighter before it is refused: the space
     # between paragraphs times `spacing`, and line spacing down to `leading` (never below the style's own, 5% at most).
-    tighten=_record(spacing=NumberType(0.3, 1.0), leading=NumberType(0.9, 2.0)),
+    tighten=optional_record(spacing=NumberType(0.3, 1.0), leading=NumberType(0.9, 2.0)),
     colors=palette,
     paragraphs=MapOfType(paragraph_style, PatternType(r"[a-z][a-z0-9_-]*", "a style name", "for example 'body'")),
-    bullets=_record(
+    bullets=optional_record(
         indent=length,  # where a list item's text starts
         hanging=length,  # how far its bullet or number hangs to the left of the text
         color=color,  # the bullets' and step numbers' colour
     ),
-    table=_record(
+    table=optional_record(
         header_background=color,
         stripe=color,  # every other row of a data table
         grid=color,
@@ -76,7 +72,7 @@ docx_style_type = _record(
         padding=length,  # between a cell's edge and its text, left and right (half of it above and below)
     ),
     callouts=MapOfType(
-        _record(
+        optional_record(
             background=color,
             border=color,
             border_width=length,
@@ -86,7 +82,7 @@ docx_style_type = _record(
         ),
         PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
     ),
-    figure=_record(  # widths as shares of the column, by the figure's size hint; the tallest a figure may be
+    figure=optional_record(  # widths as shares of the column, by the figure's size hint; the tallest a figure may be
         small=_share,
         medium=_share,
         large=_share,
@@ -94,9 +90,9 @@ docx_style_type = _record(
         max_height=length,
         dpi=NumberType(72, 600),  # SVG figures and icons become PNG at this resolution (the SVG goes in too)
     ),
-    icon=_record(size=NumberType(0.5, 2.0), color=color),  # size: a multiple of the heading's text size
-    qr=_record(size=NumberType(2, 20)),  # a multiple of the body size
-    logo=_record(height=length),  # the clinic's logo in the brand bar
+    icon=optional_record(size=NumberType(0.5, 2.0), color=color),  # size: a multiple of the heading's text size
+    qr=optional_record(size=NumberType(2, 20)),  # a multiple of the body size
+    logo=optional_record(height=length),  # the clinic's logo in the brand bar
     allow_italic=BoolType(),  # False: emphasis is set upright (large print)
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from handouts.formats.colours import html_text_colours
 from handouts.formats.registry import OutputFormat, register
-from handouts.formats.style import MapOfType, color, palette
+from handouts.formats.style import MapOfType, color, optional_record, palette
 from handouts.icons import NAMES as ICON_NAMES
-from handouts.source.schema import BoolType, EnumType, Field, NumberType, PatternType, RecordType, SchemaType
+from handouts.source.schema import BoolType, EnumType, NumberType, PatternType
 
 # Lengths go into the page's CSS as written, so only plain numbers with a unit are allowed: nothing that could
 # end a declaration or the <style> element.
@@ -24,12 +24,7 @@ _share = NumberType(0.1, 1.0)  # a share of the text's width
 _em = NumberType(0, 4.0)  # a multiple of the text size
 
 
-def _record(**fields: SchemaType) -> RecordType:
-    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
-    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
-
-
-text_style = _record(
+text_style = optional_record(
     size=NumberType(0.5, 4.0),  # a multiple of the page's font size
     weight=EnumType(["regular", "semibold", "bold"]),
     color=color,
@@ -38,21 +33,21 @@ text_style = _record(
     space_after=_em,
 )
 
-html_style_type = _record(
-    page=_record(
+html_style_type = optional_record(
+    page=optional_record(
         max_width=css_length,  # the text column never grows wider than this, for lines a reader can follow
         padding=css_length,
         font_family=font_stack,
         font_size=css_length,
         line_height=NumberType(1.0, 3.0),
     ),
-    narrow=_record(width=css_length, font_size=css_length, padding=css_length),  # a phone: below `width`
-    print=_record(font_size=css_length, margin=css_length),
+    narrow=optional_record(width=css_length, font_size=css_length, padding=css_length),  # a phone: below `width`
+    print=optional_record(font_size=css_length, margin=css_length),
     colors=palette,
     text=MapOfType(text_style, PatternType(r"[a-z][a-z0-9_-]*", "a text role", "for example 'body' or 'h2'")),
-    header=_record(logo_height=css_length, rule=color, rule_width=css_length),
+    header=optional_record(logo_height=css_length, rule=color, rule_width=css_length),
     callouts=MapOfType(
-        _record(
+        optional_record(
             background=color,
             border=color,
             border_width=css_length,
@@ -62,7 +57,7 @@ html_style_type = _record(
         ),
         PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
     ),
-    table=_record(
+    table=optional_record(
         header_background=color,
         header_text=color,
         grid=color,
@@ -71,12 +66,12 @@ html_style_type = _record(
         row_headers=BoolType(),  # the first cell of each row names the row (th scope="row")
         stack_columns=NumberType(2, 50, integer=True),  # on a phone, a table this wide shows one card a row
     ),
-    figure=_record(small=_share, medium=_share, large=_share, full=_share),
-    icon=_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text beside it
-    qr=_record(size=css_length),
-    checkbox=_record(size=NumberType(0.5, 2.0), border_width=css_length, color=color),  # size: of the text
+    figure=optional_record(small=_share, medium=_share, large=_share, full=_share),
+    icon=optional_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text beside it
+    qr=optional_record(size=css_length),
+    checkbox=optional_record(size=NumberType(0.5, 2.0), border_width=css_length, color=color),  # size: of the text
     # The band a draft translation carries above everything else on the page.
-    draft_band=_record(background=color, border=color, border_width=css_length, padding=css_length),
+    draft_band=optional_record(background=color, border=color, border_width=css_length, padding=css_length),
 )
 
 # Every key a complete HTML sheet defines: templates/_html/style.yaml gives them all, so the builder reads them.

@@ -11,6 +11,7 @@ from handouts.formats.style import (
     MapOfType,
     color,
     length,
+    optional_record,
     palette,
     paper_name,
     paper_size,
@@ -21,12 +22,9 @@ from handouts.icons import NAMES as ICON_NAMES
 from handouts.source.schema import (
     BoolType,
     EnumType,
-    Field,
     ListType,
     NumberType,
     PatternType,
-    RecordType,
-    SchemaType,
 )
 
 if TYPE_CHECKING:
@@ -35,16 +33,11 @@ if TYPE_CHECKING:
 _optional = {"required": False}
 
 
-def _record(**fields: SchemaType) -> RecordType:
-    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
-    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
+rule = optional_record(width=length, color=color)
 
-
-rule = _record(width=length, color=color)
-
-pdf_style_type = _record(
+pdf_style_type = optional_record(
     papers=MapOfType(paper_size, paper_name),
-    page=_record(
+    page=optional_record(
         margin_top=length,
         margin_bottom=length,
         margin_left=length,
@@ -66,17 +59,17 @@ pdf_style_type = _record(
         footer_rule=rule,
         rule_gap=length,
         # The band a draft translation carries at the top of every page, in the top margin (never over the text).
-        draft_band=_record(height=length, offset=length, background=color, border=color),
+        draft_band=optional_record(height=length, offset=length, background=color, border=color),
     ),
     colors=palette,
     paragraphs=MapOfType(paragraph_style, PatternType(r"[a-z][a-z0-9_-]*", "a style name", "for example 'body'")),
-    bullets=_record(
+    bullets=optional_record(
         symbol=PatternType(r".{1,2}", "one or two characters", "for example •"),
         size=NumberType(0.5, 3.0),  # a multiple of the text size
         indent=length,  # when absent, indent_em times the text size
         indent_em=NumberType(0.5, 4.0),
     ),
-    table=_record(
+    table=optional_record(
         header_background=color,
         header_text=color,
         stripe=color,
@@ -85,7 +78,7 @@ pdf_style_type = _record(
         padding=length,
     ),
     callouts=MapOfType(
-        _record(
+        optional_record(
             background=color,
             border=color,
             border_width=length,
@@ -95,19 +88,19 @@ pdf_style_type = _record(
         ),
         PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
     ),
-    checkbox=_record(size=NumberType(0.3, 2.0), line_width=length, color=color),  # size: a multiple of the text
-    qr=_record(size=NumberType(2, 20)),  # a multiple of the body size
-    figure=_record(  # widths as shares of the column, by the figure's size hint; the tallest a figure may be
+    checkbox=optional_record(size=NumberType(0.3, 2.0), line_width=length, color=color),  # size: a multiple of the text
+    qr=optional_record(size=NumberType(2, 20)),  # a multiple of the body size
+    figure=optional_record(  # widths as shares of the column, by the figure's size hint; the tallest a figure may be
         small=NumberType(0.1, 1.0),
         medium=NumberType(0.1, 1.0),
         large=NumberType(0.1, 1.0),
         full=NumberType(0.1, 1.0),
         max_height=length,
     ),
-    icon=_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text size beside it
+    icon=optional_record(size=NumberType(0.5, 4.0), color=color),  # size: a multiple of the text size beside it
     # How far a layout may be tightened to save a nearly empty last page: space between blocks, line spacing
     # (a multiple of each style's, never under min_leading) and type size.
-    tighten=_record(
+    tighten=optional_record(
         spacing=NumberType(0.3, 1.0),
         leading=NumberType(0.8, 1.0),
         min_leading=NumberType(1.0, 2.0),

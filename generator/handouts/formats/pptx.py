@@ -5,21 +5,16 @@ from __future__ import annotations
 from handouts.fonts import SLIDE_TYPEFACES
 from handouts.formats.colours import pptx_text_colours
 from handouts.formats.registry import OutputFormat, register
-from handouts.formats.style import MapOfType, color, length, palette, size
+from handouts.formats.style import MapOfType, color, length, optional_record, palette, size
 from handouts.icons import NAMES as ICON_NAMES
-from handouts.source.schema import EnumType, Field, NumberType, PatternType, RecordType, SchemaType, TextType
+from handouts.source.schema import EnumType, Field, NumberType, PatternType, RecordType, TextType
 
 _share = NumberType(0, 0.6)  # a share of the slide's width or height
 # The slide's geometry, each a share of its width or height: schema and required keys both list these.
 GEOMETRY = ("margin", "band", "title_gap", "title_height", "body_gap", "footer_gap", "column_gap", "panel_gap")
 
 
-def _record(**fields: SchemaType) -> RecordType:
-    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
-    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
-
-
-pptx_style_type = _record(
+pptx_style_type = optional_record(
     font=EnumType(SLIDE_TYPEFACES),  # a typeface every PowerPoint has, measured with its open twin
     slide=RecordType({"width": Field(length), "height": Field(length)}),
     colors=palette,
@@ -36,13 +31,13 @@ pptx_style_type = _record(
     caption_size=size,
     footer_size=size,
     draft_size=size,  # the words of a draft translation's band, across the top of every slide
-    spacing=_record(  # the space between paragraphs, a multiple of 0.4 x the text size: short slides spread out
+    spacing=optional_record(  # the space between paragraphs, a multiple of 0.4 x the text size: short slides spread out
         normal=NumberType(0.5, 3.0),
         most=NumberType(0.5, 4.0),
     ),
-    geometry=_record(**{name: _share for name in GEOMETRY}),
+    geometry=optional_record(**{name: _share for name in GEOMETRY}),
     callouts=MapOfType(  # a callout's box by its level: urgent, warning, tip, note (default for any other)
-        _record(
+        optional_record(
             background=color,
             border=color,
             accent=color,  # the colour of its level word and icon
@@ -50,12 +45,12 @@ pptx_style_type = _record(
         ),
         PatternType(r"[a-z][a-z0-9_-]*", "a callout kind", "for example 'warning'"),
     ),
-    panel=_record(
+    panel=optional_record(
         padding=NumberType(0, 40),  # points between a box's edge and its text
         border_width=NumberType(0, 10),  # points
         icon_size=NumberType(0.5, 4.0),  # a multiple of the body size
     ),
-    figure=_record(  # beside text: the share of the body's width a figure takes, by its size hint
+    figure=optional_record(  # beside text: the share of the body's width a figure takes, by its size hint
         small=NumberType(0.1, 0.6),
         medium=NumberType(0.1, 0.6),
         large=NumberType(0.1, 0.6),

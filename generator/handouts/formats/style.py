@@ -96,6 +96,12 @@ color = ColorType()
 size = NumberType(4, 120)
 style_name = PatternType(r"[a-z][a-z0-9_-]*", "a style name", "name another style of this sheet")
 
+
+def optional_record(**fields: SchemaType) -> RecordType:
+    """Return a record whose keys are all optional: a variant's style says only what differs from its base."""
+    return RecordType({name: Field(spec, required=False) for name, spec in fields.items()})
+
+
 paragraph_style = RecordType(
     {
         "parent": Field(style_name, required=False),

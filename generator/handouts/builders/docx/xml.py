@@ -11,6 +11,8 @@ from typing import Any
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
+from handouts.builders.ooxml import FixedTimeWriter, property_text
+
 EMU_PER_PT = 12700
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -82,42 +84,15 @@ def set_core_properties(
     """Set the document's properties: title, author, subject, language...; every date is `epoch`."""
     props = document.core_properties
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
-    props.title = _property(title)
-    props.author = props.last_modified_by = _property(author)
-    props.subject = _property(meta["subject"])
-    props.keywords = _property(", ".join(meta["keywords"]))
-    props.language = _property(meta["language"])
-    props.comments = _property(comments)
+    props.title = property_text(title)
+    props.author = props.last_modified_by = property_text(author)
+    props.subject = property_text(meta["subject"])
+    props.keywords = property_text(", ".join(meta["keywords"]))
+    props.language = property_text(meta["language"])
+    props.comments = property_text(comments)
     props.category = props.content_status = props.identifier = props.version = ""
     props.revision = 1
     props.created = props.modified = props.last_printed = moment
-
-
-MAX_PROPERTY_CHARS = 255  # what python-docx (and Word's own dialog) accepts for a document property
-
-
-def _property(text: str) -> str:
-    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
-    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
-
-
-def _stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
-    """Return the zip member time for `epoch` (no earlier than 1980, which zip cannot record)."""
-    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
-    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-
-
-class _FixedTimeWriter:
-    """python-docx's physical package writer, with fixed member times and modes: equal inputs give equal bytes."""
-
-    def __init__(self, target: zipfile.ZipFile, stamp: tuple[int, int, int, int, int, int]) -> None:
-        self.target, self.stamp = target, stamp
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
-        member.compress_type = zipfile.ZIP_DEFLATED
-        member.external_attr = 0o644 << 16
-        self.target.writestr(member, blob)
 
 
 def document_bytes(document: Any, epoch: int) -> bytes:
@@ -134,7 +109,7 @@ def document_bytes(document: Any, epoch: int) -> bytes:
         part.before_marshal()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        fixed: Any = _FixedTimeWriter(target, _stamp(epoch))
+        fixed: Any = FixedTimeWriter(target, epoch)
         PackageWriter._write_content_types_stream(fixed, parts)
         PackageWriter._write_pkg_rels(fixed, package.rels)
         PackageWriter._write_parts(fixed, parts)

@@ -52,7 +52,7 @@ class KeepWithNext(Flowable):
     def __init__(self, head: Flowable, body: Flowable, min_body: float) -> None:
         super().__init__()
         self.head, self.body, self.min_body = head, body, min_body
-        self._handouts_section = getattr(head, "_handouts_section", "")
+        self._handouts_section = getattr(head, "_handouts_section", None)  # None: it continues the part before
 
     def _gap(self) -> float:
         # Frames overlap one flowable's space after with the next one's space before: so does this pair.
@@ -142,7 +142,7 @@ class KeepWhole(Flowable):
     def __init__(self, content: Flowable, max_gap: float) -> None:
         super().__init__()
         self.content, self.max_gap = content, max_gap
-        self._handouts_section = getattr(content, "_handouts_section", "")
+        self._handouts_section = getattr(content, "_handouts_section", None)  # None: it continues the part before
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width, self.height = self.content.wrapOn(self.canv, available_width, available_height)
@@ -171,7 +171,7 @@ class RowsThatFill(Flowable):
     def __init__(self, table: Any, max_gap: float) -> None:
         super().__init__()
         self.table, self.max_gap = table, max_gap
-        self._handouts_section = getattr(table, "_handouts_section", "")
+        self._handouts_section = getattr(table, "_handouts_section", None)  # None: it continues the part before
         self._handouts_introduced = getattr(table, "_handouts_introduced", False)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -355,7 +355,7 @@ class ItemRows(Flowable):
     def __init__(self, table: Table) -> None:
         super().__init__()
         self.table = table
-        self._handouts_section = getattr(table, "_handouts_section", "")
+        self._handouts_section = getattr(table, "_handouts_section", None)  # None: it continues the part before
         self._handouts_introduced = getattr(table, "_handouts_introduced", False)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:

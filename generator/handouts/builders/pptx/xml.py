@@ -20,6 +20,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
+from handouts.builders.ooxml import FixedTimeWriter, property_text
 from handouts.builders.pptx.fit import BodyItem, BodyMetrics, Insets
 from handouts.fonts import Typeface
 from handouts.fonts.scripts import ScriptFonts
@@ -199,41 +200,14 @@ def set_core_properties(prs: Any, title: str, author: str, meta: dict[str, Any],
     """Set the deck's document properties; every date is `epoch`, so equal inputs give equal bytes."""
     props = prs.core_properties
     moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
-    props.title = _property(title)
-    props.author = props.last_modified_by = _property(author)
-    props.subject = _property(meta["subject"])
-    props.keywords = _property(", ".join(meta["keywords"]))
-    props.language = _property(meta["language"])
+    props.title = property_text(title)
+    props.author = props.last_modified_by = property_text(author)
+    props.subject = property_text(meta["subject"])
+    props.keywords = property_text(", ".join(meta["keywords"]))
+    props.language = property_text(meta["language"])
     props.revision = 1
     props.created = props.modified = props.last_printed = moment
-    props.comments = _property(comments)
-
-
-MAX_PROPERTY_CHARS = 255  # what python-pptx (and PowerPoint's own dialog) accepts for a document property
-
-
-def _property(text: str) -> str:
-    """Return `text` cut to the length a document property may have, marked with an ellipsis when cut."""
-    return text if len(text) <= MAX_PROPERTY_CHARS else text[: MAX_PROPERTY_CHARS - 1] + "…"
-
-
-def _stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
-    """Return the zip member time for `epoch` (no earlier than 1980, which zip cannot record)."""
-    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)
-    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-
-
-class _FixedTimeWriter:
-    """python-pptx's physical package writer, with fixed member times and modes: equal inputs give equal bytes."""
-
-    def __init__(self, target: zipfile.ZipFile, stamp: tuple[int, int, int, int, int, int]) -> None:
-        self.target, self.stamp = target, stamp
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
-        member.compress_type = zipfile.ZIP_DEFLATED
-        member.external_attr = 0o644 << 16
-        self.target.writestr(member, blob)
+    props.comments = property_text(comments)
 
 
 def deck_bytes(prs: Any, epoch: int) -> bytes:
@@ -248,7 +222,7 @@ def deck_bytes(prs: Any, epoch: int) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
-        fixed: Any = _FixedTimeWriter(target, _stamp(epoch))
+        fixed: Any = FixedTimeWriter(target, epoch)
         writer._write_content_types_stream(fixed)
         writer._write_pkg_rels(fixed)
         writer._write_parts(fixed)
