@@ -30,6 +30,7 @@ from typing import Any
 
 import pdfplumber
 from flow_check import flow_findings
+from glyph_ink import ink_top_bottom
 from handouts.formats.style import resolve_paragraph_styles
 from handouts.templating.variants import Variant
 
@@ -38,7 +39,7 @@ MIN_FILLED_SHEET = 0.75  # every page of a variant that fills its sheet, the las
 MAX_LAST_IMBALANCE = 0.30  # difference between the last page's columns, of a column's height
 MIN_LAST_FILL = 0.15  # the last page holds at least this share of one column
 MIN_BOX_GAP = 3.0  # points between two boxes, one above the other
-MIN_TEXT_INSET = 1.0  # points between text (its font box) and the edge of the box around it
+MIN_TEXT_INSET = 1.0  # points between text (its ink above and below, its advance at the sides) and its box's edge
 TOLERANCE = 1.0
 
 
@@ -137,7 +138,7 @@ def check_pdf(path: Path, variant: Variant) -> list[Finding]:
                 if r["x1"] - r["x0"] > 20 and r["bottom"] - r["top"] > 8 and r["bottom"] > band_bottom
             ]
             findings += _outside_margins(number, chars, geo)
-            findings += _box_findings(number, boxes, body_chars, geo)
+            findings += _box_findings(number, boxes, body_chars, geo, float(page.height))
             bottoms = [body_top] * geo.columns
             for obj in [*body_chars, *boxes, *page.images, *page.curves]:
                 if body_top < obj["top"] and obj["bottom"] < body_bottom:
@@ -213,7 +214,7 @@ def _outside_margins(number: int, chars: list[dict[str, Any]], geo: Geometry) ->
 
 
 def _box_findings(
-    number: int, boxes: list[dict[str, Any]], chars: list[dict[str, Any]], geo: Geometry
+    number: int, boxes: list[dict[str, Any]], chars: list[dict[str, Any]], geo: Geometry, page_height: float
 ) -> list[Finding]:
     findings = []
     boxes = _merge_split_rows(boxes)
@@ -228,15 +229,21 @@ def _box_findings(
             if not nested and gap < MIN_BOX_GAP:
                 findings.append(Finding(number, "boxes too close", f"{gap:.1f} pt apart in column {column + 1}"))
     for box in boxes:
+        # A character is in a box by its advance and its baseline: its font box may reach past the edge (an Arabic
+        # font's does, far below its letters), its ink is what is measured.
         inside = [
             c
             for c in chars
-            if box["x0"] <= c["x0"] and c["x1"] <= box["x1"] and box["top"] <= c["top"] and c["bottom"] <= box["bottom"]
+            if box["x0"] <= c["x0"]
+            and c["x1"] <= box["x1"]
+            and box["top"] <= page_height - c["matrix"][5] <= box["bottom"]
         ]
         for char in inside:
-            inset = min(
-                char["top"] - box["top"], box["bottom"] - char["bottom"], char["x0"] - box["x0"], box["x1"] - char["x1"]
-            )
+            sides = [char["x0"] - box["x0"], box["x1"] - char["x1"]]
+            ink = ink_top_bottom(char, page_height)  # above and below, the letters themselves (glyph_ink.py)
+            if ink is not None:
+                sides += [ink[0] - box["top"], box["bottom"] - ink[1]]
+            inset = min(sides)
             if inset < MIN_TEXT_INSET - 0.01:
                 findings.append(
                     Finding(number, "text touches a box", f"{char['text']!r} is {inset:.1f} pt from its edge")

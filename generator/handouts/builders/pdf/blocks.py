@@ -21,7 +21,7 @@ from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.pictures import icon, picture
-from handouts.builders.pdf.styles import PdfStyle
+from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading, descent_past_leading
 from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
@@ -245,12 +245,12 @@ def kept_lines(style: PdfStyle) -> float:
     return float((style.sheet["page"]["keep_lines"] - 0.5) * style.para("body").leading)
 
 
-def _cell_padding(padding: float) -> list[tuple[Any, ...]]:
+def _cell_padding(padding: float, *styles: ParagraphStyle) -> list[tuple[Any, ...]]:
     return [
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding + max(descent_past_leading(s) for s in styles)),
     ]
 
 
@@ -278,7 +278,7 @@ def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]
         ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
-        *_cell_padding(padding),
+        *_cell_padding(padding, cell, head),
     ]
     if group.get("stripe"):
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
@@ -309,7 +309,7 @@ def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[F
     data: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *_cell_padding(padding),
+        *_cell_padding(padding, cell, head),
         ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
     ]
     tags = layout.tags
@@ -421,6 +421,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         finally:
             layout.style = outside
         qr = [_qr_code(layout, qr_blocks[0].url, size)] if qr_blocks else []
+    descent = deepest_descent_past_leading(content)
     if icon_name:
         content = [_with_icon(style, icon_name, body, content, text_w, look.get("accent", "accent"))]
     if qr:
@@ -433,7 +434,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), padding * 0.75),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.5 + descent),
     ]
     if look.get("background"):
         commands.append(("BACKGROUND", (0, 0), (-1, -1), style.color(look["background"])))
