@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from handouts.errors import EnvironmentFailure
+from handouts.errors import EnvironmentFailure, Problem
 from handouts.outputs.journal import manifest_chunks, manifest_text
+from handouts.outputs.manifest import MANIFEST, MAX_MANIFEST_BYTES, read_folder
+from handouts.outputs.stream import read_streamed
 from handouts.outputs.write import atomic_write
 
 
@@ -42,3 +44,64 @@ def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary(tmp_path
         atomic_write(target, pieces())
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+
+
+def _sound_entries(count: int) -> list[dict[str, object]]:
+    """Entries as a build records them: a digest of their own and digests every output of the brand shares."""
+    shared = {"brand": "b" * 64, "tool": "c" * 64, "renderers": "reportlab 4.4.4"}
+    return [
+        {
+            "path": f"clinic-{n % 3}/topic-{n:05d}/handout.pdf",
+            "sha256": f"{n:064x}",
+            "size": n,
+            "pages": 1,
+            "kind": "pages",
+            "inputs": {**shared, "all": f"{n + 1:064x}"},
+            "status": "built",
+            "brand": f"clinic-{n % 3}",
+        }
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 511, 512, 1300])  # batches of 512 lines: none, one, a full one, three
+def test_a_manifest_read_a_line_at_a_time_is_the_manifest(tmp_path: Path, count: int) -> None:
+    entries = sorted(_sound_entries(count), key=lambda e: str(e["path"]))  # the manifest lists them by path
+    atomic_write(tmp_path / MANIFEST, manifest_chunks(entries))
+    streamed = read_streamed(tmp_path / MANIFEST, MAX_MANIFEST_BYTES)
+    assert streamed is not None, "a manifest as the tool writes it is read a line at a time"
+    lines = (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(lines[n - 1].rstrip(",")) for n, _ in streamed.artifacts] == entries  # each at its line
+    assert read_folder(tmp_path).artifacts == entries
+
+
+def test_the_strings_entries_share_are_one_object(tmp_path: Path) -> None:
+    atomic_write(tmp_path / MANIFEST, manifest_chunks(_sound_entries(1300)))
+    first, last = (read_folder(tmp_path).artifacts or [])[::1299]
+    assert first["inputs"]["tool"] is last["inputs"]["tool"]
+    assert first["status"] is last["status"]
+    assert first["inputs"]["all"] != last["inputs"]["all"]
+
+
+def test_a_manifest_of_another_shape_is_read_whole_and_a_cut_one_is_reported(tmp_path: Path) -> None:
+    entries = sorted(_sound_entries(3), key=lambda e: str(e["path"]))
+    pretty = json.dumps({"schema_version": 1, "artifacts": entries}, indent=2)
+    (tmp_path / MANIFEST).write_text(pretty, encoding="utf-8")
+    assert read_streamed(tmp_path / MANIFEST, MAX_MANIFEST_BYTES) is None
+    assert read_folder(tmp_path).artifacts == entries
+    cut = manifest_text(entries)[:-40]  # a disk that filled up while an editor saved it
+    (tmp_path / MANIFEST).write_text(cut, encoding="utf-8")
+    dropped: list[Problem] = []
+    assert read_folder(tmp_path, dropped).artifacts is None
+    assert ["the manifest cannot be read" in p.message for p in dropped] == [True]
+
+
+def test_an_entry_that_cannot_be_trusted_is_reported_at_its_line_in_a_long_manifest(tmp_path: Path) -> None:
+    entries = _sound_entries(1300)
+    entries[1000] = {**entries[1000], "sha256": "missing"}
+    atomic_write(tmp_path / MANIFEST, manifest_chunks(entries))
+    lines = (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if '"missing"' in text)
+    dropped: list[Problem] = []
+    assert len(read_folder(tmp_path, dropped).artifacts or []) == 1299
+    assert [(p.location.line if p.location else 0) for p in dropped] == [line]

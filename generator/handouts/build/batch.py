@@ -136,7 +136,7 @@ class _SortedOut:
     """A planned request's targets sorted into fresh ones (already reported as reused) and stale ones."""
 
     project: Project
-    previous: dict[str, dict[str, Any]]  # the manifest's entries, by path
+    previous: dict[str, dict[str, Any]]  # the manifest's entries of the retired outputs, by path
     stale: list[Target]
     inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
     variants: dict[str, Variant]  # the project's variants, by name
@@ -175,6 +175,9 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
             report.records.append(record)
             journal.keep(record)
     retired = retired_outputs(project, previous, selected, request)
+    # Only the retired outputs' entries are read again; the others live on as the reused records and the
+    # journal's entries, so a catalogue's main process does not hold every entry twice.
+    previous = {path: previous[path] for path in retired}
     return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired, recorded)
 
 

@@ -26,6 +26,7 @@ from handouts.formats.registry import FORMATS, load
 from handouts.matrix import Target
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.manifest import ArtifactRecord
+from handouts.outputs.stream import Interner
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
 from handouts.words import count, singular
@@ -182,6 +183,7 @@ class Run:
     done: int = 0
     draft: bool = False  # write outputs that do not fit to the drafts folder
     token: str = ""  # names the run (snapshot.py)
+    strings: Interner = field(default_factory=Interner)
 
     def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], bool, str]:
         """Return the plain arguments of `execute` for `target`."""
@@ -201,7 +203,9 @@ class Run:
                 line += f" (draft: {result['draft']})"
         else:
             # The inputs are the ones sent: share this process's copy rather than keep the worker's.
-            record = ArtifactRecord(**{**result["record"], "inputs": self.inputs.pop(target.key)})
+            # The strings many outputs share (their topic, brand, kind...) arrive as new objects from each worker:
+            # kept once each.
+            record = ArtifactRecord(**self.strings.entry({**result["record"], "inputs": self.inputs.pop(target.key)}))
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)

@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +30,29 @@ def manifest_text(entries: Iterable[dict[str, Any]], shards: Shards | None = Non
     return b"".join(manifest_chunks(entries, shards)).decode("utf-8")
 
 
-def manifest_chunks(entries: Iterable[dict[str, Any]], shards: Shards | None = None) -> Iterator[bytes]:
+def manifest_chunks(
+    entries: Iterable[dict[str, Any]], shards: Shards | None = None, in_order: bool = False
+) -> Iterator[bytes]:
     """Yield manifest.json's bytes (`manifest_text`) an entry at a time: a catalogue's manifest is written without
-    its whole text, and that text encoded, in memory at once."""
+    its whole text, and that text encoded, in memory at once. `in_order`: the entries come sorted by path."""
     split = f'  "shards": {json.dumps(shards.as_json(), separators=(", ", ": "))},\n' if shards else ""
     yield (
         f'{{\n  "schema_version": {MANIFEST_SCHEMA_VERSION},\n  "tool": "handouts",\n'
         f'  "version": "{handouts.__version__}",\n{split}  "artifacts": [\n'
     ).encode()
-    ordered = sorted(entries, key=_path)
-    for number, entry in enumerate(ordered):
+    number = -1
+    for number, entry in enumerate(entries if in_order else sorted(entries, key=_path)):
         yield (",\n    " if number else "    ").encode() + json.dumps(entry, separators=(", ", ": ")).encode("utf-8")
-    yield b"\n  ]\n}\n" if ordered else b"  ]\n}\n"
+    yield b"\n  ]\n}\n" if number >= 0 else b"  ]\n}\n"
 
 
 def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     """Return `entry` without the hash of the file it was replacing: its own file is on disk."""
     return {k: v for k, v in entry.items() if k != "replacing"} if "replacing" in entry else entry
+
+
+def _entry_of(kept: dict[str, Any] | ArtifactRecord) -> dict[str, Any]:
+    return vars(kept) if isinstance(kept, ArtifactRecord) else kept
 
 
 def _path(entry: dict[str, Any]) -> str:
@@ -118,8 +123,7 @@ class ManifestJournal:
             os.replace(temporary, final)
         except OSError as exc:
             raise write_failure(final, exc) from None
-        entry.pop("replacing", None)
-        self.entries[record.path] = entry
+        self.entries[record.path] = record  # the record, not the entry: one object per output, not two
         self.known.remember(record.path, record.sha256)
 
     def _append(self, change: dict[str, Any]) -> None:
@@ -145,8 +149,10 @@ class ManifestJournal:
         """
         if durable and self.changed and hasattr(os, "sync"):
             os.sync()
-        entries = (asdict(e) if isinstance(e, ArtifactRecord) else e for e in self.entries.values())
-        atomic_write(self.out / MANIFEST, manifest_chunks(entries, self.shards), durable=durable)
+        # An entry at a time, in path order, without copies (a record's fields are not changed after it is made):
+        # a catalogue's manifest is written without a second copy of every entry.
+        entries = (_entry_of(self.entries[path]) for path in sorted(self.entries))
+        atomic_write(self.out / MANIFEST, manifest_chunks(entries, self.shards, in_order=True), durable=durable)
         self.known.write(set(self.entries))
         self.close()
         with contextlib.suppress(FileNotFoundError):

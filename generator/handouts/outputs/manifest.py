@@ -20,6 +20,7 @@ from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
 from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem, removal_problem
 from handouts.outputs.shards import Shards, shards_from
+from handouts.outputs.stream import Interner, StreamedManifest, read_streamed
 from handouts.paths import shown
 
 MANIFEST = "manifest.json"
@@ -102,6 +103,9 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
     """
     report: list[Problem] = dropped if dropped is not None else []
     manifest = out / MANIFEST
+    streamed = read_streamed(manifest, MAX_MANIFEST_BYTES)
+    if streamed is not None:
+        return _folder_of(out, manifest, streamed, report)
     text, data = "", None
     try:
         text = read_input(manifest, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
@@ -125,6 +129,27 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
     if trusted is None and replayed is None:
         return FolderRecord(None, had_manifest=data is not None)
     return FolderRecord(replayed if replayed is not None else trusted or [], shards, data is not None)
+
+
+def _folder_of(out: Path, manifest: Path, streamed: StreamedManifest, report: list[Problem]) -> FolderRecord:
+    """Return what a manifest read a line at a time records (`read_folder`), its shared strings made one."""
+    shards = None
+    if "shards" in streamed.header:
+        try:
+            shards = shards_from(streamed.header["shards"])
+        except ValueError as exc:
+            report.append(_warning(manifest, 0, f"the manifest's {exc}"))
+    known, interner = _record_fields(), Interner()
+    kept = []
+    for line, entry in streamed.artifacts:
+        problem = entry_problem(entry)
+        if problem:
+            report.append(_warning(manifest, line, f"{_DROPPED}: {problem}"))
+            continue
+        sound = entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known}
+        kept.append(interner.entry(sound))
+    replayed = replay_journal(out, kept, report)
+    return FolderRecord(replayed if replayed is not None else kept, shards, True)
 
 
 def _trusted(artifacts: list[Any], manifest: Path, text: str, report: list[Problem]) -> list[dict[str, Any]]:
