@@ -20,7 +20,7 @@ from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
 from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem, removal_problem
 from handouts.outputs.shards import Shards, shards_from
-from handouts.outputs.stream import Interner, StreamedManifest, read_streamed
+from handouts.outputs.stream import StreamedManifest, read_streamed
 from handouts.paths import shown
 
 MANIFEST = "manifest.json"
@@ -139,7 +139,7 @@ def _folder_of(out: Path, manifest: Path, streamed: StreamedManifest, report: li
             shards = shards_from(streamed.header["shards"])
         except ValueError as exc:
             report.append(_warning(manifest, 0, f"the manifest's {exc}"))
-    known, interner = _record_fields(), Interner()
+    known = _record_fields()
     kept = []
     for line, entry in streamed.artifacts:
         problem = entry_problem(entry)
@@ -147,7 +147,7 @@ def _folder_of(out: Path, manifest: Path, streamed: StreamedManifest, report: li
             report.append(_warning(manifest, line, f"{_DROPPED}: {problem}"))
             continue
         sound = entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known}
-        kept.append(interner.entry(sound))
+        kept.append(sound)  # its shared strings are one object each already (stream.Interner)
     replayed = replay_journal(out, kept, report)
     return FolderRecord(replayed if replayed is not None else kept, shards, True)
 

@@ -18,16 +18,18 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from handouts.errors import EnvironmentFailure, InputError
 from handouts.files.digests import digest
-from handouts.files.inputfiles import read_input
+from handouts.files.inputfiles import open_input
 from handouts.outputs.manifest import MAX_MANIFEST_BYTES
 from handouts.outputs.write import atomic_write
 
 STAT_CACHE = ".handouts-stat"
 # Coarse file system clocks (FAT's 2 s, a kernel's timer tick) are covered with room to spare.
 RACY_SECONDS = 3
+_LINE = 64 * 1024
 
 Stamp = tuple[int, int, int, int]  # size, inode, modification and change time in nanoseconds
 
@@ -45,16 +47,30 @@ class StatCache:
         self.changed = False
         self.known_on_disk = False  # a cache file exists, so an empty one replaces it
         try:
-            text = read_input(out / STAT_CACHE, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
+            # A line at a time: a catalogue's cache (15 MB at 100,000 outputs) is never in memory whole.
+            with open_input(out / STAT_CACHE, links_inside_project=False) as handle:
+                usable = self._read(handle)
         except (InputError, OSError, UnicodeDecodeError):
-            return  # none yet, or unusable: every output is hashed once more
+            usable = False
+        if not usable:
+            self.known.clear()  # none yet, or unusable: every output is hashed once more
+            return
         self.known_on_disk = True
-        for line in text.splitlines():
-            fields = line.split("\t", 5)
+
+    def _read(self, handle: BinaryIO) -> bool:
+        """Read the cache's lines into `known`; False when it is longer than a manifest may be."""
+        total = 0
+        # A line is at most _LINE bytes (a path is far shorter): a planted giant line is read in pieces and skipped.
+        for raw in iter(lambda: handle.readline(_LINE), b""):
+            total += len(raw)
+            if total > MAX_MANIFEST_BYTES:
+                return False
+            fields = raw.decode("utf-8").rstrip("\n").split("\t", 5)
             if len(fields) == 6 and len(fields[0]) == 64:
                 with contextlib.suppress(ValueError):
                     size, inode, modified, changed = (int(f) for f in fields[1:5])
                     self.known[fields[5]] = ((size, inode, modified, changed), fields[0])
+        return True
 
     def digest(self, path: str) -> str:
         """Return the sha256 of out/`path` (or the marker `cache.digest` gives), reading it only when it changed."""

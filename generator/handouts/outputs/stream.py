@@ -24,6 +24,7 @@ from handouts.outputs.entries import MAX_LINE_BYTES
 _BATCH = 512  # lines parsed by one json.loads: the keys of a batch's entries are one object each
 _HEADER_LINES = 16  # the header before the artifacts: schema_version, tool, version, shards
 # Fields whose values many entries share, besides every value of `inputs`.
+_OWN = frozenset({"all", "job"})  # inputs every output has a digest of its own for: not worth a lookup
 _SHARED = ("kind", "status", "topic", "variant", "brand", "paper", "language")
 
 
@@ -41,7 +42,7 @@ class Interner:
         inputs = entry.get("inputs")
         if isinstance(inputs, dict):
             for key, value in inputs.items():
-                if isinstance(value, str):
+                if isinstance(value, str) and key not in _OWN:
                     inputs[key] = self(value)
         for key in _SHARED:
             value = entry.get(key)
@@ -76,7 +77,7 @@ def read_lines(handle: BinaryIO, limit: int) -> StreamedManifest | None:
         return None
     if not isinstance(head, dict):
         return None
-    read = StreamedManifest(head)
+    read, strings = StreamedManifest(head), Interner()
     number = len(header) + 1
     batch: list[bytes] = []
     for line in _lines(handle):
@@ -89,12 +90,12 @@ def read_lines(handle: BinaryIO, limit: int) -> StreamedManifest | None:
             break
         batch.append(text.removesuffix(b","))
         if len(batch) == _BATCH:
-            if not _parse(batch, number - len(batch) + 1, read.artifacts):
+            if not _parse(batch, number - len(batch) + 1, read.artifacts, strings):
                 return None
             batch = []
     else:
         return None
-    if batch and not _parse(batch, number - len(batch), read.artifacts):
+    if batch and not _parse(batch, number - len(batch), read.artifacts, strings):
         return None
     rest = handle.read(MAX_LINE_BYTES)
     return read if rest.strip() == b"}" else None
@@ -105,7 +106,7 @@ def _lines(handle: BinaryIO) -> Iterator[bytes]:
         yield line
 
 
-def _parse(batch: list[bytes], first_line: int, into: list[tuple[int, Any]]) -> bool:
+def _parse(batch: list[bytes], first_line: int, into: list[tuple[int, Any]], strings: Interner) -> bool:
     """Parse a batch of artifact lines into `into` with their line numbers; False when one is not JSON."""
     try:
         parsed = json.loads(b"[" + b",".join(batch) + b"]")
@@ -113,7 +114,8 @@ def _parse(batch: list[bytes], first_line: int, into: list[tuple[int, Any]]) -> 
         return False
     if not isinstance(parsed, list) or len(parsed) != len(batch):  # a line holding two entries, or none
         return False
-    into.extend(enumerate(parsed, start=first_line))
+    # Made one object as each batch is read, not after: the copies of a whole catalogue never coexist.
+    into.extend((number, strings.entry(e) if isinstance(e, dict) else e) for number, e in enumerate(parsed, first_line))
     return True
 
 
