@@ -14,11 +14,14 @@ import signal
 import threading
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import FIXTURES
 from serving import serving, wait_for
+
+if TYPE_CHECKING:
+    from handouts.build.plan import BuildRequest
 
 MATRIX = "name: page first\nmatrix:\n  brands: [none]\n  variants: [patient-handout, patient-handout-web]\n"
 MATRIX += "  papers: [letter]\n"
@@ -102,3 +105,77 @@ def test_the_gallery_is_drawn_beside_the_watching_once_for_saves_made_meanwhile(
     assert background.wait(30)
     assert drawn == ["start", "done", "start", "done"]
     assert reloads == [False, True]  # the open gallery page reloads after the gallery that was asked for it
+
+
+def _web_project(root: Path) -> BuildRequest:
+    """A project of three quick outputs (web pages), and the request `serve` makes of it."""
+    from handouts.build.plan import BuildRequest
+
+    (root / "content").mkdir()
+    for name in ("minimal.yaml", "clinic-visit.yaml", "low-blood-sugar.yaml"):
+        shutil.copy(FIXTURES / "topics" / name, root / "content" / name)
+    (root / "handouts.yaml").write_text(
+        "name: start over\nmatrix:\n  brands: [none]\n  variants: [patient-handout-web]\n", encoding="utf-8"
+    )
+    return BuildRequest(root=root, out=root / "output", jobs=1)
+
+
+def test_a_save_during_a_rebuild_stops_it_cleanly_and_the_next_builds_the_rest(tmp_path: Path) -> None:
+    from handouts.cli.serve import StartOver, Status, build_and_report
+    from handouts.outputs.manifest import read_manifest
+    from handouts.outputs.write import TEMP_MARK
+
+    request = _web_project(tmp_path)
+    asked: list[int] = []
+
+    def saved_after_the_first() -> bool:
+        asked.append(1)
+        return True  # the author saved again while the first output was being made
+
+    with pytest.raises(StartOver):
+        build_and_report(request, Status(), gallery=False, saved_again=saved_after_the_first)
+    assert asked == [1], "asked once, after the first output, and stopped there"
+    made = sorted(read_manifest(request.out))
+    assert len(made) == 1 and (request.out / made[0]).is_file(), "the output made is recorded and in place"
+    leftovers = [p.name for p in request.out.rglob("*") if TEMP_MARK in p.name]
+    assert leftovers == [], "no temporary file is left"
+    assert not (request.out / "manifest.journal").exists()
+
+    status = Status()
+    build_and_report(request, status, gallery=False)  # the next rebuild, asked nothing: it builds the rest
+    assert len(read_manifest(request.out)) == 3
+    assert status.as_json() and json.loads(status.as_json())["problems"] == []
+
+
+def test_the_last_save_of_several_during_a_rebuild_is_what_the_page_shows(tmp_path: Path) -> None:
+    """Saves while the rest of a topic builds end with the outputs of the last one (whether the build started
+    over or had finished: the machine decides which), and the log says nothing went wrong."""
+    (tmp_path / "content").mkdir()
+    shutil.copy(FIXTURES / "topics" / "minimal.yaml", tmp_path / "content" / "minimal.yaml")
+    matrix = "name: saves\nmatrix:\n  brands: [none]\n  variants: [patient-handout-web, patient-handout, "
+    matrix += "patient-handout-large, patient-leaflet]\n"
+    (tmp_path / "handouts.yaml").write_text(matrix, encoding="utf-8")
+    with serving(tmp_path) as served:
+        base, log = served.base, served.log
+
+        def status() -> dict[str, Any]:
+            with urllib.request.urlopen(f"{base}/__handouts__/status?page=/{PAGE}", timeout=10) as response:
+                return dict(json.loads(response.read()))
+
+        def page_text() -> str:
+            with urllib.request.urlopen(f"{base}/{PAGE}", timeout=10) as response:
+                return str(response.read().decode("utf-8"))
+
+        assert status()["build"] == 1
+        topic = tmp_path / "content" / "minimal.yaml"
+        topic.write_text(topic.read_text().replace("One thing to remember.", "Two things to remember."))
+        wait_for(lambda: status()["build"] >= 2)  # the open page is rebuilt; the PDFs are building now
+        topic.write_text(topic.read_text().replace("Two things", "Three things"))
+        wait_for(lambda: "Three things to remember." in page_text())
+        wait_for(lambda: "built minimal/patient-leaflet" in log.read_text().rsplit("changed:", 1)[-1])
+        served.proc.send_signal(signal.SIGINT)
+        assert served.proc.wait(timeout=30) == 130
+        text = log.read_text()
+        assert "Traceback" not in text and "failed" not in text.replace("0 failed", "")
+        pdf_text = (tmp_path / "output" / "minimal").glob("patient-handout-letter.pdf")
+        assert list(pdf_text), "the handout was built"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import json
+import queue
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -170,17 +172,24 @@ def _nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
+class StartOver(Exception):
+    """A file was saved again while a rebuild ran: the rebuild stops, and the next one starts with the open page."""
+
+
 def build_and_report(
     request: BuildRequest,
     status: Status,
     gallery: bool = True,
     reload: bool | None = True,
     background: BackgroundGallery | None = None,
+    saved_again: Callable[[], bool] = lambda: False,
 ) -> None:
     """Build what changed, write the gallery, and publish the problems; bad input waits for the fix.
 
     `reload`: whether the open pages reload after it (None: only when something was built or went wrong).
     `background`: where the gallery is drawn, after the build is published (None: here, before).
+    `saved_again`: asked after each output; when it says True the build stops (as Ctrl-C stops one: every output
+    made so far recorded, no temporary file left, nothing half-written in place) and StartOver is raised.
     """
     from handouts.cli.progress import summary
     from handouts.preview.gallery import write_gallery
@@ -188,7 +197,13 @@ def build_and_report(
     problems: list[Problem] = []
     built = 0
     try:
-        report = build(request, lambda line, done, total: click.echo(line, err=True))
+
+        def progress(line: str, done: int, total: int) -> None:
+            click.echo(line, err=True)
+            if done < total and saved_again():
+                raise StartOver
+
+        report = build(request, progress)
         built = report.built
         for problem in report.warnings:
             click.echo(str(problem), err=True)
@@ -234,16 +249,53 @@ def page_first(request: BuildRequest, page: str) -> BuildRequest | None:
     )
 
 
-def rebuild(request: BuildRequest, status: Status, gallery: BackgroundGallery | None) -> None:
+def rebuild(
+    request: BuildRequest,
+    status: Status,
+    gallery: BackgroundGallery | None,
+    saved_again: Callable[[], bool] = lambda: False,
+) -> None:
     """Rebuild after a save: the open page's output first, reloading it as soon as it is made; then the rest of
     the request; then the gallery, in the background, whose deck thumbnails take longest (never before the page's
-    reload, and never keeping the next save waiting)."""
+    reload, and never keeping the next save waiting). A save meanwhile stops it with StartOver (`saved_again`)."""
     first = page_first(request, status.looked_at)
     if first is not None:
-        build_and_report(first, status, gallery=False, reload=None)
+        build_and_report(first, status, gallery=False, reload=None, saved_again=saved_again)
     # The open page is up to date by now: the rest reloads it only when it is the gallery, or no output; its
     # problems are shown either way.
-    build_and_report(request, status, gallery is not None, reload=first is None, background=gallery)
+    build_and_report(
+        request, status, gallery is not None, reload=first is None, background=gallery, saved_again=saved_again
+    )
+
+
+class Saves:
+    """The saves watchfiles sees, gathered in a thread of their own, so a rebuild can ask if one came meanwhile."""
+
+    def __init__(self, folders: list[Path], stop: threading.Event) -> None:
+        from watchfiles import watch
+
+        self._changes: queue.Queue[set[Any]] = queue.Queue()
+        self._watching = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=False)
+        threading.Thread(target=self._gather, daemon=True).start()
+
+    def _gather(self) -> None:
+        for changes in self._watching:
+            self._changes.put(changes)
+
+    def pending(self) -> bool:
+        return not self._changes.empty()
+
+    def next(self) -> set[Any]:
+        """Wait for the next saves and return them with every one made since (one rebuild for them all)."""
+        while True:
+            try:
+                changes = self._changes.get(timeout=0.5)  # a timeout: Ctrl-C is not held up by the wait
+                break
+            except queue.Empty:
+                continue
+        while not self._changes.empty():
+            changes |= self._changes.get_nowait()
+        return changes
 
 
 DEFAULT_PORT = 8000
@@ -281,8 +333,6 @@ def serve(
     """Build, serve the output folder on the loopback address, and rebuild on every saved change until Ctrl-C
     (or after `cycles` rebuilds, for tests). With `open_browser`, the gallery opens in the web browser once the
     first build is done."""
-    from watchfiles import watch
-
     plan(request)  # an unknown --only, --topic or --brand is a usage error now, not a problem to wait out
     status = Status()
     request.out.mkdir(parents=True, exist_ok=True)
@@ -303,11 +353,18 @@ def serve(
         drawing = BackgroundGallery(request.out, request.root, status.gallery_drawn) if gallery else None
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
         folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
-        changes_seen = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=True)
-        for rebuilds, changes in enumerate(changes_seen, start=1):
+        saves = Saves(folders, stop)
+        rebuilds = 0
+        while True:
+            changes = saves.next()
             names = sorted({Path(path).name for _, path in changes})
             click.echo(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", err=True)
-            rebuild(request, status, drawing)
+            try:
+                rebuild(request, status, drawing, saves.pending)
+            except StartOver:
+                click.echo("saved again: starting over with the open page", err=True)
+                continue
+            rebuilds += 1
             if cycles and rebuilds >= cycles:
                 if drawing is not None:
                     drawing.wait()  # a run of a few cycles (tests) ends with its last gallery written
