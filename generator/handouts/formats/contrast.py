@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from handouts.errors import Location, Problem
@@ -34,6 +35,7 @@ def text_size_needs(size: float, bold: bool) -> float:
     return LARGE if size >= 18 or (bold and size >= 14) else TEXT
 
 
+@lru_cache(maxsize=4096)  # a check meets the same few colours thousands of times
 def luminance(colour: str) -> float:
     """Return the relative luminance of #RRGGBB (WCAG 2.2)."""
     channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]

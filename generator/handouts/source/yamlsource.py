@@ -19,6 +19,7 @@ from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStar
 from handouts.errors import Location, ProblemList
 from handouts.files.inputfiles import read_input
 from handouts.paths import shown
+from handouts.source import parsed
 from handouts.source.characters import SUSPECT, describe, forbidden_reason
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -53,7 +54,17 @@ def read_yaml(path: Path, display_name: str | None = None) -> YNode:
 
 
 def parse_yaml(data: bytes, name: str) -> YNode:
-    """Return the root node of the YAML document in `data`, reporting problems against file `name`."""
+    """Return the root node of the YAML document in `data`, reporting problems against file `name`; a file
+    parsed before without a problem comes from the disk (parsed.py)."""
+    kept = parsed.load(data, name)
+    if isinstance(kept, YNode):
+        return kept
+    tree = _parse(data, name)
+    parsed.store(data, name, tree)
+    return tree
+
+
+def _parse(data: bytes, name: str) -> YNode:
     problems = ProblemList()
     text = _decode(data, name, problems)
     problems.raise_if_any()

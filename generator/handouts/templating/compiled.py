@@ -1,12 +1,11 @@
 """Compiled templates kept on disk, so `check` and a build's first render do not compile every template again.
 
-Jinja's own bytecode cache is used, in its own private folder (the user's, mode 0700, checked by Jinja), with a
-file name that also names this environment (its class, options and the versions of Jinja, handouts and Python:
-the same source compiles differently in a sandbox with other options). Each file holds the sha1 of the template's
-source, so an edited template is compiled again; here each file also ends with the sha256 of its own bytes, so a
-damaged or cut-short file is compiled again rather than loaded. Files are written under a temporary name and
-renamed into place. Deleting the folder only costs the next run the compiling. HANDOUTS_CACHE_DIR names another
-folder, which must be the user's own too (tests use it).
+Jinja's own bytecode cache is used, in the user's private cache folder (files/private_cache.py), with a file name
+that also names this environment (its class, options and the versions of Jinja, handouts and Python: the same
+source compiles differently in a sandbox with other options). Each file holds the sha1 of the template's source,
+so an edited template is compiled again; here each file also ends with the sha256 of its own bytes, so a damaged
+or cut-short file is compiled again rather than loaded. Files are written under a temporary name and renamed into
+place. Deleting the folder only costs the next run the compiling.
 """
 
 from __future__ import annotations
@@ -14,30 +13,26 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import sys
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from handouts.files.private_cache import private_folder, read_sealed
+
 AnyEnvironment = TypeVar("AnyEnvironment", bound=Environment)
-SEAL = 32  # bytes of sha256 at the end of each cache file
 
 
 class SealedBytecodeCache(FileSystemBytecodeCache):
     """Jinja's file system bytecode cache, each file sealed with the sha256 of its contents."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            with open(self._get_cache_filename(bucket), "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return
-        body, seal = data[:-SEAL], data[-SEAL:]
-        if len(data) <= SEAL or hashlib.sha256(body).digest() != seal:
-            return  # damaged or cut short: compiled again and written anew
+        body = read_sealed(Path(self._get_cache_filename(bucket)))
+        if body is None:
+            return  # none, damaged or cut short: compiled again and written anew
         try:
             bucket.load_bytecode(io.BytesIO(body))
         except Exception:  # a file of another Jinja's making: compile again
@@ -96,24 +91,13 @@ def environment_key(env: Environment) -> str:
 @lru_cache(maxsize=8)
 def bytecode_cache(key: str) -> SealedBytecodeCache | None:
     """Return the cache for environments of `key`, or None when no private folder can be had for it."""
-    folder = os.environ.get("HANDOUTS_CACHE_DIR") or None
-    try:
-        if folder:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            if not _private(folder):
-                return None  # code loaded from a folder others may write to would run as ours
-        return SealedBytecodeCache(folder, pattern=f"__handouts_{key}_%s.cache")
-    except (OSError, RuntimeError):  # no temporary folder, or one another user owns: compile every time
+    folder = private_folder()  # code loaded from a folder others may write to would run as ours
+    if folder is None:
         return None
-
-
-def _private(folder: str) -> bool:
-    """Return whether `folder` is a real folder of this user's that no one else may write to."""
-    import stat
-
-    info = os.lstat(folder)
-    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return stat.S_ISDIR(info.st_mode) and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    try:
+        return SealedBytecodeCache(str(folder), pattern=f"__handouts_{key}_%s.cache")
+    except (OSError, RuntimeError):
+        return None
 
 
 def attach(env: AnyEnvironment) -> AnyEnvironment:
