@@ -249,7 +249,29 @@ def _box_findings(
                     Finding(number, "text touches a box", f"{char['text']!r} is {inset:.1f} pt from its edge")
                 )
                 break
+        findings += _text_against_box(number, box, chars, page_height)
     return findings
+
+
+def _text_against_box(
+    number: int, box: dict[str, Any], chars: list[dict[str, Any]], page_height: float
+) -> list[Finding]:
+    """Return a finding when a line above or below `box`, over its width, reaches with its ink within
+    MIN_TEXT_INSET of the box's edge: the last line of a list whose descenders sit on the box under it."""
+    for char in chars:
+        baseline = page_height - char["matrix"][5]
+        if box["top"] <= baseline <= box["bottom"] or char["x1"] <= box["x0"] or char["x0"] >= box["x1"]:
+            continue
+        ink = ink_top_bottom(char, page_height)
+        if ink is None:
+            continue
+        above = baseline < box["top"] and ink[1] > box["top"] - MIN_TEXT_INSET + 0.01
+        below = baseline > box["bottom"] and ink[0] < box["bottom"] + MIN_TEXT_INSET - 0.01
+        if above or below:
+            gap = box["top"] - ink[1] if above else ink[0] - box["bottom"]
+            where = "above" if above else "below"
+            return [Finding(number, "text touches a box", f"{char['text']!r} {where} it is {gap:.1f} pt from its edge")]
+    return []
 
 
 def _merge_split_rows(boxes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -58,3 +58,13 @@ def test_a_shaped_form_the_font_does_not_map_is_measured_at_its_sides_only() -> 
     assert [f.kind for f in _box_findings(1, [_box(180.0, 203.0)], [near_side], _geometry(), PAGE_HEIGHT)] == [
         "text touches a box"
     ]
+
+
+def test_a_line_whose_descenders_sit_on_the_box_under_it_is_found() -> None:
+    baseline = 200.0
+    box = _box(baseline + 12 * 0.24 + 0.5, 260.0)  # the box's top half a point under a "g"'s tail
+    [found] = _box_findings(1, [box], [_char("g", baseline)], _geometry(), PAGE_HEIGHT)
+    assert found.kind == "text touches a box" and "above it" in found.detail
+    assert _box_findings(1, [box], [_char("a", baseline)], _geometry(), PAGE_HEIGHT) == []  # 3 pt clear
+    beside = {**_char("g", baseline), "x0": 310.0, "x1": 316.0}  # in the next column, not over the box
+    assert _box_findings(1, [box], [beside], _geometry(), PAGE_HEIGHT) == []

@@ -21,7 +21,7 @@ from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.pictures import icon, picture
-from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading, descent_past_leading
+from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading, descent_past_leading, room_above_box
 from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
@@ -290,6 +290,7 @@ def _captioned(block: ir.Table, table: Table, style: PdfStyle, caption: Node | N
     out: list[Flowable] = []
     if block.caption:  # a sentence before the caption introduces the table as much as the caption does
         out.append(introduced(tagged(markup(block.caption, style), style.para("caption"), caption)))
+    table.spaceBefore = room_above_box(style.para("caption" if block.caption else "body"))
     return [*out, table, Spacer(1, block_gap(style))]
 
 
@@ -444,6 +445,7 @@ def _callout(layout: BlockLayout, block: ir.Callout, width: float) -> list[Flowa
     # Kept whole where it can be (pdf_flow.KeepWhole), split inside its row otherwise; `keep: false` in the topic
     # lets it split wherever a column ends.
     box._handouts_box = block.keep
+    box.spaceBefore = room_above_box(body)
     return [box, Spacer(1, block_gap(style))]
 
 

@@ -294,6 +294,11 @@ def list_items_split(
         gap = max(items[0].getSpaceAfter(), items[1].getSpaceBefore())
         if first + gap + min(first_lines, second) > height + 0.01:
             return []
+        # Two items: the second must fit or split here (a two-line item does not leave one line), or the first
+        # would stand alone at the foot.
+        if len(items) == 2 and first + gap + second > height + 0.01:
+            if not items[1].split(width, height - first - gap):
+                return []
     if len(items) < 3:
         return list(items)
     return [*items[:-2], KeepWithNext(items[-2], items[-1], first_lines)]

@@ -101,6 +101,12 @@ def descent_past_leading(style: ParagraphStyle) -> float:
     return max(0.0, -float(getDescent(style.fontName, style.fontSize)) - below_baseline)
 
 
+def room_above_box(style: ParagraphStyle) -> float:
+    """Return the space a box or table keeps above it: a list's items have little space after them, and the
+    descenders of the last line of text in `style` before it must clear its edge by a point and a half."""
+    return descent_past_leading(style) + 1.5
+
+
 def deepest_descent_past_leading(flowables: Iterable[Any]) -> float:
     """Return `descent_past_leading` for the paragraphs among `flowables` (in lists and tables too) whose font
     reaches lowest: a box of a Latin text may end in an Arabic tagline, whose letters reach deeper."""
