@@ -296,9 +296,9 @@ def list_items_split(
             return []
         # Two items: the second must fit or split here (a two-line item does not leave one line), or the first
         # would stand alone at the foot.
-        if len(items) == 2 and first + gap + second > height + 0.01:
-            if not items[1].split(width, height - first - gap):
-                return []
+        cramped = len(items) == 2 and first + gap + second > height + 0.01
+        if cramped and not items[1].split(width, height - first - gap):
+            return []
     if len(items) < 3:
         return list(items)
     return [*items[:-2], KeepWithNext(items[-2], items[-1], first_lines)]
