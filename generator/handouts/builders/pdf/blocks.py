@@ -1,7 +1,8 @@
 """One handler per IR block for the PDF builder: (layout, block, width) -> reportlab flowables.
 
 The handlers read the layout only through `BlockLayout`: its style and its way of turning nested blocks into
-flowables, so they never depend on how pages are laid out.
+flowables, so they never depend on how pages are laid out. What they share is in block_parts.py; the table
+handler is in tables.py.
 """
 
 from __future__ import annotations
@@ -9,51 +10,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, ListItem, Paragraph, Spacer, Table
 
 from handouts import ir
-from handouts.builders.measure import column_widths, narrowest_table, text_width
+from handouts.builders.measure import text_width
+from handouts.builders.pdf.block_parts import (
+    BlockLayout,
+    block_gap,
+    introduced,
+    markup,
+    mirrored,
+    table_style,
+)
 from handouts.builders.pdf.flow import ItemRows, PaddedTable
 from handouts.builders.pdf.furniture import CheckBox, QrCode, face_of
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.pictures import icon, picture
-from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading, descent_past_leading, room_above_box
-from handouts.builders.pdf.tags import LabelledList, Marked, Node, Tagger
+from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading, room_above_box
+from handouts.builders.pdf.tables import table
+from handouts.builders.pdf.tags import LabelledList, Marked
 from handouts.errors import BuildError
 from handouts.fonts import covered_characters, font_name
 from handouts.languages import parse_language
 from handouts.links import safe_link
-from handouts.templating.labels import Labels
-
-
-class BlockLayout(Protocol):
-    style: PdfStyle
-    tags: Tagger  # the structure tree the handlers add each block's elements to, in the IR's order
-    labels: Labels  # the words of the topic's language, for the alternative text of a QR code
-
-    def flowables(self, block: ir.Block, width: float) -> list[Flowable]: ...
-
-
-def markup(spans: ir.Inline, style: PdfStyle) -> str:
-    """Return reportlab paragraph markup for `spans`: the text escaped, styles as tags we write ourselves."""
-    allow_italic = style.sheet["allow_italic"]
-    parts = []
-    for span in spans:
-        text = escape(span.text).replace("\n", "<br/>")
-        if span.bold:
-            text = f"<b>{text}</b>"
-        if span.italic and allow_italic:
-            text = f"<i>{text}</i>"
-        if span.href:
-            href = escape(safe_link(span.href), {chr(34): "&quot;"})
-            link_color = "#" + style.color("link").hexval()[2:]
-            text = f'<a href="{href}" color="{link_color}"><u>{text}</u></a>'
-        parts.append(text)
-    return "".join(parts)
 
 
 def last_words_together(spans: ir.Inline) -> ir.Inline:
@@ -73,23 +56,6 @@ def last_words_together(spans: ir.Inline) -> ir.Inline:
         out.append(span)
         at = end
     return tuple(out)
-
-
-def block_gap(style: PdfStyle) -> float:
-    """Return the space below a box or a table: enough that the next box never seems to touch it."""
-    body = style.para("body")
-    return float(max(body.spaceAfter, body.fontSize * 0.3) + 1.5)
-
-
-def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
-    """Return a table style drawing in our font: reportlab's tables otherwise name an unembedded Helvetica."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), font_name("regular")), *commands])
-
-
-def mirrored(style: PdfStyle, row: list[Any], widths: list[float]) -> tuple[list[Any], list[float]]:
-    """Return a row of cells and its column widths in the order they stand on the page: the first where a line
-    starts, so on a right-to-left page the first cell is the rightmost."""
-    return (row[::-1], widths[::-1]) if style.rtl else (row, widths)
 
 
 def _no_padding() -> list[tuple[Any, ...]]:
@@ -154,18 +120,6 @@ def _item(layout: BlockLayout, text: str, style: ParagraphStyle, labelled: bool 
         para = tagged(text, style, layout.tags.add("LBody"))
     para.label_node = label
     return para
-
-
-def introduced(flowable: Flowable) -> Flowable:
-    """Mark `flowable` as one a sentence just before it introduces: the two stay together (pdf_flow)."""
-    flowable._handouts_introduced = True
-    return flowable
-
-
-def rows(table: Table) -> Table:
-    """Mark `table` as one whose rows may split where moving them on would leave a column mostly empty."""
-    table._handouts_rows = True
-    return table
 
 
 def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> list[Flowable]:
@@ -243,104 +197,6 @@ def kept_lines(style: PdfStyle) -> float:
     """Return how much of what a heading (or a list's first item) introduces stays with it at a column's foot:
     the style's `keep_lines` lines of body text (a line less half a line, so a line that fits counts)."""
     return float((style.sheet["page"]["keep_lines"] - 0.5) * style.para("body").leading)
-
-
-def _cell_padding(padding: float, *styles: ParagraphStyle) -> list[tuple[Any, ...]]:
-    return [
-        ("LEFTPADDING", (0, 0), (-1, -1), padding),
-        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), padding),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), padding + max(descent_past_leading(s) for s in styles)),
-    ]
-
-
-def _table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
-    style = layout.style
-    group = style.group("table")
-    cell, head = style.para("cell"), style.para("cell_head")
-    padding = group["padding"]
-    texts = [[ir.plain(c) for c in col] for col in zip(block.header, *block.rows, strict=True)]
-    head_face = face_of(head.fontName)
-    if narrowest_table(texts, cell.fontSize, padding, head_face=head_face) > width:
-        return _stacked_table(layout, block, width)
-    widths = column_widths(texts, width, cell.fontSize, padding, head_face=head_face)
-    tags = layout.tags
-    with tags.group("Table"):
-        caption = tags.add("Caption") if block.caption else None
-        with tags.group("TR"):
-            data = [[tagged(markup(c, style), head, tags.add("TH", Scope="Column")) for c in block.header]]
-        for row in block.rows:
-            with tags.group("TR"):
-                data.append([tagged(markup(c, style), cell, tags.add("TD")) for c in row])
-    ordered = [mirrored(style, row, widths) for row in data]
-    table = PaddedTable([row for row, _ in ordered], colWidths=ordered[0][1], repeatRows=1)
-    commands = [
-        ("BACKGROUND", (0, 0), (-1, 0), style.color(group["header_background"])),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
-        *_cell_padding(padding, cell, head),
-    ]
-    if group.get("stripe"):
-        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, style.color(group["stripe"])]))
-    table.setStyle(table_style(commands))
-    return _captioned(block, introduced(rows(table)), style, caption)
-
-
-def _captioned(block: ir.Table, table: Table, style: PdfStyle, caption: Node | None) -> list[Flowable]:
-    out: list[Flowable] = []
-    if block.caption:  # a sentence before the caption introduces the table as much as the caption does
-        out.append(introduced(tagged(markup(block.caption, style), style.para("caption"), caption)))
-    table.spaceBefore = room_above_box(style.para("caption" if block.caption else "body"))
-    return [*out, table, Spacer(1, block_gap(style))]
-
-
-def _stacked_table(layout: BlockLayout, block: ir.Table, width: float) -> list[Flowable]:
-    """Set a table too wide for its column as one small card per row: the row's label, then header: value.
-
-    Used only when the columns cannot fit without breaking words, as on a narrow page column; the reader
-    still meets every header beside every value.
-    """
-    style = layout.style
-    group = style.group("table")
-    cell, head = style.para("cell"), style.para("cell_head")
-    padding = group["padding"]
-    key_w = max(text_width(ir.plain(h), cell.fontSize, "bold") for h in block.header[1:]) + 2 * padding + 2
-    key_w = min(key_w, width * 0.6)  # never narrower than the longest header word, so no word breaks
-    key_style = _style_in_face(cell, "bold")
-    data: list[list[Any]] = []
-    commands: list[tuple[Any, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *_cell_padding(padding, cell, head),
-        ("GRID", (0, 0), (-1, -1), group["grid_width"], style.color(group["grid"])),
-    ]
-    tags = layout.tags
-    with tags.group("Table"):
-        caption = tags.add("Caption") if block.caption else None
-        for row in block.rows:
-            start = len(data)
-            with tags.group("TR"):  # the row's first cell heads its card, as the column headers head the rest
-                data.append([tagged(markup(row[0], style), head, tags.add("TH", Scope="Column")), ""])
-            commands += [
-                ("SPAN", (0, start), (1, start)),
-                ("BACKGROUND", (0, start), (1, start), style.color(group["header_background"])),
-            ]
-            for header, value in zip(block.header[1:], row[1:], strict=True):
-                with tags.group("TR"):
-                    data.append(
-                        [
-                            tagged(markup(header, style), key_style, tags.add("TH", Scope="Row")),
-                            tagged(markup(value, style), cell, tags.add("TD")),
-                        ]
-                    )
-    ordered = [mirrored(style, row, [key_w, width - key_w]) for row in data]
-    table = PaddedTable([row for row, _ in ordered], colWidths=ordered[0][1])
-    table.setStyle(table_style(commands))
-    return _captioned(block, introduced(rows(table)), style, caption)
-
-
-def _style_in_face(base: ParagraphStyle, face: str) -> ParagraphStyle:
-    """Return a copy of `base` set in another face of the family."""
-    return ParagraphStyle(f"{base.name}-{face}", parent=base, fontName=font_name(face))
 
 
 def _faq(layout: BlockLayout, block: ir.Faq, width: float) -> list[Flowable]:
@@ -490,7 +346,7 @@ HANDLERS: dict[type, Handler] = {
     ir.Heading: _heading,
     ir.Paragraph: _paragraph,
     ir.ListBlock: _list,
-    ir.Table: _table,
+    ir.Table: table,
     ir.Faq: _faq,
     ir.References: _references,
     ir.Callout: _callout,

@@ -17,7 +17,8 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from handouts import ir
 from handouts.builders.context import BuildContext
-from handouts.builders.pdf.blocks import HANDLERS, kept_lines, last_words_together, markup
+from handouts.builders.pdf.block_parts import markup
+from handouts.builders.pdf.blocks import HANDLERS, kept_lines, last_words_together
 from handouts.builders.pdf.flow import KeepWhole, keep_with_next
 from handouts.builders.pdf.furniture import (
     BrandBar,
