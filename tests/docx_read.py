@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 from docx.oxml.ns import qn
+from handouts.formats.contrast import contrast, text_size_needs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -95,17 +96,6 @@ class StyleBook:
 
 def _on(node: Any) -> bool:
     return node is not None and node.get(f"{W}val") in (None, "1", "true", "on")
-
-
-def luminance(hex_color: str) -> float:
-    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(first: str, second: str) -> float:
-    a, b = sorted((luminance(first), luminance(second)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
 
 
 def accessibility_problems(path: Path) -> list[str]:
@@ -195,9 +185,8 @@ def _contrast(body: Any, book: StyleBook) -> list[str]:
             if not text:
                 continue
             look = _run_look(run, paragraph, book, background)
-            large = look.size >= 18 or (look.bold and look.size >= 14)
-            ratio = contrast(look.color, look.background)
-            if ratio < (3.0 if large else 4.5):
+            ratio = contrast(f"#{look.color}", f"#{look.background}")
+            if ratio < text_size_needs(look.size, look.bold):
                 problems.append(f"'{text[:30]}' is #{look.color} on #{look.background}: contrast {ratio:.2f}")
     return problems
 
