@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.runner import interrupt
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "clinic"
@@ -232,11 +233,7 @@ def _serve_session(root: Path, seed: int, result: StressResult) -> None:
         _wait_for(lambda: log.read_text(encoding="utf-8").count(" skipped") >= 2, proc, 600)
         swap.unlink()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if not interrupt(proc):
             result.failures.append("serve did not stop on SIGINT within 60 s")
 
 

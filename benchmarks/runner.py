@@ -7,6 +7,7 @@ import hashlib
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import threading
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from benchmarks.config import ENV, PYTHON, ROOT, Config
 from benchmarks.load import DISTURBED, busy_jiffies, our_cpu, wait_until_idle
@@ -193,3 +194,15 @@ def stale_bytecode() -> list[str]:
         if not fresh:
             stale.append(str(source.relative_to(ROOT)))
     return stale
+
+
+def interrupt(proc: subprocess.Popen[Any]) -> bool:
+    """Stop `proc` (a `serve`) with SIGINT as Ctrl-C would; kill it when it has not stopped within 60 s and
+    return False."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=60)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return False

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import subprocess
 import time
 import urllib.request
@@ -21,7 +20,7 @@ from typing import Any
 from benchmarks.config import ENV, HANDOUTS, SERVE_RELOAD_TARGET, TOPIC
 from benchmarks.load import log, wait_until_idle
 from benchmarks.results import Results, Row, fmt
-from benchmarks.runner import median
+from benchmarks.runner import interrupt, median
 from benchmarks.topic import make_topic_project
 
 PAGE = f"riverside/{TOPIC.stem}/patient-handout-web.html"
@@ -91,11 +90,7 @@ def bench_serve(res: Results, tmp: Path) -> None:
             _wait(lambda: _quiet(log_file, 2.0), 900, 0.2)
             log(f"  save {number + 1}: reloaded after {reloads[-1]:.2f} s, the rest built after {rests[-1]:.2f} s")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        interrupt(proc)
     first_rounds = min(2, len(reloads) - 1)  # the first saves also pay for imports the first build did not need
     counted = reloads[first_rounds:]
     reload = median(counted)

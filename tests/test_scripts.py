@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pikepdf
@@ -82,21 +83,26 @@ def test_every_output_of_every_script_builds(scripts_built: Path) -> None:
     assert built == expected
 
 
-@pytest.mark.parametrize("variant", PDF_VARIANTS)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_tagged_text_reads_the_source_strings_in_order(scripts_built: Path, language: str, variant: str) -> None:
-    path = _pdf(scripts_built, language, variant)
+def _rendered(language: str, variant: str) -> tuple[Any, list[str]]:
+    """Return the document of `variant` in `language` as the build renders it, and the clinic's name, address and
+    phone, which are read first: they are tagged, not artifacts (issue 26)."""
     project = Project(PROJECT_DIR)
     target_variant = discover_variants(project.templates)[variant]
     topic = Path("content") / f"b12-neuropathy.{language}.yaml"
     target = Target.of(topic, target_variant, "harbor", "letter" if variant == "patient-handout" else "half-letter")
     document, _ = render_ir(project, target)
+    brand, labels = brand_named(project, "harbor"), labels_of(project, cached_topic(project, target.topic_path))
+    return document, [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
+
+
+@pytest.mark.parametrize("variant", PDF_VARIANTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_tagged_text_reads_the_source_strings_in_order(scripts_built: Path, language: str, variant: str) -> None:
+    path = _pdf(scripts_built, language, variant)
+    document, front = _rendered(language, variant)
     texts = actual_marked_text(path)
     assert texts, "no marked content read"
-    # The clinic's name, address and phone are read first: they are tagged, not artifacts (issue 26).
-    brand, labels = brand_named(project, "harbor"), labels_of(project, cached_topic(project, target.topic_path))
-    front = (brand.name, brand.address, labels.format("brand_phone", phone=brand.phone))
-    assert reading_order_problems(path, document, front, texts) == []
+    assert reading_order_problems(path, document, tuple(front), texts) == []
 
 
 @pytest.mark.parametrize("variant", PDF_VARIANTS)
@@ -105,14 +111,8 @@ def test_the_tags_read_every_word_as_printed_in_every_script(scripts_built: Path
     """No words run together where lines wrap, no layout hyphen, every list label apart from its item, in Chinese,
     Vietnamese, Korean and Arabic as in English (tests/structure_words.py, reading /ActualText as a reader does)."""
     path = _pdf(scripts_built, language, variant)
-    project = Project(PROJECT_DIR)
-    target_variant = discover_variants(project.templates)[variant]
-    topic = Path("content") / f"b12-neuropathy.{language}.yaml"
-    target = Target.of(topic, target_variant, "harbor", "letter" if variant == "patient-handout" else "half-letter")
-    document, _ = render_ir(project, target)
+    document, front = _rendered(language, variant)
     assert isinstance(document, ir.Document)
-    brand, labels = brand_named(project, "harbor"), labels_of(project, cached_topic(project, target.topic_path))
-    front = [brand.name, brand.address, labels.format("brand_phone", phone=brand.phone)]
     report = compare(read_words(path, actual_marked_text(path)), document, front)
     assert report.faults == []
     assert report.read > 30
