@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -20,7 +20,7 @@ from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
 from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem, removal_problem
 from handouts.outputs.shards import Shards, shards_from
-from handouts.outputs.stream import StreamedManifest, read_streamed
+from handouts.outputs.stream import read_streamed
 from handouts.paths import shown
 
 MANIFEST = "manifest.json"
@@ -103,9 +103,25 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
     """
     report: list[Problem] = dropped if dropped is not None else []
     manifest = out / MANIFEST
+    # As the tool writes it, a line at a time (stream.py); any other shape whole, its entries' lines found in it.
     streamed = read_streamed(manifest, MAX_MANIFEST_BYTES)
-    if streamed is not None:
-        return _folder_of(out, manifest, streamed, report)
+    text, data, numbered = ("", streamed.header, streamed.artifacts) if streamed else _read_whole(manifest, report)
+    shards = None
+    if isinstance(data, dict) and "shards" in data:
+        try:
+            shards = shards_from(data["shards"])
+        except ValueError as exc:
+            report.append(_warning(manifest, 0, f"the manifest's {exc}"))
+    trusted = None if numbered is None else _trusted(numbered, manifest, text, report)
+    replayed = replay_journal(out, trusted or [], report)
+    if trusted is None and replayed is None:
+        return FolderRecord(None, had_manifest=data is not None)
+    return FolderRecord(replayed if replayed is not None else trusted or [], shards, data is not None)
+
+
+def _read_whole(manifest: Path, report: list[Problem]) -> tuple[str, Any, Sequence[tuple[int | None, Any]] | None]:
+    """Return manifest.json's text, the text parsed (None when it cannot be read, reported) and its artifacts,
+    each with None for its line (found in the text only for an entry reported), or None when it lists none."""
     text, data = "", None
     try:
         text = read_input(manifest, MAX_MANIFEST_BYTES, links_inside_project=False).decode("utf-8")
@@ -117,49 +133,21 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
     artifacts = data.get("artifacts") if isinstance(data, dict) else None
     if data is not None and not isinstance(artifacts, list):
         report.append(_warning(manifest, 0, "the manifest lists no artifacts"))
-        artifacts = None
-    shards = None
-    if isinstance(data, dict) and "shards" in data:
-        try:
-            shards = shards_from(data["shards"])
-        except ValueError as exc:
-            report.append(_warning(manifest, 0, f"the manifest's {exc}"))
-    trusted = None if artifacts is None else _trusted(artifacts, manifest, text, report)
-    replayed = replay_journal(out, trusted or [], report)
-    if trusted is None and replayed is None:
-        return FolderRecord(None, had_manifest=data is not None)
-    return FolderRecord(replayed if replayed is not None else trusted or [], shards, data is not None)
+        return text, data, None
+    return text, data, None if artifacts is None else [(None, entry) for entry in artifacts]
 
 
-def _folder_of(out: Path, manifest: Path, streamed: StreamedManifest, report: list[Problem]) -> FolderRecord:
-    """Return what a manifest read a line at a time records (`read_folder`), its shared strings made one."""
-    shards = None
-    if "shards" in streamed.header:
-        try:
-            shards = shards_from(streamed.header["shards"])
-        except ValueError as exc:
-            report.append(_warning(manifest, 0, f"the manifest's {exc}"))
+def _trusted(
+    numbered: Sequence[tuple[int | None, Any]], manifest: Path, text: str, report: list[Problem]
+) -> list[dict[str, Any]]:
+    """Return the entries that can be trusted, without keys no record has; report the others at their lines."""
     known = _record_fields()
     kept = []
-    for line, entry in streamed.artifacts:
+    for line, entry in numbered:
         problem = entry_problem(entry)
         if problem:
-            report.append(_warning(manifest, line, f"{_DROPPED}: {problem}"))
-            continue
-        sound = entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known}
-        kept.append(sound)  # its shared strings are one object each already (stream.Interner)
-    replayed = replay_journal(out, kept, report)
-    return FolderRecord(replayed if replayed is not None else kept, shards, True)
-
-
-def _trusted(artifacts: list[Any], manifest: Path, text: str, report: list[Problem]) -> list[dict[str, Any]]:
-    """Return the entries of `artifacts` that can be trusted, without keys no record has; report the others."""
-    known = _record_fields()
-    kept = []
-    for entry in artifacts:
-        problem = entry_problem(entry)
-        if problem:
-            report.append(_warning(manifest, entry_line(text, entry), f"{_DROPPED}: {problem}"))
+            at = line if line is not None else entry_line(text, entry)
+            report.append(_warning(manifest, at, f"{_DROPPED}: {problem}"))
             continue
         kept.append(entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known})
     return kept

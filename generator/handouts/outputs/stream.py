@@ -23,8 +23,8 @@ from handouts.outputs.entries import MAX_LINE_BYTES
 
 _BATCH = 512  # lines parsed by one json.loads: the keys of a batch's entries are one object each
 _HEADER_LINES = 16  # the header before the artifacts: schema_version, tool, version, shards
-# Fields whose values many entries share, besides every value of `inputs`.
 _OWN = frozenset({"all", "job"})  # inputs every output has a digest of its own for: not worth a lookup
+# Fields whose values many entries share, besides the other values of `inputs`.
 _SHARED = ("kind", "status", "topic", "variant", "brand", "paper", "language")
 
 

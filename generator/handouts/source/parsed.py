@@ -20,10 +20,11 @@ from handouts.files.private_cache import private_folder, read_sealed, write_seal
 
 @cache
 def _code_key() -> bytes:
-    """Return a digest of what, besides a file's bytes, decides its tree."""
+    """Return a digest of what, besides a file's bytes, decides its tree or its refusal: this package's code
+    (the parser, the characters it refuses), the error types, Python and the installed PyYAML."""
     here = Path(__file__).resolve().parent
     parts = [sys.version.encode()]
-    for source in (here / "yamlsource.py", here.parent / "errors.py"):
+    for source in [*sorted(here.glob("*.py")), here.parent / "errors.py"]:
         parts.append(hashlib.sha256(source.read_bytes()).digest())
     spec = importlib.util.find_spec("yaml")  # the installed PyYAML, by its file (no import, no metadata scan)
     if spec is not None and spec.origin:
@@ -32,7 +33,8 @@ def _code_key() -> bytes:
     return hashlib.sha256(b"\0".join(parts)).digest()
 
 
-def _path(data: bytes, name: str) -> Path | None:
+def place(data: bytes, name: str) -> Path | None:
+    """Return where the tree of this file is kept, or None when there is no private folder to keep it in."""
     folder = private_folder()
     if folder is None:
         return None
@@ -40,9 +42,8 @@ def _path(data: bytes, name: str) -> Path | None:
     return folder / f"yaml-{key}.pickle"
 
 
-def load(data: bytes, name: str) -> Any:
-    """Return the tree kept for this file, or None when none is (or it cannot be read)."""
-    path = _path(data, name)
+def load(path: Path | None) -> Any:
+    """Return the tree kept at `path`, or None when none is (or it cannot be read)."""
     body = read_sealed(path) if path is not None else None
     if body is None:
         return None
@@ -52,8 +53,7 @@ def load(data: bytes, name: str) -> Any:
         return None
 
 
-def store(data: bytes, name: str, tree: Any) -> None:
-    """Keep the tree of a file that parsed without a problem."""
-    path = _path(data, name)
+def store(path: Path | None, tree: Any) -> None:
+    """Keep the tree of a file that parsed without a problem at `path`."""
     if path is not None:
         write_sealed(path, pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))

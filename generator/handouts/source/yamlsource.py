@@ -56,11 +56,12 @@ def read_yaml(path: Path, display_name: str | None = None) -> YNode:
 def parse_yaml(data: bytes, name: str) -> YNode:
     """Return the root node of the YAML document in `data`, reporting problems against file `name`; a file
     parsed before without a problem comes from the disk (parsed.py)."""
-    kept = parsed.load(data, name)
+    place = parsed.place(data, name)
+    kept = parsed.load(place)
     if isinstance(kept, YNode):
         return kept
     tree = _parse(data, name)
-    parsed.store(data, name, tree)
+    parsed.store(place, tree)
     return tree
 
 
