@@ -8,7 +8,7 @@ CONSTRAINTS := constraints.txt
 BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check compile typecheck layers clean constraints docs docs-generated
+.PHONY: build test check compile typecheck layers clean constraints docs docs-generated bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,14 @@ constraints:
 	  .venv-constraints/bin/python -m pip freeze --all --exclude handouts; } > $(CONSTRAINTS).new
 	mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	rm -rf .venv-constraints
+
+# The tools the benchmark measures a cold single handout and deck against (issue 27, target 2): a recent pandoc
+# (the typst writer needs >= 3.1.2; Debian's is older) and the Typst compiler, both from PyPI wheels that carry
+# the binaries, in a venv of their own so the project's environment and constraints.txt stay as they are.
+BENCH_TOOLS := .bench-tools
+bench-tools: $(BENCH_TOOLS)/.installed
+
+$(BENCH_TOOLS)/.installed:
+	$(PYTHON) -m venv $(BENCH_TOOLS)
+	$(BENCH_TOOLS)/bin/python -m pip install --quiet pypandoc_binary==1.17 typst==0.15.2
+	touch $@
