@@ -165,8 +165,8 @@ def main() -> int:
     for key, value in res.machine.items():
         print(f"{key:>36}: {value}")
     print()
-    width = max(len(r.what) for r in res.rows)
-    mwidth = max(len(r.measured) for r in res.rows)
+    width = max((len(r.what) for r in res.rows), default=0)  # a part that measured nothing adds no row
+    mwidth = max((len(r.measured) for r in res.rows), default=0)
     for r in res.rows:
         print(f"{r.what:<{width}}  {r.measured:<{mwidth}}  target {r.target:<28} {r.verdict}")
     if analysis:
