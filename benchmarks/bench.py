@@ -13,6 +13,7 @@ What it measures (BENCHMARKS.md has the targets and the latest results):
 1b. the cost per output of every output of the B12 topic (`handouts build --force -j 1 --topic ...`) against the
    floor's per artifact, and by variant;
 2. the parallel speed-up of the same batch, `-j 2` against `-j 1`;
+2b. a cold single handout and deck, one output each, against pandoc→typst and pandoc→pptx (`make bench-tools`);
 3. a no-change rebuild of the whole B12 matrix in the real project (`handouts build` into output/);
 4. the start-up commands `handouts --help` and `handouts check content/b12-neuropathy.yaml`;
 5. the peak memory of each worker process of a `-j 2` batch at two batch sizes.
@@ -40,6 +41,7 @@ from benchmarks.config import ENV, FULL, QUICK, ROOT
 from benchmarks.load import cpu_busy, wait_until_idle
 from benchmarks.memory import bench_memory
 from benchmarks.orchestration import bench_orchestration
+from benchmarks.pandoc import bench_pandoc
 from benchmarks.profiling import bench_profile
 from benchmarks.rebuild import bench_rebuild
 from benchmarks.report import analyse, markdown
@@ -49,7 +51,7 @@ from benchmarks.serve import bench_serve
 from benchmarks.startup import bench_startup
 from benchmarks.topic import bench_topic
 
-PARTS = ("batch", "topic", "memory", "rebuild", "serve", "startup", "check", "orchestration")
+PARTS = ("batch", "topic", "memory", "rebuild", "serve", "startup", "pandoc", "check", "orchestration")
 
 
 def main() -> int:
@@ -144,6 +146,8 @@ def main() -> int:
             bench_serve(res, tmp)
         if "startup" in parts:
             bench_startup(res, tmp)
+        if "pandoc" in parts:
+            bench_pandoc(res, tmp)
         if "check" in parts:
             bench_check_layout(res, tmp)
         if "orchestration" in parts or args.catalogue_rows:

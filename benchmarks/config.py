@@ -20,6 +20,7 @@ RATIO_TARGET = 1.25
 SPEEDUP_TARGET = 1.8
 REBUILD_TARGET = 0.2
 STARTUP_TARGET = 0.15
+PANDOC_RATIO_TARGET = 2.0  # a cold single handout (deck) at most this many times pandoc→typst (→pptx)
 CHECK_IMPORTS_TARGET = 0.5  # `check --no-layout` at most half the time of importing what the floor imports
 SERVE_RELOAD_TARGET = 1.0  # seconds from saving the topic to the open page reloaded with the change
 CATALOGUE_MIB_TARGET = 200.0  # the main process of a 100,000-output catalogue build, cold and no-change
