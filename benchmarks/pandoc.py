@@ -190,5 +190,6 @@ def bench_pandoc(res: Results, tmp: Path) -> None:
     notes.append(
         "cold: each of our runs starts from an emptied output folder (no manifest, no picture cache); the private "
         "cache of compiled templates in the temporary folder stays warm, and each side had one untimed warm-up run "
-        "first (byte-code, the disk cache)"
+        "first (byte-code, the disk cache). The documents differ: ours are the topic's branded, fitted handout and "
+        "deck with pictures; pandoc's, its default look of the floor's longer article and its slides"
     )
