@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from handouts.outputs.journal import ManifestJournal
-from handouts.outputs.manifest import JOURNAL, ArtifactRecord, load_manifest, read_manifest
+from handouts.outputs.manifest import JOURNAL, load_manifest, read_manifest
+from handouts.outputs.records import ArtifactRecord
 
 
 def record(path: str, data: bytes) -> ArtifactRecord:
@@ -55,16 +56,16 @@ def test_a_killed_builds_journal_is_replayed_by_readers_and_compacted_by_the_nex
     with (tmp_path / JOURNAL).open("a") as handle:
         handle.write('{"path": "t/c.txt", "sha2')  # a line cut short by the kill
     assert listed(tmp_path)["t/a.txt"] == hashlib.sha256(b"old a").hexdigest(), "manifest.json alone is stale"
-    replayed = {e["path"]: e for e in load_manifest(tmp_path) or []}
+    replayed = {e.path: e for e in load_manifest(tmp_path) or []}
     assert set(replayed) == {"t/a.txt"}
-    assert replayed["t/a.txt"]["sha256"] == hashlib.sha256(b"new a").hexdigest()
-    assert replayed["t/a.txt"]["replacing"] == hashlib.sha256(b"old a").hexdigest()
+    assert replayed["t/a.txt"].sha256 == hashlib.sha256(b"new a").hexdigest()
+    assert replayed["t/a.txt"].replacing == hashlib.sha256(b"old a").hexdigest()
 
     third = ManifestJournal(tmp_path, read_manifest(tmp_path))  # the next build starts: it compacts first
     assert not (tmp_path / JOURNAL).exists()
     assert listed(tmp_path) == {"t/a.txt": hashlib.sha256(b"new a").hexdigest()}
     entry = third.entries["t/a.txt"]
-    assert isinstance(entry, dict) and "replacing" not in entry, "the file on disk is the new one"
+    assert not entry.replacing, "the file on disk is the new one"
 
 
 def test_a_journal_that_is_a_link_is_not_followed(tmp_path: Path) -> None:

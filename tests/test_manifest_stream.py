@@ -10,6 +10,7 @@ import pytest
 from handouts.errors import EnvironmentFailure, Problem
 from handouts.outputs.journal import manifest_chunks, manifest_text
 from handouts.outputs.manifest import MANIFEST, MAX_MANIFEST_BYTES, read_folder
+from handouts.outputs.records import NONE, ArtifactRecord, Digests
 from handouts.outputs.stream import read_streamed
 from handouts.outputs.write import atomic_write
 
@@ -58,10 +59,22 @@ def _sound_entries(count: int) -> list[dict[str, object]]:
             "kind": "pages",
             "inputs": {**shared, "all": f"{n + 1:064x}"},
             "status": "built",
+            "topic": f"topic-{n:05d}",
+            "variant": "handout",
             "brand": f"clinic-{n % 3}",
+            "paper": "letter",
+            "language": "en",
+            "depends": {},
+            "cites": {"ref": f"{n:064x}"} if n % 2 else {},
+            "warnings": [],
         }
         for n in range(count)
     ]
+
+
+def _plain(records: list[ArtifactRecord] | None) -> list[dict[str, object]]:
+    """Return the records as the manifest writes them."""
+    return [record.as_json() for record in records or []]
 
 
 @pytest.mark.parametrize("count", [0, 1, 511, 512, 1300])  # batches of 512 lines: none, one, a full one, three
@@ -72,15 +85,20 @@ def test_a_manifest_read_a_line_at_a_time_is_the_manifest(tmp_path: Path, count:
     assert streamed is not None, "a manifest as the tool writes it is read a line at a time"
     lines = (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines()
     assert [json.loads(lines[n - 1].rstrip(",")) for n, _ in streamed.artifacts] == entries  # each at its line
-    assert read_folder(tmp_path).artifacts == entries
+    assert _plain(read_folder(tmp_path).artifacts) == entries
 
 
 def test_the_strings_entries_share_are_one_object(tmp_path: Path) -> None:
     atomic_write(tmp_path / MANIFEST, manifest_chunks(_sound_entries(1300)))
-    first, last = (read_folder(tmp_path).artifacts or [])[::1299]
-    assert first["inputs"]["tool"] is last["inputs"]["tool"]
-    assert first["status"] is last["status"]
-    assert first["inputs"]["all"] != last["inputs"]["all"]
+    records = read_folder(tmp_path).artifacts or []
+    first, last = records[::1299]
+    assert first.inputs["tool"] is last.inputs["tool"]
+    assert first.status is last.status
+    assert first.inputs["all"] != last.inputs["all"]
+    assert isinstance(first.inputs, Digests) and list(first.inputs) is not None
+    assert first.inputs._names is last.inputs._names, "the names of the inputs are one tuple"  # type: ignore[attr-defined]
+    assert first.depends is last.depends is NONE, "an empty field is one shared value"
+    assert sum(r.cites is NONE for r in records) == 650, "half cite a reference"
 
 
 def test_a_manifest_of_another_shape_is_read_whole_and_a_cut_one_is_reported(tmp_path: Path) -> None:
@@ -88,7 +106,7 @@ def test_a_manifest_of_another_shape_is_read_whole_and_a_cut_one_is_reported(tmp
     pretty = json.dumps({"schema_version": 1, "artifacts": entries}, indent=2)
     (tmp_path / MANIFEST).write_text(pretty, encoding="utf-8")
     assert read_streamed(tmp_path / MANIFEST, MAX_MANIFEST_BYTES) is None
-    assert read_folder(tmp_path).artifacts == entries
+    assert _plain(read_folder(tmp_path).artifacts) == entries
     cut = manifest_text(entries)[:-40]  # a disk that filled up while an editor saved it
     (tmp_path / MANIFEST).write_text(cut, encoding="utf-8")
     dropped: list[Problem] = []

@@ -114,10 +114,10 @@ def test_killed_builds_leave_only_whole_files_and_a_true_manifest(tmp_path: Path
             assert _sha(path) in known[relative], f"attempt {attempt}: {relative} is neither an old nor a new version"
         # The record of a killed build is manifest.json with the journal of the outputs it replaced replayed over
         # it; the next build compacts them (checked after the loop).
-        listed = {entry["path"]: entry for entry in load_manifest(out) or []}
+        listed = {record.path: record for record in load_manifest(out) or []}
         for path in _outputs(out):
-            entry = listed[str(path.relative_to(out))]
-            assert _sha(path) in (entry["sha256"], entry.get("replacing")), f"attempt {attempt}: manifest disagrees"
+            record = listed[str(path.relative_to(out))]
+            assert _sha(path) in (record.sha256, record.replacing), f"attempt {attempt}: manifest disagrees"
     assert run_cli("build", "--out", str(out), *MATRIX, cwd=project).code == 0
     assert not [p for p in out.rglob(f"*{TEMP_MARK}*")], "temporary files were left behind"
     assert not (out / "manifest.journal").exists(), "the journal was not compacted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def problems_to_dicts(problems: list[Problem]) -> list[dict[str, Any]]:
     ]
 
 
-def problems_from_dicts(entries: list[dict[str, Any]]) -> list[Problem]:
+def problems_from_dicts(entries: Iterable[Mapping[str, Any]]) -> list[Problem]:
     """Return the problems `problems_to_dicts` made."""
     return [
         Problem(

@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from handouts.build.cache import RunInputs
 from handouts.build.executors import (
@@ -37,7 +36,8 @@ from handouts.matrix import Target, parse_shard
 from handouts.outputs.failures import record_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
-from handouts.outputs.manifest import is_fresh, read_folder, record_from
+from handouts.outputs.manifest import is_fresh, read_folder
+from handouts.outputs.records import ArtifactRecord
 from handouts.outputs.shards import after_build
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
@@ -136,7 +136,7 @@ class _SortedOut:
     """A planned request's targets sorted into fresh ones (already reported as reused) and stale ones."""
 
     project: Project
-    previous: dict[str, dict[str, Any]]  # the manifest's entries of the retired outputs, by path
+    previous: dict[str, ArtifactRecord]  # the manifest's records of the retired outputs, by path
     stale: list[Target]
     inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
     variants: dict[str, Variant]  # the project's variants, by name
@@ -152,7 +152,7 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     out = request.out
     dropped: list[Problem] = []
     folder = read_folder(out, dropped)
-    previous = {entry["path"]: entry for entry in folder.artifacts or []}
+    previous = {record.path: record for record in folder.artifacts or []}
     run_inputs = RunInputs(project)
     known = StatCache(out)
     # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
@@ -171,7 +171,9 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     recorded = journal.shards == folder.shards
     for target in targets:
         if target not in stale_set:
-            record = record_from(previous[target.output], status="reused")
+            # The manifest's own record, told it was reused: not a copy, since a catalogue holds one per output.
+            record = previous[target.output]
+            record.status = "reused"
             report.records.append(record)
             journal.keep(record)
     retired = retired_outputs(project, previous, selected, request)

@@ -11,7 +11,7 @@ import hashlib
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from handouts.files.digests import digest
 from handouts.formats.registry import FORMATS, load
 from handouts.matrix import Target
 from handouts.outputs.journal import ManifestJournal
-from handouts.outputs.manifest import ArtifactRecord
+from handouts.outputs.records import ArtifactRecord
 from handouts.outputs.stream import Interner
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
@@ -67,7 +67,7 @@ class BuildReport:
             "failed": len(self.failed_outputs),
             "skipped": self.skipped,
             "drafts": sorted(self.drafts),
-            "artifacts": [asdict(r) for r in sorted(self.records, key=lambda r: r.path)],
+            "artifacts": [r.as_json() for r in sorted(self.records, key=lambda r: r.path)],
             "removed_outputs": list(self.removed),
         }
 
@@ -114,7 +114,7 @@ def execute(
             cites={ref_id: reference_digest(references_for(project)[ref_id]) for ref_id in result.cites},
             warnings=problems_to_dicts(list(result.warnings)),
         )
-        return {"record": dict(vars(record)), "temporary": str(temporary)}  # vars: no deep copy
+        return {"record": record.as_json(), "temporary": str(temporary)}
     except HandoutError as exc:
         failed: dict[str, Any] = {"error": problems_to_dicts(exc.problems), "exit_code": exc.exit_code}
         if draft and exc.draft is not None:

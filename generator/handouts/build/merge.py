@@ -31,11 +31,10 @@ from handouts.outputs.manifest import (
     JOURNAL,
     MANIFEST,
     MAX_MANIFEST_BYTES,
-    ArtifactRecord,
     entry_line,
     read_manifest,
-    record_from,
 )
+from handouts.outputs.records import ArtifactRecord, record_from
 from handouts.outputs.shards import Shards, missing_shards, shards_from, splits
 from handouts.outputs.write import write_temporary
 

@@ -6,9 +6,9 @@ its folders does.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from handouts.build.cluster import DEFAULT_TIMEOUT
 from handouts.content.translation import header_of
@@ -194,7 +194,7 @@ def _narrowed(request: BuildRequest) -> bool:
 
 
 def retired_outputs(
-    project: Project, previous: dict[str, dict[str, Any]], selected: list[Target], request: BuildRequest
+    project: Project, previous: Collection[str], selected: list[Target], request: BuildRequest
 ) -> list[str]:
     """Return the outputs the previous manifest lists that belong neither to the matrix nor to this request.
 

@@ -9,14 +9,14 @@ leaves a manifest that lists a missing file (which the next run drops), never a 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from handouts.files.digests import digest
 from handouts.outputs.journal import ManifestJournal
+from handouts.outputs.records import ArtifactRecord
 
 
 def retire_outputs(
-    out: Path, previous: dict[str, dict[str, Any]], retired: list[str], journal: ManifestJournal
+    out: Path, previous: dict[str, ArtifactRecord], retired: list[str], journal: ManifestJournal
 ) -> list[str]:
     """Remove the outputs `retired` names (paths in the manifest `previous`) and return the ones removed."""
     removed = []
@@ -26,7 +26,7 @@ def retire_outputs(
         file = out / path
         if not file.resolve().is_relative_to(out_real):
             continue  # a manifest edited to point elsewhere: never follow it out of the output folder
-        if digest(file) == entry.get("sha256"):
+        if digest(file) == entry.sha256:
             file.unlink()
             _remove_empty_folders(file.parent, out)
             removed.append(path)
@@ -37,7 +37,7 @@ def retire_outputs(
 
     kept = {sha[:20] for sha in journal.hashes()}
     for path in removed:
-        prefix = previous[path].get("sha256", "")[:20]
+        prefix = previous[path].sha256[:20]
         if prefix and prefix not in kept:
             for thumbnail in (out / THUMBS).glob(f"{prefix}-*.png"):
                 thumbnail.unlink(missing_ok=True)

@@ -14,10 +14,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handouts.errors import HandoutError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.matrix import Target
+
+if TYPE_CHECKING:
+    from handouts.outputs.records import ArtifactRecord
 from handouts.project import Project
 
 CACHE_NAME = ".check-cache.json"
@@ -58,8 +61,11 @@ def check_layouts(
     found_warnings: list[Problem] = []
     for target in targets:
         if target not in todo:  # known to fit: its warnings are those the last build or check recorded
-            entry = checked.get(target.output) or previous.get(target.output) or {}
-            found_warnings += problems_from_dicts(entry.get("warnings") or [])
+            recorded = checked.get(target.output)
+            built = previous.get(target.output)
+            found_warnings += problems_from_dicts(
+                recorded.get("warnings") or [] if recorded else built.warnings if built else []
+            )
     if not todo:
         _add_warnings(warnings, found_warnings, targets)
         return [], 0
@@ -115,16 +121,17 @@ def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict[str
 
 
 def _known_to_fit(
-    built: dict[str, Any] | None, checked: dict[str, Any] | None, inputs: dict[str, str], project: Project
+    built: ArtifactRecord | None, checked: dict[str, Any] | None, inputs: dict[str, str], project: Project
 ) -> bool:
     """Return True when a build or a check made this output from these very inputs, without a problem."""
     from handouts.files.digests import digest
 
-    for entry in (built, checked):
-        if entry and entry.get("inputs", entry).get("all") == inputs["all"]:
-            depends = entry.get("depends") or {}
-            if all(digest(project.root / path) == sha for path, sha in depends.items()):
-                return True
+    made = [(built.inputs.get("all"), built.depends)] if built else []
+    if checked:  # the check's own record: its digest of every input beside what it was found to depend on
+        made.append((checked.get("all"), checked.get("depends") or {}))
+    for all_inputs, depends in made:
+        if all_inputs == inputs["all"] and all(digest(project.root / path) == sha for path, sha in depends.items()):
+            return True
     return False
 
 

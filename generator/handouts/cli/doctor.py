@@ -184,7 +184,7 @@ def project_health(project_dir: Path | None) -> Iterator[Finding]:
     if artifacts is None:
         yield Finding("Outputs", OK, f"none yet in {shown(project.output)}: `handouts build` makes them")
         return
-    absent = [a for a in artifacts if not (project.output / str(a.get("path"))).is_file()]
+    absent = [a for a in artifacts if not (project.output / a.path).is_file()]
     detail = f"{count(len(artifacts), 'output')} in {shown(project.output)}"
     if absent:
         detail += f", {len(absent):,} of them missing from the disk (the next build makes them again)"

@@ -13,26 +13,27 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import handouts
-from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION, ArtifactRecord
+from handouts.outputs.manifest import JOURNAL, MANIFEST, MANIFEST_SCHEMA_VERSION
+from handouts.outputs.records import ArtifactRecord
 from handouts.outputs.shards import Shards
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import atomic_write, write_failure
 
+Entry = ArtifactRecord | Mapping[str, Any]  # a record, or an entry as JSON has it
 
-def manifest_text(entries: Iterable[dict[str, Any]], shards: Shards | None = None) -> str:
+
+def manifest_text(entries: Iterable[Entry], shards: Shards | None = None) -> str:
     """Return manifest.json's text: the artifacts sorted by path, one a line (compact, so a large one is fast);
     `shards`: the shards of a split build the folder holds (none: the whole matrix)."""
     return b"".join(manifest_chunks(entries, shards)).decode("utf-8")
 
 
-def manifest_chunks(
-    entries: Iterable[dict[str, Any]], shards: Shards | None = None, in_order: bool = False
-) -> Iterator[bytes]:
+def manifest_chunks(entries: Iterable[Entry], shards: Shards | None = None, in_order: bool = False) -> Iterator[bytes]:
     """Yield manifest.json's bytes (`manifest_text`) an entry at a time: a catalogue's manifest is written without
     its whole text, and that text encoded, in memory at once. `in_order`: the entries come sorted by path."""
     split = f'  "shards": {json.dumps(shards.as_json(), separators=(", ", ": "))},\n' if shards else ""
@@ -42,21 +43,13 @@ def manifest_chunks(
     ).encode()
     number = -1
     for number, entry in enumerate(entries if in_order else sorted(entries, key=_path)):
-        yield (",\n    " if number else "    ").encode() + json.dumps(entry, separators=(", ", ": ")).encode("utf-8")
+        plain = entry.as_json() if isinstance(entry, ArtifactRecord) else entry  # made as written, then dropped
+        yield (",\n    " if number else "    ").encode() + json.dumps(plain, separators=(", ", ": ")).encode("utf-8")
     yield b"\n  ]\n}\n" if number >= 0 else b"  ]\n}\n"
 
 
-def _settled(entry: dict[str, Any]) -> dict[str, Any]:
-    """Return `entry` without the hash of the file it was replacing: its own file is on disk."""
-    return {k: v for k, v in entry.items() if k != "replacing"} if "replacing" in entry else entry
-
-
-def _entry_of(kept: dict[str, Any] | ArtifactRecord) -> dict[str, Any]:
-    return vars(kept) if isinstance(kept, ArtifactRecord) else kept
-
-
-def _path(entry: dict[str, Any]) -> str:
-    return str(entry["path"])
+def _path(entry: Entry) -> str:
+    return entry.path if isinstance(entry, ArtifactRecord) else str(entry["path"])
 
 
 class ManifestJournal:
@@ -69,7 +62,7 @@ class ManifestJournal:
     def __init__(
         self,
         out: Path,
-        previous: dict[str, dict[str, Any]],
+        previous: dict[str, ArtifactRecord],
         checked: Collection[str] = (),
         known: StatCache | None = None,
         shards: Shards | None = None,
@@ -89,11 +82,13 @@ class ManifestJournal:
             atomic_write(out / MANIFEST, manifest_chunks(previous.values(), shards))
             self.journal.unlink()
         # Only entries whose files are still exactly as recorded carry over.
-        self.entries: dict[str, dict[str, Any] | ArtifactRecord] = {
-            path: _settled(e)
-            for path, e in previous.items()
-            if path in checked or self.known.digest(path) == e.get("sha256")
+        self.entries: dict[str, ArtifactRecord] = {
+            path: record
+            for path, record in previous.items()
+            if path in checked or self.known.digest(path) == record.sha256
         }
+        for record in self.entries.values():
+            record.replacing = ""  # its own file is on disk
         self._handle: int | None = None
         self.changed = False
 
@@ -103,7 +98,7 @@ class ManifestJournal:
 
     def hashes(self) -> set[str]:
         """Return the sha256 of every output listed."""
-        return {e.sha256 if isinstance(e, ArtifactRecord) else str(e.get("sha256", "")) for e in self.entries.values()}
+        return {record.sha256 for record in self.entries.values()}
 
     def forget(self, path: str) -> None:
         """Drop the entry of an output that was removed; the next write no longer lists it."""
@@ -114,7 +109,7 @@ class ManifestJournal:
     def commit(self, record: ArtifactRecord, temporary: Path) -> None:
         """Record `record` in the journal, then move its finished temporary file into place."""
         final = self.out / record.path
-        entry = dict(vars(record))  # its fields' values are not changed after: no deep copy
+        entry = record.as_json()
         on_disk = self.known.digest(record.path)  # the file it replaces, read only when the cache cannot say
         if on_disk not in ("missing", record.sha256):
             entry["replacing"] = on_disk
@@ -151,7 +146,7 @@ class ManifestJournal:
             os.sync()
         # An entry at a time, in path order, without copies (a record's fields are not changed after it is made):
         # a catalogue's manifest is written without a second copy of every entry.
-        entries = (_entry_of(self.entries[path]) for path in sorted(self.entries))
+        entries = (self.entries[path] for path in sorted(self.entries))
         atomic_write(self.out / MANIFEST, manifest_chunks(entries, self.shards, in_order=True), durable=durable)
         self.known.write(set(self.entries))
         self.close()

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from handouts.errors import InputError, Location, Problem
 from handouts.files.digests import digest
 from handouts.files.inputfiles import read_input
 from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem, removal_problem
+from handouts.outputs.records import ArtifactRecord, Interner
 from handouts.outputs.shards import Shards, shards_from
 from handouts.outputs.stream import read_streamed
 from handouts.paths import shown
@@ -31,55 +31,15 @@ JOURNAL = "manifest.journal"
 MAX_MANIFEST_BYTES = 1 << 30
 
 
-@dataclass
-class ArtifactRecord:
-    """One output as the manifest lists it."""
-
-    path: str
-    sha256: str
-    size: int
-    pages: int
-    kind: str  # "pages" or "slides"
-    inputs: dict[str, str]
-    status: str  # "built" or "reused"
-    topic: str = ""
-    variant: str = ""
-    brand: str = ""
-    paper: str = ""
-    language: str = ""  # the topic's language tag (en, es-US ...)
-    # Files the output was found to use while it was built (a topic's pictures), project-relative, with their
-    # digests: the topic names them, so only the build knows them, and a changed one makes the output stale.
-    depends: dict[str, str] = field(default_factory=dict)
-    # The references the output cites, by id, with the digest of each as it was printed: a changed reference
-    # rebuilds only the outputs that cite it.
-    cites: dict[str, str] = field(default_factory=dict)
-    # What the author should know of the output, though it was made (a leaflet emptier than its contract asks):
-    # problems as plain values, so that a check that does not lay the output out again can still tell them.
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-
-@cache
-def _record_fields() -> frozenset[str]:
-    return frozenset(f.name for f in fields(ArtifactRecord))
-
-
-def record_from(entry: dict[str, Any], **changes: str) -> ArtifactRecord:
-    """Return the ArtifactRecord a manifest entry describes, ignoring keys it does not know."""
-    known = _record_fields()
-    if known.issuperset(entry):
-        return ArtifactRecord(**{**entry, **changes})
-    return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
-
-
-def read_manifest(out: Path, dropped: list[Problem] | None = None) -> dict[str, dict[str, Any]]:
+def read_manifest(out: Path, dropped: list[Problem] | None = None) -> dict[str, ArtifactRecord]:
     """Return the previous manifest's artifacts by path, or {} when there is none or it is unreadable.
 
     `dropped`: gets a warning for each entry that could not be trusted and was left out (see `load_manifest`).
     """
-    return {entry["path"]: entry for entry in load_manifest(out, dropped) or []}
+    return {record.path: record for record in load_manifest(out, dropped) or []}
 
 
-def load_manifest(out: Path, dropped: list[Problem] | None = None) -> list[dict[str, Any]] | None:
+def load_manifest(out: Path, dropped: list[Problem] | None = None) -> list[ArtifactRecord] | None:
     """Return the artifacts the output folder records, or None when it records none."""
     return read_folder(out, dropped).artifacts
 
@@ -88,7 +48,7 @@ def load_manifest(out: Path, dropped: list[Problem] | None = None) -> list[dict[
 class FolderRecord:
     """What an output folder's manifest (with its journal replayed) says the folder holds."""
 
-    artifacts: list[dict[str, Any]] | None  # None: the folder records nothing
+    artifacts: list[ArtifactRecord] | None  # None: the folder records nothing
     shards: Shards | None = None  # the shards of a split build it holds; None: the whole matrix
     had_manifest: bool = False
 
@@ -112,8 +72,9 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
             shards = shards_from(data["shards"])
         except ValueError as exc:
             report.append(_warning(manifest, 0, f"the manifest's {exc}"))
-    trusted = None if numbered is None else _trusted(numbered, manifest, text, report)
-    replayed = replay_journal(out, trusted or [], report)
+    strings = Interner()
+    trusted = None if numbered is None else _trusted(numbered, manifest, text, report, strings)
+    replayed = replay_journal(out, trusted or [], report, strings)
     if trusted is None and replayed is None:
         return FolderRecord(None, had_manifest=data is not None)
     return FolderRecord(replayed if replayed is not None else trusted or [], shards, data is not None)
@@ -138,24 +99,25 @@ def _read_whole(manifest: Path, report: list[Problem]) -> tuple[str, Any, Sequen
 
 
 def _trusted(
-    numbered: Sequence[tuple[int | None, Any]], manifest: Path, text: str, report: list[Problem]
-) -> list[dict[str, Any]]:
-    """Return the entries that can be trusted, without keys no record has; report the others at their lines."""
-    known = _record_fields()
+    numbered: Sequence[tuple[int | None, Any]], manifest: Path, text: str, report: list[Problem], strings: Interner
+) -> list[ArtifactRecord]:
+    """Return the records of the entries that can be trusted (the streamed reader made them as it read); report
+    the others at their lines."""
     kept = []
     for line, entry in numbered:
-        problem = entry_problem(entry)
-        if problem:
+        if isinstance(entry, ArtifactRecord):
+            kept.append(entry)
+        elif problem := entry_problem(entry):
             at = line if line is not None else entry_line(text, entry)
             report.append(_warning(manifest, at, f"{_DROPPED}: {problem}"))
-            continue
-        kept.append(entry if known.issuperset(entry) else {k: v for k, v in entry.items() if k in known})
+        else:
+            kept.append(strings.record(entry))
     return kept
 
 
 def replay_journal(
-    out: Path, artifacts: list[dict[str, Any]], report: list[Problem] | None = None
-) -> list[dict[str, Any]] | None:
+    out: Path, artifacts: list[ArtifactRecord], report: list[Problem] | None = None, strings: Interner | None = None
+) -> list[ArtifactRecord] | None:
     """Return `artifacts` with out/manifest.journal's lines applied in order, or None when there is no journal.
 
     A line cut short by a kill (the last one) is ignored: its output was never renamed into place. A line that is
@@ -166,8 +128,8 @@ def replay_journal(
         data = read_input(journal, MAX_MANIFEST_BYTES, links_inside_project=False)
     except (InputError, OSError):
         return None
-    entries = {entry["path"]: entry for entry in artifacts}
-    known = _record_fields() | {"replacing"}
+    entries = {record.path: record for record in artifacts}
+    strings = strings or Interner()
     lines = data.split(b"\n")
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_BYTES:
@@ -185,7 +147,7 @@ def replay_journal(
         elif "removed" in change:
             entries.pop(change["path"], None)
         else:
-            entries[change["path"]] = {k: v for k, v in change.items() if k in known}
+            entries[change["path"]] = strings.record(change)
     return list(entries.values())
 
 
@@ -215,7 +177,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def is_fresh(
-    previous: dict[str, Any] | None,
+    previous: ArtifactRecord | None,
     inputs: dict[str, str],
     root: Path,
     cited: Callable[[str], str],
@@ -226,10 +188,10 @@ def is_fresh(
     `cited` returns the digest a reference has now, by id (`reference_digest`; "missing" for none);
     `output_digest` the digest of an output by its path in the output folder (`StatCache.digest`).
     """
-    if not previous or previous.get("inputs", {}).get("all") != inputs["all"]:
+    if not previous or previous.inputs.get("all") != inputs["all"]:
         return False
-    if any(digest(root / path) != sha for path, sha in previous.get("depends", {}).items()):
+    if any(digest(root / path) != sha for path, sha in previous.depends.items()):
         return False
-    if any(cited(ref_id) != sha for ref_id, sha in (previous.get("cites") or {}).items()):
+    if any(cited(ref_id) != sha for ref_id, sha in previous.cites.items()):
         return False
-    return output_digest(previous["path"]) == previous.get("sha256")
+    return output_digest(previous.path) == previous.sha256

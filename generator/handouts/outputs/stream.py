@@ -2,8 +2,8 @@
 
 A catalogue's manifest of 100,000 outputs is about 125 MB. Read whole, its text and the objects parsed from it
 are in memory together, and every entry carries its own copy of digests that most entries share (the brand's,
-the templates', the tool's). Read a batch of lines at a time, only the parsed entries stay, and the strings
-entries share are one object each (`Interner`).
+the templates', the tool's). Read a batch of lines at a time, only each entry's compact record stays
+(`records.Interner`), and the strings entries share are one object each.
 
 A manifest of another shape (written by hand, or pretty-printed by a tool) is not this module's: `read_lines`
 returns None and the caller reads it whole.
@@ -19,36 +19,11 @@ from typing import Any, BinaryIO
 
 from handouts.errors import InputError
 from handouts.files.inputfiles import open_input
-from handouts.outputs.entries import MAX_LINE_BYTES
+from handouts.outputs.entries import MAX_LINE_BYTES, entry_problem
+from handouts.outputs.records import Interner
 
 _BATCH = 512  # lines parsed by one json.loads: the keys of a batch's entries are one object each
 _HEADER_LINES = 16  # the header before the artifacts: schema_version, tool, version, shards
-_OWN = frozenset({"all", "job"})  # inputs every output has a digest of its own for: not worth a lookup
-# Fields whose values many entries share, besides the other values of `inputs`.
-_SHARED = ("kind", "status", "topic", "variant", "brand", "paper", "language")
-
-
-class Interner:
-    """Make equal strings of the entries one object: a digest shared by every output of a brand is kept once."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def __call__(self, text: str) -> str:
-        return self._seen.setdefault(text, text)
-
-    def entry(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """Return `entry` (a sound one, `entries.entry_problem`) with its shared strings made one object."""
-        inputs = entry.get("inputs")
-        if isinstance(inputs, dict):
-            for key, value in inputs.items():
-                if isinstance(value, str) and key not in _OWN:
-                    inputs[key] = self(value)
-        for key in _SHARED:
-            value = entry.get(key)
-            if isinstance(value, str):
-                entry[key] = self(value)
-        return entry
 
 
 @dataclass
@@ -56,7 +31,7 @@ class StreamedManifest:
     """A manifest read a line at a time: its header's keys, and its artifacts with the line each is on."""
 
     header: dict[str, Any]
-    artifacts: list[tuple[int, Any]] = field(default_factory=list)
+    artifacts: list[tuple[int, Any]] = field(default_factory=list)  # records, and entries that cannot be trusted
 
 
 def read_lines(handle: BinaryIO, limit: int) -> StreamedManifest | None:
@@ -114,8 +89,9 @@ def _parse(batch: list[bytes], first_line: int, into: list[tuple[int, Any]], str
         return False
     if not isinstance(parsed, list) or len(parsed) != len(batch):  # a line holding two entries, or none
         return False
-    # Made one object as each batch is read, not after: the copies of a whole catalogue never coexist.
-    into.extend((number, strings.entry(e) if isinstance(e, dict) else e) for number, e in enumerate(parsed, first_line))
+    # Made records as each batch is read, not after: a whole catalogue's parsed entries never coexist. An entry
+    # that cannot be trusted stays as it was read, for the reader to report at its line.
+    into.extend((number, e if entry_problem(e) else strings.record(e)) for number, e in enumerate(parsed, first_line))
     return True
 
 

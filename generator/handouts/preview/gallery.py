@@ -19,11 +19,12 @@ from handouts.errors import InputError
 from handouts.formats.registry import format_of_file, load
 from handouts.outputs.failures import load_failures
 from handouts.outputs.manifest import load_manifest
+from handouts.outputs.records import ArtifactRecord
 from handouts.outputs.write import atomic_write, real_folders
 from handouts.paths import shown
 from handouts.preview.notes import NOTES, GalleryNotes, load_notes, save_notes
 from handouts.preview.office import decks_to_pdf
-from handouts.preview.page import SHOWN, artifact_card, page
+from handouts.preview.page import SHOWN, artifact_card, failure_card, page
 from handouts.words import count
 
 THUMBS = ".gallery"
@@ -51,11 +52,11 @@ def write_gallery(
         notes = load_notes(thumbs)
     else:
         atomic_write(thumbs / NOTES, save_notes(thumbs, notes), root=out, durable=False)
-    present = [a for a in artifacts if (out / a["path"]).is_file()]
-    cards = {a["path"]: artifact_card(a) for a in present}
-    shas = {a["path"]: a["sha256"] for a in present}
+    present = [a for a in artifacts if (out / a.path).is_file()]
+    cards = {a.path: artifact_card(a) for a in present}
+    shas = {a.path: a.sha256 for a in present}
     for path, failure in load_failures(out).items():
-        card = cards.get(path) or artifact_card({**failure, "path": path, "kind": "pages"})
+        card = cards.get(path) or failure_card(path, failure)
         card.problems = [str(p) for p in failure.get("problems", [])]
         cards[path] = card
     waiting = [path for path in sorted(shas) if draw and not _existing(thumbs, shas[path])]
@@ -71,7 +72,7 @@ def write_gallery(
                 card.titles = _outline(out / path)
             if path in waiting and progress is not None:
                 progress(waiting.index(path) + 1, len(waiting), path)
-    _remove_unused_thumbnails(thumbs, {"artifacts": present})
+    _remove_unused_thumbnails(thumbs, present)
     index = out / "index.html"
     atomic_write(index, page(notes, list(cards.values()), THUMBS).encode("utf-8"))
     return index
@@ -142,8 +143,8 @@ def _png_bytes(image: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _remove_unused_thumbnails(thumbs: Path, manifest: dict[str, Any]) -> None:
-    keep = {a["sha256"][:20] for a in manifest["artifacts"]}
+def _remove_unused_thumbnails(thumbs: Path, present: list[ArtifactRecord]) -> None:
+    keep = {a.sha256[:20] for a in present}
     for path in thumbs.glob("*.png"):
         if path.stem.rsplit("-", 1)[0] not in keep:
             path.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from handouts.outputs.records import ArtifactRecord
 from handouts.preview.notes import GalleryNotes, TopicNote
 from handouts.words import count, singular
 
@@ -227,15 +228,29 @@ document.querySelectorAll("img").forEach(function (img) {{
 """
 
 
-def artifact_card(artifact: dict[str, Any]) -> Card:
-    """Return the card of a manifest entry (its pictures filled in later)."""
+def artifact_card(artifact: ArtifactRecord) -> Card:
+    """Return the card of an output the manifest lists (its pictures filled in later)."""
     return Card(
-        path=str(artifact["path"]),
-        variant=str(artifact.get("variant") or ""),
-        paper=str(artifact.get("paper") or ""),
-        language=str(artifact.get("language") or ""),
-        brand=str(artifact.get("brand") or ""),
-        topic=str(artifact.get("topic") or ""),
-        pages=int(artifact.get("pages") or 0),
-        unit=str(artifact.get("kind") or "pages"),
+        path=artifact.path,
+        variant=artifact.variant,
+        paper=artifact.paper,
+        language=artifact.language,
+        brand=artifact.brand,
+        topic=artifact.topic,
+        pages=artifact.pages,
+        unit=artifact.kind,
+    )
+
+
+def failure_card(path: str, failure: dict[str, Any]) -> Card:
+    """Return the card of an output that could not be built, from what the folder's failures record says."""
+    return Card(
+        path=path,
+        variant=str(failure.get("variant") or ""),
+        paper=str(failure.get("paper") or ""),
+        language=str(failure.get("language") or ""),
+        brand=str(failure.get("brand") or ""),
+        topic=str(failure.get("topic") or ""),
+        pages=0,
+        unit="pages",
     )
