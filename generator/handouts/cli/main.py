@@ -27,6 +27,7 @@ from handouts.cli.say import (
     shown_problem,
     verbosity_options,
 )
+from handouts.cli.verdicts import Recorder, eligible
 from handouts.errors import HandoutError, Problem
 
 # A shell's code for "killed by SIGPIPE": what `handouts list | head` exits with once head has read enough.
@@ -131,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(shell_complete(cli, {}, "handouts", COMPLETE_VAR, instruction))
     args = list(sys.argv[1:] if argv is None else argv)
+    # A quick check's verdict is kept for the next run to print when nothing changed (`entry`, `verdicts`).
+    recorder = Recorder(args) if argv is None and eligible(args) else None
     reset_verbosity()
     problems: list[Problem] = []
     result: dict[str, Any] = {}
@@ -187,6 +190,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         _closed_pipe()
+    if recorder is not None:
+        project = meta.get("project")
+        root, output = (str(project.root), str(project.output)) if project is not None and not printed else (None, None)
+        recorder.finish(code, root, output)
     sys.exit(code)
 
 
