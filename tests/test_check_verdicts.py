@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CliResult, copy_project, run_cli
 from handouts.cli import verdicts
 from handouts.files.private_cache import read_sealed, write_sealed
-
-from tests.conftest import CliResult, copy_project, run_cli
 
 TOPIC = Path("content") / "b12-neuropathy.yaml"
 

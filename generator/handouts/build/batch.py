@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -37,7 +37,7 @@ from handouts.outputs.failures import record_failures
 from handouts.outputs.journal import ManifestJournal
 from handouts.outputs.lock import output_lock
 from handouts.outputs.manifest import is_fresh, read_folder
-from handouts.outputs.records import ArtifactRecord
+from handouts.outputs.records import ArtifactRecord, Interner
 from handouts.outputs.shards import after_build
 from handouts.outputs.statcache import StatCache
 from handouts.outputs.write import remove_stale_temporaries
@@ -138,7 +138,7 @@ class _SortedOut:
     project: Project
     previous: dict[str, ArtifactRecord]  # the manifest's records of the retired outputs, by path
     stale: list[Target]
-    inputs: dict[str, dict[str, str]]  # the stale targets' input digests, by key
+    inputs: dict[str, Mapping[str, str]]  # the stale targets' input digests, by key
     variants: dict[str, Variant]  # the project's variants, by name
     report: BuildReport
     journal: ManifestJournal
@@ -156,13 +156,14 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     run_inputs = RunInputs(project)
     known = StatCache(out)
     # Only the stale targets' inputs are kept: the main process of a large catalogue holds little per output.
-    inputs: dict[str, dict[str, str]] = {}
+    inputs: dict[str, Mapping[str, str]] = {}
+    strings = Interner()  # a cold catalogue's 100,000 stale targets' digests, held compactly
     stale = []
     for t in targets:
         digests = run_inputs.of(t)
         if request.force or not is_fresh(previous.get(t.output), digests, project.root, run_inputs.cited, known.digest):
             stale.append(t)
-            inputs[t.key] = digests
+            inputs[t.key] = strings.digests(digests)
     stale_set = set(stale)
     report = BuildReport(warnings=[*dropped, *translation_warnings_of(project, targets)])
     journal = ManifestJournal(out, previous, {t.output for t in targets if t not in stale_set}, known, folder.shards)

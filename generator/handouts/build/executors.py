@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +25,7 @@ from handouts.files.digests import digest
 from handouts.formats.registry import FORMATS, load
 from handouts.matrix import Target
 from handouts.outputs.journal import ManifestJournal
-from handouts.outputs.records import ArtifactRecord
-from handouts.outputs.stream import Interner
+from handouts.outputs.records import ArtifactRecord, Interner
 from handouts.outputs.write import atomic_write, write_temporary
 from handouts.project import Project
 from handouts.words import count, singular
@@ -76,7 +75,7 @@ DRAFTS = "drafts"  # the folder in the output folder where `build --draft` write
 
 
 def execute(
-    root: str, out: str, target: Target, inputs: dict[str, str], draft: bool = False, run_token: str = ""
+    root: str, out: str, target: Target, inputs: Mapping[str, str], draft: bool = False, run_token: str = ""
 ) -> dict[str, Any]:
     """Build one target and write its output; return a manifest record as a dict, or {'error': [...]}. With
     `draft`, an output that does not fit is written anyway, marked, to the drafts folder (never over a good one).
@@ -174,7 +173,7 @@ class Run:
 
     project: Project
     out: Path
-    inputs: dict[str, dict[str, str]]
+    inputs: dict[str, Mapping[str, str]]
     keep_going: bool
     report: BuildReport
     journal: ManifestJournal
@@ -185,7 +184,7 @@ class Run:
     token: str = ""  # names the run (snapshot.py)
     strings: Interner = field(default_factory=Interner)
 
-    def submit_args(self, target: Target) -> tuple[str, str, Target, dict[str, str], bool, str]:
+    def submit_args(self, target: Target) -> tuple[str, str, Target, Mapping[str, str], bool, str]:
         """Return the plain arguments of `execute` for `target`."""
         return str(self.project.root), str(self.out), target, self.inputs[target.key], self.draft, self.token
 
@@ -205,7 +204,7 @@ class Run:
             # The inputs are the ones sent: share this process's copy rather than keep the worker's.
             # The strings many outputs share (their topic, brand, kind...) arrive as new objects from each worker:
             # kept once each.
-            record = ArtifactRecord(**self.strings.entry({**result["record"], "inputs": self.inputs.pop(target.key)}))
+            record = self.strings.record({**result["record"], "inputs": self.inputs.pop(target.key)})
             self.journal.commit(record, Path(result["temporary"]))
             (self.out / DRAFTS / target.output).unlink(missing_ok=True)  # a draft of an output that now fits
             self.report.records.append(record)

@@ -113,23 +113,10 @@ class Interner:
     def __call__(self, text: str) -> str:
         return self._seen.setdefault(text, text)
 
-    def entry(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """Return `entry` (a sound one, `entries.entry_problem`) with its shared strings made one object."""
-        inputs = entry.get("inputs")
-        if isinstance(inputs, dict):
-            for key, value in inputs.items():
-                if isinstance(value, str) and key not in _OWN:
-                    inputs[key] = self(value)
-        for key in _SHARED:
-            value = entry.get(key)
-            if isinstance(value, str):
-                entry[key] = self(value)
-        return entry
-
-    def record(self, entry: Mapping[str, Any]) -> ArtifactRecord:
-        """Return the compact record of a sound manifest entry, its shared strings and input names one object."""
+    def digests(self, inputs: Mapping[str, str]) -> Digests:
+        """Return `inputs` compactly: their names one tuple for every output with the same inputs, and the digests
+        outputs share one object each."""
         keep = self._seen.setdefault
-        inputs: Mapping[str, str] = entry["inputs"]
         names = tuple(inputs)
         layout = self._layouts.get(names)
         if layout is None:
@@ -137,6 +124,11 @@ class Interner:
         values = list(inputs.values())
         for i in layout[1]:
             values[i] = keep(values[i], values[i])
+        return Digests(layout[0], tuple(values))
+
+    def record(self, entry: Mapping[str, Any]) -> ArtifactRecord:
+        """Return the compact record of a sound manifest entry, its shared strings and input names one object."""
+        keep = self._seen.setdefault
         get = entry.get
         topic, variant, brand, paper, language = (get(key, "") for key in _SHARED[2:])
         return ArtifactRecord(
@@ -145,7 +137,7 @@ class Interner:
             entry["size"],
             entry["pages"],
             keep(entry["kind"], entry["kind"]),
-            Digests(layout[0], tuple(values)),
+            self.digests(entry["inputs"]),
             keep(entry["status"], entry["status"]),
             keep(topic, topic),
             keep(variant, variant),
