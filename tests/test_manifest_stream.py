@@ -123,3 +123,17 @@ def test_an_entry_that_cannot_be_trusted_is_reported_at_its_line_in_a_long_manif
     dropped: list[Problem] = []
     assert len(read_folder(tmp_path, dropped).artifacts or []) == 1299
     assert [(p.location.line if p.location else 0) for p in dropped] == [line]
+
+
+def test_an_outputs_own_digests_are_held_as_bytes_and_read_back_as_they_were_written() -> None:
+    from handouts.outputs.records import Interner
+
+    own = "0123456789abcdef" * 4
+    odd = {"all": own.upper(), "job": "missing", "tool": "c" * 64}  # not lower-case hex: kept as text
+    strings = Interner()
+    for inputs in ({"all": own, "job": own[::-1], "tool": "c" * 64}, odd, {"all": " " + own[1:], "tool": "x"}):
+        digests = strings.digests(inputs)
+        assert dict(digests) == inputs and digests == inputs and list(digests) == list(inputs)
+        assert digests.get("nothing") is None and "all" in digests
+    held = strings.digests({"all": own, "tool": "c" * 64})
+    assert isinstance(held._values[0], bytes) and len(held._values[0]) == 32

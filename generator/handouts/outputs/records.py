@@ -17,25 +17,30 @@ from typing import Any
 
 # What a record has nothing of: one object for every record, never changed (a mapping proxy cannot be).
 NONE: Mapping[str, str] = MappingProxyType({})
+_HEX = "0123456789abcdef"
 _OWN = frozenset({"all", "job"})  # inputs every output has a digest of its own for: not worth a lookup
 # Fields whose values many entries share.
 _SHARED = ("kind", "status", "topic", "variant", "brand", "paper", "language")
 
 
 class Digests(Mapping[str, str]):
-    """An output's input digests by name: the names a tuple shared by every output that has the same inputs."""
+    """An output's input digests by name: the names a tuple shared by every output that has the same inputs.
+
+    A digest of the output's own (`all`, `job`) is held as its 32 bytes rather than 64 hexadecimal characters:
+    half the size, for the two values no other output shares."""
 
     __slots__ = ("_names", "_values")
 
-    def __init__(self, names: tuple[str, ...], values: tuple[str, ...]) -> None:
+    def __init__(self, names: tuple[str, ...], values: tuple[str | bytes, ...]) -> None:
         self._names = names
         self._values = values
 
     def __getitem__(self, name: str) -> str:
         try:
-            return self._values[self._names.index(name)]
+            value = self._values[self._names.index(name)]
         except ValueError:
             raise KeyError(name) from None
+        return value.hex() if isinstance(value, bytes) else value
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -102,13 +107,19 @@ def record_from(entry: Mapping[str, Any], **changes: Any) -> ArtifactRecord:
     return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
 
 
+def _packed(digest: str) -> str | bytes:
+    """Return a sha256's hexadecimal digits as its 32 bytes; any other text (a marker) as it is."""
+    # Only exactly 64 lower-case hexadecimal digits, which hex() gives back as they were.
+    return bytes.fromhex(digest) if len(digest) == 64 and not digest.strip(_HEX) else digest
+
+
 class Interner:
     """Make equal strings of the entries one object: a digest shared by every output of a brand is kept once."""
 
     def __init__(self) -> None:
         self._seen: dict[str, str] = {}
         # By the names of an entry's inputs: those names as one tuple, and where the shared digests are in it.
-        self._layouts: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        self._layouts: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
 
     def __call__(self, text: str) -> str:
         return self._seen.setdefault(text, text)
@@ -120,10 +131,15 @@ class Interner:
         names = tuple(inputs)
         layout = self._layouts.get(names)
         if layout is None:
-            layout = self._layouts[names] = (names, tuple(i for i, name in enumerate(names) if name not in _OWN))
-        values = list(inputs.values())
+            shared = tuple(i for i, name in enumerate(names) if name not in _OWN)
+            own = tuple(i for i, name in enumerate(names) if name in _OWN)
+            layout = self._layouts[names] = (names, shared, own)
+        texts = list(inputs.values())
+        values: list[str | bytes] = list(texts)
         for i in layout[1]:
-            values[i] = keep(values[i], values[i])
+            values[i] = keep(texts[i], texts[i])
+        for i in layout[2]:
+            values[i] = _packed(texts[i])
         return Digests(layout[0], tuple(values))
 
     def record(self, entry: Mapping[str, Any]) -> ArtifactRecord:
