@@ -259,9 +259,9 @@ def analyse(res: Results) -> str:
     for r in res.rows:
         if r.what.startswith("11.") and r.ok is False:
             out.append(
-                f"* **{r.what}: {r.measured}, target {r.target}.** manifest.json is written an entry at a time now; "
-                "the main process still holds every manifest entry as a dictionary, the previous manifest parsed "
-                "whole, every job's input digests (not interned) and the workers' results."
+                f"* **{r.what}: {r.measured}, target {r.target}.** The main process holds, per output, the plan's "
+                "target, the manifest's compact record (`outputs/records.py`) and the stat cache's 64 bytes; "
+                "`/tmp`-style in-process RSS between steps of `build.batch` says which grew."
             )
     if rows.get("2") and rows["2"].ok is False:
         t1, t2, speedup = v["t1"], v["t2"], v["speedup"]
