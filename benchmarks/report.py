@@ -261,7 +261,7 @@ def analyse(res: Results) -> str:
             out.append(
                 f"* **{r.what}: {r.measured}, target {r.target}.** The main process holds, per output, the plan's "
                 "target, the manifest's compact record (`outputs/records.py`) and the stat cache's 64 bytes; "
-                "`/tmp`-style in-process RSS between steps of `build.batch` says which grew."
+                "the RSS measured in-process between the steps of `build.batch` shows which one grew."
             )
     if rows.get("2") and rows["2"].ok is False:
         t1, t2, speedup = v["t1"], v["t2"], v["speedup"]
