@@ -109,3 +109,22 @@ def test_the_situation_changes_with_the_command_line_the_folder_and_the_environm
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     assert verdicts._situation(["check", "--no-layout"]) != base
+
+
+def test_a_folder_linked_into_the_project_is_keyed_by_where_it_points(tmp_path: Path) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "content").mkdir(parents=True)
+    (elsewhere / "a").mkdir(parents=True)
+    (elsewhere / "b").mkdir()
+    (project / "content" / "linked").symlink_to(elsewhere / "a")
+    (project / "content" / "topic.yaml").write_text("id: x\n", encoding="utf-8")
+    before = verdicts._tree_digest(str(project), "output", None)
+    assert verdicts._tree_digest(str(project), "output", time.time_ns() - 10**9) is None, "files just written"
+    (project / "content" / "linked").unlink()
+    (project / "content" / "linked").symlink_to(elsewhere / "b")
+    assert verdicts._tree_digest(str(project), "output", None) != before
+    (project / "output").mkdir()
+    (project / "output" / "x.pdf").write_bytes(b"%PDF")
+    after = verdicts._tree_digest(str(project), "output", None)
+    (project / "output" / "x.pdf").write_bytes(b"%PDF again")
+    assert verdicts._tree_digest(str(project), "output", None) == after, "the output folder is not an input"

@@ -180,6 +180,9 @@ def _files(root: str, skip: str | None) -> Iterator[tuple[str, str]]:
             and name != "__pycache__"
             and os.path.normpath(os.path.join(relative, name)) != skip
         )
+        for name in subfolders:  # a link to a folder is not walked (a loop, a folder outside): where it points is
+            if os.path.islink(os.path.join(folder, name)):
+                yield os.path.join(relative, name), f"link {os.readlink(os.path.join(folder, name))}"
         for name in sorted(names):
             if not name.startswith("."):
                 yield os.path.join(relative, name), _stamp_of(os.path.join(folder, name))
@@ -190,7 +193,7 @@ def _tree_digest(root: str, skip: str | None, settled_before: int | None) -> str
     given and a file was changed at or after it."""
     h = hashlib.sha256()
     for path, stamp in _files(root, skip):
-        if settled_before is not None and stamp != "none":
+        if settled_before is not None and stamp[0].isdigit():  # a file's stamp, not "none" or a link's target
             modified, changed = (int(t) for t in stamp.split()[2:])
             if max(modified, changed) >= settled_before:
                 return None
