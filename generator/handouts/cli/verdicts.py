@@ -180,7 +180,8 @@ def _files(root: str, skip: str | None) -> Iterator[tuple[str, str]]:
             and name != "__pycache__"
             and os.path.normpath(os.path.join(relative, name)) != skip
         )
-        for name in subfolders:  # a link to a folder is not walked (a loop, a folder outside): where it points is
+        # os.walk does not go through a link to a folder (it may loop, or lead outside): what it points to is keyed.
+        for name in subfolders:
             if os.path.islink(os.path.join(folder, name)):
                 yield os.path.join(relative, name), f"link {os.readlink(os.path.join(folder, name))}"
         for name in sorted(names):
