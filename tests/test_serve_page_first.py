@@ -179,3 +179,19 @@ def test_the_last_save_of_several_during_a_rebuild_is_what_the_page_shows(tmp_pa
         assert "Traceback" not in text and "failed" not in text.replace("0 failed", "")
         pdf_text = (tmp_path / "output" / "minimal").glob("patient-handout-letter.pdf")
         assert list(pdf_text), "the handout was built"
+
+
+def test_a_save_made_as_soon_as_the_watcher_says_it_watches_is_seen(tmp_path: Path) -> None:
+    """`serve` starts watching before its first build and waits until the watcher says it watches: a save just
+    after the first build (a test's, or a quick author's) is never lost in the watcher's start-up."""
+    from handouts.cli.serve import Saves
+
+    stop = threading.Event()
+    saves = Saves([tmp_path], stop)
+    try:
+        assert saves.watching.wait(timeout=10), "the watcher says when it watches"
+        (tmp_path / "topic.yaml").write_text("id: x\n", encoding="utf-8")
+        wait_for(saves.pending, timeout=10)
+        assert any(Path(path).name == "topic.yaml" for _, path in saves.next())
+    finally:
+        stop.set()

@@ -268,6 +268,9 @@ def rebuild(
     )
 
 
+WATCH_TIMEOUT_MS = 500  # the watcher's thread wakes this often without a save: it costs nothing to speak of
+
+
 class Saves:
     """The saves watchfiles sees, gathered in a thread of their own, so a rebuild can ask if one came meanwhile."""
 
@@ -275,12 +278,24 @@ class Saves:
         from watchfiles import watch
 
         self._changes: queue.Queue[set[Any]] = queue.Queue()
-        self._watching = watch(*folders, stop_event=stop, debounce=300, raise_interrupt=False)
+        # The watcher starts in the thread, some time after it: it says so by yielding, changes or none (at most
+        # WATCH_TIMEOUT_MS after it started), and until then a save could pass unseen.
+        self._watching = watch(
+            *folders,
+            stop_event=stop,
+            debounce=300,
+            raise_interrupt=False,
+            rust_timeout=WATCH_TIMEOUT_MS,
+            yield_on_timeout=True,
+        )
+        self.watching = threading.Event()
         threading.Thread(target=self._gather, daemon=True).start()
 
     def _gather(self) -> None:
         for changes in self._watching:
-            self._changes.put(changes)
+            self.watching.set()
+            if changes:
+                self._changes.put(changes)
 
     def pending(self) -> bool:
         return not self._changes.empty()
@@ -342,6 +357,9 @@ def serve(
     address = f"http://{LOOPBACK}:{server.server_port}/"
     click.echo(f"serving {html.escape(str(request.out))} at {address}", err=True)
     stop = threading.Event()
+    folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
+    # Watching before the first build: a save while it runs, or just after it, is rebuilt, never lost.
+    saves = Saves(folders, stop)
     try:
         build_and_report(request, status, gallery)
         if open_browser:
@@ -351,9 +369,8 @@ def serve(
                 click.echo(f"no web browser could be started here; open {address} in one", err=True)
         # After a save the gallery is drawn beside the watching; a gallery page open reloads when it is written.
         drawing = BackgroundGallery(request.out, request.root, status.gallery_drawn) if gallery else None
+        saves.watching.wait(timeout=10 * WATCH_TIMEOUT_MS / 1000)
         click.echo("watching for changes (Ctrl-C to stop)", err=True)
-        folders = [project.file, project.content, *(t for t in project.templates if t.exists())]
-        saves = Saves(folders, stop)
         rebuilds = 0
         while True:
             changes = saves.next()
