@@ -98,6 +98,14 @@ def test_both_shards_merge_and_the_manifest_says_what_each_holds(work: Path) -> 
         assert hashlib.sha256((work / "merged" / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
 
 
+def test_merge_json_lists_the_artifacts_as_the_merged_manifest_does(work: Path) -> None:
+    result = merge(work, "shard-1", "shard-2", "--out", "merged", "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["merged"] == 2
+    assert document["artifacts"] == manifest(work / "merged")["artifacts"]
+
+
 def test_one_shard_of_two_is_refused_naming_the_missing_one(work: Path) -> None:
     line = refused(merge(work, "shard-1", "--out", "merged"), "missing")
     assert "2/2" in line and "1/2" not in line.split("missing")[0], line

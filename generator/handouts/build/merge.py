@@ -34,7 +34,7 @@ from handouts.outputs.manifest import (
     entry_line,
     read_manifest,
 )
-from handouts.outputs.records import ArtifactRecord, record_from
+from handouts.outputs.records import ArtifactRecord, Interner
 from handouts.outputs.shards import Shards, missing_shards, shards_from, splits
 from handouts.outputs.write import write_temporary
 
@@ -62,9 +62,10 @@ def merge_outputs(shards: list[Path], out: Path, wait: bool = True) -> list[Arti
     if len(read) == len(shards):
         _check_complete(read, problems)
     chosen: dict[str, tuple[Path, ArtifactRecord]] = {}
+    strings = Interner()
     for shard in read:
         for entry in shard.entries:
-            record = record_from(entry)
+            record = strings.record(entry)
             source = shard.folder / record.path
             problem = _source_problem(shard.folder, record)
             if problem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,7 +181,7 @@ def merge(
     records = merge_outputs(list(shards), folder, wait=not no_wait)
     if not as_json:
         say(f"merged {count(len(records), 'output')} from {count(len(shards), 'folder')} into {folder}")
-    return {"merged": len(records), "artifacts": [asdict(r) for r in records]}
+    return {"merged": len(records), "artifacts": [r.as_json() for r in records]}
 
 
 def _warnings_of(records: list[Any]) -> list[Problem]:

@@ -144,8 +144,8 @@ class ManifestJournal:
         """
         if durable and self.changed and hasattr(os, "sync"):
             os.sync()
-        # An entry at a time, in path order, without copies (a record's fields are not changed after it is made):
-        # a catalogue's manifest is written without a second copy of every entry.
+        # An entry at a time, in path order: each record's JSON is made as it is written, then dropped, so a
+        # catalogue's manifest is written without a second copy of every entry.
         entries = (self.entries[path] for path in sorted(self.entries))
         atomic_write(self.out / MANIFEST, manifest_chunks(entries, self.shards, in_order=True), durable=durable)
         self.known.write(set(self.entries))

@@ -64,7 +64,8 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
     report: list[Problem] = dropped if dropped is not None else []
     manifest = out / MANIFEST
     # As the tool writes it, a line at a time (stream.py); any other shape whole, its entries' lines found in it.
-    streamed = read_streamed(manifest, MAX_MANIFEST_BYTES)
+    strings = Interner()  # one for the manifest and the journal: the strings they share are kept once
+    streamed = read_streamed(manifest, MAX_MANIFEST_BYTES, strings)
     text, data, numbered = ("", streamed.header, streamed.artifacts) if streamed else _read_whole(manifest, report)
     shards = None
     if isinstance(data, dict) and "shards" in data:
@@ -72,7 +73,6 @@ def read_folder(out: Path, dropped: list[Problem] | None = None) -> FolderRecord
             shards = shards_from(data["shards"])
         except ValueError as exc:
             report.append(_warning(manifest, 0, f"the manifest's {exc}"))
-    strings = Interner()
     trusted = None if numbered is None else _trusted(numbered, manifest, text, report, strings)
     replayed = replay_journal(out, trusted or [], report, strings)
     if trusted is None and replayed is None:
@@ -129,7 +129,7 @@ def replay_journal(
     except (InputError, OSError):
         return None
     entries = {record.path: record for record in artifacts}
-    strings = strings or Interner()
+    strings = strings if strings is not None else Interner()
     lines = data.split(b"\n")
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_BYTES:

@@ -19,8 +19,8 @@ from typing import Any
 NONE: Mapping[str, str] = MappingProxyType({})
 _HEX = "0123456789abcdef"
 _OWN = frozenset({"all", "job"})  # inputs every output has a digest of its own for: not worth a lookup
-# Fields whose values many entries share.
-_SHARED = ("kind", "status", "topic", "variant", "brand", "paper", "language")
+# Text fields whose values many entries share (besides kind and status).
+_TEXTS = ("topic", "variant", "brand", "paper", "language")
 
 
 class Digests(Mapping[str, str]):
@@ -100,13 +100,6 @@ def record_fields() -> tuple[str, ...]:
     return tuple(f.name for f in fields(ArtifactRecord))
 
 
-def record_from(entry: Mapping[str, Any], **changes: Any) -> ArtifactRecord:
-    """Return the record a sound manifest entry (`entries.entry_problem`) describes, ignoring keys it does not
-    know (a journal line's `replacing`, say)."""
-    known = record_fields()
-    return ArtifactRecord(**{**{k: v for k, v in entry.items() if k in known}, **changes})
-
-
 def _packed(digest: str) -> str | bytes:
     """Return a sha256's hexadecimal digits as its 32 bytes; any other text (a marker) as it is."""
     # Only exactly 64 lower-case hexadecimal digits, which hex() gives back as they were.
@@ -120,9 +113,6 @@ class Interner:
         self._seen: dict[str, str] = {}
         # By the names of an entry's inputs: those names as one tuple, and where the shared digests are in it.
         self._layouts: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
-
-    def __call__(self, text: str) -> str:
-        return self._seen.setdefault(text, text)
 
     def digests(self, inputs: Mapping[str, str]) -> Digests:
         """Return `inputs` compactly: their names one tuple for every output with the same inputs, and the digests
@@ -143,10 +133,11 @@ class Interner:
         return Digests(layout[0], tuple(values))
 
     def record(self, entry: Mapping[str, Any]) -> ArtifactRecord:
-        """Return the compact record of a sound manifest entry, its shared strings and input names one object."""
+        """Return the compact record of a sound manifest entry (`entries.entry_problem`), its shared strings and
+        input names one object; keys no record has are left out."""
         keep = self._seen.setdefault
         get = entry.get
-        topic, variant, brand, paper, language = (get(key, "") for key in _SHARED[2:])
+        topic, variant, brand, paper, language = (get(key, "") for key in _TEXTS)
         return ArtifactRecord(
             entry["path"],
             entry["sha256"],

@@ -34,8 +34,9 @@ class StreamedManifest:
     artifacts: list[tuple[int, Any]] = field(default_factory=list)  # records, and entries that cannot be trusted
 
 
-def read_lines(handle: BinaryIO, limit: int) -> StreamedManifest | None:
-    """Return the manifest `handle` reads, or None when it is not one artifact a line or is longer than `limit`."""
+def read_lines(handle: BinaryIO, limit: int, strings: Interner) -> StreamedManifest | None:
+    """Return the manifest `handle` reads, or None when it is not one artifact a line or is longer than `limit`;
+    `strings` makes each sound entry a record."""
     total = 0
     header: list[bytes] = []
     for _ in range(_HEADER_LINES):
@@ -52,7 +53,7 @@ def read_lines(handle: BinaryIO, limit: int) -> StreamedManifest | None:
         return None
     if not isinstance(head, dict):
         return None
-    read, strings = StreamedManifest(head), Interner()
+    read = StreamedManifest(head)
     number = len(header) + 1
     batch: list[bytes] = []
     for line in _lines(handle):
@@ -95,11 +96,11 @@ def _parse(batch: list[bytes], first_line: int, into: list[tuple[int, Any]], str
     return True
 
 
-def read_streamed(path: Path, limit: int) -> StreamedManifest | None:
+def read_streamed(path: Path, limit: int, strings: Interner | None = None) -> StreamedManifest | None:
     """Return the manifest at `path` read a line at a time, or None when it must be read whole (or cannot be
     read: the whole read meets the same problem and says what it is)."""
     try:
         with open_input(path, links_inside_project=False) as handle:
-            return read_lines(handle, limit)
+            return read_lines(handle, limit, strings if strings is not None else Interner())
     except (InputError, OSError, ValueError):
         return None
