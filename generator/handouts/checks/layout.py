@@ -11,16 +11,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from handouts.errors import HandoutError, Problem, problems_from_dicts, problems_to_dicts
 from handouts.matrix import Target
-
-if TYPE_CHECKING:
-    from handouts.outputs.records import ArtifactRecord
+from handouts.outputs.records import ArtifactRecord
 from handouts.project import Project
 
 CACHE_NAME = ".check-cache.json"
@@ -61,11 +60,8 @@ def check_layouts(
     found_warnings: list[Problem] = []
     for target in targets:
         if target not in todo:  # known to fit: its warnings are those the last build or check recorded
-            recorded = checked.get(target.output)
-            built = previous.get(target.output)
-            found_warnings += problems_from_dicts(
-                recorded.get("warnings") or [] if recorded else built.warnings if built else []
-            )
+            known = _warnings_known(checked.get(target.output), previous.get(target.output))
+            found_warnings += problems_from_dicts(known)
     if not todo:
         _add_warnings(warnings, found_warnings, targets)
         return [], 0
@@ -118,6 +114,13 @@ def lay_out(root: str, target: Target, epoch: int | None) -> tuple[list[dict[str
         return problems_to_dicts(exc.problems), {}, exc.exit_code
     depends = {str(path.resolve().relative_to(project.root.resolve())): digest(path) for path in result.depends}
     return problems_to_dicts(list(result.warnings)), depends, 0
+
+
+def _warnings_known(checked: dict[str, Any] | None, built: ArtifactRecord | None) -> Sequence[Mapping[str, Any]]:
+    """Return the warnings the last check recorded of an output, else those of its last build."""
+    if checked:
+        return checked.get("warnings") or []
+    return built.warnings if built else []
 
 
 def _known_to_fit(
