@@ -128,3 +128,10 @@ def test_a_folder_linked_into_the_project_is_keyed_by_where_it_points(tmp_path: 
     after = verdicts._tree_digest(str(project), "output", None)
     (project / "output" / "x.pdf").write_bytes(b"%PDF again")
     assert verdicts._tree_digest(str(project), "output", None) == after, "the output folder is not an input"
+
+
+def test_the_names_it_copies_to_keep_its_imports_light_are_the_ones_the_tool_uses() -> None:
+    from handouts.cli.say import COMPLETE_VAR
+    from handouts.project import PROJECT_FILE
+
+    assert (verdicts.PROJECT_FILE, verdicts.COMPLETE_VAR) == (PROJECT_FILE, COMPLETE_VAR)

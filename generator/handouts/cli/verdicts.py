@@ -32,11 +32,17 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
+
+from handouts.files.private_cache import private_folder, read_sealed, write_sealed
 
 FORMAT = b"handouts check verdict 1"
 RACY_SECONDS = 3
-PROJECT_FILE = "handouts.yaml"  # as handouts.project names it: that module's imports are what this one avoids
+# As handouts.project and cli.say name them: those modules' imports are what this one avoids (a test holds them
+# equal).
+PROJECT_FILE = "handouts.yaml"
+COMPLETE_VAR = "_HANDOUTS_COMPLETE"
 _ENVIRONMENT = ("HANDOUTS_", "SOURCE_DATE_EPOCH", "NO_COLOR", "FORCE_COLOR", "CLICOLOR", "TERM", "COLUMNS", "LANG")
 _LOCALE = ("LC_", "LANGUAGE")
 
@@ -49,7 +55,7 @@ def eligible(argv: list[str]) -> bool:
         and words[0] == "check"
         and "--no-layout" in argv
         and not os.environ.get("GITHUB_ACTIONS")
-        and "_HANDOUTS_COMPLETE" not in os.environ
+        and COMPLETE_VAR not in os.environ
     )
 
 
@@ -72,7 +78,6 @@ class Recorder:
     """Keep what a check prints while it runs, and its verdict once it ends (`finish`)."""
 
     def __init__(self, argv: list[str]) -> None:
-        self.argv = argv
         self.started = time.time_ns()
         self.situation = _situation(argv)
         self.stdout, self.stderr = _Tee(sys.stdout), _Tee(sys.stderr)
@@ -127,7 +132,7 @@ def _situation(argv: list[str]) -> bytes:
     h = hashlib.sha256(FORMAT)
     cwd = os.getcwd()
     environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENVIRONMENT + _LOCALE))
-    named = [_stamp_of(word) for word in argv]  # a topic named outside the project
+    named = [_stamp_of(word)[0] for word in argv]  # a topic named outside the project
     today = time.strftime("%Y-%m-%d")  # no check depends on the day yet; one that warns of an overdue review would
     plain = [argv, named, cwd, today, sys.version, sys.executable, _isatty(sys.stdout), _isatty(sys.stderr)]
     plain.append(environment)
@@ -135,12 +140,12 @@ def _situation(argv: list[str]) -> bytes:
     import handouts
 
     package = os.path.dirname(os.path.abspath(handouts.__file__))
-    for path, stamp in _files(package, None):
+    for path, stamp, _ in _files(package, None):
         h.update(f"{path}\0{stamp}\n".encode("utf-8", "surrogatepass"))
     named_folders = [word for word in argv if os.path.isdir(word)]  # `-C DIR`: the project is found from there
     found_from = [place for folder in [cwd, *named_folders] for place in _ancestors(os.path.abspath(folder))]
     for folder in [*sys.path, *found_from]:
-        h.update(f"{folder}\0{_stamp_of(folder)}\n".encode("utf-8", "surrogatepass"))
+        h.update(f"{folder}\0{_stamp_of(folder)[0]}\n".encode("utf-8", "surrogatepass"))
     return h.digest()
 
 
@@ -154,12 +159,14 @@ def _ancestors(folder: str) -> Iterator[str]:
         folder = parent
 
 
-def _stamp_of(path: str) -> str:
+def _stamp_of(path: str) -> tuple[str, int]:
+    """Return what `stat` says of `path` as text ("none" when nothing is there), and when it last changed."""
     try:
         info = os.stat(path)
     except OSError:
-        return "none"
-    return f"{info.st_size} {info.st_ino} {info.st_mtime_ns} {info.st_ctime_ns}"
+        return "none", 0
+    changed = max(info.st_mtime_ns, info.st_ctime_ns)
+    return f"{info.st_size} {info.st_ino} {info.st_mtime_ns} {info.st_ctime_ns}", changed
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -169,8 +176,9 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def _files(root: str, skip: str | None) -> Iterator[tuple[str, str]]:
-    """Yield every file under `root` but `skip`, hidden ones and byte-code, by relative path, with its stamp."""
+def _files(root: str, skip: str | None) -> Iterator[tuple[str, str, int]]:
+    """Yield every file under `root` but `skip`, hidden ones and byte-code, by relative path, with its stamp and
+    when it last changed (nanoseconds; 0 for a link to a folder)."""
     for folder, subfolders, names in os.walk(root):
         relative = os.path.relpath(folder, root)
         subfolders[:] = sorted(
@@ -183,51 +191,38 @@ def _files(root: str, skip: str | None) -> Iterator[tuple[str, str]]:
         # os.walk does not go through a link to a folder (it may loop, or lead outside): what it points to is keyed.
         for name in subfolders:
             if os.path.islink(os.path.join(folder, name)):
-                yield os.path.join(relative, name), f"link {os.readlink(os.path.join(folder, name))}"
+                yield os.path.join(relative, name), f"link {os.readlink(os.path.join(folder, name))}", 0
         for name in sorted(names):
             if not name.startswith("."):
-                yield os.path.join(relative, name), _stamp_of(os.path.join(folder, name))
+                yield os.path.join(relative, name), *_stamp_of(os.path.join(folder, name))
 
 
 def _tree_digest(root: str, skip: str | None, settled_before: int | None) -> str | None:
     """Return the digest of the project's files by their stamps; None when `settled_before` (nanoseconds) is
     given and a file was changed at or after it."""
     h = hashlib.sha256()
-    for path, stamp in _files(root, skip):
-        if settled_before is not None and stamp[0].isdigit():  # a file's stamp, not "none" or a link's target
-            modified, changed = (int(t) for t in stamp.split()[2:])
-            if max(modified, changed) >= settled_before:
-                return None
+    for path, stamp, changed in _files(root, skip):
+        if settled_before is not None and changed >= settled_before:
+            return None
         h.update(f"{path}\0{stamp}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
-def _where(situation: bytes) -> str | None:
-    from handouts.files.private_cache import private_folder
-
+def _verdict_file(situation: bytes) -> Path | None:
     folder = private_folder()
     if folder is None:
         return None
-    verdicts = folder / "verdicts"
-    verdicts.mkdir(mode=0o700, exist_ok=True)
-    return str(verdicts / situation.hex())
+    (folder / "verdicts").mkdir(mode=0o700, exist_ok=True)
+    return folder / "verdicts" / situation.hex()
 
 
 def _read(situation: bytes) -> dict[str, Any] | None:
-    from pathlib import Path
-
-    from handouts.files.private_cache import read_sealed
-
-    where = _where(situation)
-    body = read_sealed(Path(where)) if where else None
+    where = _verdict_file(situation)
+    body = read_sealed(where) if where else None
     return json.loads(body) if body else None
 
 
 def _write(situation: bytes, verdict: dict[str, Any]) -> None:
-    from pathlib import Path
-
-    from handouts.files.private_cache import write_sealed
-
-    where = _where(situation)
+    where = _verdict_file(situation)
     if where:
-        write_sealed(Path(where), json.dumps(verdict).encode("utf-8", "surrogatepass"))
+        write_sealed(where, json.dumps(verdict).encode("utf-8", "surrogatepass"))
