@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,8 @@ from handouts.ir import (
     plain,
 )
 from handouts.templating.render import MAX_OUTPUT_CHARS, markup_text, render_markup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 LIBRARY = {
@@ -509,3 +513,26 @@ def test_first_folder_of_the_search_path_wins(tmp_path: Path) -> None:
     write(second, "main.j2", "{% include 'part.j2' %} {% include 'only.j2' %}")
     write(second, "only.j2", "ONLY SHARED")
     assert render_markup([first, second], "main.j2", {}) == "FROM VARIANT ONLY SHARED"
+
+
+_PIECES = st.sampled_from([" ", "  ", "\t", "\n", "a", "bc", "\u2028", "é", "中"])
+_SPANS = st.lists(
+    st.tuples(st.lists(_PIECES, max_size=6).map("".join), st.booleans(), st.booleans(), st.sampled_from(["", "u"])),
+    max_size=5,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SPANS)
+def test_whitespace_is_collapsed_as_the_text_reads_whatever_the_spans(spans: list[tuple[str, bool, bool, str]]) -> None:
+    """However the runs are cut, the words read as the whole text collapsed: one space between words, none at
+    either end or beside a line break; no run is empty, and neighbouring runs differ in style."""
+    from handouts.ir import _normalise
+
+    result = _normalise([Span(*span) for span in spans])
+    whole = re.sub(r"[ \t\r\n]+", " ", "".join(text for text, *_ in spans))
+    expected = re.sub(r" ?\u2028 ?", "\u2028", whole).strip(" ").replace("\u2028", "\n")
+    assert "".join(span.text for span in result) == expected
+    assert all(span.text for span in result)
+    styles = [(span.bold, span.italic, span.href) for span in result]
+    assert all(a != b for a, b in itertools.pairwise(styles))

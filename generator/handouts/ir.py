@@ -17,6 +17,7 @@ from handouts.errors import BuildError, InputError, Location, Problem
 from handouts.links import is_safe_link
 
 _LINE_BREAK = "\u2028"  # stands for <br/> while whitespace is collapsed
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -422,8 +423,11 @@ def _origin(el: ET.Element) -> Location | None:
 
 def _normalise(spans: list[Span]) -> Inline:
     """Collapse whitespace runs to one space, trim the ends and around line breaks, merge equal styles."""
-    collapsed = [Span(re.sub(r"[ \t\r\n]+", " ", s.text), s.bold, s.italic, s.href) for s in spans]
+    collapsed = [Span(_SPACES.sub(" ", s.text), s.bold, s.italic, s.href) for s in spans]
     text = "".join(s.text for s in collapsed)
+    if _LINE_BREAK not in text and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        # No space to drop (none doubled, at either end or beside a line break): only equal styles to merge.
+        return _merged(collapsed)
     # Decide over the whole text which spaces go (doubled, at either end, beside a line break), then cut
     # the spans along the same lines, so a space at the edge of a bold run is judged by its neighbours.
     next_visible = [_LINE_BREAK] * (len(text) + 1)  # the first non-space character after each position
@@ -434,15 +438,23 @@ def _normalise(spans: list[Span]) -> Inline:
         before = text[index - 1] if index else _LINE_BREAK
         after = next_visible[index + 1]
         keep.append(not (ch == " " and (before in (" ", _LINE_BREAK) or after == _LINE_BREAK)))
-    out: list[Span] = []
+    pieces: list[Span] = []
     position = 0
     for span in collapsed:
         piece = "".join(ch for offset, ch in enumerate(span.text) if keep[position + offset])
         position += len(span.text)
-        if not piece:
+        pieces.append(Span(piece, span.bold, span.italic, span.href))
+    return _merged(pieces)
+
+
+def _merged(spans: list[Span]) -> Inline:
+    """Return `spans` without empty ones, neighbours of equal style joined, line breaks as newlines."""
+    out: list[Span] = []
+    for span in spans:
+        if not span.text:
             continue
         if out and (out[-1].bold, out[-1].italic, out[-1].href) == (span.bold, span.italic, span.href):
-            out[-1] = Span(out[-1].text + piece, span.bold, span.italic, span.href)
+            out[-1] = Span(out[-1].text + span.text, span.bold, span.italic, span.href)
         else:
-            out.append(Span(piece, span.bold, span.italic, span.href))
+            out.append(span)
     return tuple(Span(s.text.replace(_LINE_BREAK, "\n"), s.bold, s.italic, s.href) for s in out)
