@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import cast
 
 from handouts.fonts.cmap import read_font
 
@@ -54,8 +55,15 @@ class Typeface:
         return Typeface(self.family, self.folder, self.files, self.aliases, tuple(kept), self.shaped)
 
     def alone(self) -> Typeface:
-        """Return this typeface without its fallbacks."""
-        return Typeface(self.family, self.folder, self.files, self.aliases, (), self.shaped)
+        """Return this typeface without its fallbacks (the same object each time: it keys caches, so its hash is
+        worked out once rather than for a new object on every lookup)."""
+        if not self.fallbacks:
+            return self
+        found = self.__dict__.get("_alone")
+        if found is None:
+            found = Typeface(self.family, self.folder, self.files, self.aliases, (), self.shaped)
+            object.__setattr__(self, "_alone", found)
+        return cast(Typeface, found)
 
     @property
     def chain(self) -> tuple[Typeface, ...]:
@@ -227,7 +235,7 @@ def typeface_runs(text: str, typeface: Typeface) -> list[tuple[Typeface, str]]:
     """Return `text` cut into runs each drawn by one member of `typeface`'s chain, in order (a member without
     its fallbacks). Text the typeface itself draws whole is one run."""
     own = _own_characters(typeface.alone())
-    if not typeface.fallbacks or all(ord(ch) in own for ch in text):
+    if not typeface.fallbacks or own.issuperset(map(ord, text)):
         return [(typeface.alone(), text)] if text else []
     runs: list[tuple[Typeface, str]] = []
     for ch in text:
