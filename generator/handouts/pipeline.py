@@ -27,6 +27,7 @@ from handouts.errors import (
     ProblemList,
     display_name,
 )
+from handouts.files import snapshot
 from handouts.files.digests import digest, digest_tree
 from handouts.files.epoch import epoch_in_environment
 from handouts.fonts.scripts import ScriptFonts, fonts_for
@@ -92,10 +93,19 @@ def topics_kept() -> Iterator[None]:
 
 
 def cached_topic(project: Project, path: str) -> Topic:
-    """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version.
+    """Return the topic in `path` (relative to the project, or absolute), loaded once per process for each version."""
+    version = topic_version(project, path)
+    if _kept is None:
+        return _topic(project, path, version)
+    key = (project.root, path, version)
+    if key not in _kept:
+        _kept[key] = _topic(project, path, version)
+    return _kept[key]
 
-    A translation's version is its file's and its source's: the translated topic is made of both.
-    """
+
+def topic_version(project: Project, path: str) -> str:
+    """Return the version of the topic in `path`: its file's digest, and a translation's source's after it (the
+    translated topic is made of both)."""
     from handouts.content.translation import header_of, source_path
 
     full = project.root / path
@@ -103,12 +113,7 @@ def cached_topic(project: Project, path: str) -> Topic:
     source_id = header_of(full).get("translation_of")
     if source_id:
         version += digest(source_path(full, str(source_id)))
-    if _kept is None:
-        return _topic(project, path, version)
-    key = (project.root, path, version)
-    if key not in _kept:
-        _kept[key] = _topic(project, path, version)
-    return _kept[key]
+    return version
 
 
 @lru_cache(maxsize=4)  # a few topics, so a worker's memory stays flat however many topics the batch holds
@@ -233,7 +238,25 @@ class Rendered:
 
 
 def render_markup_of(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[str, set[Location]]:
-    """Return the markup a variant's template makes of the topic, and where each topic text it prints was written."""
+    """Return the markup a variant's template makes of the topic, and where each topic text it prints was written.
+
+    Within a build run, the markup of the audience's own view is made once per process: numbering the citations
+    renders every variant of the audience (citation_numbers), and each output then needs its own again.
+    """
+    token = snapshot.current()
+    if view is not None or not token:
+        return _render_markup_of(project, target, view)
+    markup, printed = _markup_in_run(project, target, topic_version(project, target.topic_path), token)
+    return markup, set(printed)
+
+
+@lru_cache(maxsize=32)  # a topic's variants of one brand and paper: a worker's memory stays flat over a batch
+def _markup_in_run(project: Project, target: Target, _version: str, _token: str) -> tuple[str, frozenset[Location]]:
+    markup, printed = _render_markup_of(project, target, None)
+    return markup, frozenset(printed)
+
+
+def _render_markup_of(project: Project, target: Target, view: dict[str, Any] | None) -> tuple[str, set[Location]]:
     from handouts.templating.render import printed_texts, render_markup  # Jinja is imported only when rendering
 
     topic = cached_topic(project, target.topic_path)
@@ -258,12 +281,15 @@ def citation_numbers(project: Project, target: Target, audience: str) -> list[st
     """Return the order that numbers the citations of every output of `audience` alike: the references of the
     output that cites fewest first, in the order it cites them (a one-page summary numbers 1 to n, without gaps),
     then each further reference in the order the output that cites it next-fewest cites it."""
-    version = digest(project.root / target.topic_path)
-    return list(_citation_numbers(project, target.topic_path, version, audience, target.brand))
+    version = topic_version(project, target.topic_path)
+    # Keyed by the run too: a long-running `serve` builds in this process, and a template may change between runs.
+    return list(_citation_numbers(project, target.topic_path, version, audience, target.brand, snapshot.current()))
 
 
 @lru_cache(maxsize=16)
-def _citation_numbers(project: Project, topic_path: str, _digest: str, audience: str, brand: str) -> tuple[str, ...]:
+def _citation_numbers(
+    project: Project, topic_path: str, _version: str, audience: str, brand: str, _token: str
+) -> tuple[str, ...]:
     from handouts.ir import cited_ids
 
     variants = discover_variants(project.templates)
@@ -282,9 +308,10 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Re
     """Return the IR of one output, the audience view it was made from, what it cites and prints."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
+    # The audience's own view renders as render_markup_of makes it (None), which a run renders once.
+    markup, printed = render_markup_of(project, target, view)
     if view is None:  # a draft translation's sentence after the disclaimer, as render_markup_of adds it
         view = draft_noted(audience_view(topic, variant.audience, (variant.name,)), topic, labels_of(project, topic))
-    markup, printed = render_markup_of(project, target, view)
     from handouts.ir import cited_ids, parse_markup
     from handouts.templating.render import template_location
 

@@ -30,6 +30,11 @@ def begin(token: str) -> None:
         _memo.clear()
 
 
+def current() -> str:
+    """Return the token of the run this process is in ('' outside a run): caches of what a run reads key by it."""
+    return _run["token"]
+
+
 def pinned(key: Hashable, compute: Callable[[], T]) -> T:
     """Return compute(), computed once per run for `key` (every time outside a run)."""
     if not _run["token"]:
