@@ -17,6 +17,8 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
+from docx.styles.style import StyleFactory
 
 from handouts.builders.docx.xml import border, element, half_points, hex_of, margins, shading, twips, val
 from handouts.content.brand import Brand
@@ -150,7 +152,9 @@ class DocxLook:
             self.ids[name] = style.style_id
             return None
         if style is None:
-            style = styles.add_style(name, kind)
+            # python-docx's add_style first looks for the name among every style, reading each one's name again
+            # (a millisecond a style); `known` has just said the name is new.
+            style = StyleFactory(styles.element.add_style_of_type(BabelFish.ui2internal(name), kind, False))
             style.element.set(qn("w:styleId"), style_id(name))
             known[name] = style
         self.own.add(name)
