@@ -191,7 +191,8 @@ def _shrink(over: Attempt, attempt: Try, low: float, budget: int) -> Attempt:
 def _fill_page(best: Attempt, attempt: Try) -> Attempt:
     """Return `best` with the space between its blocks widened, within limits, to use more of its one page."""
     used = _used(best, 1)
-    if used > 1 - FULL_ENOUGH:
+    if used > 1 - FULL_ENOUGH or best.tight:
+        # A page that fits only set tight did not fit at the style's own spacing: wider spacing cannot fit it.
         return best
     for spacing in (min(MAX_SPACING, 1 + (1 - used) * 3), min(MAX_SPACING, 1 + (1 - used) * 1.5)):
         trial = attempt(best.scale, spacing=spacing)
