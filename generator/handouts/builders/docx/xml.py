@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from functools import cache
 from typing import Any
 
-from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 
 from handouts.builders.ooxml import FixedTimeWriter, property_text
 
@@ -35,13 +36,26 @@ def emu(points: float) -> int:
 
 def element(tag: str, attributes: dict[str, Any] | None = None, *children: Any) -> Any:
     """Return a new element `tag` ("w:p") with `attributes` ({"w:val": 1}) and `children` appended."""
-    node = OxmlElement(tag)
+    clark, namespaces = _tag_of(tag)
+    node = oxml_parser.makeelement(clark, nsmap=namespaces)  # as OxmlElement(tag) makes it
     for name, value in (attributes or {}).items():
-        node.set(qn(name), str(value))
+        node.set(_qualified(name), str(value))
     for child in children:
         if child is not None:
             node.append(child)
     return node
+
+
+# A document is tens of thousands of elements from a few dozen tags: each tag's names are worked out once.
+@cache
+def _tag_of(tag: str) -> tuple[str, dict[str, str]]:
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, dict(prefixed.nsmap)
+
+
+@cache
+def _qualified(name: str) -> str:
+    return qn(name)
 
 
 def val(tag: str, value: Any) -> Any:
