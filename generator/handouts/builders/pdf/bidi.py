@@ -35,6 +35,8 @@ def first_strong_rtl(text: str) -> bool:
 
 def has_rtl(text: str) -> bool:
     """Return True when `text` holds a right-to-left letter (Arabic, Hebrew...)."""
+    if text.isascii():  # most text of most pages, told at once
+        return False
     return any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in text)
 
 

@@ -13,6 +13,7 @@ from the text alone: it does not depend on how reportlab chose the break.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SOFT_HYPHEN = "\u00ad"
@@ -30,16 +31,9 @@ class SourceText:
     @classmethod
     def of(cls, paragraph: Any) -> SourceText:
         """Return the words of a reportlab paragraph, from its fragments (a <br/> counts as a space)."""
-        letters: list[str] = []
-        spaces: set[int] = set()
-        for frag in getattr(paragraph, "frags", []):
-            text = " " if getattr(frag, "lineBreak", False) else str(getattr(frag, "text", "") or "")
-            for ch in text:
-                if ch.isspace():
-                    spaces.add(len(letters))
-                elif ch != SOFT_HYPHEN:  # never drawn unless a line breaks there, as a hyphen
-                    letters.append(ch)
-        return cls("".join(letters), frozenset(spaces))
+        frags = getattr(paragraph, "frags", [])
+        text = "".join(" " if getattr(f, "lineBreak", False) else str(getattr(f, "text", "") or "") for f in frags)
+        return cls(*_letters_and_spaces(text))
 
     def line_ends(self, lines: list[str]) -> list[str] | None:
         """Return how each drawn line ends in the text: 'space', 'hyphen' (the layout's), 'word' (a break inside a
@@ -64,6 +58,18 @@ class SourceText:
                 return None
         self.at = at
         return ends
+
+
+@lru_cache(maxsize=4096)  # every layout the fitting tries sets the same paragraphs again
+def _letters_and_spaces(text: str) -> tuple[str, frozenset[int]]:
+    letters: list[str] = []
+    spaces: set[int] = set()
+    for ch in text:
+        if ch.isspace():
+            spaces.add(len(letters))
+        elif ch != SOFT_HYPHEN:  # never drawn unless a line breaks there, as a hyphen
+            letters.append(ch)
+    return "".join(letters), frozenset(spaces)
 
 
 def mark_line_ends(paragraph: Any, source: SourceText) -> None:
