@@ -148,3 +148,14 @@ def test_the_web_page_carries_every_word_whole(policy: Path) -> None:
 
     text = page_text(policy / "patient-handout-web.html")
     assert "\u00ad" not in text and LONG in " ".join(text.split())
+
+
+def test_a_text_is_drawn_by_the_typeface_or_by_one_of_its_fallbacks() -> None:
+    from handouts.fonts import NOTO_SANS_ARABIC, NOTO_SANS_SC, draws_all
+
+    chain = OPEN_SANS.with_fallbacks((NOTO_SANS_SC, NOTO_SANS_ARABIC))
+    assert draws_all(OPEN_SANS, SPANISH)
+    assert draws_all(chain, "Vitamina B12 維生素 فيتامين")  # each script by its own member
+    assert not draws_all(OPEN_SANS, "維生素")  # without the fallback
+    assert not draws_all(chain, "\u0f00")  # no member has it
+    assert draws_all(OPEN_SANS, " \t\n")  # white space is not drawn

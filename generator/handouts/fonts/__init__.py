@@ -186,6 +186,13 @@ def covered_characters(typeface: Typeface = OPEN_SANS) -> frozenset[int]:
     return frozenset(covered)
 
 
+def draws_all(typeface: Typeface, text: str) -> bool:
+    """Return True when `typeface` or one of its fallbacks draws every character of `text` but white space: the
+    typeface's own files are read first, its fallbacks' only when it lacks a character."""
+    used = {ord(ch) for ch in text if not ch.isspace()}
+    return covered_characters(typeface.alone()).issuperset(used) or covered_characters(typeface).issuperset(used)
+
+
 @cache
 def _own_characters(typeface: Typeface) -> frozenset[int]:
     """Return the code points every face of the typeface itself draws (its fallbacks left out)."""

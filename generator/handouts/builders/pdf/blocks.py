@@ -34,7 +34,7 @@ from handouts.builders.pdf.styles import PdfStyle, deepest_descent_past_leading,
 from handouts.builders.pdf.tables import table
 from handouts.builders.pdf.tags import LabelledList, Marked
 from handouts.errors import BuildError
-from handouts.fonts import covered_characters, font_name
+from handouts.fonts import draws_all, font_name
 from handouts.languages import parse_language
 from handouts.links import safe_link
 
@@ -175,7 +175,7 @@ def _list_flowables(layout: BlockLayout, block: ir.ListBlock, width: float) -> l
             return [_with_icon(style, block.icon, body, steps, width, style.sheet["icon"]["color"])]
         return [steps]
     symbol = bullets["symbol"]
-    if any(ord(ch) not in covered_characters(style.typeface) for ch in symbol):
+    if not draws_all(style.typeface, symbol):
         raise BuildError(f"the style's bullet symbol {symbol!r} is not in the font; choose another, such as •")
     scale = bullets["size"]
     # A bigger bullet sits on the same baseline, so its dot rides high: shift it to the middle of the x-height.

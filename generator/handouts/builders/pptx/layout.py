@@ -30,7 +30,7 @@ from handouts.builders.pptx.fit import (
 from handouts.builders.pptx.template import BODY_TYPES
 from handouts.builders.pptx.xml import INSETS, RunLook, pt
 from handouts.errors import BuildError, InputError
-from handouts.fonts import Typeface, covered_characters, line_height_em, slide_typeface
+from handouts.fonts import Typeface, draws_all, line_height_em, slide_typeface
 from handouts.formats.style import resolve_colour
 from handouts.icons import NAMES as ICON_NAMES
 
@@ -62,8 +62,7 @@ class DeckStyle:
     def measure_every_script(self, text: str) -> None:
         """Measure with every script's twin when `text` (all the deck says) holds characters the deck's own
         typefaces lack: taglines in other languages."""
-        covered = covered_characters(self.font)
-        if any(ord(ch) not in covered for ch in text if not ch.isspace()):
+        if not draws_all(self.font, text):
             self.font = self.fonts.slide_measure(self.font.alone(), everything=True)
             self.runs = replace(self.runs, font=self.font)
 
