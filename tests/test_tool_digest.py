@@ -3,6 +3,7 @@ has a version of its own (setuptools-scm), and one that changes no code must reb
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,14 @@ def test_a_new_version_with_the_same_code_keeps_the_digest_and_new_code_changes_
         assert with_icon != changed, "a changed icon is drawn differently: it rebuilds"
         font = package / "typefaces" / "OpenSans-Regular.ttf"
         font.write_bytes(font.read_bytes() + b"\0")
+        assert digest_of(package, monkeypatch) == with_icon, "the fonts are keyed by SHA256SUMS, not read each run"
+        sums = package / "typefaces" / "SHA256SUMS"
+        refreshed = hashlib.sha256(font.read_bytes()).hexdigest()
+        lines = [
+            f"{refreshed}  {name}" if name == font.name else f"{digest}  {name}"
+            for digest, name in (line.split("  ", 1) for line in sums.read_text(encoding="utf-8").splitlines())
+        ]
+        sums.write_text("\n".join(lines) + "\n", encoding="utf-8")  # as `python -m handouts.fonts.refresh` writes
         assert digest_of(package, monkeypatch) != with_icon, "a refreshed typeface measures differently: it rebuilds"
     finally:
         monkeypatch.undo()
