@@ -20,6 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 
 from handouts.builders.docx.xml import element, emu
+from handouts.builders.pngcache import cached_png, picture_key
 from handouts.builders.pptx.pictures import icon_png, picture_file
 from handouts.builders.qr import qr_modules
 
@@ -92,7 +93,10 @@ class Pictures:
         """Return a run holding icon `name` in `color`, `size` points high, marked decorative. The picture holds
         the gap after the icon as clear pixels, so the words beside it start with their first letter, not a space
         (and every program shows the gap: LibreOffice ignores character spacing on a picture)."""
-        png = io.BytesIO(_padded(icon_png(name, color, size, self.dpi, self.cache).getvalue(), ICON_GAP))
+        icon = icon_png(name, color, size, self.dpi, self.cache).getvalue()
+        # Kept in the picture cache too: encoding the wider picture cost a process as much as reading both.
+        key = picture_key("padded-png", hashlib.sha256(icon).hexdigest(), ICON_GAP)
+        png = io.BytesIO(cached_png(self.cache, key, lambda: _padded(icon, ICON_GAP)))
         return self.run(png, size * (1 + ICON_GAP), size, "", f"Icon {name}")
 
     def qr(self, url: str, size: float, alt: str) -> Any:
