@@ -5,18 +5,20 @@ saved: so the tree tags.py built while the pages were drawn goes into those obje
 before they are written, and the PDF is written once (no second parse of reportlab's bytes, no second writer).
 The catalogue gets /StructTreeRoot with its /ParentTree, /MarkInfo and XMP metadata naming PDF/UA-1 (/Lang and
 DisplayDocTitle reportlab writes itself); each page /StructParents and /Tabs /S; each link annotation
-/StructParent and /Contents (the link's words). The XMP is written from a fixed template, the file's /ID is a
-digest of what the file says (its pages, its tree, its information), and equal inputs still give equal bytes.
+/StructParent and /Contents (the link's words). The XMP is written from a fixed template and the file's /ID
+from digests of what it says, so equal inputs still give equal bytes.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from hashlib import md5
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
+    DummyDoc,
     PDFArray,
     PDFCatalog,
     PDFDictionary,
@@ -25,6 +27,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFPage,
     PDFStream,
     PDFString,
+    PDFText,
     PDFtrue,
 )
 
@@ -62,12 +65,22 @@ def write_structure(document: PDFDocument, tagger: Tagger, title: str, language:
     catalog.Metadata = document.Reference(PDFStream(metadata, xmp))  # no filter: the document has none by default
     for page in writer.pages:
         page.Tabs = PDFName("S")  # tab through links in the structure's order
-    # reportlab's /ID digests the document's information and the time it was made (which SOURCE_DATE_EPOCH can set
-    # apart from `epoch`): digest what the file says instead, so two outputs with the same title differ in /ID.
-    document.signature = signature = md5(f"handouts {epoch}".encode(), usedforsecurity=False)
+    content = md5(usedforsecurity=False)
     for page in writer.pages:
-        signature.update(page.stream.encode("utf-8"))
-    signature.update(xmp)
+        content.update(page.stream.encode("utf-8"))
+    content.update(xmp)
+    document.ID = partial(_file_id, document, content.digest())
+
+
+def _file_id(document: PDFDocument, changing: bytes) -> bytes:
+    """Return the trailer's /ID: reportlab's digest of the document's information first (the permanent
+    identifier, the same in an A4 and a Letter copy), a digest of its pages and XMP second (what tells them apart),
+    as the file had when qpdf wrote it again keeping the first and deriving the second from the content."""
+    if document._ID is None:
+        permanent = document.signature.digest()  # asked for once every object is written: information included
+        ids = b"".join(PDFText(digest, enc="raw").format(DummyDoc()) for digest in (permanent, changing))
+        document._ID = b"\n[" + ids + b"]\n% ReportLab generated PDF document -- digest (opensource)\n"
+    return bytes(document._ID)
 
 
 class _TreeWriter:
