@@ -63,8 +63,6 @@ def write_structure(document: PDFDocument, tagger: Tagger, title: str, language:
     catalog.MarkInfo = PDFDictionary({"Marked": PDFtrue})
     catalog.__Refs__ = _CATALOG_REFS
     catalog.Metadata = document.Reference(PDFStream(metadata, xmp))  # no filter: the document has none by default
-    for page in writer.pages:
-        page.Tabs = PDFName("S")  # tab through links in the structure's order
     content = md5(usedforsecurity=False)
     for page in writer.pages:
         content.update(page.stream.encode("utf-8"))
@@ -95,6 +93,7 @@ class _TreeWriter:
         for number, page in enumerate(self.pages):
             page.__NoDefault__ = _PAGE_KEYS
             page.StructParents = number
+            page.Tabs = PDFName("S")  # tab through links in the structure's order
         self.next_key = len(self.pages)
 
     def element(self, node: Node, parent: Any) -> Any:
