@@ -296,7 +296,7 @@ def _tagged_pdf(tmp_path: Path, lines: list[tuple[str, str, str, float, float, i
     belong to one element (a paragraph over two pages, say). Elements are children of the Document, in order,
     except that keys 'Lk' are list items of one list."""
     from handouts.builders.pdf.tags import Node, Tagger, end_page, start_page
-    from handouts.builders.pdf.ua import add_structure
+    from handouts.builders.pdf.ua import PDF_VERSION, write_structure
 
     tagger = Tagger()
     nodes: dict[str, Node] = {}
@@ -312,7 +312,7 @@ def _tagged_pdf(tmp_path: Path, lines: list[tuple[str, str, str, float, float, i
         else:
             nodes[key] = tagger.add(role)
     out = tmp_path / "tagged.pdf"
-    canvas = Canvas(str(out), pagesize=LETTER)
+    canvas = Canvas(str(out), pagesize=LETTER, pdfVersion=PDF_VERSION)
     for page in (1, 2):
         start_page(canvas)
         for line in lines:
@@ -326,8 +326,8 @@ def _tagged_pdf(tmp_path: Path, lines: list[tuple[str, str, str, float, float, i
                 canvas.drawString(x, y, text)
         end_page(canvas)
         canvas.showPage()
+    write_structure(canvas._doc, tagger, "Test", "en", 0)
     canvas.save()
-    out.write_bytes(add_structure(out.read_bytes(), tagger, "Test", "en", 0))
     return out
 
 

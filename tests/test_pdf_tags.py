@@ -4,6 +4,9 @@ and reads, in structure order, exactly the IR's text; the checker itself fails o
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -310,3 +313,35 @@ def test_text_dropped_from_the_structure_is_found(outputs: dict[str, Any], tmp_p
     assert reading_order_problems(tmp_path / "dropped.pdf", document)
     assert any(p.startswith("01-005") for p in pdf_ua_problems(tmp_path / "dropped.pdf"))
     assert structure_text(path)[0][0] == "text"
+
+
+_BUILD_THEN_MODULES = """
+import json, sys
+from handouts.cli.main import main
+code = None
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_pdf_build_never_imports_pikepdf(tmp_path: Path) -> None:
+    # The structure tree goes into reportlab's document before it writes the file (ua.py): no second pass parses
+    # and writes every PDF again, and pikepdf, which these tests read PDFs back with, stays off the build's path.
+    project = tmp_path / "clinic"
+    shutil.copytree(ROOT / "examples" / "clinic", project, ignore=shutil.ignore_patterns("output"))
+    argv = ["build", "-j", "1", "-q", "--only", "patient-handout", "--paper", "letter"]  # -j 1: in this process
+    proc = subprocess.run(
+        [sys.executable, "-c", _BUILD_THEN_MODULES, *argv], cwd=project, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.splitlines()[-1])
+    assert found["code"] == 0, proc.stderr
+    (pdf_path,) = (project / "output").rglob("*.pdf")
+    assert "reportlab.pdfgen.canvas" in found["modules"], "the PDF was not drawn in the process probed"
+    assert not [m for m in found["modules"] if m.split(".")[0] == "pikepdf"]
+    with pikepdf.open(pdf_path) as pdf:
+        assert pdf.pdf_version == "1.7" and "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked

@@ -204,12 +204,13 @@ register(
         warm_up="handouts.builders.pdf.builder:warm_up",
         preview="pdf",
         check_variant=check_pdf_variant,
-        # reportlab draws and measures (rl_accel's C code formats its numbers), pikepdf writes the structure tree,
-        # svglib reads SVG pictures (with lxml, and tinycss2 and cssselect2 for their styles), pyphen breaks words,
-        # Pillow reads raster pictures, segno encodes the QR code, python-bidi orders right-to-left lines.
+        # reportlab draws, measures and writes the file with its structure tree (rl_accel's C code formats its
+        # numbers), svglib reads SVG pictures (with lxml, and tinycss2 and cssselect2 for their styles), pyphen
+        # breaks words, Pillow reads raster pictures, segno encodes the QR code, python-bidi orders right-to-left
+        # lines.
         # tests/test_formats.py checks that a build imports no other library.
         libraries=(
-            *("reportlab", "rl_accel", "pikepdf", "pyphen", "pillow", "segno", "python-bidi"),
+            *("reportlab", "rl_accel", "pyphen", "pillow", "segno", "python-bidi"),
             *("svglib", "lxml", "tinycss2", "cssselect2", "webencodings"),
         ),
         handlers="handouts.builders.pdf.blocks:HANDLERS",

@@ -1,7 +1,7 @@
 """Builder "pdf": an IR Document to a print-ready, tagged PDF with reportlab, within the variant's page budget.
 
-The pages are laid out in layout.py, at the scale fit.py chooses; ua.py writes the structure tree of the layout
-that is kept.
+The pages are laid out in layout.py, at the scale fit.py chooses; the layout that is kept is written once, its
+structure tree (ua.py) put into reportlab's document as it is saved.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from handouts import ir
 from handouts.builders.context import BuildContext, BuildResult, Landing
 from handouts.builders.pdf.fit import fit, room_of
-from handouts.builders.pdf.ua import add_structure
 from handouts.fonts import register_pdf_fonts, register_typeface
 
 
@@ -25,9 +24,6 @@ class PdfBuilder:
         register_pdf_fonts()
         register_typeface(context.fonts.pdf().alone())  # its fallbacks are registered when a character needs one
         attempt = fit(doc, context)
-        # Only the layout that is kept is tagged: the structure pass is pikepdf's, once per output.
-        data = add_structure(
-            attempt.data, attempt.layout.tags, ir.plain(doc.title), context.meta["language"], context.epoch
-        )
+        data = attempt.data  # only the layout that is kept is written, with its structure tree
         landed = tuple(Landing(at, page) for at, page in attempt.layout.landed())
         return BuildResult(data, attempt.pages, landed=landed, room=room_of(attempt, context.variant.max_pages))

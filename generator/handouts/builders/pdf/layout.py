@@ -48,6 +48,7 @@ from handouts.builders.pdf.lines import draw_line
 from handouts.builders.pdf.paragraphs import tagged
 from handouts.builders.pdf.styles import PdfStyle
 from handouts.builders.pdf.tags import Tagger, end_page, marks_in, start_page
+from handouts.builders.pdf.ua import PDF_VERSION, write_structure
 from handouts.errors import BuildError, Location, Problem
 from handouts.fonts import font_name
 
@@ -326,7 +327,7 @@ class Layout:
         return self.pages
 
     def write(self) -> bytes:
-        """Return the PDF of the pages `render` drew (footers, page numbers and tags of each page added now)."""
+        """Return the PDF of the pages `render` drew (footers, page numbers and the structure tree added now)."""
         if self._data is None:
             if self._canvas is None:
                 raise RuntimeError("write() before render()")
@@ -377,6 +378,7 @@ def numbered_canvas(layout: Layout) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["initialFontName"] = font_name("regular", layout.style.typeface)
+            kwargs["pdfVersion"] = PDF_VERSION
             super().__init__(*args, **kwargs)
             self._doc._timeStamp = timestamp(epoch)
             self.setViewerPreference("DisplayDocTitle", "true")
@@ -398,6 +400,9 @@ def numbered_canvas(layout: Layout) -> type[Canvas]:
                     layout.mark_overflow(self, self._pageNumber == layout.options.mark_over + 1)
                 end_page(self)
                 Canvas.showPage(self)
+            # Every page is made: the structure tree goes into the document before it is written, once (ua.py).
+            meta = layout.context.meta
+            write_structure(self._doc, layout.tags, ir.plain(layout.doc.title), meta["language"], epoch)
             Canvas.save(self)
 
     return NumberedCanvas

@@ -5,7 +5,8 @@ elements (`Node`) in the IR's order while they make flowables, and give each flo
 picture its node. While a page is drawn, everything is an artifact by default (rules, boxes, icons, underlines,
 the running header and the footer); tagged content closes the artifact, draws inside `/Role <</MCID n>> BDC ...
 EMC` and opens it again. So no content is ever left neither tagged nor artifact, and the reading order is the
-tree's, whatever the columns. ua.py writes the tree into the file afterwards, with pikepdf.
+tree's, whatever the columns. ua.py writes the tree into reportlab's document when every page is made, before the
+file is written.
 
 The content model, which ua.py (or any writer of the tree) reads: a Node holds, in reading order, child Nodes,
 MarkedContent (an MCID on a page) and LinkAnnotation (an annotation on a page). A paragraph's words are marked
