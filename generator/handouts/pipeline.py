@@ -105,7 +105,12 @@ def cached_topic(project: Project, path: str) -> Topic:
 
 def topic_version(project: Project, path: str) -> str:
     """Return the version of the topic in `path`: its file's digest, and a translation's source's after it (the
-    translated topic is made of both)."""
+    translated topic is made of both). A build run takes it once (snapshot.py), as it planned the topic: an
+    output asks for it a score of times (its markup, its citations' numbering, its siblings')."""
+    return snapshot.pinned(("topic version", project.root, path), lambda: _topic_version(project, path))
+
+
+def _topic_version(project: Project, path: str) -> str:
     from handouts.content.translation import header_of, source_path
 
     full = project.root / path
