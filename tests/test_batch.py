@@ -679,3 +679,22 @@ def test_naming_the_same_topic_file_differently_rebuilds_nothing(tmp_path: Path)
     assert build_json(out, "--topic", TOPIC_ID, *args)["built"] == 2
     again = build_json(out, f"content/{TOPIC_ID}.yaml", *args)
     assert (again["built"], again["reused"]) == (0, 2)
+
+
+def test_a_build_with_nothing_to_do_leaves_the_manifest_as_it_was_though_a_translation_warns(tmp_path: Path) -> None:
+    """A draft translation warns on every build; that changes nothing in the manifest, which a build with nothing
+    to do leaves untouched (no rewrite, no wait for the disk)."""
+    from conftest import copy_project
+    from handouts.build.batch import build
+    from handouts.build.plan import BuildRequest
+
+    root = copy_project(tmp_path)
+    request = BuildRequest(root=root, out=root / "output", languages=("es",), variants=("patient-handout-web",), jobs=1)
+    assert build(request).built > 0
+    manifest = root / "output" / "manifest.json"
+    before = manifest.stat()
+    again = build(request)
+    assert again.built == 0 and again.reused > 0
+    assert any("draft translation" in problem.message for problem in again.warnings)
+    after = manifest.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

@@ -144,6 +144,7 @@ class _SortedOut:
     journal: ManifestJournal
     retired: list[str]  # outputs listed that left the matrix
     shards_recorded: bool  # the manifest already says which shards of a split build the folder holds
+    untrusted: bool  # entries of the manifest could not be trusted: left out of it when it is written again
 
 
 def _sort_out(request: BuildRequest) -> _SortedOut:
@@ -181,7 +182,9 @@ def _sort_out(request: BuildRequest) -> _SortedOut:
     # Only the retired outputs' entries are read again; the others live on as the reused records and the
     # journal's entries, so a catalogue's main process does not hold every entry twice.
     previous = {path: previous[path] for path in retired}
-    return _SortedOut(project, previous, stale, inputs, run_inputs.variants, report, journal, retired, recorded)
+    return _SortedOut(
+        project, previous, stale, inputs, run_inputs.variants, report, journal, retired, recorded, bool(dropped)
+    )
 
 
 def translation_warnings_of(project: Project, targets: list[Target]) -> list[Problem]:
@@ -258,8 +261,9 @@ def _run_stale(
     }
     record_failures(out, failed, [*(record.path for record in report.records), *retired])
     # The manifest is rewritten when it changed: outputs built or removed, entries that could not be trusted left
-    # out (reported once, not by every later build), the shards it holds.
-    rewrite = stale or report.removed or report.warnings or not sorted_out.shards_recorded
+    # out (reported once, not by every later build), the shards it holds. A translation's warnings change nothing
+    # in it: a build with nothing to do writes nothing (and waits for no disk).
+    rewrite = stale or report.removed or sorted_out.untrusted or not sorted_out.shards_recorded
     if rewrite or not (out / "manifest.json").exists():
         journal.write()
     else:
