@@ -3,10 +3,13 @@ attribute names they look up, following the templates they import, include or ex
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from handouts.files.private_cache import private_folder, read_sealed, write_sealed
 from handouts.templating.variants import Variant
 
 # The fields an author writes as audience text, and the section fields: the ones a variant may leave unused.
@@ -68,10 +71,52 @@ def reached_templates(
 
 @lru_cache(maxsize=128)
 def template_names(path: Path, _mtime: int, _size: int) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Return the fields one template file looks up and the templates it names (each file parsed once)."""
+    """Return the fields one template file looks up and the templates it names (each file parsed once, and what
+    it found kept in the private cache folder under the file's bytes: `check` runs again and again, and parsing
+    every template took it a tenth of a second)."""
+    source = path.read_bytes()
+    kept = _kept_names(source)
+    if kept is not None:
+        return kept
+    found = _names_in(source.decode("utf-8"), path)
+    _keep_names(source, found)
+    return found
+
+
+def _names_file(source: bytes) -> Path | None:
+    folder = private_folder()
+    if folder is None:
+        return None
+    import jinja2
+
+    # The names depend on the template's bytes, on this module (what counts as a field) and on Jinja's parser.
+    code = Path(__file__).read_bytes() + jinja2.__version__.encode()
+    key = hashlib.sha256(hashlib.sha256(code).digest() + source).hexdigest()
+    return folder / f"template-names-{key}.json"
+
+
+def _kept_names(source: bytes) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    path = _names_file(source)
+    body = read_sealed(path) if path is not None else None
+    if body is None:
+        return None
+    try:
+        names, named = json.loads(body)
+        return frozenset(str(name) for name in names), tuple(str(name) for name in named)
+    except (ValueError, TypeError):  # not what this code writes: parsed again
+        return None
+
+
+def _keep_names(source: bytes, found: tuple[frozenset[str], tuple[str, ...]]) -> None:
+    path = _names_file(source)
+    if path is not None:
+        write_sealed(path, json.dumps([sorted(found[0]), list(found[1])]).encode("utf-8"))
+
+
+def _names_in(text: str, path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
     from jinja2 import Environment, nodes
 
-    tree = Environment().parse(path.read_text(encoding="utf-8"), path.name, str(path))
+    tree = Environment().parse(text, path.name, str(path))
     modules = {node.target for node in tree.find_all(nodes.Import)}
     names: set[str] = set()
     for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):
