@@ -1,5 +1,6 @@
 """A folder of the user's own, for what handouts keeps between runs so it need not work it out again: compiled
-templates (templating/compiled.py) and parsed YAML (source/parsed.py).
+templates (templating/compiled.py), parsed YAML (source/parsed.py) and the fields each template looks up
+(templating/fields.py).
 
 HANDOUTS_CACHE_DIR names it; otherwise it is `handouts-cache-<user>` in the system's temporary folder. What is
 loaded from it runs or becomes objects in this process, so it is used only when it is a real folder of this
