@@ -36,7 +36,7 @@ from handouts.builders.pptx.furniture import DeckFurniture, place, rgb
 from handouts.builders.pptx.layout import DeckLayout, DeckStyle, Part, box_of, role_of, table_text, words_of_text
 from handouts.builders.pptx.notes import slide_notes
 from handouts.builders.pptx.pictures import fitted, icon_png, picture_file
-from handouts.builders.pptx.prepared import NotesSlides
+from handouts.builders.pptx.prepared import NewSlides, NotesSlides
 from handouts.builders.pptx.template import BODY_TYPES, find_layouts, remove_all_slides, wanted_layouts
 from handouts.builders.pptx.xml import (
     INSETS,
@@ -99,6 +99,7 @@ class _DeckWriter(DeckLayout):
         self.continued = context.labels["continued"]
         # Made on the first slide that has them, copied onto the others.
         self.notes_slides = NotesSlides(prs)
+        self.new_slides = NewSlides(prs)
         self.furniture = DeckFurniture(prs, style, context, self.margin)
 
     def finish(self) -> None:
@@ -136,7 +137,7 @@ class _DeckWriter(DeckLayout):
 
     def _new_slide(self, role: str, title: str, part: Part, first: bool) -> tuple[Any, float]:
         """Add a slide with `title` set; return it and where its title ends."""
-        slide = self.prs.slides.add_slide(self.layouts[role])
+        slide = self.new_slides.add(self.layouts[role])
         title_shape = slide.shapes.title
         if title_shape is None:
             raise InputError(
@@ -192,7 +193,7 @@ class _DeckWriter(DeckLayout):
         slide = part.source
         title = ir.plain(slide.title)
         self.titles.add(title)
-        new = self.prs.slides.add_slide(self.layouts["title"])
+        new = self.new_slides.add(self.layouts["title"])
         title_shape = new.shapes.title
         if title_shape is None:
             raise InputError(f"the slide layout '{self.layouts['title'].name}' has no title placeholder")

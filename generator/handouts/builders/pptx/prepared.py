@@ -1,10 +1,12 @@
-"""Parts a deck repeats on slide after slide, made once and copied: the furniture shapes and the notes slides.
+"""Parts a deck repeats on slide after slide, made once and copied: new slides' placeholders, the furniture shapes
+and the notes slides.
 
 python-pptx builds each shape and each notes slide from scratch: a notes slide clones the notes master's
 placeholders one by one and looks for a free part name by walking every part of the package, which made speaker
 notes a third of a training deck's build. A deck's accent band, footer and slide number are the same shape on
 every slide, and its notes slides differ only in their text, so each is made once by python-pptx and its XML
-copied after that; the copies are the XML python-pptx would have written.
+copied after that; the copies are the XML python-pptx would have written. So are a new slide's placeholders,
+which python-pptx clones from its layout one by one, looking each layout shape's type up again.
 """
 
 from __future__ import annotations
@@ -78,3 +80,26 @@ class NotesSlides:
             if name not in self.taken:
                 self.taken.add(name)
                 return PackURI(name)
+
+
+class NewSlides:
+    """Add slides: the first of each layout by python-pptx, later ones with the placeholders it cloned copied."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        self.fresh: dict[int, Any] = {}  # by layout: the shape tree of a slide just made from it, before any edit
+
+    def add(self, layout: Any) -> Any:
+        """Return a new slide of `layout`, added at the end of the deck."""
+        slides = self.prs.slides
+        tree = self.fresh.get(id(layout))
+        if tree is None:
+            slide = slides.add_slide(layout)
+            self.fresh[id(layout)] = copy.deepcopy(slide._element.cSld.spTree)
+            return slide
+        # What python-pptx's add_slide does, with the placeholders copied rather than cloned again.
+        rId, slide = slides.part.add_slide(layout)
+        made = slide._element.cSld.spTree
+        made.getparent().replace(made, copy.deepcopy(tree))
+        slides._sldIdLst.add_sldId(rId)
+        return slide
