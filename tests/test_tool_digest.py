@@ -70,3 +70,16 @@ def test_every_file_a_typeface_draws_with_keys_every_output() -> None:
     for path in paths:
         assert path.parent == FONT_DIR and path.name in listed, path
     assert FONT_DIR / SUMS_FILE in fonts_fingerprint()
+
+
+def test_each_library_version_is_the_one_importlib_metadata_finds() -> None:
+    """The libraries' versions key the outputs; they are read from the folders' names, as fast as a listing."""
+    from importlib import metadata
+
+    digests.library_version.cache_clear()
+    names = {str(distribution.metadata["Name"]) for distribution in metadata.distributions()}
+    assert len(names) > 30
+    for name in sorted(names):
+        assert digests.library_version(name) == metadata.version(name), name
+    assert digests.library_version("no-such-library-here") == "missing"
+    assert digests.library_version("PyYAML") == digests.library_version("pyyaml") == metadata.version("pyyaml")

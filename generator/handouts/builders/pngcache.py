@@ -34,15 +34,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 @lru_cache(maxsize=1)
 def renderer_versions() -> tuple[str, ...]:
     """Return the versions of the libraries that draw and encode the pictures (read once a process)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from handouts.files.digests import library_version
 
-    found = []
-    for name in RENDERERS:
-        try:
-            found.append(f"{name}=={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}==none")
-    return tuple(found)
+    versions = {name: library_version(name) for name in RENDERERS}
+    return tuple(f"{name}=={'none' if version == 'missing' else version}" for name, version in versions.items())
 
 
 def picture_key(*parts: object) -> str:
