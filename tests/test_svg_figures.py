@@ -150,3 +150,32 @@ def test_an_svg_that_declares_utf8_builds_in_every_format(project: Path) -> None
     assert result.code == 0, result.err
     built = sorted(p.name for p in (project / "output" / "foot-care").iterdir())
     assert built == ["patient-deck.pptx", "patient-handout-letter.pdf", "patient-handout-web.html"]
+
+
+def test_a_figure_is_judged_once_for_its_bytes_and_its_problem_reported_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handouts.content import svgcheck
+
+    judged: list[bytes] = []
+    real = svgcheck._judged
+
+    def counted(data: bytes) -> str:
+        judged.append(data)
+        return real(data)
+
+    monkeypatch.setattr(svgcheck, "_judged", counted)
+    monkeypatch.setattr(svgcheck, "_JUDGED", {})
+    good, bad = tmp_path / "good.svg", tmp_path / "bad.svg"
+    opening = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    good.write_bytes(opening + b'<rect width="5" height="5"/></svg>')
+    bad.write_bytes(opening + b"<script>x()</script></svg>")
+    for _ in range(3):
+        problems = ProblemList()
+        assert check_svg(good, None, problems) and not problems.items
+        assert not check_svg(bad, Location("topic.yaml", 4, 9), problems)
+        assert [p.location for p in problems.items] == [Location("topic.yaml", 4, 9)], "reported every time"
+    assert len(judged) == 2, "each file's bytes are judged once"
+    good.write_bytes(good.read_bytes().replace(b'width="5"', b'width="6"'))
+    assert check_svg(good, None, ProblemList())
+    assert len(judged) == 3, "changed bytes are judged again"

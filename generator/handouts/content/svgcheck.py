@@ -10,6 +10,7 @@ worked out as the renderers will: a problem the build would find, found first an
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -63,16 +64,40 @@ def check_svg(path: Path, where: Location | None, problems: ProblemList) -> bool
         return False
     with open_input(path, links_inside_project=False) as handle:
         data = handle.read(MAX_SVG_BYTES + 1)
+    refusal = _refusal(data)
+    if refusal:
+        message, _, hint = refusal.partition("; ")
+        problems.add(where, f"{what} {message}", hint)
+        return False
+    return True
+
+
+# Every output of every topic that shows a figure checks it: each file's bytes are judged once per process, kept
+# under their digest (not the bytes themselves: a figure may be megabytes).
+_JUDGED: dict[bytes, str] = {}
+_JUDGED_MOST = 256
+
+
+def _refusal(data: bytes) -> str:
+    """Return why the SVG `data` is refused ("message; hint"), or "" when it is fine."""
+    key = hashlib.sha256(data).digest()
+    found = _JUDGED.get(key)
+    if found is None:
+        if len(_JUDGED) >= _JUDGED_MOST:
+            _JUDGED.clear()
+        found = _JUDGED[key] = _judged(data)
+    return found
+
+
+def _judged(data: bytes) -> str:
     try:
         root = _parse(data)
         _check_links(root)
         _check_drawn(root)
         svg_size(root)
     except _Refused as exc:
-        message, _, hint = str(exc).partition("; ")
-        problems.add(where, f"{what} {message}", hint)
-        return False
-    return True
+        return str(exc)
+    return ""
 
 
 def _parse(data: bytes) -> ET.Element:
