@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from handouts.files.digests import library_version
 from handouts.files.private_cache import private_folder, read_sealed, write_sealed
 from handouts.templating.variants import Variant
 
@@ -75,28 +76,32 @@ def template_names(path: Path, _mtime: int, _size: int) -> tuple[frozenset[str],
     it found kept in the private cache folder under the file's bytes: `check` runs again and again, and parsing
     every template took it a tenth of a second)."""
     source = path.read_bytes()
-    kept = _kept_names(source)
+    kept_at = _names_file(source)
+    kept = _kept_names(kept_at)
     if kept is not None:
         return kept
     found = _names_in(source.decode("utf-8"), path)
-    _keep_names(source, found)
+    if kept_at is not None:
+        write_sealed(kept_at, json.dumps([sorted(found[0]), list(found[1])]).encode("utf-8"))
     return found
 
 
+@cache
+def _code_key() -> bytes:
+    """Return a digest of what, besides a template's bytes, decides its names: this module (what counts as a
+    field) and Jinja's parser."""
+    return hashlib.sha256(Path(__file__).read_bytes() + library_version("jinja2").encode()).digest()
+
+
 def _names_file(source: bytes) -> Path | None:
+    """Return where the names found in a template of these bytes are kept, or None when there is nowhere."""
     folder = private_folder()
     if folder is None:
         return None
-    import jinja2
-
-    # The names depend on the template's bytes, on this module (what counts as a field) and on Jinja's parser.
-    code = Path(__file__).read_bytes() + jinja2.__version__.encode()
-    key = hashlib.sha256(hashlib.sha256(code).digest() + source).hexdigest()
-    return folder / f"template-names-{key}.json"
+    return folder / f"template-names-{hashlib.sha256(_code_key() + source).hexdigest()}.json"
 
 
-def _kept_names(source: bytes) -> tuple[frozenset[str], tuple[str, ...]] | None:
-    path = _names_file(source)
+def _kept_names(path: Path | None) -> tuple[frozenset[str], tuple[str, ...]] | None:
     body = read_sealed(path) if path is not None else None
     if body is None:
         return None
@@ -105,12 +110,6 @@ def _kept_names(source: bytes) -> tuple[frozenset[str], tuple[str, ...]] | None:
         return frozenset(str(name) for name in names), tuple(str(name) for name in named)
     except (ValueError, TypeError):  # not what this code writes: parsed again
         return None
-
-
-def _keep_names(source: bytes, found: tuple[frozenset[str], tuple[str, ...]]) -> None:
-    path = _names_file(source)
-    if path is not None:
-        write_sealed(path, json.dumps([sorted(found[0]), list(found[1])]).encode("utf-8"))
 
 
 def _names_in(text: str, path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
