@@ -226,6 +226,12 @@ def draft_noted(view: dict[str, Any], topic: Topic, labels: Labels) -> dict[str,
     return {**view, "disclaimer": Text(f"{disclaimer} {labels['draft_notice']}", getattr(disclaimer, "loc", None))}
 
 
+def own_view(project: Project, topic: Topic, variant: Variant) -> dict[str, Any]:
+    """Return the view of the topic a variant's output is made from: its audience's, with the blocks `for:` gives
+    to the variant, and a draft translation's note (draft_noted)."""
+    return draft_noted(audience_view(topic, variant.audience, (variant.name,)), topic, labels_of(project, topic))
+
+
 def render_ir(project: Project, target: Target, view: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
     """Return the IR of one output and the audience view it was made from (`view` when given)."""
     rendered = _render(project, target, view)
@@ -251,12 +257,13 @@ def render_markup_of(project: Project, target: Target, view: dict[str, Any] | No
     token = snapshot.current()
     if view is not None or not token:
         return _render_markup_of(project, target, view)
-    markup, printed = _markup_in_run(project, target, topic_version(project, target.topic_path), token)
+    markup, printed = _markup_in_run(project, target, token)
     return markup, set(printed)
 
 
+# Keyed by the run: within it the topic's version is the one it planned (topic_version), so the run names it.
 @lru_cache(maxsize=32)  # a topic's variants of one brand and paper: a worker's memory stays flat over a batch
-def _markup_in_run(project: Project, target: Target, _version: str, _token: str) -> tuple[str, frozenset[Location]]:
+def _markup_in_run(project: Project, target: Target, _token: str) -> tuple[str, frozenset[Location]]:
     markup, printed = _render_markup_of(project, target, None)
     return markup, frozenset(printed)
 
@@ -268,7 +275,7 @@ def _render_markup_of(project: Project, target: Target, view: dict[str, Any] | N
     variant = discover_variants(project.templates)[target.variant]
     brand = brand_named(project, target.brand)
     labels = labels_of(project, topic)
-    view = draft_noted(audience_view(topic, variant.audience, (variant.name,)), topic, labels) if view is None else view
+    view = own_view(project, topic, variant) if view is None else view
     context = {
         "t": view,
         "brand": brand_context(brand, topic),
@@ -313,10 +320,9 @@ def _render(project: Project, target: Target, view: dict[str, Any] | None) -> Re
     """Return the IR of one output, the audience view it was made from, what it cites and prints."""
     topic = cached_topic(project, target.topic_path)
     variant = discover_variants(project.templates)[target.variant]
-    # The audience's own view renders as render_markup_of makes it (None), which a run renders once.
+    # The output's own view renders as render_markup_of makes it (None), which a run renders once.
     markup, printed = render_markup_of(project, target, view)
-    if view is None:  # a draft translation's sentence after the disclaimer, as render_markup_of adds it
-        view = draft_noted(audience_view(topic, variant.audience, (variant.name,)), topic, labels_of(project, topic))
+    view = own_view(project, topic, variant) if view is None else view
     from handouts.ir import cited_ids, parse_markup
     from handouts.templating.render import template_location
 
