@@ -84,6 +84,7 @@ def test_outputs_modified_just_now_are_not_remembered(catalogue: Path, monkeypat
     out = catalogue / "output"
     build(BuildRequest(root=catalogue, out=out, jobs=1))
     assert StatCache(out).known == {}
+    assert not (out / STAT_CACHE).exists(), "nothing to remember: no cache file is written"
     assert read_manifest(out), "the manifest is written all the same"
 
 

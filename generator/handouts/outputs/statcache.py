@@ -54,6 +54,12 @@ def _packed(stamp: Stamp, sha256: str) -> bytes | None:
         return None
 
 
+def _settled(packed: bytes, recent: int) -> bool:
+    """Return True when the file `packed` describes was last modified before `recent` (nanoseconds)."""
+    modified, changed = _PACKED.unpack(packed)[2:4]
+    return bool(max(modified, changed) < recent)
+
+
 class StatCache:
     """The sha256 of each file of an output folder, by its path relative to the folder, valid while its stat is."""
 
@@ -132,7 +138,12 @@ class StatCache:
         """
         if not self.changed:
             return
-        kept = [path for path in sorted(self.known) if (listed is None or path in listed) and "\n" not in path]
+        recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        kept = [
+            path
+            for path in sorted(self.known)
+            if (listed is None or path in listed) and "\n" not in path and _settled(self.known[path], recent)
+        ]
         if not kept and not self.known_on_disk:
             return
         with contextlib.suppress(OSError, EnvironmentFailure):  # a full disk, a folder in the way
@@ -140,14 +151,12 @@ class StatCache:
         self.changed = False
 
     def _lines(self, paths: list[str]) -> Iterator[bytes]:
-        """Yield the cache's lines for `paths` not modified just now, a thousand at a time: a catalogue's cache is
-        written without its whole text in memory."""
-        recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        """Yield the cache's lines for `paths`, a thousand at a time: a catalogue's cache is written without its
+        whole text in memory."""
         chunk: list[str] = []
         for path in paths:
             size, inode, modified, changed, sha = _PACKED.unpack(self.known[path])
-            if max(modified, changed) < recent:
-                chunk.append(f"{sha.hex()}\t{size}\t{inode}\t{modified}\t{changed}\t{path}\n")
+            chunk.append(f"{sha.hex()}\t{size}\t{inode}\t{modified}\t{changed}\t{path}\n")
             if len(chunk) == 1000:
                 yield "".join(chunk).encode("utf-8")
                 chunk = []
